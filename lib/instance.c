@@ -1,0 +1,633 @@
+/*
+ * instance.c — the gcpulse_t object: one memory block, configuration,
+ * callback dispatch, the re-entrancy guard and the counters.
+ *
+ * The instance owns the pipeline and nothing else: lines come from
+ * lines.c, go to a parser (chosen per stream), events go to on_event and
+ * the window, then the controller and the policy run against the window's
+ * features.  Every module's state is carved out of the one block that
+ * gcpulse_new() allocates, so nothing allocates afterwards.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+
+struct gcpulse {
+  gcpulse_callbacks_t cb;
+  gcpulse_alloc_fn alloc;
+  void *alloc_ud;
+  size_t size;                /* bytes of the block */
+  int format;                 /* configured gcpulse_format_t */
+  int detected;               /* format decided for this stream */
+  int busy;                   /* inside a mutating call */
+  double memory_limit;        /* from the config */
+  int custom_cap;             /* custom metric slots */
+  int custom_n;               /* slots in use */
+  char custom_names[GCPULSE_CUSTOM_MAX][GCPULSE_NAME_MAX];
+  gcpulse_stats_t st;
+  gcpulse__lines lines;
+  uint64_t line_no;
+  const char *cur_line;       /* line being parsed, for diagnostics */
+  size_t cur_len;
+  uint64_t cur_off;
+  int cur_rt;
+  gcpulse__go go;
+  gcpulse__jvm *jvm;
+  gcpulse__window *win;
+  gcpulse__gogc *gogc;
+  gcpulse__policy *pol;
+};
+
+/* ---------------------------------------------------------------------
+ * Configuration
+ * --------------------------------------------------------------------- */
+
+void gcpulse_config_init(gcpulse_config_t *cfg) {
+  if (cfg == NULL) return;
+  memset(cfg, 0, sizeof *cfg);
+  cfg->format = GCPULSE_FORMAT_AUTO;
+  cfg->max_line = 4096;
+  cfg->jvm_open_events = 64;
+  cfg->window_s = 60.0;
+  cfg->panes = 12;
+  cfg->ewma_tau_s = 30.0;
+  cfg->cusum_k = 0.5;
+  cfg->cusum_h = 5.0;
+  cfg->custom_metrics = 8;
+  cfg->memory_limit = 0.0;
+
+  gcpulse_gogc_config_t *c = &cfg->gogc;
+  c->mode = GCPULSE_GOGC_ADAPTIVE;
+  c->period_s = 10.0;
+  c->initial = 100.0;
+  c->min = 25.0;
+  c->max = 500.0;
+  c->df_base = 100.0;
+  c->df_qps_step = 500.0;
+  c->df_step_gain = 10.0;
+  c->df_qps_cap = 30.0;
+  c->df_growth_threshold = 20.0;
+  c->df_growth_gain = 2.0;
+  c->df_growth_cap = 40.0;
+  c->memory_limit = 0.0;
+  c->limit_ratio = 0.9;
+  c->headroom = 0.0;
+  c->floor_bytes = 4.0 * 1048576.0;
+  c->cpu_target = 0.05;
+  c->ewma_tau_s = 20.0;
+  c->deadband = 0.05;
+  c->slew_up = 0.25;
+  c->slew_down = 0.5;
+  c->urgent_ratio = 0.95;
+  c->dwell_s = 10.0;
+  c->dwell_cycles = 2;
+  c->pinned_after = 3;
+  c->recommend_limit = 0;
+
+  cfg->policy_enabled = 1;
+  cfg->policy_defaults = 1;
+  cfg->policy_period_s = 5.0;
+  cfg->warmup_s = 30.0;
+  cfg->settle_s = 15.0;
+  cfg->escalate_stabilization_s = 0.0;
+  cfg->deescalate_stabilization_s = 300.0;
+  cfg->escalate_cooldown_s = 60.0;
+  cfg->deescalate_cooldown_s = 300.0;
+  cfg->rate_limit_count = 4;
+  cfg->rate_limit_period_s = 60.0;
+  cfg->dry_run = 0;
+  cfg->explain_suppressed = 0;
+  cfg->max_rules = 32;
+  cfg->n_rules = 0;
+}
+
+int gcpulse_config_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
+  if (cfg == NULL)
+    return gcpulse__error(err, GCPULSE_EINVAL, "", "configuration is NULL");
+  if (cfg->format < GCPULSE_FORMAT_AUTO || cfg->format > GCPULSE_FORMAT_JVM)
+    return gcpulse__error(err, GCPULSE_ECONFIG, "format",
+                          "must be auto, go or jvm");
+  if (cfg->max_line < 256 || cfg->max_line > (1u << 24))
+    return gcpulse__error(err, GCPULSE_ECONFIG, "max_line",
+                          "must be between 256 and 16777216 bytes");
+  if (cfg->jvm_open_events < 1 || cfg->jvm_open_events > 4096)
+    return gcpulse__error(err, GCPULSE_ECONFIG, "jvm_open_events",
+                          "must be between 1 and 4096");
+  if (cfg->custom_metrics < 0 || cfg->custom_metrics > GCPULSE_CUSTOM_MAX)
+    return gcpulse__error(err, GCPULSE_ECONFIG, "custom_metrics",
+                          "must be between 0 and %d", GCPULSE_CUSTOM_MAX);
+  for (int i = 0; i < GCPULSE_CUSTOM_MAX; i++) {
+    const char *n = cfg->custom_names[i];
+    if (memchr(n, '\0', GCPULSE_NAME_MAX) == NULL)
+      return gcpulse__error(err, GCPULSE_ECONFIG, "custom_names",
+                            "name %d is not NUL-terminated", i);
+    if (n[0] && i >= cfg->custom_metrics)
+      return gcpulse__error(err, GCPULSE_ECONFIG, "custom_names",
+                            "more names than custom_metrics slots");
+  }
+  if (!isfinite(cfg->memory_limit) || cfg->memory_limit < 0)
+    return gcpulse__error(err, GCPULSE_ECONFIG, "memory_limit",
+                          "must be a finite number of bytes >= 0");
+  int rc = gcpulse__window_check(cfg, err);
+  if (rc < 0) return rc;
+  rc = gcpulse__gogc_check(cfg, err);
+  if (rc < 0) return rc;
+  return gcpulse__policy_check(cfg, err);
+}
+
+/* ---------------------------------------------------------------------
+ * Memory
+ * --------------------------------------------------------------------- */
+
+static void *default_alloc(void *ud, void *ptr, size_t old_size,
+                           size_t new_size) {
+  (void)ud;
+  (void)old_size;
+  if (new_size == 0) {
+    free(ptr);
+    return NULL;
+  }
+  return realloc(ptr, new_size);
+}
+
+/* Offsets of each part inside the block. */
+typedef struct layout {
+  size_t line, jvm, win, gogc, pol, total;
+} layout;
+
+static layout plan(const gcpulse_config_t *cfg) {
+  layout L;
+  size_t off = GCPULSE__ALIGN(sizeof(struct gcpulse));
+  L.line = off;
+  off += GCPULSE__ALIGN(cfg->max_line);
+  L.jvm = off;
+  off += GCPULSE__ALIGN(gcpulse__jvm_size(cfg));
+  L.win = off;
+  off += GCPULSE__ALIGN(gcpulse__window_size(cfg));
+  L.gogc = off;
+  off += GCPULSE__ALIGN(gcpulse__gogc_size(cfg));
+  L.pol = off;
+  off += GCPULSE__ALIGN(gcpulse__policy_size(cfg));
+  L.total = off;
+  return L;
+}
+
+size_t gcpulse_footprint(const gcpulse_config_t *cfg) {
+  gcpulse_config_t def;
+  if (cfg == NULL) {
+    gcpulse_config_init(&def);
+    cfg = &def;
+  }
+  if (gcpulse_config_check(cfg, NULL) < 0) return 0;
+  return plan(cfg).total;
+}
+
+/* (Re)initialise every module inside G's block. */
+static void init_modules(gcpulse_t *g, const gcpulse_config_t *cfg) {
+  char *base = (char *)g;
+  layout L = plan(cfg);
+  memset(base + L.line, 0, L.total - L.line);
+  gcpulse__lines_init(&g->lines, base + L.line, cfg->max_line);
+  gcpulse__go_init(&g->go);
+  g->jvm = (gcpulse__jvm *)(void *)(base + L.jvm);
+  gcpulse__jvm_init(g->jvm, cfg);
+  g->win = (gcpulse__window *)(void *)(base + L.win);
+  gcpulse__window_init(g->win, cfg);
+  g->gogc = (gcpulse__gogc *)(void *)(base + L.gogc);
+  gcpulse__gogc_init(g->gogc, cfg);
+  g->pol = (gcpulse__policy *)(void *)(base + L.pol);
+  gcpulse__policy_init(g->pol, cfg);
+}
+
+int gcpulse_new(const gcpulse_config_t *cfg, const gcpulse_callbacks_t *cb,
+                gcpulse_t **out) {
+  if (out == NULL) return GCPULSE_EINVAL;
+  *out = NULL;
+  /* the default config is large (it holds the rule table): build it in
+   * temporary memory, never on the stack */
+  gcpulse_config_t *def = NULL;
+  gcpulse_alloc_fn alloc = cfg && cfg->alloc ? cfg->alloc : default_alloc;
+  void *ud = cfg ? cfg->alloc_ud : NULL;
+  if (cfg == NULL) {
+    def = alloc(ud, NULL, 0, sizeof *def);
+    if (def == NULL) return GCPULSE_ENOMEM;
+    gcpulse_config_init(def);
+    cfg = def;
+  }
+  int rc = gcpulse_config_check(cfg, NULL);
+  gcpulse_t *g = NULL;
+  if (rc == 0) {
+    size_t size = plan(cfg).total;
+    g = alloc(ud, NULL, 0, size);
+    if (g == NULL) {
+      rc = GCPULSE_ENOMEM;
+    } else {
+      memset(g, 0, sizeof *g);
+      if (cb) g->cb = *cb;
+      g->alloc = alloc;
+      g->alloc_ud = ud;
+      g->size = size;
+      g->format = cfg->format;
+      g->detected = cfg->format;
+      g->memory_limit = cfg->memory_limit;
+      g->custom_cap = cfg->custom_metrics;
+      for (int i = 0; i < cfg->custom_metrics; i++) {
+        memcpy(g->custom_names[i], cfg->custom_names[i], GCPULSE_NAME_MAX);
+        g->custom_names[i][GCPULSE_NAME_MAX - 1] = '\0';
+        if (g->custom_names[i][0]) g->custom_n = i + 1;
+      }
+      init_modules(g, cfg);
+      g->st.format = g->detected;
+    }
+  }
+  if (def) alloc(ud, def, sizeof *def, 0);
+  if (rc == 0) *out = g;
+  return rc;
+}
+
+void gcpulse_free(gcpulse_t *g) {
+  if (g == NULL) return;
+  g->alloc(g->alloc_ud, g, g->size, 0);
+}
+
+int gcpulse_reset(gcpulse_t *g) {
+  if (g == NULL) return GCPULSE_EINVAL;
+  if (g->busy) return GCPULSE_EBUSY;
+  char *mem = (char *)g;
+  size_t line_off = GCPULSE__ALIGN(sizeof(struct gcpulse));
+  gcpulse__lines_init(&g->lines, mem + line_off, g->lines.cap);
+  gcpulse__go_init(&g->go);
+  /* modules keep what their init copied from the config */
+  gcpulse__jvm_reset(g->jvm);
+  gcpulse__window_reset(g->win);
+  gcpulse__gogc_reset(g->gogc);
+  gcpulse__policy_reset(g->pol);
+  memset(&g->st, 0, sizeof g->st);
+  g->detected = g->format;
+  g->st.format = g->detected;
+  g->line_no = 0;
+  return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Dispatch
+ * --------------------------------------------------------------------- */
+
+static int call_diag(gcpulse_t *g, int reason, size_t column,
+                     const char *detail) {
+  if (reason <= GCPULSE_REASON_NONE || reason >= GCPULSE_REASON_COUNT)
+    return 0;
+  gcpulse__inc(&g->st.by_reason[reason]);
+  gcpulse__inc(&g->st.diags);
+  if (g->cb.on_diag == NULL) return 0;
+  gcpulse_diag_t d;
+  d.reason = reason;
+  d.runtime = g->cur_rt;
+  d.line_no = g->cur_line ? g->line_no : 0;
+  d.offset = g->cur_line ? g->cur_off : 0;
+  d.column = column;
+  d.line = g->cur_line;
+  d.len = g->cur_len;
+  d.detail = detail;
+  if (g->cb.on_diag(g->cb.user, &d) != 0) {
+    gcpulse__inc(&g->st.callback_aborts);
+    return GCPULSE_ECALLBACK;
+  }
+  return 0;
+}
+
+static int emit_action(void *ctx, const gcpulse_action_t *a) {
+  gcpulse_t *g = ctx;
+  if (g->cb.on_action && g->cb.on_action(g->cb.user, a) != 0) {
+    gcpulse__inc(&g->st.callback_aborts);
+    return GCPULSE_ECALLBACK;
+  }
+  return 0;
+}
+
+/* Run the controller and the policy at time T. */
+static int decide(gcpulse_t *g, double t, int new_cycle) {
+  gcpulse_gogc_decision_t d;
+  int rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
+                              new_cycle, &d, &g->st);
+  if (rc < 0) return rc;
+  if (rc > 0) {
+    gcpulse__window_set(g->win, GCPULSE_FEAT_GOGC, t, d.value);
+    gcpulse__window_set(g->win, GCPULSE_FEAT_GOGC_PINNED, t, (double)d.pinned);
+    if (g->cb.on_gogc && g->cb.on_gogc(g->cb.user, &d) != 0) {
+      gcpulse__inc(&g->st.callback_aborts);
+      return GCPULSE_ECALLBACK;
+    }
+  }
+  return gcpulse__policy_step(g->pol, gcpulse__window_feature, g->win, t, 0,
+                              emit_action, g, &g->st);
+}
+
+static int is_cycle(const gcpulse_event_t *ev) {
+  return ev->kind != GCPULSE_KIND_SCAVENGE && ev->kind != GCPULSE_KIND_UNKNOWN;
+}
+
+/* An event from any source: count it, show it, window it, decide. */
+static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
+  gcpulse__inc(&g->st.events);
+  if (ev->kind == GCPULSE_KIND_SCAVENGE) gcpulse__inc(&g->st.scavenges);
+  if (g->cb.on_event && g->cb.on_event(g->cb.user, ev) != 0) {
+    gcpulse__inc(&g->st.callback_aborts);
+    return GCPULSE_ECALLBACK;
+  }
+  int r = gcpulse__window_event(g->win, ev);
+  if (r == GCPULSE_REASON_RESTART || r == GCPULSE_REASON_GAP_RESET) {
+    gcpulse__inc(&g->st.window_resets);
+    gcpulse__gogc_window_reset(g->gogc);
+  }
+  if (r != GCPULSE_REASON_NONE) {
+    int rc = call_diag(g, r, 0, NULL);
+    if (rc < 0) return rc;
+    if (r == GCPULSE_REASON_OUT_OF_ORDER) return 0;
+  }
+  double now = gcpulse__window_now(g->win);
+  if (!isfinite(now)) return 0;
+  return decide(g, now, is_cycle(ev));
+}
+
+static int sink_event(void *ctx, const gcpulse_event_t *ev) {
+  gcpulse_t *g = ctx;
+  if (ev->runtime == GCPULSE_RT_GO)
+    gcpulse__inc(&g->st.events_go);
+  else
+    gcpulse__inc(&g->st.events_jvm);
+  return process_event(g, ev);
+}
+
+static int sink_diag(void *ctx, int reason, size_t column,
+                     const char *detail) {
+  return call_diag(ctx, reason, column, detail);
+}
+
+static int line_has_nul(const char *s, size_t n) {
+  return memchr(s, '\0', n) != NULL;
+}
+
+static int is_blank(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != ' ' && s[i] != '\t') return 0;
+  return 1;
+}
+
+/* One complete line from the assembler. */
+static int on_line(void *ctx, const char *s, size_t n, uint64_t off,
+                   int too_long) {
+  gcpulse_t *g = ctx;
+  gcpulse__inc(&g->st.lines);
+  g->line_no++;
+  g->cur_line = s;
+  g->cur_len = n;
+  g->cur_off = off;
+  g->cur_rt = g->detected == GCPULSE_FORMAT_GO    ? GCPULSE_RT_GO
+              : g->detected == GCPULSE_FORMAT_JVM ? GCPULSE_RT_JVM
+                                                  : GCPULSE_RT_UNKNOWN;
+  int rc = 0, skip = GCPULSE_REASON_NONE;
+  if (too_long) {
+    skip = GCPULSE_REASON_TOO_LONG;
+  } else if (is_blank(s, n)) {
+    skip = GCPULSE_REASON_BLANK;
+  } else if (line_has_nul(s, n)) {
+    skip = GCPULSE_REASON_BINARY;
+  } else {
+    gcpulse__sink k = {sink_event, sink_diag, g};
+    if (g->detected != GCPULSE_FORMAT_JVM) {
+      g->cur_rt = GCPULSE_RT_GO;
+      rc = gcpulse__go_line(&g->go, s, n, &k, &skip);
+      if (rc > 0 && g->detected == GCPULSE_FORMAT_AUTO) {
+        g->detected = GCPULSE_FORMAT_GO;
+        g->st.format = g->detected;
+        g->st.collector = GCPULSE_COLLECTOR_GO;
+      }
+    }
+    if (rc == 0 && g->detected != GCPULSE_FORMAT_GO) {
+      skip = GCPULSE_REASON_NONE;
+      g->cur_rt = GCPULSE_RT_JVM;
+      rc = gcpulse__jvm_line(g->jvm, s, n, &k, &skip);
+      if (rc > 0 && g->detected == GCPULSE_FORMAT_AUTO) {
+        g->detected = GCPULSE_FORMAT_JVM;
+        g->st.format = g->detected;
+      }
+      if (g->detected == GCPULSE_FORMAT_JVM)
+        g->st.collector = gcpulse__jvm_collector(g->jvm);
+    }
+    if (rc == 0 && skip == GCPULSE_REASON_NONE) skip = GCPULSE_REASON_FOREIGN;
+  }
+  if (rc >= 0 && skip != GCPULSE_REASON_NONE) {
+    if (rc == 0 || skip == GCPULSE_REASON_GO_INFO ||
+        skip == GCPULSE_REASON_JVM_INFO || skip == GCPULSE_REASON_JVM_UNKNOWN)
+      gcpulse__inc(&g->st.skipped);
+    int r2 = call_diag(g, skip, 0, NULL);
+    if (r2 < 0) rc = r2;
+  }
+  g->cur_line = NULL;
+  g->cur_len = 0;
+  return rc < 0 ? rc : 0;
+}
+
+/* Enter a mutating call. */
+#define ENTER(g)                                                              \
+  do {                                                                        \
+    if ((g) == NULL) return GCPULSE_EINVAL;                                   \
+    if ((g)->busy) return GCPULSE_EBUSY;                                      \
+    (g)->busy = 1;                                                            \
+  } while (0)
+#define LEAVE(g, rc)                                                          \
+  do {                                                                        \
+    (g)->busy = 0;                                                            \
+    return (rc);                                                              \
+  } while (0)
+
+int gcpulse_feed(gcpulse_t *g, const char *buf, size_t len) {
+  ENTER(g);
+  if (buf == NULL && len > 0) LEAVE(g, GCPULSE_EINVAL);
+  size_t used = 0;
+  g->st.bytes += len;
+  int rc = gcpulse__lines_feed(&g->lines, buf, len, on_line, g, &used);
+  if (rc < 0) g->st.bytes_discarded += len - used;
+  LEAVE(g, rc);
+}
+
+int gcpulse_feed_line(gcpulse_t *g, const char *line, size_t len) {
+  ENTER(g);
+  if (line == NULL && len > 0) LEAVE(g, GCPULSE_EINVAL);
+  int rc = gcpulse__lines_finish(&g->lines, on_line, g);
+  if (rc < 0) LEAVE(g, rc);
+  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+  g->st.bytes += len;
+  uint64_t off = g->lines.offset;
+  g->lines.offset += len + 1;
+  rc = on_line(g, line, len, off, len > g->lines.cap);
+  LEAVE(g, rc);
+}
+
+int gcpulse_finish(gcpulse_t *g) {
+  ENTER(g);
+  int rc = gcpulse__lines_finish(&g->lines, on_line, g);
+  if (rc >= 0 && g->detected != GCPULSE_FORMAT_GO) {
+    gcpulse__sink k = {sink_event, sink_diag, g};
+    g->cur_rt = GCPULSE_RT_JVM;
+    rc = gcpulse__jvm_finish(g->jvm, &k);
+  }
+  LEAVE(g, rc < 0 ? rc : 0);
+}
+
+/* Whether a structured event's values are usable. */
+static int event_valid(const gcpulse_event_t *ev) {
+  if (!(ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) || !isfinite(ev->t) ||
+      ev->t < 0)
+    return 0;
+  if (ev->kind < 0 || ev->kind >= GCPULSE_KIND_COUNT) return 0;
+  if (ev->collector < 0 || ev->collector >= GCPULSE_COLLECTOR_COUNT) return 0;
+  if (ev->runtime < GCPULSE_RT_UNKNOWN || ev->runtime > GCPULSE_RT_JVM)
+    return 0;
+  const double *ms[] = {&ev->pause_ms,     &ev->concurrent_ms,
+                        &ev->gc_cpu_ms,    &ev->cpu_assist_ms,
+                        &ev->cpu_background_ms, &ev->cpu_idle_ms,
+                        &ev->cpu_user_ms,  &ev->cpu_sys_ms,
+                        &ev->real_ms};
+  for (size_t i = 0; i < GCPULSE__COUNTOF(ms); i++)
+    if (!isfinite(*ms[i]) || *ms[i] < 0) return 0;
+  if (memchr(ev->cause, '\0', sizeof ev->cause) == NULL) return 0;
+  return 1;
+}
+
+int gcpulse_feed_event(gcpulse_t *g, const gcpulse_event_t *ev) {
+  ENTER(g);
+  if (ev == NULL) LEAVE(g, GCPULSE_EINVAL);
+  g->cur_rt = ev->runtime;
+  if (!event_valid(ev)) {
+    int rc = call_diag(g, GCPULSE_REASON_BAD_EVENT, 0, "structured event");
+    LEAVE(g, rc < 0 ? rc : GCPULSE_EINVAL);
+  }
+  gcpulse__inc(&g->st.events_fed);
+  int rc = process_event(g, ev);
+  LEAVE(g, rc);
+}
+
+static int metric_valid_id(const gcpulse_t *g, int metric) {
+  switch (metric) {
+  case GCPULSE_METRIC_QPS:
+  case GCPULSE_METRIC_RSS:
+  case GCPULSE_METRIC_LATENCY:
+  case GCPULSE_METRIC_MEMORY_LIMIT:
+    return 1;
+  default:
+    return metric >= GCPULSE_FEAT_CUSTOM &&
+           metric < GCPULSE_FEAT_CUSTOM + g->custom_cap;
+  }
+}
+
+int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
+  ENTER(g);
+  if (!metric_valid_id(g, metric)) LEAVE(g, GCPULSE_EINVAL);
+  g->cur_rt = 0;
+  if (!isfinite(t) || t < 0 || !isfinite(value) || value < 0 ||
+      value > 1e18) {
+    int rc = call_diag(g, GCPULSE_REASON_BAD_METRIC, 0, "caller metric");
+    LEAVE(g, rc < 0 ? rc : GCPULSE_EINVAL);
+  }
+  int r = gcpulse__window_metric(g->win, metric, t, value);
+  if (r == GCPULSE_REASON_GAP_RESET || r == GCPULSE_REASON_RESTART)
+    gcpulse__inc(&g->st.window_resets);
+  if (r != GCPULSE_REASON_NONE) {
+    int rc = call_diag(g, r, 0, "caller metric");
+    if (rc < 0) LEAVE(g, rc);
+    if (r == GCPULSE_REASON_OUT_OF_ORDER) LEAVE(g, 0);
+  }
+  gcpulse__inc(&g->st.metrics);
+  double now = gcpulse__window_now(g->win);
+  int rc = isfinite(now) ? decide(g, now, 0) : 0;
+  LEAVE(g, rc);
+}
+
+int gcpulse_metric_id(gcpulse_t *g, const char *name) {
+  if (g == NULL || name == NULL || name[0] == '\0') return GCPULSE_EINVAL;
+  if (strcmp(name, "qps") == 0) return GCPULSE_METRIC_QPS;
+  if (strcmp(name, "rss") == 0 || strcmp(name, "rss_bytes") == 0)
+    return GCPULSE_METRIC_RSS;
+  if (strcmp(name, "latency") == 0 || strcmp(name, "latency_ms") == 0)
+    return GCPULSE_METRIC_LATENCY;
+  if (strcmp(name, "memory_limit") == 0 ||
+      strcmp(name, "memory_limit_bytes") == 0)
+    return GCPULSE_METRIC_MEMORY_LIMIT;
+  if (strlen(name) >= GCPULSE_NAME_MAX) return GCPULSE_EINVAL;
+  for (int i = 0; i < g->custom_n; i++)
+    if (strcmp(g->custom_names[i], name) == 0) return GCPULSE_FEAT_CUSTOM + i;
+  for (int i = 0; i < g->custom_cap; i++) {
+    if (g->custom_names[i][0] == '\0') {
+      strcpy(g->custom_names[i], name);
+      if (i + 1 > g->custom_n) g->custom_n = i + 1;
+      return GCPULSE_FEAT_CUSTOM + i;
+    }
+  }
+  return GCPULSE_ENOSPC;
+}
+
+const char *gcpulse_metric_name(const gcpulse_t *g, int metric) {
+  if (g && metric >= GCPULSE_FEAT_CUSTOM &&
+      metric < GCPULSE_FEAT_CUSTOM + g->custom_n &&
+      g->custom_names[metric - GCPULSE_FEAT_CUSTOM][0])
+    return g->custom_names[metric - GCPULSE_FEAT_CUSTOM];
+  return gcpulse_feature_name(metric);
+}
+
+int gcpulse_tick(gcpulse_t *g, double t) {
+  ENTER(g);
+  if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
+  gcpulse__window_advance(g->win, t);
+  double now = gcpulse__window_now(g->win);
+  int rc = isfinite(now) ? decide(g, now, 0) : 0;
+  LEAVE(g, rc);
+}
+
+/* ---------------------------------------------------------------------
+ * Queries
+ * --------------------------------------------------------------------- */
+
+int gcpulse_stats(const gcpulse_t *g, gcpulse_stats_t *out) {
+  if (g == NULL || out == NULL) return GCPULSE_EINVAL;
+  *out = g->st;
+  return 0;
+}
+
+int gcpulse_feature(const gcpulse_t *g, int feature, int stat, double *out) {
+  if (g == NULL || out == NULL) return GCPULSE_EINVAL;
+  *out = 0.0;
+  if (stat < 0 || stat >= GCPULSE_STAT_COUNT) return GCPULSE_EINVAL;
+  if (feature >= GCPULSE_FEAT_CUSTOM) {
+    if (feature >= GCPULSE_FEAT_CUSTOM + g->custom_cap) return GCPULSE_EINVAL;
+  } else if (feature < 0 || feature >= GCPULSE_FEAT_BUILTIN_COUNT) {
+    return GCPULSE_EINVAL;
+  }
+  int r = gcpulse__window_feature(g->win, feature, stat, out);
+  if (r != 0 || !isfinite(*out)) {
+    *out = 0.0;
+    if (r == 0) r = GCPULSE_WHY_NOT_FINITE;
+  }
+  return r;
+}
+
+int gcpulse_feature_supports(int feature, int stat) {
+  return gcpulse__window_supports(feature, stat);
+}
+
+double gcpulse_gogc_current(const gcpulse_t *g) {
+  return g ? gcpulse__gogc_current(g->gogc) : 0.0;
+}
+
+int gcpulse_policy_kill(gcpulse_t *g, int direction, const char *action,
+                        int disabled) {
+  if (g == NULL) return GCPULSE_EINVAL;
+  return gcpulse__policy_kill(g->pol, direction, action, disabled);
+}
+
+int gcpulse_policy_explanations(const gcpulse_t *g, gcpulse_action_t *out,
+                                int n) {
+  if (g == NULL || (out == NULL && n > 0) || n < 0) return GCPULSE_EINVAL;
+  return gcpulse__policy_explanations(g->pol, out, n);
+}

@@ -1,0 +1,325 @@
+/* test_instance.c — the instance spine: creation, errors, names, the line
+ * assembler, callbacks, re-entrancy and the no-allocation-after-init rule. */
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void test_version_and_errors(void **state) {
+  (void)state;
+  assert_int_equal(gcpulse_version(), GCPULSE_VERSION_HEX);
+  assert_string_equal(gcpulse_version_string(), GCPULSE_VERSION_STRING);
+  assert_string_equal(gcpulse_errname(GCPULSE_EBUSY), "GCPULSE_EBUSY");
+  assert_string_equal(gcpulse_strerror(GCPULSE_OK), "success");
+  assert_string_equal(gcpulse_strerror(12345), "unknown error");
+  assert_true(GCPULSE_EINVAL < 0 && GCPULSE_ECALLBACK < 0);
+  assert_string_equal(gcpulse_reason_name(GCPULSE_REASON_TOO_LONG), "too_long");
+  assert_string_equal(gcpulse_kind_name(GCPULSE_KIND_YOUNG), "young");
+  assert_string_equal(gcpulse_kind_name(-1), "unknown");
+  assert_string_equal(gcpulse_field_name(GCPULSE_FIELD_PAUSE_MS), "pause_ms");
+  assert_int_equal(gcpulse_feature_by_name("pause_ms"), GCPULSE_FEAT_PAUSE);
+  assert_int_equal(gcpulse_feature_by_name("nope"), GCPULSE_ENOTFOUND);
+  assert_int_equal(gcpulse_stat_by_name("p99"), GCPULSE_STAT_P99);
+}
+
+static void test_config_defaults_and_check(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_config_init(cfg);
+  assert_int_equal(cfg->max_line, 4096);
+  assert_int_equal(cfg->panes, 12);
+  assert_true(cfg->window_s == 60.0);
+  assert_true(cfg->gogc.period_s == 10.0);
+  assert_int_equal(gcpulse_config_check(cfg, NULL), 0);
+  gcpulse_error_t err;
+  memset(&err, 0, sizeof err);
+  cfg->max_line = 10;
+  assert_int_equal(gcpulse_config_check(cfg, &err), GCPULSE_ECONFIG);
+  assert_string_equal(err.path, "max_line");
+  gcpulse_t *g = (gcpulse_t *)1;
+  assert_int_equal(gcpulse_new(cfg, NULL, &g), GCPULSE_ECONFIG);
+  assert_null(g);
+  free(cfg);
+}
+
+/* Records every line handed to on_diag/on_event by reason. */
+typedef struct lines_seen {
+  int blank, foreign, too_long, binary;
+  char last[256];
+} lines_seen;
+
+static int count_diag(void *user, const gcpulse_diag_t *d) {
+  lines_seen *s = user;
+  switch (d->reason) {
+  case GCPULSE_REASON_BLANK: s->blank++; break;
+  case GCPULSE_REASON_FOREIGN:
+    s->foreign++;
+    if (d->line && d->len < sizeof s->last) {
+      memcpy(s->last, d->line, d->len);
+      s->last[d->len] = '\0';
+    }
+    break;
+  case GCPULSE_REASON_TOO_LONG: s->too_long++; break;
+  case GCPULSE_REASON_BINARY: s->binary++; break;
+  default: break;
+  }
+  return 0;
+}
+
+static gcpulse_t *new_with(gcpulse_callbacks_t *cb, size_t max_line) {
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_config_init(cfg);
+  cfg->max_line = max_line;
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(cfg, cb, &g), 0);
+  free(cfg);
+  return g;
+}
+
+static void test_line_assembly(void **state) {
+  (void)state;
+  lines_seen s;
+  memset(&s, 0, sizeof s);
+  gcpulse_callbacks_t cb;
+  gcpulse_callbacks_init(&cb);
+  cb.on_diag = count_diag;
+  cb.user = &s;
+  gcpulse_t *g = new_with(&cb, 256);
+  /* CRLF split across calls, lone CR, blank line, partial line at end */
+  const char *parts[] = {"hello\r", "\nworld\rthird", " line\n\n", "tail"};
+  for (size_t i = 0; i < 4; i++)
+    assert_int_equal(gcpulse_feed(g, parts[i], strlen(parts[i])), 0);
+  gcpulse_stats_t st;
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.lines, 4); /* hello, world, "third line", "" */
+  assert_int_equal(s.blank, 1);
+  assert_int_equal(s.foreign, 3);
+  assert_string_equal(s.last, "third line");
+  assert_int_equal(gcpulse_finish(g), 0);
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.lines, 5);
+  assert_string_equal(s.last, "tail");
+  assert_int_equal(st.bytes, strlen("hello\r\nworld\rthird line\n\ntail"));
+  gcpulse_free(g);
+}
+
+static void test_too_long_lines_bounded(void **state) {
+  (void)state;
+  lines_seen s;
+  memset(&s, 0, sizeof s);
+  gcpulse_callbacks_t cb;
+  gcpulse_callbacks_init(&cb);
+  cb.on_diag = count_diag;
+  cb.user = &s;
+  gcpulse_t *g = new_with(&cb, 256);
+  size_t big = 1u << 20;
+  char *junk = malloc(big);
+  memset(junk, 'x', big);
+  /* 1 MiB line in 4 KiB chunks, then a good line */
+  for (size_t i = 0; i < big; i += 4096)
+    assert_int_equal(gcpulse_feed(g, junk + i, 4096), 0);
+  assert_int_equal(gcpulse_feed(g, "\nok line\n", 9), 0);
+  /* a long line inside a single chunk too */
+  junk[big - 1] = '\n';
+  assert_int_equal(gcpulse_feed(g, junk, big), 0);
+  assert_int_equal(s.too_long, 2);
+  assert_string_equal(s.last, "ok line");
+  /* NUL bytes make a line binary */
+  assert_int_equal(gcpulse_feed(g, "a\0b\n", 4), 0);
+  assert_int_equal(s.binary, 1);
+  free(junk);
+  gcpulse_free(g);
+}
+
+static int reenter(void *user, const gcpulse_diag_t *d) {
+  (void)d;
+  gcpulse_t *g = *(gcpulse_t **)user;
+  assert_int_equal(gcpulse_feed(g, "x\n", 2), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_tick(g, 1.0), GCPULSE_EBUSY);
+  gcpulse_stats_t st;
+  assert_int_equal(gcpulse_stats(g, &st), 0); /* queries are allowed */
+  return 0;
+}
+
+static void test_reentrancy(void **state) {
+  (void)state;
+  gcpulse_t *g = NULL;
+  gcpulse_callbacks_t cb;
+  gcpulse_callbacks_init(&cb);
+  cb.on_diag = reenter;
+  cb.user = &g;
+  g = new_with(&cb, 4096);
+  assert_int_equal(gcpulse_feed(g, "hello\n", 6), 0);
+  gcpulse_free(g);
+}
+
+static int stop_now(void *user, const gcpulse_diag_t *d) {
+  (void)d;
+  (*(int *)user)++;
+  return 1;
+}
+
+static void test_callback_abort(void **state) {
+  (void)state;
+  int calls = 0;
+  gcpulse_callbacks_t cb;
+  gcpulse_callbacks_init(&cb);
+  cb.on_diag = stop_now;
+  cb.user = &calls;
+  gcpulse_t *g = new_with(&cb, 4096);
+  const char *text = "one\ntwo\nthree\n";
+  assert_int_equal(gcpulse_feed(g, text, strlen(text)), GCPULSE_ECALLBACK);
+  assert_int_equal(calls, 1);
+  gcpulse_stats_t st;
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.bytes_discarded, strlen("two\nthree\n"));
+  assert_int_equal(st.callback_aborts, 1);
+  gcpulse_free(g);
+}
+
+static void test_metrics_validation(void **state) {
+  (void)state;
+  gcpulse_t *g = new_with(NULL, 4096);
+  assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_QPS, 1.0, 100.0), 0);
+  assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_QPS, 1.0, NAN),
+                   GCPULSE_EINVAL);
+  assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_RSS, 1.0, -5.0),
+                   GCPULSE_EINVAL);
+  assert_int_equal(gcpulse_feed_metric(g, 9999, 1.0, 1.0), GCPULSE_EINVAL);
+  int id = gcpulse_metric_id(g, "sched_latency_ms");
+  assert_int_equal(id, GCPULSE_FEAT_CUSTOM);
+  assert_int_equal(gcpulse_metric_id(g, "sched_latency_ms"), id);
+  assert_string_equal(gcpulse_metric_name(g, id), "sched_latency_ms");
+  assert_int_equal(gcpulse_metric_id(g, "qps"), GCPULSE_METRIC_QPS);
+  for (int i = 1; i < 8; i++) {
+    char name[16];
+    snprintf(name, sizeof name, "m%d", i);
+    assert_int_equal(gcpulse_metric_id(g, name), GCPULSE_FEAT_CUSTOM + i);
+  }
+  assert_int_equal(gcpulse_metric_id(g, "one_too_many"), GCPULSE_ENOSPC);
+  gcpulse_stats_t st;
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.metrics, 1);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_BAD_METRIC], 2);
+  gcpulse_free(g);
+}
+
+/* No allocation after gcpulse_new, whatever is fed. */
+static void test_no_alloc_after_init(void **state) {
+  (void)state;
+  tu_alloc a;
+  tu_alloc_init(&a);
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_config_init(cfg);
+  cfg->alloc = tu_alloc_fn;
+  cfg->alloc_ud = &a;
+  tu_sink s;
+  gcpulse_callbacks_t cb;
+  tu_sink_init(&s, &cb);
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(cfg, &cb, &g), 0);
+  long allocs = a.allocs;
+  long long live = a.live_bytes;
+  assert_true(live > 0);
+  assert_int_equal((size_t)live, gcpulse_footprint(cfg));
+  const char *files[] = {"go/go1.19-pulse-2p.log", "go/go1.19-scavtrace-mixed.log",
+                         "jvm/jdk17-g1-gcstar.log", "jvm/jdk17-z-gcstar.log",
+                         "public/go/golang-go-13392-go14-format.txt"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    const char *p = tu_corpus(files[i]);
+    if (p == NULL) continue;
+    size_t len;
+    char *data = tu_read_file(p, &len);
+    assert_non_null(data);
+    assert_int_equal(tu_feed_chunks(g, data, len, 2, (unsigned)i), 0);
+    free(data);
+    gcpulse_reset(g);
+  }
+  for (int i = 0; i < 1000; i++) {
+    gcpulse_event_t ev;
+    gcpulse_event_init(&ev);
+    ev.runtime = GCPULSE_RT_GO;
+    ev.collector = GCPULSE_COLLECTOR_GO;
+    ev.kind = GCPULSE_KIND_GO_CYCLE;
+    ev.t = i * 0.5;
+    ev.seq = (uint64_t)i + 1;
+    ev.pause_ms = 0.1 + (i % 7) * 0.05;
+    ev.heap_before = 8u << 20;
+    ev.heap_after = 9u << 20;
+    ev.heap_live = 4u << 20;
+    ev.heap_goal = 8u << 20;
+    ev.known = GCPULSE_BIT(GCPULSE_FIELD_T) | GCPULSE_BIT(GCPULSE_FIELD_SEQ) |
+               GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS) |
+               GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE) |
+               GCPULSE_BIT(GCPULSE_FIELD_HEAP_AFTER) |
+               GCPULSE_BIT(GCPULSE_FIELD_HEAP_LIVE) |
+               GCPULSE_BIT(GCPULSE_FIELD_HEAP_GOAL);
+    assert_int_equal(gcpulse_feed_event(g, &ev), 0);
+    assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_QPS, ev.t, 800.0), 0);
+    assert_int_equal(gcpulse_tick(g, ev.t + 0.25), 0);
+  }
+  char buf[8192];
+  assert_true(gcpulse_features_to_json(g, buf, sizeof buf) > 0);
+  assert_int_equal(a.allocs, allocs);
+  assert_int_equal(a.reallocs, 0);
+  assert_int_equal(a.live_bytes, live);
+  gcpulse_free(g);
+  assert_int_equal(a.live_bytes, 0);
+  assert_int_equal(a.frees, a.allocs);
+  tu_sink_free(&s);
+  free(cfg);
+}
+
+static void test_default_footprint(void **state) {
+  (void)state;
+  size_t fp = gcpulse_footprint(NULL);
+  print_message("default instance footprint: %zu bytes\n", fp);
+  assert_true(fp > 4096);
+  assert_true(fp <= 128 * 1024);
+}
+
+static void test_event_json(void **state) {
+  (void)state;
+  gcpulse_event_t ev;
+  gcpulse_event_init(&ev);
+  ev.runtime = GCPULSE_RT_JVM;
+  ev.collector = GCPULSE_COLLECTOR_G1;
+  ev.kind = GCPULSE_KIND_YOUNG;
+  strcpy(ev.cause, "G1 \"Evacuation\" Pause");
+  ev.seq = 7;
+  ev.t = 1.5;
+  ev.pause_ms = 2.25;
+  ev.heap_before = 1024;
+  ev.known = GCPULSE_BIT(GCPULSE_FIELD_SEQ) | GCPULSE_BIT(GCPULSE_FIELD_T) |
+             GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS) |
+             GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE);
+  char buf[512];
+  long n = gcpulse_event_to_json(&ev, buf, sizeof buf);
+  assert_string_equal(buf,
+                      "{\"runtime\":\"jvm\",\"collector\":\"g1\",\"kind\":\"young\","
+                      "\"cause\":\"G1 \\\"Evacuation\\\" Pause\",\"seq\":7,\"t\":1.5,"
+                      "\"pause_ms\":2.25,\"heap_before\":1024}");
+  assert_int_equal(n, (long)strlen(buf));
+  char small[10];
+  assert_int_equal(gcpulse_event_to_json(&ev, small, sizeof small), n);
+  assert_int_equal(strlen(small), 9);
+  assert_int_equal(gcpulse_event_to_json(&ev, NULL, 0), n);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_version_and_errors),
+      cmocka_unit_test(test_config_defaults_and_check),
+      cmocka_unit_test(test_line_assembly),
+      cmocka_unit_test(test_too_long_lines_bounded),
+      cmocka_unit_test(test_reentrancy),
+      cmocka_unit_test(test_callback_abort),
+      cmocka_unit_test(test_metrics_validation),
+      cmocka_unit_test(test_no_alloc_after_init),
+      cmocka_unit_test(test_default_footprint),
+      cmocka_unit_test(test_event_json),
+  };
+  return cmocka_run_group_tests_name("instance", tests, NULL, NULL);
+}
