@@ -109,7 +109,8 @@ $(BUILD)/tests/%: tests/%.c $(TEST_UTIL) tests/util.h $(STATIC)
 test: $(TEST_BINS) $(CLI)
 	@sh tests/run.sh $(TEST_BINS)
 
-check: deps
+check:
+	@sh .ci/deps.sh go
 	$(MAKE) all
 	$(MAKE) test
 	$(MAKE) check-abi check-cxx check-install check-readme
@@ -173,7 +174,8 @@ install: all
 	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libgcpulse.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libgcpulse.so
-	install -m 644 $(PCFILE) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	  pkgconfig/gcpulse.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/gcpulse.pc
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
 
 uninstall:

@@ -83,6 +83,10 @@ void gcpulse_config_init(gcpulse_config_t *cfg) {
   c->dwell_cycles = 2;
   c->pinned_after = 3;
   c->recommend_limit = 0;
+  c->adaptive_economy = GCPULSE_GOGC_ECONOMY_BOTH;
+  c->leak_window_s = 300.0;
+  c->leak_min_growth = 0.2;
+  c->leak_chase = 0;
 
   cfg->policy_enabled = 1;
   cfg->policy_defaults = 1;
@@ -98,6 +102,11 @@ void gcpulse_config_init(gcpulse_config_t *cfg) {
   cfg->dry_run = 0;
   cfg->explain_suppressed = 0;
   cfg->max_rules = 32;
+  cfg->deescalate_delay_s = 0.0;
+  cfg->stabilization_slots = 64;
+  cfg->explanations = 64;
+  cfg->loop_guard_count = 3;
+  cfg->loop_guard_window_s = 600.0;
   cfg->n_rules = 0;
 }
 
@@ -614,6 +623,10 @@ int gcpulse_feature(const gcpulse_t *g, int feature, int stat, double *out) {
 
 int gcpulse_feature_supports(int feature, int stat) {
   return gcpulse__window_supports(feature, stat);
+}
+
+double gcpulse_time(const gcpulse_t *g) {
+  return g ? gcpulse__window_now(g->win) : NAN;
 }
 
 double gcpulse_gogc_current(const gcpulse_t *g) {

@@ -1,0 +1,3 @@
+module gcpulse.dev/demo-workload
+
+go 1.19
