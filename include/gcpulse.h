@@ -320,39 +320,87 @@ GCPULSE_API const char *gcpulse_field_name(int field);
  * A feature is a time series kept in the window (see the table below);
  * a statistic selects what to read from it.  GCPULSE_STAT_VALUE is the
  * feature's headline value, the one its name describes.  Not every
- * (feature, statistic) pair exists: gcpulse_feature_supports() tells.
+ * (feature, statistic) pair exists: gcpulse_feature_supports() tells
+ * (reading another pair returns GCPULSE_WHY_UNSUPPORTED).
+ *
+ * The window.  Event time, W = window_s (60) seconds in P = panes (12)
+ * panes of W/P aligned to multiples of W/P; it covers between W - W/P and
+ * W seconds.  "Covered time" = now - max(first data since the last reset,
+ * start of the oldest pane); every per-second rate divides by it.  Rates
+ * need >= 1 s of covered time (SPAN_SHORT).  Data more than W after the
+ * previous data, or an event flagged GCPULSE_EV_RESTART, resets the window
+ * first.  Data older than the clock is added to its pane if that is the
+ * head pane or the one before it (it then does not change LAST, EWMA,
+ * CUSUM or intervals), else dropped (OUT_OF_ORDER); data more than W
+ * behind the clock is a new clock: reset, then added (RESTART).  An event flagged
+ * GCPULSE_EV_SUSPECT_TIME is counted at the current clock and never moves
+ * it.  Scavenge events only move the clock.
+ *
+ * Statistics, where supported:
+ *   LAST      the newest sample, if it is inside the window
+ *   MEAN/MIN/MAX  over the samples in the window (exact)
+ *   P50/P90/P99   nearest-rank quantile from a log-linear histogram, the
+ *             bucket midpoint clamped to the exact min/max: <= 1.56 %
+ *             relative error for pause_ms (S=5), <= 3.1 % for latency_ms
+ *             (S=4); pause values are kept to 1 us, up to 134 s
+ *   RATE      (last - first) / their time span, per second (>= 2 samples)
+ *   SLOPE     least-squares slope per second over the window's samples
+ *             (>= 3 samples over >= 1 s); for the pane-rate features
+ *             (gc_rate, full_gc_rate, stw_fraction, gc_cpu_fraction,
+ *             promotion_rate) the slope of the per-pane rates over panes
+ *             at least half covered (>= 3 such panes), per second
+ *   EWMA      time-decay EWMA, alpha = max(1 - exp(-dt/ewma_tau_s), 1/n)
+ *   CUSUM     two-sided CUSUM (k = cusum_k, h = cusum_h sigmas) on each
+ *             sample standardised by the EWMA mean and deviation before
+ *             it (deviation floored at 1 % of the mean), armed after 30
+ *             samples, restarted after each alarm: +1 / -1 while the last
+ *             alarm is less than one pane old, else 0
+ * Sample features support LAST MEAN MIN MAX RATE SLOPE; "+E" adds EWMA,
+ * "+EC" EWMA and CUSUM.  A feature with no data returns NO_DATA, or
+ * NOT_APPLICABLE when the runtime seen cannot produce it (goal and roots
+ * on the JVM; promotion and metaspace on Go); never 0 or NaN.  Full GCs
+ * read a true 0 on Go.
+ *
+ * Collections (gc_count): Go cycles; JVM young, mixed, full and
+ * degenerated pauses, generational-ZGC minor/major collections, and
+ * ZGC/Shenandoah concurrent cycles.  Remark, cleanup, init/final-mark and
+ * other phase pauses count as pauses, not collections; G1/CMS concurrent
+ * marking cycles count as neither.  Pauses come from every event with
+ * pause_ms except whole-cycle kinds (CONCURRENT, MINOR_CYCLE,
+ * MAJOR_CYCLE), whose pauses arrive as their own events.
  * ------------------------------------------------------------------------ */
 
 /* X(ID, "name", "unit", "meaning and how it is computed") */
 #define GCPULSE_FEATURE_MAP(X)                                                \
-  X(GC_COUNT, "gc_count", "count", "GC cycles (Go) or pauses (JVM) in the window") \
-  X(GC_RATE, "gc_rate", "1/min", "GC cycles per minute over the covered window time") \
-  X(GC_INTERVAL, "gc_interval_s", "s", "time between consecutive GC starts; value=mean, min=shortest") \
-  X(YOUNG_GC_INTERVAL, "young_gc_interval_s", "s", "mean time between young pauses (JVM) or cycles (Go)") \
-  X(FULL_GC_COUNT, "full_gc_count", "count", "full collections in the window") \
-  X(FULL_GC_RATE, "full_gc_rate", "1/min", "full collections per minute") \
-  X(PAUSE, "pause_ms", "ms", "STW pause distribution; value=p99, p50/p90/p99/max, slope in ms/s") \
-  X(STW_FRACTION, "stw_fraction", "ratio", "total STW pause time / covered window time") \
-  X(GC_CPU_FRACTION, "gc_cpu_fraction", "ratio", "GC CPU time / (covered time x processors); JVM: (pause+concurrent)/time") \
-  X(HEAP_LIVE, "heap_live_bytes", "bytes", "live heap after GC; value=last, max, slope in bytes/s") \
-  X(HEAP_GOAL, "heap_goal_bytes", "bytes", "Go heap goal of the last cycle") \
-  X(HEAP_BEFORE, "heap_before_bytes", "bytes", "heap at GC start, last") \
-  X(HEAP_AFTER, "heap_after_bytes", "bytes", "heap at GC end, last") \
-  X(ALLOC_RATE, "alloc_rate_bps", "bytes/s", "bytes allocated between cycles per second of window") \
-  X(HEAP_GROWTH, "heap_growth_bps", "bytes/s", "least-squares slope of post-GC heap over the window") \
-  X(HEAP_GROWTH_TS, "heap_growth_ts_bps", "bytes/s", "Theil-Sen (median of pairwise slopes) of post-GC heap") \
-  X(PROMOTION_RATE, "promotion_rate_bps", "bytes/s", "bytes promoted to old gen per second (JVM)") \
-  X(METASPACE_USED, "metaspace_used_bytes", "bytes", "metaspace used, last") \
-  X(METASPACE_PCT, "metaspace_used_pct", "percent", "metaspace used / committed x 100, last") \
-  X(TIME_TO_NEXT_GC, "time_to_next_gc_s", "s", "(heap goal - heap after) / allocation rate") \
-  X(OOM_EVENTS, "oom_events", "count", "OOM-class events in the window (evacuation failure, allocation-failure full GC)") \
-  X(HEAP_LIMIT_RATIO, "heap_limit_ratio", "ratio", "peak heap (Go goal or JVM heap before) / memory limit") \
-  X(QPS, "qps", "1/s", "caller metric: requests per second") \
-  X(RSS, "rss_bytes", "bytes", "caller metric: resident set size") \
-  X(LATENCY, "latency_ms", "ms", "caller metric: request latency") \
-  X(MEMORY_LIMIT, "memory_limit_bytes", "bytes", "caller metric or config: the process's memory limit") \
-  X(GOGC, "gogc", "percent", "the GOGC value currently recommended by the controller") \
-  X(GOGC_PINNED, "gogc_pinned", "count", "consecutive controller decisions pinned at a bound (0 if not pinned)")
+  X(GC_COUNT, "gc_count", "count", "collections in the window (see above); VALUE") \
+  X(GC_RATE, "gc_rate", "1/min", "collections per minute of covered time; VALUE, SLOPE (per-pane rates, 1/min per s)") \
+  X(GC_INTERVAL, "gc_interval_s", "s", "time between consecutive collection starts; VALUE=mean; sample stats +E") \
+  X(YOUNG_GC_INTERVAL, "young_gc_interval_s", "s", "time between young/mixed pauses (JVM) or cycles (Go); VALUE=mean; sample stats +E") \
+  X(FULL_GC_COUNT, "full_gc_count", "count", "JVM full collections in the window (Go: always 0, forced cycles are not full GCs); VALUE") \
+  X(FULL_GC_RATE, "full_gc_rate", "1/min", "JVM full collections per minute; VALUE, SLOPE (per-pane, 1/min per s)") \
+  X(PAUSE, "pause_ms", "ms", "STW pause distribution; VALUE=p99; P50 P90 P99, sample stats but RATE, +EC; SLOPE in ms/s") \
+  X(STW_FRACTION, "stw_fraction", "ratio", "total STW pause time / covered time; VALUE, SLOPE") \
+  X(GC_CPU_FRACTION, "gc_cpu_fraction", "ratio", "Go: sum of per-cycle GC CPU ms / procs / covered time (not the cumulative P%); JVM: (pause + concurrent ms) / covered time; VALUE, SLOPE") \
+  X(HEAP_LIVE, "heap_live_bytes", "bytes", "live heap: heap_live when reported (Go marked heap), else heap after a full GC; VALUE=last; sample stats +EC") \
+  X(HEAP_GOAL, "heap_goal_bytes", "bytes", "Go heap goal of the cycle; VALUE=last; sample stats") \
+  X(HEAP_BEFORE, "heap_before_bytes", "bytes", "heap at GC start; VALUE=last; sample stats") \
+  X(HEAP_AFTER, "heap_after_bytes", "bytes", "heap at GC end; VALUE=last; sample stats") \
+  X(ALLOC_RATE, "alloc_rate_bps", "bytes/s", "VALUE = bytes allocated between consecutive events with heap figures / their time: before[i] - (live or after)[i-1] + max(0, after[i-1] - before[i-1]); per-interval samples: LAST MEAN MIN MAX SLOPE +EC") \
+  X(HEAP_GROWTH, "heap_growth_bps", "bytes/s", "least-squares slope of the post-GC heap (Go live heap, JVM heap after); VALUE, SLOPE") \
+  X(HEAP_GROWTH_TS, "heap_growth_ts_bps", "bytes/s", "Theil-Sen slope (median of pairwise slopes) of per-pane means of the post-GC heap, >= 3 panes; VALUE") \
+  X(PROMOTION_RATE, "promotion_rate_bps", "bytes/s", "promoted bytes (JVM old-gen growth across young GCs) / covered time; VALUE, SLOPE (bytes/s per s)") \
+  X(METASPACE_USED, "metaspace_used_bytes", "bytes", "JVM metaspace used; VALUE=last; sample stats") \
+  X(METASPACE_PCT, "metaspace_used_pct", "percent", "JVM metaspace used / committed x 100; VALUE=last; sample stats") \
+  X(TIME_TO_NEXT_GC, "time_to_next_gc_s", "s", "room / alloc_rate - time since the last GC, >= 0; room = Go: goal - live heap, JVM: heap before - heap after of the last GC; VALUE") \
+  X(OOM_EVENTS, "oom_events", "count", "events flagged OOM or evacuation failure in the window; VALUE") \
+  X(HEAP_LIMIT_RATIO, "heap_limit_ratio", "ratio", "peak heap (max of goal, heap before, heap after in the window) / memory_limit_bytes; NO_LIMIT without a limit; VALUE") \
+  X(QPS, "qps", "1/s", "caller metric: requests per second; VALUE=last; sample stats +EC") \
+  X(RSS, "rss_bytes", "bytes", "caller metric: resident set size; VALUE=last; sample stats +EC") \
+  X(LATENCY, "latency_ms", "ms", "caller metric: request latency; VALUE=last; P50 P90 P99 (<= 3.1 %); sample stats +EC") \
+  X(MEMORY_LIMIT, "memory_limit_bytes", "bytes", "caller metric, else config memory_limit; kept across window resets; VALUE=last; sample stats") \
+  X(GOGC, "gogc", "percent", "the GOGC value currently recommended by the controller; kept across window resets; VALUE=last; sample stats") \
+  X(GOGC_PINNED, "gogc_pinned", "count", "consecutive controller decisions pinned at a bound (0 if not pinned); VALUE=last; sample stats") \
+  X(HEAP_ROOTS, "heap_roots_bytes", "bytes", "Go GC roots of the last cycle: stacks + globals (the roots term of the heap goal)")
 
 typedef enum gcpulse_feature {
 #define GCPULSE_X_(id, name, unit, text) GCPULSE_FEAT_##id,
@@ -463,37 +511,54 @@ typedef enum gcpulse_gogc_reason {
   GCPULSE_GR_COUNT
 } gcpulse_gogc_reason_t;
 
+/* Economy law used by the ADAPTIVE mode inside the memory bound. */
+#define GCPULSE_GOGC_ECONOMY_BOTH 0 /* max(cpu-target, dual-factor): the default */
+#define GCPULSE_GOGC_ECONOMY_CPU 1  /* cpu-target only (floored at df_base) */
+#define GCPULSE_GOGC_ECONOMY_DF 2   /* dual-factor only */
+
+/* Controller configuration.  JSON keys are "gogc.<field>".  Byte sizes are
+ * bytes; "MB/s" in the dual-factor law is MiB/s (1048576 bytes/s). */
 typedef struct gcpulse_gogc_config {
   int mode;            /* gcpulse_gogc_mode_t; default ADAPTIVE */
   double period_s;     /* adjustment period / observation window; default 10 */
-  double initial;      /* GOGC in force at start; default 100; < 0 means GOGC=off */
+  double initial;      /* GOGC in force at start; default 100; < 0 means GOGC=off
+                        * (the controller then never changes it); else within [min, max] */
   double min, max;     /* bounds; defaults 25 and 500 */
   /* dual-factor law: GOGC = base + clamp(QPS/qps_step*step_gain, 0, qps_cap)
    *                           - clamp((growth_MBps - growth_threshold)*growth_gain, 0, growth_cap) */
   double df_base;             /* 100 */
-  double df_qps_step;         /* 500 QPS per step */
+  double df_qps_step;         /* 500 QPS per step (> 0) */
   double df_step_gain;        /* 10 per step */
   double df_qps_cap;          /* 30 */
   double df_growth_threshold; /* 20 MB/s (MiB/s) */
   double df_growth_gain;      /* 2 */
   double df_growth_cap;       /* 40 */
   /* memory-target */
-  double memory_limit;   /* bytes; 0 = from the memory_limit metric, else no budget */
-  double limit_ratio;    /* fraction of the limit the heap may use; 0.9 */
+  double memory_limit;   /* bytes; default 0 = use gcpulse_config.memory_limit, else the
+                          * memory_limit metric, else no budget */
+  double limit_ratio;    /* fraction of the limit the process may use; 0.9 */
   double headroom;       /* bytes kept free below the budget; default 0 */
-  double floor_bytes;    /* heap may always grow this far above live; 4 MiB */
+  double floor_bytes;    /* the heap may always grow this far above live (minimum
+                          * runway, overrides the budget for tiny heaps); 4 MiB */
   /* cpu-target */
   double cpu_target;     /* GC CPU fraction target; 0.05 */
   /* limiters */
-  double ewma_tau_s;     /* input smoothing time constant; 20 */
+  double ewma_tau_s;     /* input smoothing time constant (0 = none); 20 */
   double deadband;       /* relative change below which nothing changes; 0.05 */
   double slew_up;        /* max relative rise per decision; 0.25 */
   double slew_down;      /* max relative drop per decision when not urgent; 0.5 */
-  double urgent_ratio;   /* projected peak / budget above which drops are unlimited; 0.95 */
+  double urgent_ratio;   /* projected peak / budget above which drops are unlimited and
+                          * skip dead-band and dwell; 0.95 */
   double dwell_s;        /* minimum seconds between changes; 10 */
   int dwell_cycles;      /* minimum GC cycles between changes; 2 */
   int pinned_after;      /* decisions at a bound before "pinned" is reported; 3 */
-  int recommend_limit;   /* non-zero: also recommend a Go memory limit */
+  int recommend_limit;   /* non-zero: also recommend a Go memory limit; default 0 */
+  /* added by the controller (issue 6) */
+  int adaptive_economy;  /* GCPULSE_GOGC_ECONOMY_*; default BOTH */
+  double leak_window_s;  /* live heap must rise steadily this long to be a leak; 300 */
+  double leak_min_growth; /* ...and by at least this fraction over that time; 0.2 */
+  int leak_chase;        /* 0 (default): once a leak is reported GOGC is not lowered
+                          * further (fail fast); 1: keep chasing the budget */
 } gcpulse_gogc_config_t;
 
 typedef struct gcpulse_gogc_decision {
@@ -562,6 +627,12 @@ typedef struct gcpulse_rule_action {
   double magnitude;            /* e.g. replicas to add, memory ratio 1.2 */
 } gcpulse_rule_action_t;
 
+/* A policy rule.  Rules in gcpulse_config_t.rules are merged by id onto the
+ * built-in table (policy_defaults): a built-in id replaces that rule, other
+ * ids are appended.  The JSON loader's defaults for a new rule: group "",
+ * priority 0, ESCALATE, AND, cooldown_s/stabilization_s -1, no bump;
+ * conditions: stat VALUE, op GT, exit = enter, n = m = 1, missing MISSING;
+ * action magnitude 1.  Semantics: README section "Scaling policy". */
 typedef struct gcpulse_rule {
   char id[GCPULSE_NAME_MAX];
   char group[GCPULSE_NAME_MAX]; /* at most one action per group per evaluation; "" = own group */
@@ -679,6 +750,15 @@ typedef struct gcpulse_config {
   int dry_run;             /* global dry-run: everything runs, applied = 0 */
   int explain_suppressed;  /* also report suppressed matches to on_action */
   int max_rules;           /* rules the instance can hold; default 32, max GCPULSE_RULES_MAX */
+  double deescalate_delay_s; /* no de-escalation in a group this long after an escalation
+                                was applied there (Cluster Autoscaler delay-after-add); default 0 */
+  int stabilization_slots; /* per-rule recommendation history (ring) used by the
+                              stabilisation windows; default 64 (2..1024); every window
+                              must fit: ceil(window / policy_period_s) + 1 <= slots */
+  int explanations;        /* explanation records kept (gcpulse_policy_explanations); default 64 (1..1024) */
+  int loop_guard_count;    /* catastrophe bumps within loop_guard_window_s that raise the
+                              loop flag; default 3 (1..16) */
+  double loop_guard_window_s; /* default 600 */
   int n_rules;             /* rules below (added to / overriding defaults by id) */
   gcpulse_rule_t rules[GCPULSE_RULES_MAX];
   /* memory */
@@ -845,6 +925,11 @@ GCPULSE_API const char *gcpulse_stat_name(int stat);
 GCPULSE_API int gcpulse_stat_by_name(const char *name);
 GCPULSE_API const char *gcpulse_why_name(int why);
 GCPULSE_API const char *gcpulse_metric_name(const gcpulse_t *g, int metric);
+
+/* The instance's clock: the latest event, metric or tick time in seconds,
+ * or NAN before any input.  A follower of a live log can tick the pipeline
+ * at gcpulse_time() + wall seconds since the last input while it is quiet. */
+GCPULSE_API double gcpulse_time(const gcpulse_t *g);
 
 /* The controller's current GOGC (< 0 = off). */
 GCPULSE_API double gcpulse_gogc_current(const gcpulse_t *g);

@@ -41,17 +41,43 @@ static void putf(out *o, const char *fmt, ...) {
   if (n > 0) put(o, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-/* A JSON string with escapes. */
+/* Length of the valid UTF-8 sequence at P (1-4), or 0 if it is not one
+ * (bad lead byte, missing continuation, overlong form, surrogate, > U+10FFFF). */
+static int utf8_len(const unsigned char *p) {
+  unsigned c = p[0];
+  if (c < 0x80) return 1;
+  int n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+  if (n == 0 || c > 0xf4) return 0;
+  for (int i = 1; i < n; i++)
+    if ((p[i] & 0xc0) != 0x80) return 0;
+  if (c == 0xe0 && p[1] < 0xa0) return 0; /* overlong */
+  if (c == 0xed && p[1] >= 0xa0) return 0; /* surrogate */
+  if (c == 0xf0 && p[1] < 0x90) return 0; /* overlong */
+  if (c == 0xf4 && p[1] >= 0x90) return 0; /* > U+10FFFF */
+  return n;
+}
+
+/* A JSON string with escapes; invalid UTF-8 becomes U+FFFD so the output
+ * is always valid JSON, whatever bytes a log line carried. */
 static void put_str(out *o, const char *s) {
   put(o, "\"", 1);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
     if (*p == '"' || *p == '\\') {
       char e[2] = {'\\', (char)*p};
       put(o, e, 2);
+      p++;
     } else if (*p < 0x20) {
       putf(o, "\\u%04x", *p);
+      p++;
     } else {
-      put(o, (const char *)p, 1);
+      int n = utf8_len(p);
+      if (n == 0) {
+        put(o, "\\ufffd", 6);
+        p++;
+      } else {
+        put(o, (const char *)p, (size_t)n);
+        p += n;
+      }
     }
   }
   put(o, "\"", 1);

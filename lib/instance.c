@@ -541,8 +541,10 @@ int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
     LEAVE(g, rc < 0 ? rc : GCPULSE_EINVAL);
   }
   int r = gcpulse__window_metric(g->win, metric, t, value);
-  if (r == GCPULSE_REASON_GAP_RESET || r == GCPULSE_REASON_RESTART)
+  if (r == GCPULSE_REASON_GAP_RESET || r == GCPULSE_REASON_RESTART) {
     gcpulse__inc(&g->st.window_resets);
+    gcpulse__gogc_window_reset(g->gogc);
+  }
   if (r != GCPULSE_REASON_NONE) {
     int rc = call_diag(g, r, 0, "caller metric");
     if (rc < 0) LEAVE(g, rc);

@@ -10,7 +10,10 @@
  *   lines.c      byte chunks -> complete lines (bounded buffer)
  *   instance.c   create/free, the single memory block, dispatch, stats
  *   trace_go.c   Go gctrace / scvg / scav grammars -> events
- *   trace_jvm.c  JVM unified logging + JDK 8 legacy records -> events
+ *   trace_jvm.c  JVM unified-logging envelope, restarts, entry point
+ *   jvm_msg.c    JVM message grammars (every collector)
+ *   jvm_table.c  JVM open GC-id table, emission order, derived fields
+ *   trace_jvm8.c JDK 8 legacy -XX:+PrintGCDetails records
  *   histogram.c  log-linear histogram
  *   detect.c     EWMA, CUSUM, Theil-Sen
  *   window.c     panes over event time, features
@@ -130,10 +133,15 @@ int gcpulse__lines_finish(gcpulse__lines *l, gcpulse__line_fn fn, void *ctx);
 
 typedef struct gcpulse__go {
   uint64_t last_seq;     /* last "gc N" seen */
-  double last_t;         /* its time */
+  double last_t;         /* last trusted "@T" (not SUSPECT_TIME) */
   int have_seq;
+  int have_t;            /* last_t is valid (cleared on restart) */
   int forced_pending;    /* a "GC forced" line was seen: flag the next cycle */
-  uint64_t scav_seq;     /* scavenge events seen (their seq numbers) */
+  uint64_t scav_seq;     /* scavenge events emitted so far */
+  /* Event records reused for every line (zeroed once by init; each grammar
+   * rewrites the same fields every time), so no 300-byte clear per line. */
+  gcpulse_event_t cyc;   /* GO_CYCLE */
+  gcpulse_event_t scav;  /* SCAVENGE */
 } gcpulse__go;
 
 void gcpulse__go_init(gcpulse__go *p);
@@ -141,8 +149,13 @@ int gcpulse__go_line(gcpulse__go *p, const char *s, size_t n,
                      const gcpulse__sink *k, int *skip);
 
 /* ======================================================================
- * trace_jvm.c — JVM unified logging and JDK 8 legacy logs
- * (owned by the JVM parser; fields may be added here freely)
+ * JVM GC logs (owned by the JVM parser; fields may be added here freely)
+ *   trace_jvm.c   unified-logging envelope, restarts, line entry point
+ *   jvm_msg.c     message grammars of every collector (pauses, cycles,
+ *                 detail lines, banner lines)
+ *   jvm_table.c   bounded table of open GC ids, emission order, derived
+ *                 fields and flags
+ *   trace_jvm8.c  JDK 8 legacy -XX:+PrintGCDetails records
  * ====================================================================== */
 
 typedef struct gcpulse__jvm gcpulse__jvm;
@@ -158,6 +171,153 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
 int gcpulse__jvm_finish(gcpulse__jvm *p, const gcpulse__sink *k);
 /* Collector detected so far (gcpulse_collector_t). */
 int gcpulse__jvm_collector(const gcpulse__jvm *p);
+/* Derived fields and flags shared by both JVM grammars (promoted,
+ * heap_live, FORCED, OOM rules); called on every event before emission. */
+void gcpulse__jvm_derive(gcpulse_event_t *ev);
+
+/* trace_jvm8.c — JDK 8 legacy -XX:+PrintGCDetails records (one record in
+ * progress at a time; a record ends at its "[Times: ...]" or when the next
+ * record starts). */
+typedef struct gcpulse__jvm8 {
+  int collector;       /* inferred from pool names */
+  int seen;            /* a legacy record was recognised */
+  int active;          /* a record is in progress */
+  int have_wall0, have_t;
+  double wall0, last_t;
+  uint64_t next_seq;   /* numbering when the log has no #ids */
+  int have_seq;        /* a record was numbered (next_seq - 1 is valid) */
+  int went_back;       /* a record started >= 0.25 s before the last one */
+  char label[16];      /* pool name left open at the end of a line ("[DefNew") */
+  gcpulse_event_t ev;  /* the record in progress */
+  int conc_active;     /* CMS / G1 concurrent cycle being summed */
+  int conc_closing;    /* G1: its cleanup pause was seen */
+  double conc_t_last;  /* time of its last line */
+  gcpulse_event_t conc;
+} gcpulse__jvm8;
+
+void gcpulse__jvm8_init(gcpulse__jvm8 *q);
+/* Same contract as gcpulse__jvm_line; *COLLECTOR is the stream's collector
+ * (updated when the record names one). */
+int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
+                       const gcpulse__sink *k, int *skip, int *collector);
+/* Emit the record in progress, if it has a pause, and close an unfinished
+ * concurrent cycle (SYNTHETIC + INCOMPLETE, see jvm_table.c). */
+int gcpulse__jvm8_finish(gcpulse__jvm8 *q, const gcpulse__sink *k);
+
+/* ---- state shared by trace_jvm.c, jvm_msg.c and jvm_table.c ---- */
+
+enum { GCPULSE__JVM_PAUSE = 1, GCPULSE__JVM_CYCLE = 2 };           /* role */
+enum { GCPULSE__JVM_FREE = 0, GCPULSE__JVM_OPEN = 1, GCPULSE__JVM_DONE = 2 };
+/* G1 region counts kept per entry: eden, survivor, old(+archive), humongous */
+enum { GCPULSE__JVM_RG_EDEN, GCPULSE__JVM_RG_SURV, GCPULSE__JVM_RG_OLD,
+       GCPULSE__JVM_RG_HUM, GCPULSE__JVM_RG_N };
+
+/* One open event, keyed by (GC id, role). */
+typedef struct gcpulse__jvm_entry {
+  int state, role;
+  int accum;           /* CYCLE summing concurrent phases (Shenandoah, CMS) */
+  int wait_cpu;        /* DONE pause waiting for its "User=" line */
+  int started;         /* opened by a start line */
+  int has_summary_dur; /* cycle duration came from the summary line */
+  uint64_t id, stamp;
+  double t_last;       /* time of the last line joined to this entry */
+  uint64_t rg[GCPULSE__JVM_RG_N][2];
+  unsigned rg_known;   /* bit GCPULSE__JVM_RG_x */
+  gcpulse_event_t ev;
+} gcpulse__jvm_entry;
+
+/* One unified-logging line after the envelope. */
+typedef struct gcpulse__jline {
+  const char *msg, *end; /* message after decorators (and GC id) */
+  const char *tags;      /* tag decorator (trimmed), NULL if none */
+  size_t tags_n;
+  int n_dec;             /* decorators recognised */
+  int strong;            /* has a time or level decorator */
+  int has_id;
+  uint64_t id;
+  char gen;              /* 'Y', 'O', 'y' or 0 */
+} gcpulse__jline;
+
+struct gcpulse__jvm {
+  int n_slots;
+  int collector;
+  int locked;        /* a JVM line was recognised: lenient from now on */
+  int have_wall0;
+  double wall0;
+  double t_line;     /* time of the current line */
+  int have_t;
+  double last_t;     /* time of the last timed line */
+  int have_last_t;
+  uint64_t region_size;
+  uint64_t stamp;
+  int n_used, n_done;
+  int cache;         /* index of the last entry touched */
+  int oom_pending;   /* "Out Of Memory" / failed degeneration seen */
+  int restart_pending; /* flag the next event GCPULSE_EV_RESTART */
+  /* restart detection (per JVM run) */
+  int run_gc;        /* a GC-id line or legacy record was seen in this run */
+  int have_max_id;
+  uint64_t max_id;   /* largest GC id of this run */
+  int have_up;
+  double last_up;    /* last uptime decorator */
+  int heap_exit;     /* inside an undecorated "Heap" exit printout */
+  gcpulse__jvm8 legacy;
+  gcpulse__jvm_entry e[];
+};
+
+/* jvm_table.c.  Find the entry (ID, ROLE) in STATE, or NULL. */
+gcpulse__jvm_entry *gcpulse__jvm_find(gcpulse__jvm *p, uint64_t id, int role,
+                                      int state);
+/* Whether any OPEN or DONE entry has GC id ID. */
+int gcpulse__jvm_has_id(gcpulse__jvm *p, uint64_t id);
+/* A fresh OPEN entry for (ID, ROLE) stamped with the line time; evicts the
+ * oldest when full.  Returns NULL only on a sink error (*RC set). */
+gcpulse__jvm_entry *gcpulse__jvm_open(gcpulse__jvm *p, uint64_t id, int role,
+                                      const gcpulse__sink *k, int *rc);
+/* Mark X complete; it is emitted by the next flush that finds it ready. */
+void gcpulse__jvm_done(gcpulse__jvm *p, gcpulse__jvm_entry *x);
+/* Emit ready DONE entries, smallest GC id first (CUR_ID: id of the line
+ * being processed, HAVE_ID 0 if none; ALL ignores the holds). */
+int gcpulse__jvm_flush(gcpulse__jvm *p, const gcpulse__sink *k, int have_id,
+                       uint64_t cur_id, int all);
+/* End of a run (end of stream or restart): emit everything still in the
+ * table; unfinished events go out SYNTHETIC after an INCOMPLETE diag. */
+int gcpulse__jvm_close_all(gcpulse__jvm *p, const gcpulse__sink *k);
+/* Hand EV to the sink, adding GCPULSE_EV_RESTART when one is pending. */
+int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
+                         const gcpulse__sink *k);
+
+/* jvm_msg.c.  Process the message of a unified-logging line.  Returns 1 if
+ * it was recognised as JVM output, 0 if not; *SKIP as in the module
+ * contract; *RC a sink error. */
+int gcpulse__jvm_body(gcpulse__jvm *p, gcpulse__jline *L, const char *line,
+                      const gcpulse__sink *k, int *skip, int *rc);
+/* Collector named by a "Using <name>" message [B, E) (after "Using "), or
+ * -1 when the name is not a collector. */
+int gcpulse__jvm_using(const char *b, const char *e);
+
+/* Decimal "123", "1.25" or "1,25" at P (identical result to
+ * gcpulse__scan_decimal with COMMA set, faster for short numbers). */
+static inline const char *gcpulse__jvm_decimal(const char *p, const char *e,
+                                               double *out) {
+  static const double neg[] = {1e0,  1e-1,  1e-2,  1e-3,  1e-4,  1e-5,
+                               1e-6, 1e-7,  1e-8,  1e-9,  1e-10, 1e-11,
+                               1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17,
+                               1e-18};
+  const char *q = p;
+  uint64_t m = 0;
+  int frac = 0;
+  while (q < e && (unsigned)(*q - '0') <= 9u) m = m * 10u + (unsigned)(*q++ - '0');
+  if (q == p) return NULL;
+  if (q + 1 < e && (*q == '.' || *q == ',') && (unsigned)(q[1] - '0') <= 9u) {
+    const char *f = ++q;
+    while (q < e && (unsigned)(*q - '0') <= 9u) m = m * 10u + (unsigned)(*q++ - '0');
+    frac = (int)(q - f);
+  }
+  if ((q - p) - (frac > 0) > 18) return gcpulse__scan_decimal(p, e, 1, out);
+  *out = (double)m * neg[frac];
+  return q;
+}
 
 /* ======================================================================
  * Feature reader: how the controller and the policy see the window.
@@ -199,6 +359,141 @@ int gcpulse__window_supports(int feature, int stat);
 /* Current window time (latest event/metric/tick time), NAN before any. */
 double gcpulse__window_now(const gcpulse__window *w);
 
+/* ---- histogram.c: log-linear histogram, u16 panes + u32 aggregate ----
+ * Bucket of V with S sub-bucket bits: values below 2^S are exact; above,
+ * bucket = (floor(log2 V) - S + 1) * 2^S + the S bits after the leading
+ * one.  Relative width of a bucket <= 2^-S, so the bucket midpoint is
+ * within 2^-(S+1) (1.56 % at S = 5) of any value in it.  Buckets past
+ * NB-1 clamp into the last one. */
+static inline uint32_t gcpulse__hist_bucket(uint64_t v, unsigned s,
+                                            uint32_t nb) {
+  uint32_t b;
+  if (v < (UINT64_C(1) << s)) {
+    b = (uint32_t)v;
+  } else {
+    unsigned e = 63u - (unsigned)__builtin_clzll(v);
+    b = ((e - s + 1u) << s) + ((uint32_t)(v >> (e - s)) & ((1u << s) - 1u));
+  }
+  return b < nb ? b : nb - 1u;
+}
+/* Buckets needed to cover [0, 2^MAX_LOG2) with S sub-bucket bits. */
+static inline uint32_t gcpulse__hist_nbuckets(unsigned s, unsigned max_log2) {
+  return (max_log2 - s + 1u) << s;
+}
+/* Smallest value in bucket B, and one past its largest. */
+uint64_t gcpulse__hist_lower(uint32_t b, unsigned s);
+uint64_t gcpulse__hist_upper(uint32_t b, unsigned s);
+
+/* A windowed histogram: NPANES u16 pane arrays of NB buckets, a u32
+ * aggregate equal to their sum (kept by subtract-on-evict), and per-group
+ * (2^S buckets) sums so a quantile scans ~NB/2^S + 2^S cells.  All arrays
+ * live in caller memory (gcpulse__hist_bytes). */
+typedef struct gcpulse__hist {
+  uint16_t *panes;   /* npanes * nb */
+  uint32_t *agg;     /* nb */
+  uint32_t *grp;     /* nb >> s */
+  uint32_t nb, s, npanes;
+  uint32_t total;    /* sum of agg */
+  uint32_t saturated; /* pane increments lost to u16 saturation */
+} gcpulse__hist;
+
+size_t gcpulse__hist_bytes(unsigned s, unsigned max_log2, unsigned npanes);
+/* Lay the histogram out in MEM (gcpulse__hist_bytes bytes, zeroed). */
+void gcpulse__hist_init(gcpulse__hist *h, void *mem, unsigned s,
+                        unsigned max_log2, unsigned npanes);
+void gcpulse__hist_clear(gcpulse__hist *h);
+/* Count V in pane slot PANE.  A u16 pane bucket saturates at 65535 (the
+ * aggregate then skips the sample too, so eviction stays exact) and
+ * h->saturated counts the loss.  Returns 0, or 1 when saturated. */
+static inline int gcpulse__hist_record(gcpulse__hist *h, unsigned pane,
+                                       uint64_t v) {
+  uint32_t b = gcpulse__hist_bucket(v, h->s, h->nb);
+  uint16_t *c = &h->panes[(size_t)pane * h->nb + b];
+  if (*c == UINT16_MAX) {
+    h->saturated++;
+    return 1;
+  }
+  (*c)++;
+  h->agg[b]++;
+  h->grp[b >> h->s]++;
+  h->total++;
+  return 0;
+}
+/* Subtract pane slot PANE from the aggregate and zero it. */
+void gcpulse__hist_evict(gcpulse__hist *h, unsigned pane);
+/* Nearest-rank quantile Q in [0,1] of the aggregate: the midpoint of the
+ * bucket holding rank ceil(Q*total) (an exact value below 2^S).  Returns
+ * 0 and sets *OUT, or -1 when empty. */
+int gcpulse__hist_quantile(const gcpulse__hist *h, double q, double *out);
+/* Same on a plain u32 array (tests, merges): NB buckets, S bits. */
+int gcpulse__hist_quantile_array(const uint32_t *agg, uint32_t nb,
+                                 unsigned s, double q, double *out);
+
+/* ---- detect.c: smoothers, change detection, robust slope ---- */
+
+/* Time-decay EWMA for irregular samples.  alpha = max(1 - exp(-dt/tau),
+ * 1/n): the first samples are averaged equally (no start-up bias) until
+ * the time kernel gives them more weight.  VAR is the matching
+ * exponentially weighted variance of the deviations. */
+typedef struct gcpulse__ewma {
+  double mean, var, t; /* t: time of the last sample */
+  uint32_t n;
+} gcpulse__ewma;
+/* Kernel weight for a gap DT with time constant TAU (0 if dt <= 0). */
+double gcpulse__ewma_alpha(double dt, double tau);
+/* Add X at time T using kernel weight ALPHA_TIME for (t - e->t).  Inline:
+ * it runs for every series sample on the hot path. */
+static inline void gcpulse__ewma_add(gcpulse__ewma *e, double x, double t,
+                                     double alpha_time) {
+  if (e->n == 0) {
+    e->mean = x;
+    e->var = 0.0;
+    e->t = t;
+    e->n = 1;
+    return;
+  }
+  if (e->n != UINT32_MAX) e->n++;
+  double a = alpha_time;
+  if (a * (double)e->n < 1.0) a = 1.0 / (double)e->n; /* start-up: plain mean */
+  double d = x - e->mean;
+  e->mean += a * d;
+  e->var = (1.0 - a) * (e->var + a * d * d);
+  if (t > e->t) e->t = t;
+}
+
+/* Two-sided tabular CUSUM on standardised values z (Page 1954):
+ * S+ = max(0, S+ + z - k), S- = max(0, S- - z - k); an alarm when either
+ * exceeds h, after which both sums restart at 0. */
+typedef struct gcpulse__cusum {
+  double sp, sn;
+} gcpulse__cusum;
+/* Returns +1 (upward shift), -1 (downward) or 0. */
+static inline int gcpulse__cusum_step(gcpulse__cusum *c, double z, double k,
+                                      double h) {
+  double sp = c->sp + z - k, sn = c->sn - z - k;
+  c->sp = sp > 0 ? sp : 0.0;
+  c->sn = sn > 0 ? sn : 0.0;
+  if (c->sp > h) {
+    c->sp = c->sn = 0.0;
+    return 1;
+  }
+  if (c->sn > h) {
+    c->sp = c->sn = 0.0;
+    return -1;
+  }
+  return 0;
+}
+
+/* Theil-Sen slope of (X[i], Y[i]), i < N: the median of the pairwise
+ * slopes over pairs with distinct x.  SCRATCH holds N*(N-1)/2 doubles.
+ * Returns 0 and *OUT, or -1 with fewer than one usable pair. */
+int gcpulse__theil_sen(const double *x, const double *y, int n,
+                       double *scratch, double *out);
+/* Least-squares slope from sums (n, sum t, sum t^2, sum y, sum t*y).
+ * Returns 0 and *OUT, or -1 when the t spread is zero. */
+int gcpulse__ols_slope(double n, double st, double stt, double sy,
+                       double sty, double *out);
+
 /* ======================================================================
  * gogc.c — controller
  * ====================================================================== */
@@ -209,9 +504,12 @@ typedef struct gcpulse__gogc gcpulse__gogc;
 int gcpulse__gogc_check(const gcpulse_config_t *cfg, gcpulse_error_t *err);
 size_t gcpulse__gogc_size(const gcpulse_config_t *cfg);
 void gcpulse__gogc_init(gcpulse__gogc *c, const gcpulse_config_t *cfg);
-/* Called after every event (NEW_CYCLE = 1 for a GC cycle) and tick, at
- * time T.  Returns 1 and fills *OUT when a decision is due (every period),
- * 0 when not, negative on error.  Updates the gogc_* counters in ST. */
+/* Called after every event (NEW_CYCLE = 1 for a GC cycle), metric and tick,
+ * at time T.  Returns 1 and fills *OUT when a decision is due (every
+ * period_s, and early on a GC cycle when the projected peak at the current
+ * GOGC exceeds the memory budget), 0 when not, negative on error.  Reads
+ * QPS (stat LAST) on every call to average it over the period.  Updates
+ * the gogc_* counters in ST. */
 int gcpulse__gogc_step(gcpulse__gogc *c, gcpulse__feat_fn feat,
                        const void *fctx, double t, int new_cycle,
                        gcpulse_gogc_decision_t *out, gcpulse_stats_t *st);

@@ -36,6 +36,10 @@ static int deliver(gcpulse__lines *l, const char *s, size_t n,
 
 int gcpulse__lines_feed(gcpulse__lines *l, const char *buf, size_t len,
                         gcpulse__line_fn fn, void *ctx, size_t *used) {
+  if (len == 0) { /* buf may be NULL: NULL + 0 is undefined in C */
+    if (used) *used = 0;
+    return 0;
+  }
   const char *p = buf, *end = buf + len;
   int rc = 0;
   while (p < end) {

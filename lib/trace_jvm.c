@@ -1,14 +1,430 @@
-/* trace_jvm.c — STUB, replaced by the JVM parser (issue 4). */
+/*
+ * trace_jvm.c — HotSpot GC logs -> events: the line entry point, the
+ * unified-logging envelope (JDK 9+), and restart detection.  The message
+ * grammars live in jvm_msg.c, the open GC-id table and emission in
+ * jvm_table.c, JDK 8 legacy records in trace_jvm8.c.
+ *
+ * Design.
+ *  - One pass per line, no regex, no allocation.  The envelope scanner reads
+ *    leading "[...]" fields with one forward scan each (a byte-class table
+ *    finds the end of the token, skips its padding and tells whether it can
+ *    be a tag set) and classifies each by shape: ISO date, "1.2s", "12ms",
+ *    "12ns", level keyword, tag list, bare number, hostname; the first
+ *    bracket that cannot be a decorator ends the envelope.  The time of a
+ *    line is the uptime-like decorator when there is one, else the
+ *    wall-clock decorator relative to the first wall-clock time seen;
+ *    undecorated lines inherit the last known time.
+ *  - An optional "GC(N) " and a generational-ZGC "Y:"/"O:"/"y:" prefix are
+ *    taken off, then the message goes to gcpulse__jvm_body (jvm_msg.c).
+ *    Lines with neither decorators nor an id are offered to the JDK 8
+ *    grammar first while the stream may be a legacy log.
+ *  - Restarts.  Several JVM runs may follow each other in one stream.  A
+ *    new run is recognised by
+ *      * an uptime decorator at least RESTART_BACK_S earlier than the last
+ *        one (uptime never goes back within a run; a new run starts near 0),
+ *      * "GC(0)" after larger ids of this run, when no GC(0) event is still
+ *        open (Serial's full GC nested in GC(0) keeps its lines),
+ *      * a banner line ("Using <collector>", "Version: ") after this run
+ *        already had GC lines,
+ *      * JDK 8: a VM header line ("OpenJDK ... VM", "Java HotSpot(TM) ...")
+ *        after records, or a record starting RESTART_BACK_S before the
+ *        previous one.
+ *    The old run is then closed like at the end of the stream (its held and
+ *    open events are emitted, unfinished ones SYNTHETIC), the per-run state
+ *    (collector, region size, id range, pending OOM) is forgotten, and the
+ *    next event emitted carries GCPULSE_EV_RESTART, which resets the
+ *    window.  Times keep their origin: uptime restarts near 0 with the run,
+ *    wall-clock time stays relative to the first line of the stream.
+ */
 #include "internal.h"
-struct gcpulse__jvm { int collector; };
-size_t gcpulse__jvm_size(const gcpulse_config_t *cfg) { (void)cfg; return sizeof(struct gcpulse__jvm); }
-void gcpulse__jvm_init(gcpulse__jvm *p, const gcpulse_config_t *cfg) { (void)cfg; memset(p, 0, sizeof *p); }
-void gcpulse__jvm_reset(gcpulse__jvm *p) { memset(p, 0, sizeof *p); }
-int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
-                      const gcpulse__sink *k, int *skip) {
-  (void)p; (void)s; (void)n; (void)k;
-  *skip = GCPULSE_REASON_FOREIGN;
+
+typedef gcpulse__jline jline;
+
+/* Uptime going back by at least this much starts a new run. */
+#define RESTART_BACK_S 0.25
+
+size_t gcpulse__jvm_size(const gcpulse_config_t *cfg) {
+  int n = cfg && cfg->jvm_open_events > 0 ? cfg->jvm_open_events : 64;
+  return sizeof(struct gcpulse__jvm) + (size_t)n * sizeof(gcpulse__jvm_entry);
+}
+
+void gcpulse__jvm_init(gcpulse__jvm *p, const gcpulse_config_t *cfg) {
+  int n = cfg && cfg->jvm_open_events > 0 ? cfg->jvm_open_events : 64;
+  memset(p, 0, gcpulse__jvm_size(cfg));
+  p->n_slots = n;
+  gcpulse__jvm8_init(&p->legacy);
+}
+
+void gcpulse__jvm_reset(gcpulse__jvm *p) {
+  int n = p->n_slots;
+  memset(p, 0, sizeof *p + (size_t)n * sizeof(gcpulse__jvm_entry));
+  p->n_slots = n;
+  gcpulse__jvm8_init(&p->legacy);
+}
+
+int gcpulse__jvm_collector(const gcpulse__jvm *p) {
+  if (p->collector != GCPULSE_COLLECTOR_UNKNOWN) return p->collector;
+  return p->legacy.collector;
+}
+
+/* ------------------------------------------------------------------ */
+/* envelope                                                            */
+
+static int is_digit(char c) { return (unsigned)(c - '0') <= 9u; }
+
+/* Exactly N digits at P -> *V. */
+static int digits_n(const char *p, int n, int *v) {
+  int x = 0;
+  for (int i = 0; i < n; i++) {
+    if (!is_digit(p[i])) return 0;
+    x = x * 10 + (p[i] - '0');
+  }
+  *v = x;
+  return 1;
+}
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static long days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  long era = (y >= 0 ? y : y - 399) / 400;
+  long yoe = y - era * 400;
+  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* "2022-01-29T16:34:51.642+0000" (offset optional, ':' in it tolerated) ->
+ * seconds since the epoch.  Returns 1 on success. */
+static int scan_iso(const char *p, const char *e, double *out) {
+  int Y, M, D, h, mi, s;
+  if (e - p < 19 || p[4] != '-' || p[7] != '-' || p[10] != 'T' ||
+      p[13] != ':' || p[16] != ':')
+    return 0;
+  if (!digits_n(p, 4, &Y) || !digits_n(p + 5, 2, &M) ||
+      !digits_n(p + 8, 2, &D) || !digits_n(p + 11, 2, &h) ||
+      !digits_n(p + 14, 2, &mi) || !digits_n(p + 17, 2, &s))
+    return 0;
+  double t = (double)days_from_civil(Y, M, D) * 86400.0 + h * 3600.0 +
+             mi * 60.0 + s;
+  const char *q = p + 19;
+  if (q < e && (*q == '.' || *q == ',')) {
+    double scale = 0.1;
+    for (q++; q < e && is_digit(*q); q++, scale *= 0.1) t += (*q - '0') * scale;
+  }
+  if (q < e && (*q == '+' || *q == '-')) {
+    int oh, om = 0;
+    int sign = *q == '-' ? -1 : 1;
+    q++;
+    if (e - q >= 2 && digits_n(q, 2, &oh)) {
+      q += 2;
+      if (q < e && *q == ':') q++;
+      if (e - q >= 2 && digits_n(q, 2, &om)) q += 2;
+      t -= sign * (oh * 3600.0 + om * 60.0);
+    }
+  }
+  *out = t;
+  return 1;
+}
+
+static int is_level(const char *p, size_t n) {
+  switch (n) {
+  case 4: return memcmp(p, "info", 4) == 0;
+  case 5: return memcmp(p, "debug", 5) == 0 || memcmp(p, "trace", 5) == 0 ||
+                 memcmp(p, "error", 5) == 0;
+  case 7: return memcmp(p, "warning", 7) == 0;
+  default: return 0;
+  }
+}
+
+/* Byte classes for the decorator scan: TAG bytes may appear in a tag set
+ * ([a-z0-9,_]); STOP bytes end a token (']', ' ', '\t'). */
+enum { C_TAG = 1, C_STOP = 2 };
+#define TAGS8(c) [c] = C_TAG, [c + 1] = C_TAG, [c + 2] = C_TAG, [c + 3] = C_TAG, \
+    [c + 4] = C_TAG, [c + 5] = C_TAG, [c + 6] = C_TAG, [c + 7] = C_TAG
+static const unsigned char byte_class[256] = {
+    TAGS8('a'), TAGS8('i'), TAGS8('q'), ['y'] = C_TAG, ['z'] = C_TAG,
+    TAGS8('0'), ['8'] = C_TAG, ['9'] = C_TAG, [','] = C_TAG, ['_'] = C_TAG,
+    [']'] = C_STOP, [' '] = C_STOP, ['\t'] = C_STOP,
+};
+#undef TAGS8
+
+/* Years of milliseconds beyond which an "ms"/"ns" decorator is wall time. */
+#define WALL_CUT_S (10.0 * 365.25 * 86400.0)
+
+/* Read the decorators of [S, E) into *L, the line time into p->t_line, and
+ * the uptime decorator (if any) into *UP.  Returns 1 if there is one. */
+static int scan_envelope(gcpulse__jvm *p, const char *s, const char *e,
+                         jline *L, double *up_out) {
+  double up = 0, wall = 0;
+  int have_up = 0, have_wall = 0;
+  const char *q = s;
+  while (q < e && *q == '[') {
+    const char *b = q + 1, *c = b;
+    unsigned tag = C_TAG;
+    unsigned char cl;
+    if (e - b >= 5 && memcmp(b, "info]", 5) == 0) {
+      c = b + 4; /* the usual level: no class scan */
+      tag = 0;
+    } else {
+      while (c < e && !((cl = byte_class[(unsigned char)*c]) & C_STOP)) {
+        tag &= cl;
+        c++;
+      }
+    }
+    const char *ce = c; /* token end */
+    while (c < e && (*c == ' ' || *c == '\t')) c++; /* padding */
+    if (c >= e || *c != ']' || ce == b) break;
+    size_t n = (size_t)(ce - b);
+    if (is_digit(*b)) {
+      double v;
+      const char *r;
+      if (n >= 19 && b[4] == '-' && scan_iso(b, ce, &v)) {
+        if (!have_wall) { wall = v; have_wall = 1; }
+        L->strong = 1;
+      } else if ((r = gcpulse__jvm_decimal(b, ce, &v)) != NULL) {
+        size_t u = (size_t)(ce - r);
+        if (u == 1 && *r == 's') {
+          up = v; have_up = 1; L->strong = 1;
+        } else if (u == 2 && r[1] == 's' && (r[0] == 'm' || r[0] == 'n')) {
+          double sec = r[0] == 'm' ? v / 1e3 : v / 1e9;
+          if (sec > WALL_CUT_S) {
+            if (!have_wall) { wall = sec; have_wall = 1; }
+          } else if (!have_up) {
+            up = sec; have_up = 1;
+          }
+          L->strong = 1;
+        } /* else pid, tid, or a hostname starting with a digit */
+      }
+    } else if (is_level(b, n)) {
+      L->strong = 1;
+    } else if (tag && *b >= 'a') {
+      L->tags = b;
+      L->tags_n = n;
+    }
+    L->n_dec++;
+    q = c + 1;
+  }
+  if (L->n_dec > 0 && q < e && *q == ' ') q++;
+  L->msg = q;
+  L->end = e;
+  p->have_t = 0;
+  if (have_up) {
+    p->t_line = up;
+    p->have_t = 1;
+  } else if (have_wall) {
+    if (!p->have_wall0) {
+      p->wall0 = wall;
+      p->have_wall0 = 1;
+    }
+    /* microsecond rounding hides the float noise of epoch differences */
+    p->t_line = floor((wall - p->wall0) * 1e6 + 0.5) / 1e6;
+    if (p->t_line < 0) p->t_line = 0; /* wall time may step back */
+    p->have_t = 1;
+  }
+  if (p->have_t) {
+    p->last_t = p->t_line;
+    p->have_last_t = 1;
+  } else if (p->have_last_t) {
+    p->t_line = p->last_t; /* undecorated: inherit the last known time */
+    p->have_t = 1;
+  }
+  *up_out = up;
+  return have_up;
+}
+
+/* "GC(123) " at L->msg. */
+static void scan_gcid(jline *L) {
+  const char *q = L->msg, *e = L->end;
+  if (e - q < 5 || q[0] != 'G' || q[1] != 'C' || q[2] != '(') return;
+  uint64_t id = 0;
+  const char *r = q + 3;
+  while (r < e && is_digit(*r) && r - q < 3 + 18) id = id * 10u + (unsigned)(*r++ - '0');
+  if (r == q + 3) return;
+  if (r < e && is_digit(*r)) { /* 19+ digits: the overflow-checked scan */
+    r = gcpulse__scan_u64(q + 3, e, &id);
+    if (r == NULL) return;
+  }
+  if (r >= e || *r != ')') return;
+  r++;
+  L->has_id = 1;
+  L->id = id;
+  while (r < e && *r == ' ') r++;
+  if (e - r >= 3 && (r[0] == 'Y' || r[0] == 'O' || r[0] == 'y') &&
+      r[1] == ':' && r[2] == ' ') {
+    L->gen = r[0];
+    r += 3;
+    while (r < e && *r == ' ') r++;
+  }
+  L->msg = r;
+}
+
+/* ------------------------------------------------------------------ */
+/* restarts                                                            */
+
+/* A JDK 8 sink wrapper: legacy events get the pending RESTART flag too. */
+typedef struct wrap {
+  gcpulse__jvm *p;
+  const gcpulse__sink *k;
+} wrap;
+
+static int wrap_event(void *ctx, const gcpulse_event_t *ev) {
+  wrap *w = ctx;
+  gcpulse_event_t copy = *ev;
+  return gcpulse__jvm_deliver(w->p, &copy, w->k);
+}
+
+static int wrap_diag(void *ctx, int reason, size_t column, const char *detail) {
+  wrap *w = ctx;
+  return w->k->diag(w->k->ctx, reason, column, detail);
+}
+
+/* End the current run: close what belongs to it, forget per-run state, flag
+ * the next event. */
+static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
+  wrap w = {p, k};
+  gcpulse__sink wk = {wrap_event, wrap_diag, &w};
+  int rc = gcpulse__jvm8_finish(&p->legacy, &wk);
+  if (rc < 0) return rc;
+  rc = gcpulse__jvm_close_all(p, k);
+  if (rc < 0) return rc;
+  int legacy_seen = p->legacy.seen, have_w0 = p->legacy.have_wall0;
+  double w0 = p->legacy.wall0;
+  gcpulse__jvm8_init(&p->legacy);
+  p->legacy.seen = legacy_seen;
+  p->legacy.have_wall0 = have_w0;
+  p->legacy.wall0 = w0;
+  p->collector = GCPULSE_COLLECTOR_UNKNOWN;
+  p->region_size = 0;
+  p->oom_pending = 0;
+  p->run_gc = 0;
+  p->have_max_id = 0;
+  p->max_id = 0;
+  p->heap_exit = 0;
+  p->restart_pending = 1;
   return 0;
 }
-int gcpulse__jvm_finish(gcpulse__jvm *p, const gcpulse__sink *k) { (void)p; (void)k; return 0; }
-int gcpulse__jvm_collector(const gcpulse__jvm *p) { return p->collector; }
+
+static int is_vm_header(const char *s, const char *e) {
+  return GCPULSE__LIT(s, e, "OpenJDK ") != NULL ||
+         GCPULSE__LIT(s, e, "Java HotSpot(TM) ") != NULL;
+}
+
+/* A JDK 8 line (no decorators, no GC id). */
+static int legacy_line(gcpulse__jvm *p, const char *s, const char *e,
+                       const gcpulse__sink *k, int *skip) {
+  if (p->run_gc && p->legacy.seen && is_vm_header(s, e)) {
+    int rc = restart(p, k);
+    if (rc < 0) return rc;
+  }
+  wrap w = {p, k};
+  gcpulse__sink wk = {wrap_event, wrap_diag, &w};
+  int coll = p->collector;
+  int r = gcpulse__jvm8_line(&p->legacy, s, (size_t)(e - s), &wk, skip, &coll);
+  if (p->legacy.went_back) {
+    /* the record just started belongs to a new run: the previous record
+     * was emitted by gcpulse__jvm8_line already */
+    p->legacy.went_back = 0;
+    if (p->run_gc) {
+      int rc = gcpulse__jvm_close_all(p, k);
+      if (rc < 0) return rc;
+      p->collector = GCPULSE_COLLECTOR_UNKNOWN;
+      p->oom_pending = 0;
+      p->restart_pending = 1;
+    }
+  }
+  if (r > 0) {
+    p->locked = 1;
+    if (p->legacy.active) p->run_gc = 1;
+  }
+  return r;
+}
+
+/* Does the message start a new run (see the design comment)?  UP/HAVE_UP:
+ * the line's uptime decorator. */
+static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up) {
+  if (have_up) {
+    int back = p->have_up && up + RESTART_BACK_S <= p->last_up;
+    p->last_up = up;
+    p->have_up = 1;
+    if (back) return 1;
+  }
+  if (L->has_id) {
+    if (L->id == 0 && p->have_max_id && p->max_id > 0 &&
+        !gcpulse__jvm_has_id(p, 0))
+      return 1;
+    return 0;
+  }
+  if (!p->run_gc || L->msg >= L->end) return 0;
+  const char *b = L->msg, *e = L->end, *q;
+  if (*b == 'V') return GCPULSE__LIT(b, e, "Version: ") != NULL;
+  if (*b == 'U' && (q = GCPULSE__LIT(b, e, "Using ")) != NULL)
+    return gcpulse__jvm_using(q, e) >= 0;
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* entry points                                                        */
+
+int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
+                      const gcpulse__sink *k, int *skip) {
+  const char *e = s + n;
+  while (e > s && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t')) e--;
+  jline L;
+  memset(&L, 0, sizeof L);
+  double up = 0;
+  int have_up = 0;
+  *skip = GCPULSE_REASON_FOREIGN;
+  if (s < e && *s == '[') {
+    have_up = scan_envelope(p, s, e, &L, &up);
+  } else {
+    L.msg = s;
+    L.end = e;
+    if (p->have_last_t) {
+      p->t_line = p->last_t;
+      p->have_t = 1;
+    } else {
+      p->have_t = 0;
+    }
+  }
+  scan_gcid(&L);
+  /* A line that is neither decorated nor carries a GC id may be JDK 8. */
+  if (L.n_dec == 0 && !L.has_id &&
+      (p->legacy.active || !p->locked || p->legacy.seen)) {
+    int r = legacy_line(p, s, e, k, skip);
+    if (r != 0) return r;
+  }
+  int rc = 0;
+  if ((have_up || L.has_id || p->run_gc) && new_run(p, &L, up, have_up)) {
+    rc = restart(p, k);
+    if (rc < 0) return rc;
+  }
+  if (p->n_done > 0) {
+    rc = gcpulse__jvm_flush(p, k, L.has_id, L.id, 0);
+    if (rc < 0) return rc;
+  }
+  int r = gcpulse__jvm_body(p, &L, s, k, skip, &rc);
+  if (rc < 0) return rc;
+  if (r == 0) {
+    *skip = GCPULSE_REASON_FOREIGN;
+    return 0;
+  }
+  p->locked = 1;
+  if (L.has_id) {
+    p->run_gc = 1;
+    if (!p->have_max_id || L.id > p->max_id) p->max_id = L.id;
+    p->have_max_id = 1;
+  }
+  if (p->n_done > 0) {
+    rc = gcpulse__jvm_flush(p, k, L.has_id, L.id, 0);
+    if (rc < 0) return rc;
+  }
+  return 1;
+}
+
+int gcpulse__jvm_finish(gcpulse__jvm *p, const gcpulse__sink *k) {
+  wrap w = {p, k};
+  gcpulse__sink wk = {wrap_event, wrap_diag, &w};
+  int rc = gcpulse__jvm8_finish(&p->legacy, &wk);
+  if (rc < 0) return rc;
+  return gcpulse__jvm_close_all(p, k);
+}

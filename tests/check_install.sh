@@ -24,7 +24,7 @@ int main(void) {
   const char *l = "gc 1 @0.019s 2%: 0.14+1.3+0.045 ms clock, 1.1+0.50/1.9/1.4+0.36 ms cpu, 3->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 8 P\n";
   gcpulse_feed(g, l, strlen(l)); gcpulse_finish(g); gcpulse_free(g);
   printf("version %s events %d\n", gcpulse_version_string(), n);
-  return gcpulse_version() == GCPULSE_VERSION_HEX ? 0 : 1;
+  return gcpulse_version() == GCPULSE_VERSION_HEX && n == 1 ? 0 : 1;
 }
 C
 cc $(pkg-config --cflags gcpulse) "$dest/prog.c" -o "$dest/prog" $(pkg-config --libs gcpulse)

@@ -1,0 +1,3 @@
+module gcpulse.local/bench/goregexp
+
+go 1.19

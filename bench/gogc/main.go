@@ -1,0 +1,775 @@
+// Command bench-gogc is the GOGC controller benchmark workload: a Go
+// program with open-loop request arrivals, pointer-rich per-request
+// garbage and a TTL cache that keeps part of each request live, run under
+// one GC controller per process.  It prints one JSON line of results.
+//
+// Controllers (-controller):
+//
+//	gogc100         GOGC=100, no memory limit
+//	memlimit        GOGC=100 + GOMEMLIMIT at 90 % of -limit-mib
+//	off-memlimit    GOGC=off + GOMEMLIMIT at 90 %
+//	gctuner         the finalizer-hook law GOGC = (0.7*limit - inuse)/inuse*100
+//	                clamped to [50, 500], inuse = MemStats.HeapInuse (as published)
+//	gcpulse-MODE    the gcpulse Go package in MODE (adaptive, memory-target,
+//	                cpu-target, dual-factor), memory limit -limit-mib,
+//	                Go memory limit backstop at 90 %
+//
+// Load: base rate -rate req/s; from -pulse-start for -pulse-len seconds
+// the rate is multiplied by -pulse-rate and each request's garbage by
+// -pulse-garbage; -pulse-keep=false keeps pulse-only requests out of the
+// cache (an allocation pulse).  Arrival times are fixed in advance
+// (open loop), so latency = completion - intended arrival includes
+// queueing.  A sampler reads runtime/metrics every 10 ms for peak heap,
+// peak total memory (mapped - released, what a container limit sees) and
+// the time above -limit-mib ("breach", standing for an OOM kill).
+//
+// `bench-gogc -summarize results.jsonl` prints the median table.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gcpulse.dev/gcpulse"
+)
+
+type options struct {
+	controller, scenario       string
+	run                        int
+	duration                   float64
+	rate, pulseRate, pulseGarb float64
+	pulseStart, pulseLen       float64
+	pulseKeep                  bool
+	nodes, nodeSize            int
+	keepNodes, keepSize        int
+	ttl                        float64
+	limitMiB                   float64
+	workers                    int
+	series                     string
+	maxGOGC, cpuTarget         float64
+	gcpulseJSON                string
+}
+
+func main() {
+	var o options
+	summarize := flag.String("summarize", "", "print the median table of a results JSONL file and exit")
+	flag.StringVar(&o.controller, "controller", "gogc100", "controller (see the package comment)")
+	flag.StringVar(&o.scenario, "scenario", "custom", "scenario label")
+	flag.IntVar(&o.run, "run", 1, "run number (label)")
+	flag.Float64Var(&o.duration, "duration", 30, "seconds")
+	flag.Float64Var(&o.rate, "rate", 1000, "base arrival rate, requests/s")
+	flag.Float64Var(&o.pulseRate, "pulse-rate", 3.5, "rate multiplier during the pulse")
+	flag.Float64Var(&o.pulseGarb, "pulse-garbage", 1, "garbage multiplier during the pulse")
+	flag.Float64Var(&o.pulseStart, "pulse-start", 8, "pulse start, seconds")
+	flag.Float64Var(&o.pulseLen, "pulse-len", 12, "pulse length, seconds")
+	flag.BoolVar(&o.pulseKeep, "pulse-keep", true, "pulse requests also insert into the TTL cache")
+	flag.IntVar(&o.nodes, "nodes", 64, "garbage nodes per request")
+	flag.IntVar(&o.nodeSize, "node-size", 1024, "payload bytes per garbage node")
+	flag.IntVar(&o.keepNodes, "keep-nodes", 8, "nodes per request kept in the TTL cache")
+	flag.IntVar(&o.keepSize, "keep-size", 1024, "payload bytes per kept node")
+	flag.Float64Var(&o.ttl, "ttl", 6, "cache TTL, seconds")
+	flag.Float64Var(&o.limitMiB, "limit-mib", 256, "memory limit, MiB")
+	flag.IntVar(&o.workers, "workers", 8, "worker goroutines")
+	flag.StringVar(&o.series, "series", "", "write a time series (t heap total goal limit gogc) to this file")
+	flag.Float64Var(&o.maxGOGC, "gcpulse-max-gogc", 0, "gcpulse MaxGOGC (0 = library default)")
+	flag.Float64Var(&o.cpuTarget, "gcpulse-cpu-target", 0, "gcpulse CPUTarget (0 = library default)")
+	flag.StringVar(&o.gcpulseJSON, "gcpulse-json", "", "gcpulse JSON configuration (default: the benchmark's)")
+	flag.Parse()
+	if *summarize != "" {
+		if err := summary(*summarize); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	res, err := runBench(o)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench-gogc:", err)
+		os.Exit(1)
+	}
+	b, _ := json.Marshal(res)
+	fmt.Println(string(b))
+}
+
+// ---------------------------------------------------------------- workload
+
+type node struct {
+	next, other *node
+	payload     []byte
+	id          uint64
+}
+
+type entry struct {
+	head    *node
+	expires int64 // unix nanos
+}
+
+// ttlCache keeps entries until their expiry; constant TTL makes insertion
+// order the expiry order, so a FIFO of keys suffices.
+type ttlCache struct {
+	mu    sync.Mutex
+	m     map[uint64]*entry
+	fifo  []uint64
+	head  int
+	bytes int64
+}
+
+func (c *ttlCache) put(id uint64, e *entry) {
+	c.mu.Lock()
+	c.m[id] = e
+	c.fifo = append(c.fifo, id)
+	c.mu.Unlock()
+}
+
+func (c *ttlCache) expire(now int64) {
+	c.mu.Lock()
+	for c.head < len(c.fifo) {
+		id := c.fifo[c.head]
+		e := c.m[id]
+		if e != nil && e.expires > now {
+			break
+		}
+		delete(c.m, id)
+		c.head++
+	}
+	if c.head > 4096 && c.head*2 > len(c.fifo) {
+		n := copy(c.fifo, c.fifo[c.head:])
+		c.fifo = c.fifo[:n]
+		c.head = 0
+	}
+	c.mu.Unlock()
+}
+
+func chain(n, size int, seed uint64) *node {
+	var head *node
+	for i := 0; i < n; i++ {
+		nd := &node{next: head, payload: make([]byte, size), id: seed + uint64(i)}
+		if head != nil {
+			nd.other = head.next
+		}
+		nd.payload[0] = byte(i)
+		head = nd
+	}
+	return head
+}
+
+// ---------------------------------------------------------------- latency
+
+// hist is a log-linear latency histogram (2 % buckets from 1 µs).
+type hist struct{ counts []uint64 }
+
+const histBase = 1.02
+
+func newHist() *hist { return &hist{counts: make([]uint64, 1400)} }
+
+func (h *hist) add(d time.Duration) {
+	us := float64(d) / 1e3
+	i := 0
+	if us > 1 {
+		i = int(math.Log(us)/math.Log(histBase)) + 1
+	}
+	if i >= len(h.counts) {
+		i = len(h.counts) - 1
+	}
+	h.counts[i]++
+}
+
+func (h *hist) merge(o *hist) {
+	for i, c := range o.counts {
+		h.counts[i] += c
+	}
+}
+
+// quantile in milliseconds (upper edge of the bucket).
+func (h *hist) quantile(q float64) float64 {
+	var n uint64
+	for _, c := range h.counts {
+		n += c
+	}
+	if n == 0 {
+		return 0
+	}
+	rank := uint64(math.Ceil(q * float64(n)))
+	var acc uint64
+	for i, c := range h.counts {
+		acc += c
+		if acc >= rank {
+			return math.Pow(histBase, float64(i)) / 1e3
+		}
+	}
+	return 0
+}
+
+// ---------------------------------------------------------------- arrivals
+
+// schedule is the piecewise-constant arrival rate; arrival k happens at
+// the time where the integrated rate reaches k.
+type schedule struct{ r0, r1, ps, pe float64 }
+
+func (s schedule) rate(t float64) float64 {
+	if t >= s.ps && t < s.pe {
+		return s.r1
+	}
+	return s.r0
+}
+
+func (s schedule) at(k float64) float64 {
+	a1 := s.r0 * s.ps
+	if k <= a1 {
+		return k / s.r0
+	}
+	a2 := a1 + s.r1*(s.pe-s.ps)
+	if k <= a2 {
+		return s.ps + (k-a1)/s.r1
+	}
+	return s.pe + (k-a2)/s.r0
+}
+
+// ---------------------------------------------------------------- results
+
+type result struct {
+	Go            string  `json:"go"`
+	Scenario      string  `json:"scenario"`
+	Controller    string  `json:"controller"`
+	Run           int     `json:"run"`
+	DurationS     float64 `json:"duration_s"`
+	Requests      uint64  `json:"requests"`
+	Dropped       uint64  `json:"dropped"`
+	Throughput    float64 `json:"throughput_rps"`
+	P50Ms         float64 `json:"p50_ms"`
+	P99Ms         float64 `json:"p99_ms"`
+	P999Ms        float64 `json:"p999_ms"`
+	GCCount       uint64  `json:"gc_count"`
+	GCCPUFraction float64 `json:"gc_cpu_fraction"`
+	PauseTotalMs  float64 `json:"pause_total_ms"`
+	PeakHeapMiB   float64 `json:"peak_heap_mib"`
+	PeakTotalMiB  float64 `json:"peak_total_mib"`
+	PeakLiveMiB   float64 `json:"peak_live_mib"`
+	LimitMiB      float64 `json:"limit_mib"`
+	BreachS       float64 `json:"breach_s"`
+	MaxOverMiB    float64 `json:"max_over_mib"`
+	GOGCChanges   uint64  `json:"gogc_changes"`
+	GOGCMin       float64 `json:"gogc_min"`
+	GOGCMax       float64 `json:"gogc_max"`
+	ScaleOut      bool    `json:"scale_out"`
+	ScaleOutT     float64 `json:"scale_out_t,omitempty"`
+	ScaleOutRatio float64 `json:"scale_out_total_limit_ratio,omitempty"`
+	ScaleOutLive  float64 `json:"scale_out_live_limit_ratio,omitempty"`
+	Actions       uint64  `json:"policy_actions"`
+	Decisions     uint64  `json:"gogc_decisions"`
+}
+
+// ---------------------------------------------------------------- sampler
+
+var sampleNames = []string{
+	"/memory/classes/heap/objects:bytes",
+	"/memory/classes/total:bytes",
+	"/memory/classes/heap/released:bytes",
+	"/gc/heap/goal:bytes",
+	"/gc/cycles/total:gc-cycles",
+	"/cpu/classes/gc/total:cpu-seconds",
+	"/cpu/classes/total:cpu-seconds",
+	"/gc/heap/live:bytes",
+}
+
+type rtSampler struct {
+	s   []metrics.Sample
+	idx map[string]int
+}
+
+func newRTSampler() *rtSampler {
+	have := map[string]bool{}
+	for _, d := range metrics.All() {
+		have[d.Name] = true
+	}
+	r := &rtSampler{idx: map[string]int{}}
+	for _, n := range sampleNames {
+		if have[n] {
+			r.idx[n] = len(r.s)
+			r.s = append(r.s, metrics.Sample{Name: n})
+		}
+	}
+	return r
+}
+
+func (r *rtSampler) read() { metrics.Read(r.s) }
+
+func (r *rtSampler) v(name string) float64 {
+	i, ok := r.idx[name]
+	if !ok {
+		return -1
+	}
+	switch r.s[i].Value.Kind() {
+	case metrics.KindUint64:
+		return float64(r.s[i].Value.Uint64())
+	case metrics.KindFloat64:
+		return r.s[i].Value.Float64()
+	}
+	return -1
+}
+
+// ---------------------------------------------------------------- controllers
+
+type control struct {
+	gogc     atomic.Int64
+	changes  atomic.Uint64
+	gmin     float64
+	gmax     float64
+	mu       sync.Mutex
+	stop     func()
+	scaleOut atomic.Bool
+	scaleT   float64
+	scaleR   float64
+	tuner    *gcpulse.Tuner
+	totalNow atomic.Uint64 // latest sampled total memory, for the scale_out record
+	liveNow  atomic.Uint64 // latest sampled live heap
+	scaleL   float64
+}
+
+func (c *control) setGOGC(v int) {
+	old := c.gogc.Swap(int64(v))
+	if old != int64(v) {
+		c.changes.Add(1)
+	}
+	c.mu.Lock()
+	fv := float64(v)
+	if fv < c.gmin {
+		c.gmin = fv
+	}
+	if fv > c.gmax {
+		c.gmax = fv
+	}
+	c.mu.Unlock()
+}
+
+func startControl(o options, start time.Time) (*control, error) {
+	limit := int64(o.limitMiB * (1 << 20))
+	c := &control{gmin: math.Inf(1), gmax: math.Inf(-1), stop: func() {}}
+	c.gogc.Store(100)
+	debug.SetMemoryLimit(math.MaxInt64)
+	debug.SetGCPercent(100)
+	switch o.controller {
+	case "gogc100":
+		c.setGOGC(100)
+	case "memlimit":
+		c.setGOGC(100)
+		debug.SetMemoryLimit(limit * 9 / 10)
+	case "off-memlimit":
+		debug.SetGCPercent(-1)
+		c.setGOGC(-1)
+		debug.SetMemoryLimit(limit * 9 / 10)
+	case "gctuner":
+		c.setGOGC(100)
+		g := &gctuner{threshold: float64(limit) * 0.7, c: c}
+		g.tune()
+		g.arm()
+		c.stop = func() { g.stopped.Store(true) }
+	default:
+		if !strings.HasPrefix(o.controller, "gcpulse-") {
+			return nil, fmt.Errorf("unknown controller %q", o.controller)
+		}
+		mode := strings.TrimPrefix(o.controller, "gcpulse-")
+		c.setGOGC(100)
+		cfg := gcpulse.Config{
+			Mode:           mode,
+			MemoryLimit:    limit,
+			SetMemoryLimit: true,
+			Period:         time.Second,
+			Window:         10 * time.Second,
+			Warmup:         2 * time.Second,
+			TickInterval:   250 * time.Millisecond,
+			MaxGOGC:        o.maxGOGC,
+			CPUTarget:      o.cpuTarget,
+			OnGOGC: func(d gcpulse.Decision) {
+				if d.Applied {
+					c.setGOGC(int(math.Round(d.Value)))
+				}
+			},
+			OnAction: func(a gcpulse.Action) {
+				if a.Action == "scale_out" && !a.Suppressed && !c.scaleOut.Load() {
+					c.scaleOut.Store(true)
+					c.mu.Lock()
+					c.scaleT = time.Since(start).Seconds()
+					c.scaleR = float64(c.totalNow.Load()) / float64(limit)
+					c.scaleL = float64(c.liveNow.Load()) / float64(limit)
+					c.mu.Unlock()
+				}
+			},
+		}
+		cfg.PolicyJSON = o.gcpulseJSON
+		if cfg.PolicyJSON == "" {
+			cfg.PolicyJSON = defaultGcpulseJSON(limit)
+		}
+		t, err := gcpulse.Start(cfg)
+		if err != nil {
+			return nil, err
+		}
+		c.tuner = t
+		c.stop = t.Stop
+	}
+	return c, nil
+}
+
+// defaultGcpulseJSON is the gcpulse configuration of the benchmark: the
+// library's time constants compressed ~10x to the benchmark's 30-second
+// runs (smoothing, dwell, window, warm-up), and one scaling rule: the live
+// heap above half the limit and still growing recommends scale_out (a
+// live pulse that tuning alone cannot absorb), before the heap nears the
+// limit.
+func defaultGcpulseJSON(limit int64) string {
+	return fmt.Sprintf(`{
+ "window": {"window_s": 10, "panes": 10},
+ "gogc": {"ewma_tau_s": 2, "dwell_s": 1, "dwell_cycles": 2, "slew_up": 1.0},
+ "policy": {"warmup_s": 2, "settle_s": 2, "escalate_cooldown_s": 10,
+  "rules": [{"id": "live_pulse", "group": "replicas", "priority": 70,
+   "direction": "escalate", "combine": "all",
+   "conditions": [
+    {"feature": "heap_live_bytes", "stat": "value", "op": ">", "enter": %d, "exit": %d, "n": 2, "m": 3},
+    {"feature": "heap_live_bytes", "stat": "slope", "op": ">", "enter": 0, "exit": 0, "n": 2, "m": 3}],
+   "actions": [{"name": "scale_out", "magnitude": 1}]}]}
+}`, limit/2, limit*2/5)
+}
+
+// gctuner: the per-GC finalizer law from the published description of
+// bytedance/gopkg util/gctuner (threshold = 70 % of the limit).
+type gctuner struct {
+	threshold float64
+	c         *control
+	stopped   atomic.Bool
+}
+
+type gctunerRef struct{ g *gctuner }
+
+func (g *gctuner) arm() { runtime.SetFinalizer(&gctunerRef{g}, gctunerHook) }
+
+func gctunerHook(r *gctunerRef) {
+	if r.g.stopped.Load() {
+		return
+	}
+	r.g.tune()
+	runtime.SetFinalizer(r, gctunerHook)
+}
+
+func (g *gctuner) tune() {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms) // stops the world, as the original does
+	inuse := float64(ms.HeapInuse)
+	v := 50.0
+	if inuse > 0 && g.threshold > inuse {
+		v = (g.threshold - inuse) / inuse * 100
+	}
+	v = math.Max(50, math.Min(500, math.Floor(v)))
+	if int64(v) != g.c.gogc.Load() {
+		debug.SetGCPercent(int(v))
+	}
+	g.c.setGOGC(int(v))
+}
+
+// ---------------------------------------------------------------- run
+
+type req struct{ intended int64 }
+
+func runBench(o options) (*result, error) {
+	if o.rate <= 0 || o.duration <= 0 || o.pulseRate <= 0 {
+		return nil, fmt.Errorf("rate, duration and pulse-rate must be positive")
+	}
+	start := time.Now()
+	sched := schedule{r0: o.rate, r1: o.rate * o.pulseRate, ps: o.pulseStart, pe: o.pulseStart + o.pulseLen}
+	cache := &ttlCache{m: make(map[uint64]*entry)}
+	ctl, err := startControl(o, start)
+	if err != nil {
+		return nil, err
+	}
+	limit := o.limitMiB * (1 << 20)
+	rs := newRTSampler()
+	rs.read()
+	gc0 := rs.v("/gc/cycles/total:gc-cycles")
+	cpuGC0, cpuAll0 := rs.v("/cpu/classes/gc/total:cpu-seconds"), rs.v("/cpu/classes/total:cpu-seconds")
+	var ms0 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+
+	queue := make(chan req, 1<<17)
+	var dropped, done atomic.Uint64
+	hists := make([]*hist, o.workers)
+	var wg sync.WaitGroup
+	for w := 0; w < o.workers; w++ {
+		hists[w] = newHist()
+		wg.Add(1)
+		go func(h *hist) {
+			defer wg.Done()
+			var sink uint64
+			for r := range queue {
+				ts := float64(r.intended-start.UnixNano()) / 1e9
+				inPulse := ts >= sched.ps && ts < sched.pe
+				n := o.nodes
+				if inPulse {
+					n = int(float64(n) * o.pulseGarb)
+				}
+				g := chain(n, o.nodeSize, uint64(r.intended))
+				for p := g; p != nil; p = p.next {
+					sink += uint64(p.payload[0]) + p.id
+				}
+				keep := true
+				if inPulse && !o.pulseKeep {
+					// only the base share of pulse traffic is cached
+					keep = float64(uint64(r.intended)%1000) < 1000/o.pulseRate
+				}
+				if keep && o.keepNodes > 0 {
+					e := &entry{head: chain(o.keepNodes, o.keepSize, sink), expires: r.intended + int64(o.ttl*1e9)}
+					cache.put(uint64(r.intended), e)
+				}
+				h.add(time.Duration(time.Now().UnixNano() - r.intended))
+				done.Add(1)
+			}
+			runtime.KeepAlive(sink)
+		}(hists[w])
+	}
+
+	// janitor
+	stopJan := make(chan struct{})
+	go func() {
+		tk := time.NewTicker(20 * time.Millisecond)
+		defer tk.Stop()
+		for {
+			select {
+			case <-stopJan:
+				return
+			case <-tk.C:
+				cache.expire(time.Now().UnixNano())
+			}
+		}
+	}()
+
+	// sampler + caller metrics for gcpulse
+	type point struct{ t, heap, total, goal, gogc float64 }
+	var series []point
+	var peakHeap, peakTotal, peakLive, breach, maxOver float64
+	stopSamp := make(chan struct{})
+	sampDone := make(chan struct{})
+	go func() {
+		defer close(sampDone)
+		tk := time.NewTicker(10 * time.Millisecond)
+		defer tk.Stop()
+		last := time.Now()
+		lastObs := last
+		lastDone := uint64(0)
+		n := 0
+		for {
+			select {
+			case <-stopSamp:
+				return
+			case now := <-tk.C:
+				rs.read()
+				heap := rs.v("/memory/classes/heap/objects:bytes")
+				total := rs.v("/memory/classes/total:bytes") - rs.v("/memory/classes/heap/released:bytes")
+				goal := rs.v("/gc/heap/goal:bytes")
+				if live := rs.v("/gc/heap/live:bytes"); live >= 0 {
+					peakLive = math.Max(peakLive, live)
+					ctl.liveNow.Store(uint64(live))
+				}
+				dt := now.Sub(last).Seconds()
+				last = now
+				peakHeap = math.Max(peakHeap, heap)
+				peakTotal = math.Max(peakTotal, total)
+				ctl.totalNow.Store(uint64(total))
+				if total > limit {
+					breach += dt
+					maxOver = math.Max(maxOver, total-limit)
+				}
+				if n%5 == 0 {
+					series = append(series, point{now.Sub(start).Seconds(), heap, total, goal, float64(ctl.gogc.Load())})
+				}
+				n++
+				if ctl.tuner != nil && now.Sub(lastObs) >= time.Second {
+					d := done.Load()
+					ctl.tuner.Observe("qps", float64(d-lastDone)/now.Sub(lastObs).Seconds())
+					lastDone, lastObs = d, now
+				}
+			}
+		}
+	}()
+
+	// open-loop generator
+	var k float64
+	end := o.duration
+	for {
+		now := time.Now()
+		el := now.Sub(start).Seconds()
+		if el >= end {
+			break
+		}
+		for {
+			at := sched.at(k + 1)
+			if at > el || at >= end {
+				break
+			}
+			k++
+			select {
+			case queue <- req{intended: start.UnixNano() + int64(at*1e9)}:
+			default:
+				dropped.Add(1)
+			}
+		}
+		time.Sleep(500 * time.Microsecond)
+	}
+	close(queue)
+	wg.Wait()
+	elapsed := time.Since(start).Seconds()
+	close(stopSamp)
+	<-sampDone
+	close(stopJan)
+
+	rs.read()
+	var ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms1)
+	var st gcpulse.Stats
+	if ctl.tuner != nil {
+		st = ctl.tuner.Stats()
+	}
+	ctl.stop()
+
+	h := newHist()
+	for _, x := range hists {
+		h.merge(x)
+	}
+	res := &result{
+		Go: runtime.Version(), Scenario: o.scenario, Controller: o.controller, Run: o.run,
+		DurationS: elapsed, Requests: done.Load(), Dropped: dropped.Load(),
+		Throughput: float64(done.Load()) / elapsed,
+		P50Ms:      h.quantile(0.5), P99Ms: h.quantile(0.99), P999Ms: h.quantile(0.999),
+		GCCount:      uint64(rs.v("/gc/cycles/total:gc-cycles") - gc0),
+		PauseTotalMs: float64(ms1.PauseTotalNs-ms0.PauseTotalNs) / 1e6,
+		PeakHeapMiB:  peakHeap / (1 << 20), PeakTotalMiB: peakTotal / (1 << 20),
+		PeakLiveMiB: peakLive / (1 << 20), LimitMiB: o.limitMiB,
+		BreachS: breach, MaxOverMiB: maxOver / (1 << 20),
+		GOGCChanges: ctl.changes.Load(), GOGCMin: ctl.gmin, GOGCMax: ctl.gmax,
+		ScaleOut: ctl.scaleOut.Load(), Actions: st.Actions, Decisions: st.GOGCDecisions,
+	}
+	if cpuGC0 >= 0 && cpuAll0 >= 0 {
+		g1, a1 := rs.v("/cpu/classes/gc/total:cpu-seconds"), rs.v("/cpu/classes/total:cpu-seconds")
+		if a1 > cpuAll0 {
+			res.GCCPUFraction = (g1 - cpuGC0) / (a1 - cpuAll0)
+		}
+	} else {
+		res.GCCPUFraction = ms1.GCCPUFraction
+	}
+	if res.ScaleOut {
+		ctl.mu.Lock()
+		res.ScaleOutT, res.ScaleOutRatio, res.ScaleOutLive = ctl.scaleT, ctl.scaleR, ctl.scaleL
+		ctl.mu.Unlock()
+	}
+	if math.IsInf(res.GOGCMin, 0) {
+		res.GOGCMin, res.GOGCMax = 0, 0
+	}
+	if o.series != "" {
+		f, err := os.Create(o.series)
+		if err != nil {
+			return nil, err
+		}
+		w := bufio.NewWriter(f)
+		fmt.Fprintf(w, "# t_s heap_mib total_mib goal_mib limit_mib gogc\n")
+		for _, p := range series {
+			fmt.Fprintf(w, "%.3f %.2f %.2f %.2f %.2f %.0f\n", p.t, p.heap/(1<<20), p.total/(1<<20), p.goal/(1<<20), o.limitMiB, p.gogc)
+		}
+		w.Flush()
+		f.Close()
+	}
+	return res, nil
+}
+
+// ---------------------------------------------------------------- summary
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func summary(file string) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	type key struct{ sc, ctl string }
+	groups := map[key][]result{}
+	var order []key
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var r result
+		if json.Unmarshal(sc.Bytes(), &r) != nil {
+			continue
+		}
+		k := key{r.Scenario, r.Controller}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], r)
+	}
+	sort.SliceStable(order, func(i, j int) bool { return order[i].sc < order[j].sc })
+	last := ""
+	for _, k := range order {
+		rs := groups[k]
+		if k.sc != last {
+			fmt.Printf("\nscenario %s (medians of runs; limit %.0f MiB)\n", k.sc, rs[0].LimitMiB)
+			fmt.Printf("%-22s %4s %6s %7s %8s %9s %9s %8s %7s %7s %8s %8s %7s %s\n",
+				"controller", "runs", "GCs", "GC-CPU", "pause-ms", "peak-heap", "peak-tot", "breach-s",
+				"p50-ms", "p99-ms", "p99.9-ms", "rps", "dGOGC", "scale_out")
+			last = k.sc
+		}
+		col := func(f func(r result) float64) float64 {
+			var xs []float64
+			for _, r := range rs {
+				xs = append(xs, f(r))
+			}
+			return median(xs)
+		}
+		so := "-"
+		nso := 0
+		var ts, rats, lrats []float64
+		for _, r := range rs {
+			if r.ScaleOut {
+				nso++
+				ts = append(ts, r.ScaleOutT)
+				rats = append(rats, r.ScaleOutRatio)
+				lrats = append(lrats, r.ScaleOutLive)
+			}
+		}
+		if nso > 0 {
+			so = fmt.Sprintf("%d/%d @%.1fs total/limit %.2f live/limit %.2f", nso, len(rs), median(ts), median(rats), median(lrats))
+		}
+		fmt.Printf("%-22s %4d %6.0f %6.2f%% %8.1f %9.1f %9.1f %8.2f %7.2f %7.2f %8.2f %8.0f %7.0f %s\n",
+			k.ctl, len(rs),
+			col(func(r result) float64 { return float64(r.GCCount) }),
+			100*col(func(r result) float64 { return r.GCCPUFraction }),
+			col(func(r result) float64 { return r.PauseTotalMs }),
+			col(func(r result) float64 { return r.PeakHeapMiB }),
+			col(func(r result) float64 { return r.PeakTotalMiB }),
+			col(func(r result) float64 { return r.BreachS }),
+			col(func(r result) float64 { return r.P50Ms }),
+			col(func(r result) float64 { return r.P99Ms }),
+			col(func(r result) float64 { return r.P999Ms }),
+			col(func(r result) float64 { return r.Throughput }),
+			col(func(r result) float64 { return float64(r.GOGCChanges) }),
+			so)
+	}
+	return sc.Err()
+}

@@ -1,0 +1,3 @@
+module gcpulse.dev/gcpulse
+
+go 1.19

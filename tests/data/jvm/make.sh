@@ -1,0 +1,27 @@
+#!/bin/sh
+# Regenerate the JVM GC-log fixtures in this directory with the installed
+# OpenJDK (17 was used).  Logs vary run to run (timings); tests that use these
+# files check shapes and counts that hold for any run, or pin the values of
+# the committed copies.  Run from this directory: sh make.sh
+set -e
+cd "$(dirname "$0")"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+javac -d "$tmp" src/Churn.java
+J="java -cp $tmp -XX:ActiveProcessorCount=2 -XX:-UsePerfData"
+run() { # run OUT  JVM-ARGS... -- PROGRAM-ARGS
+  out=$1; shift
+  $J "$@" >/dev/null 2>&1 || true
+  sz=$(wc -c <"$out")
+  echo "$out: $sz bytes"
+}
+# OOM runs (gc* default decorators), small heap so they stay small.
+run jdk17-g1-oom.log -Xmx24m -XX:+UseG1GC -Xlog:gc*:file=jdk17-g1-oom.log Churn oom
+run jdk17-parallel-oom.log -Xmx24m -XX:+UseParallelGC -Xlog:gc*:file=jdk17-parallel-oom.log Churn oom
+run jdk17-serial-oom.log -Xmx24m -XX:+UseSerialGC -Xlog:gc*:file=jdk17-serial-oom.log Churn oom
+# Other decorator sets and levels.
+run jdk17-g1-alldecor.log -Xmx64m -XX:+UseG1GC -Xlog:gc*:file=jdk17-g1-alldecor.log:time,uptime,pid,tid,level,tags Churn steady 200
+run jdk17-g1-gconly.log -Xmx64m -XX:+UseG1GC -Xlog:gc:file=jdk17-g1-gconly.log Churn steady 200
+run jdk17-parallel-none.log -Xmx64m -XX:+UseParallelGC -Xlog:gc*:file=jdk17-parallel-none.log:none Churn steady 200
+run jdk17-serial-debug.log -Xmx32m -XX:+UseSerialGC -Xlog:gc*=debug:file=jdk17-serial-debug.log:uptimemillis,level,tags Churn steady 100
+run jdk17-g1-utc-hostname.log -Xmx64m -XX:+UseG1GC -Xlog:gc*:file=jdk17-g1-utc-hostname.log:utctime,uptimenanos,hostname,level,tags Churn steady 100

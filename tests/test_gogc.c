@@ -1,0 +1,957 @@
+/* test_gogc.c — the GOGC controller: the dual-factor law table with every
+ * clamp edge, limiters, safety (never NaN / out of bounds, unknown holds,
+ * GOGC=off), the memory budget, and the Go-pacer simulator (tests/gosim.h)
+ * driving every mode through steady load, a 6.4x traffic pulse, a live-heap
+ * step toward the limit, a slow leak and a square wave — directly through
+ * gcpulse__gogc_step with the simulator's exact features, and through the
+ * public API (events + metrics + on_gogc) once the window computes
+ * features.  Replaying real traces twice gives the same decisions. */
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "gosim.h"
+
+#define MIB 1048576.0
+
+/* ---------------------------------------------------------------------
+ * A fake window
+ * --------------------------------------------------------------------- */
+
+typedef struct fake {
+  double v[GCPULSE_FEAT_BUILTIN_COUNT];
+  uint32_t known;
+} fake;
+
+static int fake_feat(const void *ctx, int f, int stat, double *out) {
+  const fake *k = ctx;
+  (void)stat;
+  *out = 0;
+  if (f < 0 || f >= GCPULSE_FEAT_BUILTIN_COUNT) return GCPULSE_EINVAL;
+  if (!((k->known >> f) & 1u)) return GCPULSE_WHY_NO_DATA;
+  *out = k->v[f];
+  return 0;
+}
+
+static void fake_set(fake *k, int f, double v) {
+  k->v[f] = v;
+  k->known |= 1u << f;
+}
+
+static gcpulse_config_t *cfg_new(int mode) {
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_config_init(cfg);
+  cfg->gogc.mode = mode;
+  return cfg;
+}
+
+/* No smoothing, no limiters: the law alone. */
+static void cfg_raw(gcpulse_config_t *cfg) {
+  cfg->gogc.ewma_tau_s = 0;
+  cfg->gogc.deadband = 0;
+  cfg->gogc.slew_up = 100;
+  cfg->gogc.slew_down = 1;
+  cfg->gogc.dwell_s = 0;
+  cfg->gogc.dwell_cycles = 0;
+}
+
+static gcpulse__gogc *ctl_new(const gcpulse_config_t *cfg) {
+  assert_int_equal(gcpulse_config_check(cfg, NULL), 0);
+  gcpulse__gogc *c = calloc(1, gcpulse__gogc_size(cfg));
+  gcpulse__gogc_init(c, cfg);
+  return c;
+}
+
+/* Steps at t = 0 and t = period; returns the decision made at period. */
+static gcpulse_gogc_decision_t one_decision(gcpulse__gogc *c, fake *k,
+                                            gcpulse_stats_t *st) {
+  gcpulse_gogc_decision_t d;
+  memset(&d, 0, sizeof d);
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, k, 0, 0, &d, st), 0);
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, k, 10, 0, &d, st), 1);
+  return d;
+}
+
+#define HAS(d, r) (((d).reasons >> GCPULSE_GR_##r) & 1u)
+
+static void assert_close(double a, double b, double tol) {
+  if (fabs(a - b) > tol) {
+    print_message("expected %.6f, got %.6f\n", b, a);
+    fail();
+  }
+}
+
+/* ---------------------------------------------------------------------
+ * Configuration
+ * --------------------------------------------------------------------- */
+
+static void expect_bad(gcpulse_config_t *cfg, const char *path) {
+  gcpulse_error_t err;
+  memset(&err, 0, sizeof err);
+  assert_int_equal(gcpulse_config_check(cfg, &err), GCPULSE_ECONFIG);
+  assert_string_equal(err.path, path);
+  gcpulse_config_init(cfg);
+}
+
+static void test_config(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = cfg_new(GCPULSE_GOGC_ADAPTIVE);
+  assert_int_equal(cfg->gogc.mode, GCPULSE_GOGC_ADAPTIVE);
+  assert_true(cfg->gogc.min == 25 && cfg->gogc.max == 500);
+  assert_true(cfg->gogc.df_base == 100 && cfg->gogc.df_qps_step == 500);
+  assert_true(cfg->gogc.leak_window_s == 300);
+  assert_int_equal(gcpulse_config_check(cfg, NULL), 0);
+  cfg->gogc.min = 0; expect_bad(cfg, "gogc.min");
+  cfg->gogc.max = 10; expect_bad(cfg, "gogc.max");
+  cfg->gogc.max = NAN; expect_bad(cfg, "gogc.max");
+  cfg->gogc.initial = 1000; expect_bad(cfg, "gogc.initial");
+  cfg->gogc.mode = 99; expect_bad(cfg, "gogc.mode");
+  cfg->gogc.period_s = 0; expect_bad(cfg, "gogc.period_s");
+  cfg->gogc.limit_ratio = 1.5; expect_bad(cfg, "gogc.limit_ratio");
+  cfg->gogc.cpu_target = 0; expect_bad(cfg, "gogc.cpu_target");
+  cfg->gogc.deadband = 1; expect_bad(cfg, "gogc.deadband");
+  cfg->gogc.slew_down = 0; expect_bad(cfg, "gogc.slew_down");
+  cfg->gogc.df_qps_step = 0; expect_bad(cfg, "gogc.df_qps_step");
+  cfg->gogc.memory_limit = -1; expect_bad(cfg, "gogc.memory_limit");
+  cfg->gogc.pinned_after = 0; expect_bad(cfg, "gogc.pinned_after");
+  cfg->gogc.adaptive_economy = 7; expect_bad(cfg, "gogc.adaptive_economy");
+  cfg->gogc.leak_window_s = INFINITY; expect_bad(cfg, "gogc.leak_window_s");
+  cfg->gogc.initial = -1; /* GOGC=off is valid */
+  assert_int_equal(gcpulse_config_check(cfg, NULL), 0);
+  assert_string_equal(gcpulse_gogc_mode_name(GCPULSE_GOGC_MEMORY_TARGET),
+                      "memory-target");
+  assert_string_equal(gcpulse_gogc_reason_name(GCPULSE_GR_LEAK),
+                      "suspected_leak");
+  free(cfg);
+}
+
+/* ---------------------------------------------------------------------
+ * The dual-factor law
+ * --------------------------------------------------------------------- */
+
+typedef struct df_row {
+  double qps, mbps, gogc;
+} df_row;
+
+static const df_row df_table[] = {
+    {0, 0, 100},        {250, 0, 105},      {500, 0, 110},
+    {1000, 0, 120},     {1499, 0, 129.98},  {1500, 0, 130}, /* QPS cap edge */
+    {1501, 0, 130},     {3200, 0, 130},     {1e6, 0, 130},
+    {0, 19.9, 100},     {0, 20, 100},       /* growth threshold edge */
+    {0, 20.5, 99},      {0, 25, 90},        {0, 39.9, 60.2},
+    {0, 40, 60},        /* growth cap edge */
+    {0, 41, 60},        {0, 1000, 60},      {0, -50, 100}, /* shrinking heap */
+    {500, 30, 90},      {1000, 21, 118},    {3200, 100, 90},
+    {1500, 40, 90},     {750, 22.5, 110},
+};
+
+static void test_dual_factor_table(void **state) {
+  (void)state;
+  for (size_t i = 0; i < GCPULSE__COUNTOF(df_table); i++) {
+    const df_row *r = &df_table[i];
+    gcpulse_config_t *cfg = cfg_new(GCPULSE_GOGC_DUAL_FACTOR);
+    cfg_raw(cfg);
+    gcpulse__gogc *c = ctl_new(cfg);
+    fake k;
+    memset(&k, 0, sizeof k);
+    fake_set(&k, GCPULSE_FEAT_QPS, r->qps);
+    fake_set(&k, GCPULSE_FEAT_HEAP_GROWTH, r->mbps * MIB);
+    gcpulse_stats_t st;
+    memset(&st, 0, sizeof st);
+    gcpulse_gogc_decision_t d = one_decision(c, &k, &st);
+    print_message("qps %.0f growth %.1f MiB/s -> %.2f\n", r->qps, r->mbps, d.value);
+    assert_close(d.raw, r->gogc, 1e-9);
+    assert_close(d.value, r->gogc, 1e-9);
+    assert_close(d.qps, r->qps, 1e-9);
+    assert_int_equal(HAS(d, QPS_RELAX), r->qps > 0);
+    assert_int_equal(HAS(d, GROWTH_TIGHTEN), r->mbps > 20);
+    assert_int_equal(d.mode, GCPULSE_GOGC_DUAL_FACTOR);
+    assert_int_equal(st.gogc_decisions, 1);
+    assert_int_equal(st.gogc_changes, r->gogc != 100);
+    free(c);
+    free(cfg);
+  }
+}
+
+/* Every constant is a config field; the bounds clamp the law. */
+static void test_dual_factor_constants_and_bounds(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = cfg_new(GCPULSE_GOGC_DUAL_FACTOR);
+  cfg_raw(cfg);
+  cfg->gogc.df_base = 200;
+  cfg->gogc.df_qps_step = 100;
+  cfg->gogc.df_step_gain = 5;
+  cfg->gogc.df_qps_cap = 50;
+  cfg->gogc.df_growth_threshold = 10;
+  cfg->gogc.df_growth_gain = 3;
+  cfg->gogc.df_growth_cap = 90;
+  cfg->gogc.initial = 200;
+  fake k;
+  memset(&k, 0, sizeof k);
+  fake_set(&k, GCPULSE_FEAT_QPS, 300);                 /* +15 */
+  fake_set(&k, GCPULSE_FEAT_HEAP_GROWTH, 15 * MIB);   /* -15 */
+  gcpulse_stats_t st;
+  memset(&st, 0, sizeof st);
+  gcpulse__gogc *c = ctl_new(cfg);
+  gcpulse_gogc_decision_t d = one_decision(c, &k, &st);
+  assert_close(d.value, 200, 1e-9);
+  free(c);
+  fake_set(&k, GCPULSE_FEAT_QPS, 5000);                /* +50 (cap) */
+  fake_set(&k, GCPULSE_FEAT_HEAP_GROWTH, 5 * MIB);     /* 0 */
+  c = ctl_new(cfg);
+  d = one_decision(c, &k, &st);
+  assert_close(d.value, 250, 1e-9);
+  free(c);
+  /* clamp at max and min, edges included */
+  cfg->gogc.min = 150;
+  cfg->gogc.max = 240;
+  c = ctl_new(cfg);
+  d = one_decision(c, &k, &st);
+  assert_close(d.raw, 250, 1e-9);
+  assert_close(d.after_bounds, 240, 1e-9);
+  assert_close(d.value, 240, 1e-9);
+  assert_true(HAS(d, CLAMP_MAX));
+  free(c);
+  cfg->gogc.max = 250; /* exactly at the bound: no clamp */
+  c = ctl_new(cfg);
+  d = one_decision(c, &k, &st);
+  assert_close(d.value, 250, 1e-9);
+  assert_false(HAS(d, CLAMP_MAX));
+  free(c);
+  fake_set(&k, GCPULSE_FEAT_QPS, 0);
+  fake_set(&k, GCPULSE_FEAT_HEAP_GROWTH, 100 * MIB);  /* -90 (cap) */
+  c = ctl_new(cfg);
+  d = one_decision(c, &k, &st);
+  assert_close(d.raw, 110, 1e-9);
+  assert_close(d.value, 150, 1e-9);
+  assert_true(HAS(d, CLAMP_MIN));
+  free(c);
+  free(cfg);
+}
+
+/* ---------------------------------------------------------------------
+ * Limiters
+ * --------------------------------------------------------------------- */
+
+static void test_slew_deadband_dwell(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = cfg_new(GCPULSE_GOGC_DUAL_FACTOR);
+  cfg->gogc.ewma_tau_s = 0;
+  cfg->gogc.df_qps_cap = 1000; /* let the law ask for big rises */
+  cfg->gogc.dwell_cycles = 0;
+  cfg->gogc.dwell_s = 25;
+  gcpulse__gogc *c = ctl_new(cfg);
+  fake k;
+  memset(&k, 0, sizeof k);
+  fake_set(&k, GCPULSE_FEAT_QPS, 10000); /* law: 300 */
+  fake_set(&k, GCPULSE_FEAT_HEAP_GROWTH, 0);
+  gcpulse_stats_t st;
+  memset(&st, 0, sizeof st);
+  gcpulse_gogc_decision_t d = one_decision(c, &k, &st);
+  assert_close(d.raw, 300, 1e-9);
+  assert_close(d.after_bounds, 300, 1e-9);
+  assert_close(d.after_slew, 125, 1e-9); /* +25 % per decision */
+  assert_true(HAS(d, SLEW_UP));
+  assert_close(d.value, 125, 1e-9);
+  /* next period: dwell (25 s) not over */
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 20, 0, &d, &st), 1);
+  assert_true(HAS(d, DWELL));
+  assert_close(d.after_slew, 156.25, 1e-9);
+  assert_close(d.value, 125, 1e-9);
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 25, 0, &d, &st), 0);
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 30, 0, &d, &st), 1);
+  assert_true(HAS(d, DWELL)); /* 20 s since the change */
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 40, 0, &d, &st), 1);
+  assert_false(HAS(d, DWELL));
+  assert_close(d.value, 156.25, 1e-9);
+  assert_int_equal(st.gogc_changes, 2);
+  free(c);
+
+  /* dead-band: the law asks for +4 % */
+  cfg->gogc.df_qps_cap = 30;
+  c = ctl_new(cfg);
+  fake_set(&k, GCPULSE_FEAT_QPS, 200); /* law: 104 */
+  d = one_decision(c, &k, &st);
+  assert_close(d.after_slew, 104, 1e-9);
+  assert_close(d.after_deadband, 100, 1e-9);
+  assert_true(HAS(d, DEADBAND));
+  assert_false(d.changed);
+  free(c);
+
+  /* slew down (non-urgent) and dwell counted in GC cycles */
+  cfg->gogc.dwell_s = 0;
+  cfg->gogc.dwell_cycles = 3;
+  cfg->gogc.df_growth_cap = 90;
+  cfg->gogc.min = 5;
+  c = ctl_new(cfg);
+  fake_set(&k, GCPULSE_FEAT_QPS, 0);
+  fake_set(&k, GCPULSE_FEAT_HEAP_GROWTH, 100 * MIB); /* law: 10 */
+  d = one_decision(c, &k, &st);
+  assert_close(d.after_slew, 50, 1e-9);
+  assert_true(HAS(d, SLEW_DOWN));
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 15, 1, &d, &st), 0);
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 20, 1, &d, &st), 1);
+  assert_true(HAS(d, DWELL)); /* 2 cycles < 3 */
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 25, 1, &d, &st), 0);
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 30, 0, &d, &st), 1);
+  assert_close(d.value, 25, 1e-9);
+  free(c);
+  free(cfg);
+}
+
+/* Changes, total variation and reversals are counted. */
+static void test_oscillation_counters(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = cfg_new(GCPULSE_GOGC_DUAL_FACTOR);
+  cfg_raw(cfg);
+  gcpulse__gogc *c = ctl_new(cfg);
+  fake k;
+  memset(&k, 0, sizeof k);
+  fake_set(&k, GCPULSE_FEAT_HEAP_GROWTH, 0);
+  gcpulse_stats_t st;
+  memset(&st, 0, sizeof st);
+  gcpulse_gogc_decision_t d;
+  const double qps[] = {1000, 1000, 0, 1500, 1500, 500};
+  /* values: 120, 120, 100, 130, 130, 110: changes 4, reversals 3 */
+  gcpulse__gogc_step(c, fake_feat, &k, 0, 0, &d, &st);
+  for (int i = 0; i < 6; i++) {
+    fake_set(&k, GCPULSE_FEAT_QPS, qps[i]);
+    assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 10.0 * (i + 1), 0,
+                                        &d, &st), 1);
+  }
+  assert_int_equal(st.gogc_decisions, 6);
+  assert_int_equal(st.gogc_changes, 4);
+  assert_int_equal(st.gogc_reversals, 3);
+  assert_close(st.gogc_total_variation, 20 + 20 + 30 + 20, 1e-9);
+  assert_close(gcpulse__gogc_current(c), 110, 1e-9);
+  gcpulse__gogc_reset(c);
+  assert_close(gcpulse__gogc_current(c), 100, 1e-9);
+  free(c);
+  free(cfg);
+}
+
+/* ---------------------------------------------------------------------
+ * Safety
+ * --------------------------------------------------------------------- */
+
+static void test_unknown_holds(void **state) {
+  (void)state;
+  for (int mode = GCPULSE_GOGC_DUAL_FACTOR; mode < GCPULSE_GOGC_MODE_COUNT;
+       mode++) {
+    gcpulse_config_t *cfg = cfg_new(mode);
+    cfg->gogc.initial = 150;
+    gcpulse__gogc *c = ctl_new(cfg);
+    fake k;
+    memset(&k, 0, sizeof k);
+    gcpulse_stats_t st;
+    memset(&st, 0, sizeof st);
+    gcpulse_gogc_decision_t d = one_decision(c, &k, &st);
+    assert_true(HAS(d, HOLD_UNKNOWN));
+    assert_true(d.value == 150 && d.raw == 150 && d.after_dwell == 150);
+    assert_false(d.changed);
+    assert_int_equal(d.inputs_known, 0);
+    /* NaN and infinities are unknown too */
+    fake_set(&k, GCPULSE_FEAT_QPS, NAN);
+    fake_set(&k, GCPULSE_FEAT_HEAP_GROWTH, INFINITY);
+    fake_set(&k, GCPULSE_FEAT_GC_CPU_FRACTION, -INFINITY);
+    fake_set(&k, GCPULSE_FEAT_HEAP_LIVE, NAN);
+    assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 20, 0, &d, &st), 1);
+    assert_true(HAS(d, HOLD_UNKNOWN));
+    assert_true(d.value == 150);
+    free(c);
+    free(cfg);
+  }
+}
+
+static void test_gogc_off(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = cfg_new(GCPULSE_GOGC_ADAPTIVE);
+  cfg->gogc.initial = -1;
+  cfg->gogc.recommend_limit = 1;
+  cfg->memory_limit = 1024 * MIB;
+  gcpulse__gogc *c = ctl_new(cfg);
+  fake k;
+  memset(&k, 0, sizeof k);
+  fake_set(&k, GCPULSE_FEAT_QPS, 3000);
+  fake_set(&k, GCPULSE_FEAT_HEAP_LIVE, 100 * MIB);
+  fake_set(&k, GCPULSE_FEAT_GC_CPU_FRACTION, 0.2);
+  gcpulse_stats_t st;
+  memset(&st, 0, sizeof st);
+  gcpulse_gogc_decision_t d = one_decision(c, &k, &st);
+  for (int i = 2; i < 10; i++)
+    gcpulse__gogc_step(c, fake_feat, &k, 10.0 * i, 1, &d, &st);
+  assert_true(HAS(d, GOGC_OFF));
+  assert_true(d.value == -1 && d.previous == -1 && d.after_bounds == -1);
+  assert_int_equal(st.gogc_changes, 0);
+  assert_true(gcpulse__gogc_current(c) == -1);
+  /* a memory limit is still recommended from the budget */
+  assert_close(d.memory_limit, 0.9 * 1024 * MIB, 1);
+  free(c);
+  free(cfg);
+}
+
+static uint64_t xs(uint64_t *s) {
+  uint64_t x = *s;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  return *s = x;
+}
+
+static double wild(uint64_t *s) {
+  static const double special[] = {NAN, INFINITY, -INFINITY, -1, 0, 1e300,
+                                   -1e300, 1e-300, 5e-324, 1e18, 1e19};
+  uint64_t r = xs(s);
+  if (r % 4 == 0) return special[(r >> 8) % GCPULSE__COUNTOF(special)];
+  return ((double)(r >> 11) / 9007199254740992.0) * pow(10, (double)((r >> 3) % 12));
+}
+
+/* Whatever the input, every decision is finite and within bounds. */
+static void test_never_nan_or_out_of_bounds(void **state) {
+  (void)state;
+  uint64_t seed = 0x1234567;
+  static const int feats[] = {
+      GCPULSE_FEAT_QPS, GCPULSE_FEAT_HEAP_GROWTH, GCPULSE_FEAT_HEAP_LIVE,
+      GCPULSE_FEAT_HEAP_GOAL, GCPULSE_FEAT_GC_CPU_FRACTION, GCPULSE_FEAT_RSS,
+      GCPULSE_FEAT_MEMORY_LIMIT, GCPULSE_FEAT_HEAP_AFTER,
+      GCPULSE_FEAT_HEAP_BEFORE, GCPULSE_FEAT_HEAP_ROOTS};
+  for (int run = 0; run < 200; run++) {
+    gcpulse_config_t *cfg = cfg_new(1 + (int)(xs(&seed) % 4));
+    cfg->gogc.recommend_limit = (int)(xs(&seed) % 2);
+    cfg->gogc.adaptive_economy = (int)(xs(&seed) % 3);
+    cfg->gogc.ewma_tau_s = (double)(xs(&seed) % 3) * 10;
+    gcpulse__gogc *c = ctl_new(cfg);
+    fake k;
+    memset(&k, 0, sizeof k);
+    gcpulse_stats_t st;
+    memset(&st, 0, sizeof st);
+    double t = 0;
+    for (int i = 0; i < 300; i++) {
+      for (size_t f = 0; f < GCPULSE__COUNTOF(feats); f++) {
+        if (xs(&seed) % 3 == 0) k.known &= ~(1u << feats[f]);
+        else fake_set(&k, feats[f], wild(&seed));
+      }
+      uint64_t r = xs(&seed);
+      t += (r % 5 == 0) ? -3.0 : (double)(r % 13);
+      if (t < 0) t = 0;
+      gcpulse_gogc_decision_t d;
+      int rc = gcpulse__gogc_step(c, fake_feat, &k, t, (int)(r % 2), &d, &st);
+      assert_true(rc == 0 || rc == 1);
+      if (rc == 1) {
+        const double v[] = {d.value, d.previous, d.raw, d.after_bounds,
+                            d.after_slew, d.after_deadband, d.after_dwell,
+                            d.memory_limit, d.qps, d.growth_bps, d.live_bytes,
+                            d.goal_bytes, d.stacks_globals_bytes,
+                            d.gc_cpu_fraction, d.budget_bytes,
+                            d.projected_peak_bytes};
+        for (size_t j = 0; j < GCPULSE__COUNTOF(v); j++) assert_true(isfinite(v[j]));
+        assert_true(d.value >= cfg->gogc.min && d.value <= cfg->gogc.max);
+        assert_true(d.after_dwell == d.value);
+        char buf[2048];
+        assert_true(gcpulse_gogc_to_json(&d, buf, sizeof buf) > 0);
+      }
+    }
+    assert_true(isfinite(st.gogc_total_variation));
+    free(c);
+    free(cfg);
+  }
+}
+
+/* ---------------------------------------------------------------------
+ * The memory budget
+ * --------------------------------------------------------------------- */
+
+static void test_memory_target_solve(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = cfg_new(GCPULSE_GOGC_MEMORY_TARGET);
+  cfg_raw(cfg);
+  cfg->gogc.max = 2000;
+  cfg->gogc.initial = 100;
+  cfg->gogc.memory_limit = 1024 * MIB;
+  cfg->gogc.recommend_limit = 1;
+  fake k;
+  memset(&k, 0, sizeof k);
+  fake_set(&k, GCPULSE_FEAT_HEAP_LIVE, 100 * MIB);
+  fake_set(&k, GCPULSE_FEAT_HEAP_ROOTS, 4 * MIB);
+  gcpulse_stats_t st;
+  memset(&st, 0, sizeof st);
+  gcpulse__gogc *c = ctl_new(cfg);
+  gcpulse_gogc_decision_t d = one_decision(c, &k, &st);
+  /* goal = 100 + 104 * G / 100 = 921.6  =>  G = 790 */
+  assert_close(d.raw, (921.6 - 100) / 104 * 100, 1e-6);
+  assert_close(d.value, d.raw, 1e-6);
+  assert_true(HAS(d, BUDGET));
+  assert_close(d.budget_bytes, 921.6 * MIB, 1);
+  assert_close(d.projected_peak_bytes, 921.6 * MIB, 1);
+  assert_close(d.stacks_globals_bytes, 4 * MIB, 1e-6);
+  assert_close(d.memory_limit, 921.6 * MIB, 1);
+  free(c);
+
+  /* non-heap memory (RSS - heap) and headroom come off the budget; the
+   * observed overshoot of the goal shrinks the goal target */
+  cfg->gogc.headroom = 21.6 * MIB;
+  fake_set(&k, GCPULSE_FEAT_RSS, 300 * MIB);
+  fake_set(&k, GCPULSE_FEAT_HEAP_AFTER, 220 * MIB);  /* non-heap 80 MiB */
+  fake_set(&k, GCPULSE_FEAT_HEAP_GOAL, 200 * MIB);   /* 10 % overshoot */
+  c = ctl_new(cfg);
+  d = one_decision(c, &k, &st);
+  /* budget 921.6 - 80 - 21.6 = 820; goal target 820 / 1.1 */
+  assert_close(d.budget_bytes, 820 * MIB, 1);
+  assert_close(d.raw, (820 / 1.1 - 100) / 104 * 100, 1e-6);
+  assert_close(d.projected_peak_bytes, 820 * MIB, 1);
+  free(c);
+
+  /* the absolute floor: a tiny live heap keeps floor_bytes of runway */
+  memset(&k, 0, sizeof k);
+  fake_set(&k, GCPULSE_FEAT_HEAP_LIVE, 1 * MIB);
+  cfg->gogc.headroom = 0;
+  cfg->gogc.memory_limit = 4 * MIB; /* budget 3.6 MiB < live + floor */
+  c = ctl_new(cfg);
+  d = one_decision(c, &k, &st);
+  assert_true(HAS(d, FLOOR));
+  assert_close(d.value, 400, 1e-9);
+  free(c);
+
+  /* live above the budget: pinned at min, reported after pinned_after */
+  cfg->gogc.floor_bytes = 0;
+  cfg->gogc.memory_limit = 1024 * MIB;
+  fake_set(&k, GCPULSE_FEAT_HEAP_LIVE, 1000 * MIB);
+  c = ctl_new(cfg);
+  d = one_decision(c, &k, &st);
+  assert_true(HAS(d, CLAMP_MIN));
+  assert_close(d.value, 25, 1e-9);
+  assert_int_equal(d.pinned, 1);
+  assert_false(HAS(d, PINNED));
+  gcpulse__gogc_step(c, fake_feat, &k, 20, 0, &d, &st);
+  gcpulse__gogc_step(c, fake_feat, &k, 30, 0, &d, &st);
+  assert_int_equal(d.pinned, 3);
+  assert_true(HAS(d, PINNED));
+  /* recommended limit never below what min GOGC needs */
+  assert_close(d.memory_limit, 1000 * MIB + 1000 * MIB * 0.25, 1);
+  /* the limit may come from the memory_limit feature */
+  free(c);
+  cfg->gogc.memory_limit = 0;
+  c = ctl_new(cfg);
+  fake_set(&k, GCPULSE_FEAT_HEAP_LIVE, 100 * MIB);
+  d = one_decision(c, &k, &st);
+  assert_true(HAS(d, HOLD_UNKNOWN));
+  fake_set(&k, GCPULSE_FEAT_MEMORY_LIMIT, 1024 * MIB);
+  gcpulse__gogc_step(c, fake_feat, &k, 20, 0, &d, &st);
+  assert_false(HAS(d, HOLD_UNKNOWN));
+  assert_close(d.raw, (921.6 - 100) / 100 * 100, 1e-6);
+  free(c);
+  free(cfg);
+}
+
+/* A live-heap jump between periods triggers an early, unlimited drop. */
+static void test_urgent_drop(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = cfg_new(GCPULSE_GOGC_ADAPTIVE);
+  cfg->gogc.memory_limit = 1024 * MIB;
+  cfg->gogc.initial = 400;
+  fake k;
+  memset(&k, 0, sizeof k);
+  fake_set(&k, GCPULSE_FEAT_HEAP_LIVE, 100 * MIB);
+  fake_set(&k, GCPULSE_FEAT_QPS, 500);
+  fake_set(&k, GCPULSE_FEAT_GC_CPU_FRACTION, 0.2); /* economy wants more */
+  gcpulse_stats_t st;
+  memset(&st, 0, sizeof st);
+  gcpulse__gogc *c = ctl_new(cfg);
+  gcpulse_gogc_decision_t d = one_decision(c, &k, &st);
+  assert_close(d.value, 500, 1e-9);
+  /* live jumps to 500 MiB: 500 * 6 > budget; the next GC cycle decides */
+  fake_set(&k, GCPULSE_FEAT_HEAP_LIVE, 500 * MIB);
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 11, 0, &d, &st), 0);
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 12, 1, &d, &st), 1);
+  assert_true(HAS(d, BUDGET_URGENT));
+  assert_true(HAS(d, BUDGET));
+  assert_false(HAS(d, SLEW_DOWN));
+  assert_false(HAS(d, DWELL));
+  assert_close(d.value, (921.6 - 500) / 500 * 100, 1e-6); /* 84.3 */
+  assert_true(d.projected_peak_bytes <= d.budget_bytes * (1 + 1e-9));
+  /* no spam: the next cycle is within the budget */
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 13, 1, &d, &st), 0);
+  /* window reset: smoothed state dropped, reported once */
+  gcpulse__gogc_window_reset(c);
+  assert_close(gcpulse__gogc_current(c), d.value, 0); /* the value stays */
+  /* the period restarts from the first call after the reset */
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 20, 0, &d, &st), 0);
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 30, 0, &d, &st), 1);
+  assert_true(HAS(d, RESET));
+  assert_int_equal(gcpulse__gogc_step(c, fake_feat, &k, 40, 0, &d, &st), 1);
+  assert_false(HAS(d, RESET));
+  free(c);
+  free(cfg);
+}
+
+/* ---------------------------------------------------------------------
+ * The simulator, controller driven directly with exact features
+ * --------------------------------------------------------------------- */
+
+typedef struct drv {
+  gosim *s;
+  gcpulse__gogc *c;
+  gcpulse_t *g; /* public-API path when set */
+  gcpulse_stats_t st;
+  double leak_t;
+  double min_after_leak;
+  uint64_t hash;
+  size_t n_dec;
+} drv;
+
+static void drv_record(drv *d, const gcpulse_gogc_decision_t *dec) {
+  gosim_set_gogc(d->s, dec->value);
+  if ((dec->reasons >> GCPULSE_GR_LEAK) & 1u) {
+    if (d->leak_t < 0) d->leak_t = dec->t;
+  }
+  if (d->leak_t >= 0 && dec->value < d->min_after_leak)
+    d->min_after_leak = dec->value;
+  uint64_t x;
+  memcpy(&x, &dec->value, sizeof x);
+  d->hash = (d->hash ^ x ^ dec->reasons) * 0x100000001b3ull;
+  d->n_dec++;
+}
+
+static int drv_step(drv *d, int cycle) {
+  gcpulse_gogc_decision_t dec;
+  int rc = gcpulse__gogc_step(d->c, gosim_feature, d->s, d->s->t, cycle, &dec,
+                              &d->st);
+  if (rc > 0) drv_record(d, &dec);
+  return rc < 0 ? rc : 0;
+}
+static int drv_event(void *ud, const gcpulse_event_t *ev) {
+  (void)ev;
+  return drv_step(ud, 1);
+}
+static int drv_metric(void *ud, int m, double t, double v) {
+  (void)t;
+  (void)v;
+  return m == GCPULSE_METRIC_RSS ? 0 : drv_step(ud, 0);
+}
+
+/* Public API path: events and metrics go to the instance; on_gogc sets the
+ * simulated GOGC. */
+static int api_event(void *ud, const gcpulse_event_t *ev) {
+  drv *d = ud;
+  return gcpulse_feed_event(d->g, ev);
+}
+static int api_metric(void *ud, int m, double t, double v) {
+  drv *d = ud;
+  return gcpulse_feed_metric(d->g, m, t, v);
+}
+static int api_on_gogc(void *user, const gcpulse_gogc_decision_t *dec) {
+  drv_record(user, dec);
+  return 0;
+}
+
+typedef struct result {
+  uint64_t cycles, pulse_cycles, breaches, changes, reversals, decisions;
+  double max_fill, gc_cpu, leak_t, min_after_leak, final_gogc, tv;
+  uint64_t hash;
+} result;
+
+/* Run P for T_END seconds under MODE (-1 = fixed GOGC=100); API selects the
+ * public-API path. */
+static result sim_run(const gosim_params *p, double t_end, int mode, int api,
+                      double pa, double pb) {
+  gcpulse_config_t *cfg = cfg_new(mode < 0 ? GCPULSE_GOGC_OFF : mode);
+  cfg->memory_limit = p->limit;
+  gosim *s = calloc(1, sizeof *s);
+  gosim_init(s, p, 100);
+  drv d;
+  memset(&d, 0, sizeof d);
+  d.s = s;
+  d.leak_t = -1;
+  d.min_after_leak = 1e9;
+  d.hash = 14695981039346656037ull;
+  gosim_io io;
+  if (api) {
+    gcpulse_callbacks_t cb;
+    gcpulse_callbacks_init(&cb);
+    cb.on_gogc = api_on_gogc;
+    cb.user = &d;
+    cfg->policy_enabled = 0;
+    assert_int_equal(gcpulse_new(cfg, &cb, &d.g), 0);
+    io.event = api_event;
+    io.metric = api_metric;
+  } else {
+    d.c = ctl_new(cfg);
+    io.event = drv_event;
+    io.metric = drv_metric;
+  }
+  io.ud = &d;
+  assert_int_equal(gosim_run(s, t_end, &io), 0);
+  if (api) gcpulse_stats(d.g, &d.st);
+  result r;
+  memset(&r, 0, sizeof r);
+  r.cycles = s->cycles;
+  r.pulse_cycles = gosim_cycles_between(s, pa, pb);
+  r.breaches = s->breaches;
+  r.max_fill = s->max_fill;
+  r.gc_cpu = s->gc_cpu_s / (t_end * p->procs);
+  r.changes = d.st.gogc_changes;
+  r.reversals = d.st.gogc_reversals;
+  r.decisions = d.st.gogc_decisions;
+  r.tv = d.st.gogc_total_variation;
+  r.leak_t = d.leak_t;
+  r.min_after_leak = d.min_after_leak;
+  r.final_gogc = s->gogc;
+  r.hash = d.hash;
+  gcpulse_free(d.g);
+  free(d.c);
+  free(s);
+  free(cfg);
+  return r;
+}
+
+static const int all_modes[] = {GCPULSE_GOGC_DUAL_FACTOR,
+                                GCPULSE_GOGC_MEMORY_TARGET,
+                                GCPULSE_GOGC_CPU_TARGET, GCPULSE_GOGC_ADAPTIVE};
+
+static void scenario_steady(int api) {
+  gosim_params p;
+  gosim_scn_steady(&p);
+  result base = sim_run(&p, 300, -1, api, 0, 300);
+  for (size_t i = 0; i < GCPULSE__COUNTOF(all_modes); i++) {
+    result r = sim_run(&p, 300, all_modes[i], api, 0, 300);
+    print_message("steady %-13s cycles %llu (fixed %llu) gc cpu %.2f%% changes %llu rev %llu\n",
+                  gcpulse_gogc_mode_name(all_modes[i]),
+                  (unsigned long long)r.cycles, (unsigned long long)base.cycles,
+                  100 * r.gc_cpu, (unsigned long long)r.changes,
+                  (unsigned long long)r.reversals);
+    assert_true(r.decisions >= 25);
+    assert_int_equal(r.breaches, 0);
+    assert_true(r.reversals <= 1);  /* settles, no hunting */
+    assert_true(r.changes <= 8);
+    if (all_modes[i] == GCPULSE_GOGC_CPU_TARGET ||
+        all_modes[i] == GCPULSE_GOGC_ADAPTIVE)
+      assert_true(fabs(r.gc_cpu - 0.05) < 0.005); /* holds the 5 % target */
+  }
+}
+
+static void scenario_pulse(int api) {
+  gosim_params p;
+  gosim_scn_pulse(&p, 60);
+  result base = sim_run(&p, 120, -1, api, 60, 68);
+  for (size_t i = 0; i < GCPULSE__COUNTOF(all_modes); i++) {
+    result r = sim_run(&p, 120, all_modes[i], api, 60, 68);
+    print_message("pulse  %-13s cycles in pulse %llu (fixed GOGC=100: %llu), total %llu (%llu)\n",
+                  gcpulse_gogc_mode_name(all_modes[i]),
+                  (unsigned long long)r.pulse_cycles,
+                  (unsigned long long)base.pulse_cycles,
+                  (unsigned long long)r.cycles, (unsigned long long)base.cycles);
+    assert_true(r.pulse_cycles < base.pulse_cycles);
+    assert_true(r.cycles < base.cycles);
+    assert_int_equal(r.breaches, 0);
+  }
+}
+
+static void scenario_live_step(int api) {
+  gosim_params p;
+  gosim_scn_live_step(&p, 60, 600, 60);
+  result base = sim_run(&p, 240, -1, api, 0, 240);
+  assert_true(base.breaches > 0); /* GOGC=100 does breach */
+  const int modes[] = {GCPULSE_GOGC_MEMORY_TARGET, GCPULSE_GOGC_ADAPTIVE,
+                       GCPULSE_GOGC_CPU_TARGET};
+  for (size_t i = 0; i < GCPULSE__COUNTOF(modes); i++) {
+    result r = sim_run(&p, 240, modes[i], api, 0, 240);
+    print_message("step   %-13s max fill %.1f%% breaches %llu (fixed: %.1f%%, %llu)\n",
+                  gcpulse_gogc_mode_name(modes[i]), 100 * r.max_fill,
+                  (unsigned long long)r.breaches, 100 * base.max_fill,
+                  (unsigned long long)base.breaches);
+    assert_int_equal(r.breaches, 0);
+    assert_true(r.max_fill <= 1.0);
+  }
+}
+
+static void scenario_leak(int api) {
+  gosim_params p;
+  gosim_scn_leak(&p, 60, 0.5, 1200);
+  for (size_t i = 0; i < GCPULSE__COUNTOF(all_modes); i++) {
+    result r = sim_run(&p, 1260, all_modes[i], api, 0, 1260);
+    print_message("leak   %-13s reported at %.0f s, min GOGC after %.1f, final %.1f\n",
+                  gcpulse_gogc_mode_name(all_modes[i]), r.leak_t,
+                  r.min_after_leak, r.final_gogc);
+    assert_true(r.leak_t > 60 && r.leak_t < 60 + 400);
+    /* not chased forever: GOGC stops falling well above the minimum */
+    assert_true(r.min_after_leak > 25);
+    assert_true(r.final_gogc >= r.min_after_leak);
+  }
+}
+
+static void scenario_square(int api) {
+  gosim_params p;
+  gosim_scn_square(&p, 20, 16); /* 15 input reversals */
+  for (size_t i = 0; i < GCPULSE__COUNTOF(all_modes); i++) {
+    result r = sim_run(&p, 320, all_modes[i], api, 0, 320);
+    print_message("square %-13s changes %llu reversals %llu TV %.1f\n",
+                  gcpulse_gogc_mode_name(all_modes[i]),
+                  (unsigned long long)r.changes,
+                  (unsigned long long)r.reversals, r.tv);
+    assert_true(r.reversals <= 10);
+    assert_true(r.changes <= 20);
+    assert_int_equal(r.breaches, 0);
+  }
+}
+
+static void scenario_determinism(int api) {
+  gosim_params p;
+  gosim_scn_pulse(&p, 30);
+  p.jitter = 0.1;
+  p.seed = 7;
+  for (size_t i = 0; i < GCPULSE__COUNTOF(all_modes); i++) {
+    result a = sim_run(&p, 200, all_modes[i], api, 0, 200);
+    result b = sim_run(&p, 200, all_modes[i], api, 0, 200);
+    assert_true(a.decisions > 0);
+    assert_true(a.hash == b.hash);
+    assert_true(a.cycles == b.cycles && a.changes == b.changes);
+    assert_true(a.tv == b.tv);
+  }
+}
+
+static void test_sim_steady(void **state) { (void)state; scenario_steady(0); }
+static void test_sim_pulse(void **state) { (void)state; scenario_pulse(0); }
+static void test_sim_live_step(void **state) { (void)state; scenario_live_step(0); }
+static void test_sim_leak(void **state) { (void)state; scenario_leak(0); }
+static void test_sim_square(void **state) { (void)state; scenario_square(0); }
+static void test_sim_determinism(void **state) { (void)state; scenario_determinism(0); }
+
+/* The public-API path needs the window's features. */
+static int window_ready(void) {
+  gcpulse_t *g = NULL;
+  if (gcpulse_new(NULL, NULL, &g) != 0) return 0;
+  gcpulse_event_t ev;
+  gcpulse_event_init(&ev);
+  ev.runtime = GCPULSE_RT_GO;
+  ev.collector = GCPULSE_COLLECTOR_GO;
+  ev.kind = GCPULSE_KIND_GO_CYCLE;
+  ev.known = GCPULSE_BIT(GCPULSE_FIELD_T) | GCPULSE_BIT(GCPULSE_FIELD_HEAP_LIVE);
+  ev.heap_live = 1000000;
+  int ok = 1;
+  for (int i = 0; i < 5; i++) {
+    ev.t = i;
+    gcpulse_feed_event(g, &ev);
+  }
+  double v = 0;
+  if (gcpulse_feature(g, GCPULSE_FEAT_HEAP_LIVE, GCPULSE_STAT_VALUE, &v) != 0 ||
+      v != 1000000)
+    ok = 0;
+  gcpulse_feed_metric(g, GCPULSE_METRIC_QPS, 5, 123);
+  if (gcpulse_feature(g, GCPULSE_FEAT_QPS, GCPULSE_STAT_VALUE, &v) != 0) ok = 0;
+  gcpulse_free(g);
+  return ok;
+}
+
+#define API_OR_SKIP()                                                         \
+  if (!window_ready()) {                                                      \
+    print_message("window features not available yet: skipped\n");          \
+    skip();                                                                   \
+  }
+
+static void test_api_steady(void **state) { (void)state; API_OR_SKIP(); scenario_steady(1); }
+static void test_api_pulse(void **state) { (void)state; API_OR_SKIP(); scenario_pulse(1); }
+static void test_api_live_step(void **state) { (void)state; API_OR_SKIP(); scenario_live_step(1); }
+static void test_api_leak(void **state) { (void)state; API_OR_SKIP(); scenario_leak(1); }
+static void test_api_square(void **state) { (void)state; API_OR_SKIP(); scenario_square(1); }
+static void test_api_determinism(void **state) { (void)state; API_OR_SKIP(); scenario_determinism(1); }
+
+/* ---------------------------------------------------------------------
+ * Real traces: the same decisions twice
+ * --------------------------------------------------------------------- */
+
+typedef struct rec {
+  size_t n;
+  uint64_t hash;
+  int bad;
+  double min, max;
+} rec;
+
+static int rec_gogc(void *user, const gcpulse_gogc_decision_t *d) {
+  rec *r = user;
+  char buf[2048];
+  long n = gcpulse_gogc_to_json(d, buf, sizeof buf);
+  if (n <= 0 || (size_t)n >= sizeof buf || !isfinite(d->value)) r->bad++;
+  if (d->value >= 0 && (d->value < r->min || d->value > r->max)) r->bad++;
+  for (long i = 0; i < n; i++)
+    r->hash = (r->hash ^ (unsigned char)buf[i]) * 0x100000001b3ull;
+  r->n++;
+  return 0;
+}
+
+static rec replay(const char *path, int mode) {
+  size_t len;
+  char *data = tu_read_file(path, &len);
+  assert_non_null(data);
+  gcpulse_config_t *cfg = cfg_new(mode);
+  cfg->memory_limit = 512 * MIB;
+  cfg->gogc.recommend_limit = 1;
+  rec r;
+  memset(&r, 0, sizeof r);
+  r.hash = 14695981039346656037ull;
+  r.min = cfg->gogc.min;
+  r.max = cfg->gogc.max;
+  gcpulse_callbacks_t cb;
+  gcpulse_callbacks_init(&cb);
+  cb.on_gogc = rec_gogc;
+  cb.user = &r;
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(cfg, &cb, &g), 0);
+  assert_int_equal(tu_feed_chunks(g, data, len, 2, 3), 0);
+  gcpulse_free(g);
+  free(cfg);
+  free(data);
+  return r;
+}
+
+static void test_corpus_determinism(void **state) {
+  (void)state;
+  const char *files[] = {"go/go1.19-pulse-2p.log", "go/go1.19-gogc50-1p.log",
+                         "go/go1.19-gomemlimit-300m.log"};
+  for (size_t i = 0; i < GCPULSE__COUNTOF(files); i++) {
+    TU_CORPUS_OR_SKIP(path, files[i]);
+    char copy[4096];
+    snprintf(copy, sizeof copy, "%s", path);
+    for (size_t m = 0; m < GCPULSE__COUNTOF(all_modes); m++) {
+      rec a = replay(copy, all_modes[m]);
+      rec b = replay(copy, all_modes[m]);
+      print_message("%s %s: %zu decisions\n", files[i],
+                    gcpulse_gogc_mode_name(all_modes[m]), a.n);
+      assert_int_equal(a.bad, 0);
+      assert_int_equal(a.n, b.n);
+      assert_true(a.hash == b.hash);
+    }
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_config),
+      cmocka_unit_test(test_dual_factor_table),
+      cmocka_unit_test(test_dual_factor_constants_and_bounds),
+      cmocka_unit_test(test_slew_deadband_dwell),
+      cmocka_unit_test(test_oscillation_counters),
+      cmocka_unit_test(test_unknown_holds),
+      cmocka_unit_test(test_gogc_off),
+      cmocka_unit_test(test_never_nan_or_out_of_bounds),
+      cmocka_unit_test(test_memory_target_solve),
+      cmocka_unit_test(test_urgent_drop),
+      cmocka_unit_test(test_sim_steady),
+      cmocka_unit_test(test_sim_pulse),
+      cmocka_unit_test(test_sim_live_step),
+      cmocka_unit_test(test_sim_leak),
+      cmocka_unit_test(test_sim_square),
+      cmocka_unit_test(test_sim_determinism),
+      cmocka_unit_test(test_api_steady),
+      cmocka_unit_test(test_api_pulse),
+      cmocka_unit_test(test_api_live_step),
+      cmocka_unit_test(test_api_leak),
+      cmocka_unit_test(test_api_square),
+      cmocka_unit_test(test_api_determinism),
+      cmocka_unit_test(test_corpus_determinism),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

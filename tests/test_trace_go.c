@@ -1,0 +1,989 @@
+/* test_trace_go.c — the Go gctrace / scavtrace parser (lib/trace_go.c).
+ *
+ * Expected values come from real lines of the corpus, read in place
+ * (../shared/corpus/go, ../shared/corpus/public/go).  A few grammars have
+ * no published sample (scvg-1, the 1.15-1.18 "scav GEN" form, the
+ * "[controller reset]" suffix, 1.14-beta "KB"): their lines are built here
+ * from the runtime's print statements quoted in trace-formats.md §1.8 and
+ * are marked "constructed".  Prefixed, truncated and interleaved variants
+ * are real corpus lines with the prefix / cut / junk applied in the test. */
+#include "util.h"
+
+#include "internal.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MiB (UINT64_C(1) << 20)
+#define KiB (UINT64_C(1) << 10)
+#define HAS(ev, f) (((ev)->known & GCPULSE_BIT(GCPULSE_FIELD_##f)) != 0)
+/* Values are correctly rounded decimals: compare exactly. */
+#define assert_ms(a, b)                                                       \
+  do {                                                                        \
+    double a_ = (a), b_ = (b);                                                \
+    if (a_ != b_) fail_msg("%s = %.17g, expected %.17g", #a, a_, b_);         \
+  } while (0)
+
+/* ---------------------------------------------------------------------
+ * Helpers
+ * --------------------------------------------------------------------- */
+
+/* Line N (1-based) of BUF, without its newline; NULL past the end. */
+static const char *nth_line(const char *buf, size_t len, int n, size_t *out) {
+  const char *p = buf, *end = buf + len;
+  for (int i = 1; p < end; i++) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *e = nl ? nl : end;
+    if (i == n) {
+      *out = (size_t)(e - p);
+      return p;
+    }
+    if (!nl) break;
+    p = nl + 1;
+  }
+  return NULL;
+}
+
+static char *corpus_line(const char *rel, int n, char *dst, size_t cap) {
+  const char *path = tu_corpus(rel);
+  if (path == NULL) return NULL;
+  size_t len, ll = 0;
+  char *buf = tu_read_file(path, &len);
+  assert_non_null(buf);
+  const char *l = nth_line(buf, len, n, &ll);
+  assert_non_null(l);
+  assert_true(ll < cap);
+  memcpy(dst, l, ll);
+  dst[ll] = '\0';
+  free(buf);
+  return dst;
+}
+#define LINE_OR_SKIP(var, rel, n)                                             \
+  char var##_buf[4096];                                                       \
+  const char *var = corpus_line(rel, n, var##_buf, sizeof var##_buf);         \
+  if (var == NULL) {                                                          \
+    print_message("corpus file %s not found: skipped\n", rel);                \
+    skip();                                                                   \
+  }
+
+static gcpulse_t *new_go(gcpulse_callbacks_t *cb, int format) {
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_config_init(cfg);
+  cfg->format = format;
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(cfg, cb, &g), 0);
+  free(cfg);
+  return g;
+}
+
+/* Parse the given lines (in order) through the public API. */
+static void parse_lines(tu_sink *s, const char *const *lines, int n,
+                        gcpulse_stats_t *st) {
+  gcpulse_callbacks_t cb;
+  tu_sink_init(s, &cb);
+  gcpulse_t *g = new_go(&cb, GCPULSE_FORMAT_GO);
+  for (int i = 0; i < n; i++)
+    assert_int_equal(gcpulse_feed_line(g, lines[i], strlen(lines[i])), 0);
+  assert_int_equal(gcpulse_finish(g), 0);
+  if (st) gcpulse_stats(g, st);
+  gcpulse_free(g);
+}
+
+/* One line -> exactly one event (copied to *EV). */
+static void one_event(const char *line, gcpulse_event_t *ev) {
+  tu_sink s;
+  gcpulse_stats_t st;
+  parse_lines(&s, &line, 1, &st);
+  if (s.n_ev != 1) fail_msg("%zu events from: %s", s.n_ev, line);
+  assert_int_equal(s.n_diag, 0);
+  *ev = s.ev[0];
+  tu_sink_free(&s);
+}
+
+/* Direct parser call with a recording sink. */
+typedef struct rec {
+  int n_ev, n_diag, reason;
+  size_t column;
+  gcpulse_event_t ev;
+} rec;
+static int rec_event(void *ctx, const gcpulse_event_t *ev) {
+  rec *r = ctx;
+  r->n_ev++;
+  r->ev = *ev;
+  return 0;
+}
+static int rec_diag(void *ctx, int reason, size_t column, const char *what) {
+  rec *r = ctx;
+  (void)what;
+  r->n_diag++;
+  r->reason = reason;
+  r->column = column;
+  return 0;
+}
+static int direct(gcpulse__go *p, const char *line, rec *r, int *skip) {
+  memset(r, 0, sizeof *r);
+  gcpulse__sink k = {rec_event, rec_diag, r};
+  *skip = GCPULSE_REASON_NONE;
+  return gcpulse__go_line(p, line, strlen(line), &k, skip);
+}
+
+/* ---------------------------------------------------------------------
+ * Grammars with exact values
+ * --------------------------------------------------------------------- */
+
+static void test_modern_118(void **state) {
+  (void)state;
+  /* Go 1.22 with stacks/globals */
+  LINE_OR_SKIP(l, "public/go/philipaconrad-gctrace-awk-blog-a.txt", 1);
+  assert_string_equal(l, "gc 1 @0.019s 2%: 0.14+1.3+0.045 ms clock, "
+                         "1.1+0.50/1.9/1.4+0.36 ms cpu, 3->4->1 MB, 4 MB goal, "
+                         "0 MB stacks, 0 MB globals, 8 P");
+  gcpulse_event_t ev;
+  one_event(l, &ev);
+  assert_int_equal(ev.runtime, GCPULSE_RT_GO);
+  assert_int_equal(ev.collector, GCPULSE_COLLECTOR_GO);
+  assert_int_equal(ev.kind, GCPULSE_KIND_GO_CYCLE);
+  assert_int_equal(ev.flags, 0);
+  assert_int_equal(ev.seq, 1);
+  assert_ms(ev.t, 0.019);
+  assert_ms(ev.pause_ms, 0.185);
+  assert_ms(ev.concurrent_ms, 1.3);
+  assert_ms(ev.gc_cpu_ms, 5.26);
+  assert_ms(ev.cpu_assist_ms, 0.5);
+  assert_ms(ev.cpu_background_ms, 1.9);
+  assert_ms(ev.cpu_idle_ms, 1.4);
+  assert_int_equal(ev.heap_before, 3 * MiB);
+  assert_int_equal(ev.heap_after, 4 * MiB);
+  assert_int_equal(ev.heap_live, 1 * MiB);
+  assert_int_equal(ev.heap_goal, 4 * MiB);
+  assert_int_equal(ev.stacks, 0);
+  assert_int_equal(ev.globals, 0);
+  assert_int_equal(ev.procs, 8);
+  assert_int_equal(ev.gc_cpu_pct_total, 2);
+  uint64_t want = 0;
+  static const int fields[] = {
+      GCPULSE_FIELD_SEQ, GCPULSE_FIELD_T, GCPULSE_FIELD_PAUSE_MS,
+      GCPULSE_FIELD_CONCURRENT_MS, GCPULSE_FIELD_GC_CPU_MS,
+      GCPULSE_FIELD_CPU_ASSIST_MS, GCPULSE_FIELD_CPU_BACKGROUND_MS,
+      GCPULSE_FIELD_CPU_IDLE_MS, GCPULSE_FIELD_HEAP_BEFORE,
+      GCPULSE_FIELD_HEAP_AFTER, GCPULSE_FIELD_HEAP_LIVE,
+      GCPULSE_FIELD_HEAP_GOAL, GCPULSE_FIELD_STACKS, GCPULSE_FIELD_GLOBALS,
+      GCPULSE_FIELD_PROCS, GCPULSE_FIELD_GC_CPU_PCT_TOTAL};
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+    want |= GCPULSE_BIT(fields[i]);
+  assert_int_equal(ev.known, want);
+
+  /* Go 1.22 GB-scale heap, 5-digit-free but 3-digit ms phases */
+  LINE_OR_SKIP(l11, "public/go/philipaconrad-gctrace-awk-blog-a.txt", 11);
+  one_event(l11, &ev);
+  assert_int_equal(ev.seq, 11);
+  assert_ms(ev.t, 0.801);
+  assert_ms(ev.pause_ms, 0.027);
+  assert_ms(ev.concurrent_ms, 514);
+  assert_int_equal(ev.heap_before, 1793 * MiB);
+  assert_int_equal(ev.heap_live, 1537 * MiB);
+}
+
+static void test_modern_119_stacks(void **state) {
+  (void)state;
+  /* Go 1.19 from corpus/go: a zero mark-termination clock ("+0") */
+  LINE_OR_SKIP(l, "go/go1.19-gogc50-1p.log", 2);
+  assert_string_equal(l, "gc 2 @0.000s 19%: 0.003+0.057+0 ms clock, "
+                         "0.003+0.056/0/0+0 ms cpu, 3->3->3 MB, 3 MB goal, "
+                         "0 MB stacks, 0 MB globals, 1 P");
+  gcpulse_event_t ev;
+  one_event(l, &ev);
+  assert_int_equal(ev.seq, 2);
+  assert_ms(ev.t, 0.0);
+  assert_true(HAS(&ev, T));
+  assert_ms(ev.pause_ms, 0.003);
+  assert_ms(ev.concurrent_ms, 0.057);
+  assert_ms(ev.gc_cpu_ms, 0.059);
+  assert_ms(ev.cpu_assist_ms, 0.056);
+  assert_ms(ev.cpu_background_ms, 0);
+  assert_ms(ev.cpu_idle_ms, 0);
+  assert_int_equal(ev.gc_cpu_pct_total, 19);
+  assert_int_equal(ev.procs, 1);
+  assert_int_equal(ev.heap_goal, 3 * MiB);
+}
+
+static void test_modern_16(void **state) {
+  (void)state;
+  /* Go 1.6+ without stacks/globals: 6 GB heap, 5-digit CPU ms */
+  LINE_OR_SKIP(l, "public/go/davecheney-gcvis-parser_test-fixtures.txt", 1);
+  assert_string_equal(l, "gc 763 @77536.239s 1%: 0.11+2192+0.75 ms clock, "
+                         "0.92+9269/4379/3243+6.0 ms cpu, 6370->6390->3298 MB, "
+                         "6533 MB goal, 8 P");
+  gcpulse_event_t ev;
+  one_event(l, &ev);
+  assert_int_equal(ev.seq, 763);
+  assert_ms(ev.t, 77536.239);
+  assert_int_equal(ev.gc_cpu_pct_total, 1);
+  assert_ms(ev.pause_ms, 0.86);
+  assert_ms(ev.concurrent_ms, 2192);
+  assert_ms(ev.gc_cpu_ms, 16897.92);
+  assert_ms(ev.cpu_assist_ms, 9269);
+  assert_ms(ev.cpu_background_ms, 4379);
+  assert_ms(ev.cpu_idle_ms, 3243);
+  assert_int_equal(ev.heap_before, 6370 * MiB);
+  assert_int_equal(ev.heap_after, 6390 * MiB);
+  assert_int_equal(ev.heap_live, 3298 * MiB);
+  assert_int_equal(ev.heap_goal, 6533 * MiB);
+  assert_int_equal(ev.procs, 8);
+  assert_false(HAS(&ev, STACKS));
+  assert_false(HAS(&ev, GLOBALS));
+  assert_true(HAS(&ev, HEAP_LIVE));
+  assert_int_equal(ev.flags, 0);
+}
+
+static void test_go15(void **state) {
+  (void)state;
+  LINE_OR_SKIP(l, "public/go/davecheney-gcvis-go15_stderr.txt", 1);
+  assert_string_equal(l, "gc 1 @0.166s 0%: 0.22+2.3+0.074+0.76+0.56 ms clock, "
+                         "0.45+2.3+0+0.55/0.59/0+1.1 ms cpu, 5->5->1 MB, "
+                         "4 MB goal, 4 P");
+  gcpulse_event_t ev;
+  one_event(l, &ev);
+  assert_int_equal(ev.seq, 1);
+  assert_ms(ev.t, 0.166);
+  assert_ms(ev.pause_ms, 0.854);     /* 0.22 + 0.074 + 0.56 */
+  assert_ms(ev.concurrent_ms, 3.06); /* 2.3 + 0.76 */
+  assert_ms(ev.gc_cpu_ms, 4.99);
+  assert_ms(ev.cpu_assist_ms, 0.55);
+  assert_ms(ev.cpu_background_ms, 0.59);
+  assert_ms(ev.cpu_idle_ms, 0);
+  assert_int_equal(ev.heap_before, 5 * MiB);
+  assert_int_equal(ev.heap_after, 5 * MiB);
+  assert_int_equal(ev.heap_live, 1 * MiB);
+  assert_int_equal(ev.heap_goal, 4 * MiB);
+  assert_int_equal(ev.procs, 4);
+  assert_false(HAS(&ev, STACKS));
+
+  /* the 1.5 fixture with a 2-digit scan phase */
+  LINE_OR_SKIP(l2, "public/go/davecheney-gcvis-parser_test-fixtures.txt", 2);
+  one_event(l2, &ev);
+  assert_int_equal(ev.seq, 88);
+  assert_ms(ev.pause_ms, 1.38);  /* 0.040 + 1.0 + 0.34 */
+  assert_ms(ev.concurrent_ms, 21.9); /* 16 + 5.9 */
+  assert_ms(ev.gc_cpu_ms, 52.16);
+  assert_int_equal(ev.gc_cpu_pct_total, 9);
+}
+
+static void test_old_grammars(void **state) {
+  (void)state;
+  /* Go 1.4 (goroutines field) preceded by "GC forced" */
+  const char *path = tu_corpus("public/go/golang-go-13392-go14-format.txt");
+  if (path == NULL) skip();
+  tu_sink s;
+  gcpulse_stats_t st;
+  assert_int_equal(tu_parse_file(path, GCPULSE_FORMAT_GO, &s, &st), 0);
+  assert_int_equal(s.n_ev, 11); /* 5 gc + 6 scvg */
+  const gcpulse_event_t *ev = &s.ev[0];
+  assert_int_equal(ev->kind, GCPULSE_KIND_GO_CYCLE);
+  assert_int_equal(ev->seq, 15);
+  assert_ms(ev->pause_ms, 20.646); /* 5416+53+14938+239 us */
+  assert_int_equal(ev->heap_before, 40 * MiB);
+  assert_int_equal(ev->heap_after, 42 * MiB);
+  assert_int_equal(ev->procs, 8);
+  assert_false(HAS(ev, T)); /* no time on pre-1.5 lines */
+  assert_false(HAS(ev, HEAP_LIVE));
+  assert_false(HAS(ev, CONCURRENT_MS));
+  assert_ms(ev->t, 0.0);
+  assert_int_equal(ev->flags,
+                   GCPULSE_EV_FORCED_PERIODIC | GCPULSE_EV_SUSPECT_TIME);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_GO_INFO], 6);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_FOREIGN], 1);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_BLANK], 1);
+  assert_int_equal(st.events_go, 11);
+  assert_int_equal(st.scavenges, 6);
+  /* gc19 is the last cycle; the trailing "GC forced" stays pending */
+  assert_int_equal(s.ev[10].seq, 19);
+  assert_ms(s.ev[10].pause_ms, 14.596);
+  tu_sink_free(&s);
+
+  /* Go 1.3 (no goroutines field) */
+  LINE_OR_SKIP(l, "public/go/davecheney-gcvis-parser_test-fixtures.txt", 3);
+  gcpulse_event_t e;
+  one_event(l, &e);
+  assert_int_equal(e.seq, 76);
+  assert_int_equal(e.procs, 1);
+  assert_ms(e.pause_ms, 1.394);
+  assert_int_equal(e.heap_before, 1 * MiB);
+  assert_int_equal(e.heap_after, 3 * MiB);
+  assert_int_equal(e.flags, GCPULSE_EV_SUSPECT_TIME);
+}
+
+static void test_forced(void **state) {
+  (void)state;
+  LINE_OR_SKIP(l, "go/go1.19-gogc50-1p.log", 257);
+  gcpulse_event_t ev;
+  one_event(l, &ev);
+  assert_int_equal(ev.seq, 257);
+  assert_int_equal(ev.flags, GCPULSE_EV_FORCED);
+  assert_int_equal(ev.heap_live, 0);
+  assert_true(HAS(&ev, HEAP_LIVE));
+  /* macOS 1.19 devel, forced with 1.5 GB heap */
+  LINE_OR_SKIP(m, "public/go/golang-go-52515.txt", 1);
+  one_event(m, &ev);
+  assert_int_equal(ev.flags, GCPULSE_EV_FORCED);
+  assert_int_equal(ev.gc_cpu_pct_total, 16);
+  assert_int_equal(ev.heap_before, 1526 * MiB);
+  assert_int_equal(ev.heap_live, 1525 * MiB);
+  assert_ms(ev.gc_cpu_ms, 1931.45); /* 0.32+0.11+484+1447+0.020 */
+  /* Go 1.13 forced line */
+  LINE_OR_SKIP(c, "public/go/cn-godebug-gc-go113-forced-scvg.txt", 3);
+  one_event(c, &ev);
+  assert_int_equal(ev.seq, 10);
+  assert_int_equal(ev.flags, GCPULSE_EV_FORCED);
+  assert_int_equal(ev.heap_before, 1006 * MiB);
+  assert_int_equal(ev.heap_goal, 1784 * MiB);
+}
+
+static void test_scavengers(void **state) {
+  (void)state;
+  gcpulse_event_t ev;
+  /* Go <= 1.12 pair */
+  LINE_OR_SKIP(r, "public/go/golang-go-13392-go14-format.txt", 6);
+  assert_string_equal(r, "scvg2: 15 MB released");
+  one_event(r, &ev);
+  assert_int_equal(ev.kind, GCPULSE_KIND_SCAVENGE);
+  assert_int_equal(ev.runtime, GCPULSE_RT_GO);
+  assert_int_equal(ev.seq, 2);
+  assert_int_equal(ev.released, 15 * MiB);
+  assert_int_equal(ev.known,
+                   GCPULSE_BIT(GCPULSE_FIELD_SEQ) |
+                       GCPULSE_BIT(GCPULSE_FIELD_RELEASED));
+  LINE_OR_SKIP(u, "public/go/golang-go-13392-go14-format.txt", 7);
+  one_event(u, &ev);
+  assert_int_equal(ev.seq, 2);
+  assert_int_equal(ev.retained, 129 * MiB); /* consumed = sys - released */
+  assert_int_equal(ev.known, GCPULSE_BIT(GCPULSE_FIELD_SEQ) |
+                                 GCPULSE_BIT(GCPULSE_FIELD_RETAINED));
+  LINE_OR_SKIP(z, "public/go/golang-go-15212.txt", 2);
+  one_event(z, &ev);
+  assert_int_equal(ev.seq, 1);
+  assert_int_equal(ev.released, 0);
+  assert_true(HAS(&ev, RELEASED));
+  /* Go 1.13: background and forced */
+  LINE_OR_SKIP(b, "public/go/cn-godebug-gc-go113-forced-scvg.txt", 4);
+  assert_string_equal(b, "scvg: 1 MB released");
+  one_event(b, &ev);
+  assert_false(HAS(&ev, SEQ));
+  assert_int_equal(ev.released, 1 * MiB);
+  assert_int_equal(ev.flags, 0);
+  LINE_OR_SKIP(f, "public/go/cn-godebug-gc-go113-forced-scvg.txt", 6);
+  one_event(f, &ev);
+  assert_int_equal(ev.released, 1005 * MiB);
+  assert_int_equal(ev.flags, GCPULSE_EV_FORCED);
+  LINE_OR_SKIP(fi, "public/go/cn-godebug-gc-go113-forced-scvg.txt", 7);
+  one_event(fi, &ev);
+  assert_int_equal(ev.retained, 0);
+  assert_true(HAS(&ev, RETAINED));
+  assert_int_equal(ev.flags, GCPULSE_EV_FORCED);
+  /* Go 1.19 scavtrace */
+  LINE_OR_SKIP(s19, "go/go1.19-scavtrace-mixed.log", 2);
+  assert_string_equal(s19, "scav 0 KiB work, 2520 KiB total, 99% util");
+  one_event(s19, &ev);
+  assert_int_equal(ev.kind, GCPULSE_KIND_SCAVENGE);
+  assert_int_equal(ev.released, 0);
+  assert_int_equal(ev.known, GCPULSE_BIT(GCPULSE_FIELD_RELEASED));
+  /* Go 1.26 bg/eager, forced */
+  LINE_OR_SKIP(s26, "public/go/cn-runtime-diag-tutorial-go126.txt", 12);
+  assert_string_equal(s26, "scav 0 KiB work (bg), 186960 KiB work (eager), "
+                           "208712 KiB now, 9% util (forced)");
+  one_event(s26, &ev);
+  assert_int_equal(ev.released, 186960 * KiB);
+  assert_int_equal(ev.flags, GCPULSE_EV_FORCED);
+
+  /* constructed from the runtime's print statements (no real sample) */
+  one_event("scvg-1: 12 MB released", &ev); /* debug.FreeOSMemory, <=1.12 */
+  assert_int_equal(ev.released, 12 * MiB);
+  assert_int_equal(ev.flags, GCPULSE_EV_FORCED);
+  assert_false(HAS(&ev, SEQ));
+  one_event("scav 3 1024 KiB work, 2048 KiB total, 98% util", &ev); /* 1.15 */
+  assert_int_equal(ev.seq, 3);
+  assert_int_equal(ev.released, 1024 * KiB);
+  one_event("scav 7 0 KiB work, 2048 KiB total, 98% util [controller reset]",
+            &ev); /* 1.18 */
+  assert_int_equal(ev.seq, 7);
+  assert_int_equal(ev.flags, 0);
+  one_event("scav 64 KiB work, 2048 KiB total, 98% util (forced)", &ev);
+  assert_int_equal(ev.released, 64 * KiB);
+  assert_int_equal(ev.flags, GCPULSE_EV_FORCED);
+  one_event("scvg: 512 KB released", &ev); /* 1.14 betas */
+  assert_int_equal(ev.released, 512 * KiB);
+}
+
+static void test_scavenge_time_borrowed(void **state) {
+  (void)state;
+  const char *path = tu_corpus("go/go1.19-scavtrace-mixed.log");
+  if (path == NULL) skip();
+  tu_sink s;
+  assert_int_equal(tu_parse_file(path, GCPULSE_FORMAT_GO, &s, NULL), 0);
+  /* gc 1 @0.001s then its scav line */
+  assert_int_equal(s.ev[0].kind, GCPULSE_KIND_GO_CYCLE);
+  assert_int_equal(s.ev[1].kind, GCPULSE_KIND_SCAVENGE);
+  assert_ms(s.ev[1].t, 0.001);
+  assert_false(HAS(&s.ev[1], T));
+  tu_sink_free(&s);
+}
+
+/* ---------------------------------------------------------------------
+ * Envelope: prefixes, whitespace, foreign lines, JVM lines
+ * --------------------------------------------------------------------- */
+
+static int same_event(const gcpulse_event_t *a, const gcpulse_event_t *b) {
+  char ja[1024], jb[1024];
+  gcpulse_event_to_json(a, ja, sizeof ja);
+  gcpulse_event_to_json(b, jb, sizeof jb);
+  if (strcmp(ja, jb) != 0) {
+    print_message("%s\n%s\n", ja, jb);
+    return 0;
+  }
+  return a->known == b->known && a->flags == b->flags && a->t == b->t;
+}
+
+static void test_prefixes_and_whitespace(void **state) {
+  (void)state;
+  LINE_OR_SKIP(l, "public/go/golang-go-52515.txt", 1);
+  gcpulse_event_t base, ev;
+  one_event(l, &base);
+  static const char *const pre[] = {
+      "Sep 01 18:07:11 host etcd-wrapper[15450]: ", /* journald */
+      "Feb 26 12:52:23.767 ",                        /* log shipper */
+      "2024-01-01T00:00:00.123456789Z stderr F ",    /* k8s CRI */
+      "<30>1 2024-01-01T00:00:00Z host app 1 - - ",  /* syslog */
+      "\t  ",                                        /* quoted */
+  };
+  static const char *const post[] = {"", "   ", "\r", " \t\r"};
+  char buf[1024];
+  for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++) {
+    for (size_t j = 0; j < sizeof post / sizeof post[0]; j++) {
+      snprintf(buf, sizeof buf, "%s%s%s", pre[i], l, post[j]);
+      one_event(buf, &ev);
+      assert_true(same_event(&base, &ev));
+    }
+  }
+  /* scavenger and old lines behind a prefix */
+  LINE_OR_SKIP(sc, "public/go/cn-godebug-gc-go113-forced-scvg.txt", 6);
+  snprintf(buf, sizeof buf, "%s%s", pre[0], sc);
+  one_event(buf, &ev);
+  assert_int_equal(ev.flags, GCPULSE_EV_FORCED);
+  assert_int_equal(ev.released, 1005 * MiB);
+  LINE_OR_SKIP(old, "public/go/davecheney-gcvis-parser_test-fixtures.txt", 3);
+  snprintf(buf, sizeof buf, "%s%s  ", pre[2], old);
+  one_event(buf, &ev);
+  assert_int_equal(ev.seq, 76);
+  /* a JSON log wrapper: data complete, trailing text tolerated */
+  snprintf(buf, sizeof buf, "{\"log\":\"%s\\n\",\"stream\":\"stderr\"}", l);
+  one_event(buf, &ev);
+  assert_int_equal(ev.seq, 1);
+  assert_int_equal(ev.flags, GCPULSE_EV_FORCED);
+}
+
+static void test_foreign_and_jvm(void **state) {
+  (void)state;
+  static const char *const foreign[] = {
+      /* HotSpot unified logging and JDK 8 (must never be claimed) */
+      "[0.012s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) "
+      "24M->4M(256M) 3.011ms",
+      "[0.018s][info][gc] Using G1",
+      "[0.202s][info][gc,start     ] GC(0) Pause Young (G1 Evacuation Pause)",
+      "[1.234s][info][gc,heap] GC(3) Eden regions: 12->0(10)",
+      "2.345: [GC (Allocation Failure) [PSYoungGen: 33280K->5104K(38400K)] "
+      "33280K->5112K(125952K), 0.0040 secs] [Times: user=0.01 sys=0.00, "
+      "real=0.00 secs]",
+      "2016-02-05T10:11:12.123+0100: 1.234: [Full GC (Ergonomics) "
+      "[PSYoungGen: 5104K->0K(38400K)]",
+      "[GC concurrent-root-region-scan-start]",
+      /* other runtime / program output */
+      "pacer: assist ratio=+4.076850e-001 (scan 0 MB in 6->8 MB) workers=2+0",
+      "pacer: H_m_prev=4194304 h_t=+9.500000e-001 H_T=8178892 "
+      "h_a=+1.143859e+000 H_a=9012096 h_g=+1.000000e+000 H_g=8388608 "
+      "u_a=+4.479016e-001 u_g=+3.000000e-001 W_a=190264 goal\xce\x94=+5.0e-02",
+      "# command-line-arguments",
+      "$ GODEBUG=gctrace=1 go run main.go",
+      "keep buckets: 120",
+      "peak: HeapAlloc=200 MB HeapSys=207 MB HeapIdle=7 MB",
+      "SCHED 0ms: gomaxprocs=8 idleprocs=5 threads=5",
+      "the gc 5 finished", "gc 12", "gcvis: listening", "scavenger", "scvgx",
+      "scav x", "mygc 1 @0.1s", "description: scan: total 5", "GC forcedly",
+      "x", "",
+  };
+  gcpulse__go p;
+  gcpulse__go_init(&p);
+  rec r;
+  int skip;
+  for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++) {
+    int rc = direct(&p, foreign[i], &r, &skip);
+    if (rc != 0) fail_msg("claimed: %s", foreign[i]);
+    assert_int_equal(skip, GCPULSE_REASON_FOREIGN);
+    assert_int_equal(r.n_ev + r.n_diag, 0);
+  }
+  /* through the public API in auto mode: the Go parser never decides */
+  tu_sink s;
+  gcpulse_callbacks_t cb;
+  tu_sink_init(&s, &cb);
+  gcpulse_t *g = new_go(&cb, GCPULSE_FORMAT_AUTO);
+  for (size_t i = 0; i < 7; i++)
+    assert_int_equal(gcpulse_feed_line(g, foreign[i], strlen(foreign[i])), 0);
+  gcpulse_stats_t st;
+  gcpulse_stats(g, &st);
+  assert_int_not_equal(st.format, GCPULSE_FORMAT_GO);
+  assert_int_equal(st.events_go, 0);
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
+static void test_go_info(void **state) {
+  (void)state;
+  gcpulse__go p;
+  gcpulse__go_init(&p);
+  rec r;
+  int skip;
+  static const char *const info[] = {
+      "GC forced", "Sep 01 18:07:11 host app[1]: GC forced", "GC forced \r",
+      "scan: total 1234 objs", "scan: class 16B 12 objs",
+      "scan: total 1+2+3=6 objs, 4+5=9 spans"};
+  for (size_t i = 0; i < sizeof info / sizeof info[0]; i++) {
+    assert_int_equal(direct(&p, info[i], &r, &skip), 1);
+    assert_int_equal(skip, GCPULSE_REASON_GO_INFO);
+    assert_int_equal(r.n_ev + r.n_diag, 0);
+  }
+  /* the pending mark goes to the next cycle only */
+  LINE_OR_SKIP(l, "go/go1.19-pulse-2p.log", 1);
+  LINE_OR_SKIP(l2, "go/go1.19-pulse-2p.log", 2);
+  assert_int_equal(direct(&p, l, &r, &skip), 1);
+  assert_int_equal(r.ev.flags, GCPULSE_EV_FORCED_PERIODIC);
+  assert_int_equal(direct(&p, l2, &r, &skip), 1);
+  assert_int_equal(r.ev.flags, 0);
+}
+
+/* ---------------------------------------------------------------------
+ * Sequence, time, diagnostics
+ * --------------------------------------------------------------------- */
+
+static void test_restart(void **state) {
+  (void)state;
+  const char *path = tu_corpus("public/go/tebeka-gctrace-map.txt");
+  if (path == NULL) skip();
+  tu_sink s;
+  gcpulse_stats_t st;
+  assert_int_equal(tu_parse_file(path, GCPULSE_FORMAT_GO, &s, &st), 0);
+  assert_int_equal(s.n_ev, 95);
+  int restarts = 0;
+  for (size_t i = 0; i < s.n_ev; i++) {
+    if (s.ev[i].flags & GCPULSE_EV_RESTART) {
+      restarts++;
+      assert_int_equal(s.ev[i].seq, 1);
+      assert_true(i > 0);
+      assert_true(s.ev[i - 1].seq >= 1);
+    } else if (i > 0) {
+      assert_true(s.ev[i].seq > s.ev[i - 1].seq);
+    }
+    assert_false(s.ev[i].flags & GCPULSE_EV_SUSPECT_TIME);
+  }
+  assert_int_equal(restarts, 3); /* gc 1 reappears three times */
+  assert_int_equal(st.by_reason[GCPULSE_REASON_SEQ_REUSED], 0);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_FOREIGN], 2);
+  tu_sink_free(&s);
+
+  /* disorder (gc 763 then gc 88): restart + SEQ_REUSED diagnostic */
+  gcpulse__go p;
+  gcpulse__go_init(&p);
+  rec r;
+  int skip;
+  LINE_OR_SKIP(a, "public/go/davecheney-gcvis-parser_test-fixtures.txt", 1);
+  LINE_OR_SKIP(b, "public/go/davecheney-gcvis-parser_test-fixtures.txt", 2);
+  assert_int_equal(direct(&p, a, &r, &skip), 1);
+  assert_int_equal(direct(&p, b, &r, &skip), 1);
+  assert_int_equal(r.n_ev, 1);
+  assert_int_equal(r.ev.flags, GCPULSE_EV_RESTART);
+  assert_int_equal(r.reason, GCPULSE_REASON_SEQ_REUSED);
+  assert_int_equal(r.column, 3);
+}
+
+static void test_suspect_time(void **state) {
+  (void)state;
+  LINE_OR_SKIP(l1, "go/go1.19-pulse-2p.log", 4);
+  LINE_OR_SKIP(l2, "go/go1.19-pulse-2p.log", 5);
+  LINE_OR_SKIP(l3, "go/go1.19-pulse-2p.log", 6);
+  /* gc 5 with its time replaced by the wrapped value quoted in
+   * trace-formats.md (a real Windows sample) */
+  char wrapped[1024];
+  const char *rest = strchr(l2, 's');
+  snprintf(wrapped, sizeof wrapped, "gc 5 @18445023415.341%s", rest);
+  gcpulse__go p;
+  gcpulse__go_init(&p);
+  rec r;
+  int skip;
+  assert_int_equal(direct(&p, l1, &r, &skip), 1);
+  assert_int_equal(r.ev.flags, 0);
+  assert_int_equal(direct(&p, wrapped, &r, &skip), 1);
+  assert_int_equal(r.n_ev, 1);
+  assert_int_equal(r.ev.flags, GCPULSE_EV_SUSPECT_TIME);
+  assert_ms(r.ev.t, 18445023415.341); /* kept */
+  assert_true(HAS(&r.ev, T));
+  assert_int_equal(r.reason, GCPULSE_REASON_SUSPECT_TIME);
+  assert_int_equal(r.column, 5);
+  assert_int_equal(direct(&p, l3, &r, &skip), 1);
+  assert_int_equal(r.ev.flags, 0); /* 0.889 > 0.391: the wrap did not stick */
+  /* going backwards without a restart */
+  assert_int_equal(direct(&p, "gc 7 @0.100s 0%: 0.057+0.46+0.005 ms clock, "
+                              "0.11+0/0.14/0.11+0.010 ms cpu, 23->23->14 MB, "
+                              "27 MB goal, 0 MB stacks, 0 MB globals, 2 P",
+                           &r, &skip),
+                   1);
+  assert_int_equal(r.ev.flags, GCPULSE_EV_SUSPECT_TIME);
+}
+
+static void test_truncated_last_line(void **state) {
+  (void)state;
+  const char *path = tu_corpus("go/go1.19-pulse-2p.log");
+  if (path == NULL) skip();
+  size_t len;
+  char *data = tu_read_file(path, &len);
+  assert_true(len > 0 && data[len - 1] != '\n');
+  for (int mode = 0; mode < 3; mode++) {
+    tu_sink s;
+    gcpulse_callbacks_t cb;
+    tu_sink_init(&s, &cb);
+    gcpulse_t *g = new_go(&cb, GCPULSE_FORMAT_GO);
+    assert_int_equal(tu_feed_chunks(g, data, len, mode, 7), 0);
+    assert_int_equal(s.n_ev, 127);
+    for (size_t i = 0; i < s.n_ev; i++) assert_int_equal(s.ev[i].seq, i + 1);
+    assert_int_equal(s.diag_by_reason[GCPULSE_REASON_TRUNCATED], 1);
+    assert_int_equal(s.n_diag, 1);
+    gcpulse_free(g);
+    tu_sink_free(&s);
+  }
+  /* the exact column: the line stops after "32" where " MB goal, " is due */
+  gcpulse__go p;
+  gcpulse__go_init(&p);
+  rec r;
+  int skip;
+  const char *last = strrchr(data, '\n') + 1;
+  assert_int_equal(direct(&p, last, &r, &skip), 1);
+  assert_int_equal(r.n_ev, 0);
+  assert_int_equal(r.reason, GCPULSE_REASON_TRUNCATED);
+  assert_int_equal(r.column, strlen(last));
+  free(data);
+}
+
+static void test_malformed(void **state) {
+  (void)state;
+  LINE_OR_SKIP(l, "go/go1.19-pulse-2p.log", 3);
+  gcpulse__go p;
+  gcpulse__go_init(&p);
+  rec r;
+  int skip;
+  char buf[1024];
+  /* program output landing inside a gc line (not line-atomic) */
+  const char *cut = strstr(l, " ms cpu");
+  snprintf(buf, sizeof buf, "%.*sallocate: 5 MB", (int)(cut - l), l);
+  assert_int_equal(direct(&p, buf, &r, &skip), 1);
+  assert_int_equal(r.n_ev, 0);
+  assert_int_equal(r.reason, GCPULSE_REASON_MALFORMED);
+  assert_int_equal(r.column, (size_t)(cut - l));
+  /* every prefix of a real line that ends inside it is TRUNCATED and
+   * emits nothing, never MALFORMED */
+  size_t n = strlen(l);
+  const char *anchor_end = strchr(l, '@') + 1;
+  for (size_t i = (size_t)(anchor_end - l); i < n - 2; i++) {
+    memcpy(buf, l, i);
+    buf[i] = '\0';
+    int rc = direct(&p, buf, &r, &skip);
+    assert_int_equal(rc, 1);
+    if (r.n_ev != 0 || r.reason != GCPULSE_REASON_TRUNCATED)
+      fail_msg("prefix %zu: ev %d reason %d: %s", i, r.n_ev, r.reason, buf);
+  }
+  /* Windows truncation quoted in trace-formats.md §1.10 */
+  assert_int_equal(direct(&p, "gc 296 @1.260s 0%: 0+0+0 ms clock, "
+                              "0+0/0/0+0 ms cpu, 1",
+                           &r, &skip),
+                   1);
+  assert_int_equal(r.reason, GCPULSE_REASON_TRUNCATED);
+  /* four clock phases, a 20-digit size */
+  assert_int_equal(direct(&p, "gc 3 @0.001s 15%: 0.037+0.59+0.039+1 ms clock",
+                           &r, &skip),
+                   1);
+  assert_int_equal(r.reason, GCPULSE_REASON_MALFORMED);
+  snprintf(buf, sizeof buf, "%s", l);
+  char *h = strstr(buf, "14->16");
+  char over[1024];
+  snprintf(over, sizeof over, "%.*s99999999999999999999%s", (int)(h - buf),
+           buf, h + 2);
+  assert_int_equal(direct(&p, over, &r, &skip), 1);
+  assert_int_equal(r.reason, GCPULSE_REASON_OVERFLOW);
+  assert_int_equal(r.n_ev, 0);
+  /* a scavenger line cut short */
+  assert_int_equal(direct(&p, "scav 0 KiB work, 2520 KiB tot", &r, &skip), 1);
+  assert_int_equal(r.reason, GCPULSE_REASON_TRUNCATED);
+  assert_int_equal(direct(&p, "scvg2: inuse: 36, idle: x", &r, &skip), 1);
+  assert_int_equal(r.reason, GCPULSE_REASON_MALFORMED);
+  /* a truncated suffix: event kept, TRUNCATED reported */
+  assert_int_equal(
+      direct(&p, "scav 0 KiB work, 20856 KiB total, 0% util (for", &r, &skip),
+      1);
+  assert_int_equal(r.n_ev, 1);
+  assert_int_equal(r.reason, GCPULSE_REASON_TRUNCATED);
+}
+
+/* ---------------------------------------------------------------------
+ * Whole corpus: every trace-looking line recognised, foreign lines skipped
+ * --------------------------------------------------------------------- */
+
+/* Independent, deliberately loose classifier: does LINE look like output
+ * of the Go runtime's gctrace/scavtrace? */
+static int looks_like_trace(const char *l) {
+  const char *p;
+  for (p = strstr(l, "gc"); p; p = strstr(p + 1, "gc")) {
+    const char *q = p + 2;
+    if (*q == ' ') q++;
+    if (*q >= '0' && *q <= '9') return 1;
+  }
+  if (strstr(l, "scvg") || strstr(l, "scav ")) return 1;
+  size_t n = strlen(l);
+  return n >= 9 && strcmp(l + n - 9, "GC forced") == 0;
+}
+
+typedef struct line_obs {
+  size_t events, info, skipped, bad;
+} line_obs;
+static int obs_event(void *user, const gcpulse_event_t *ev) {
+  (void)ev;
+  ((line_obs *)user)->events++;
+  return 0;
+}
+static int obs_diag(void *user, const gcpulse_diag_t *d) {
+  line_obs *o = user;
+  if (d->reason == GCPULSE_REASON_GO_INFO)
+    o->info++;
+  else if (d->reason == GCPULSE_REASON_FOREIGN ||
+           d->reason == GCPULSE_REASON_BLANK)
+    o->skipped++;
+  else if (d->reason != GCPULSE_REASON_SEQ_REUSED &&
+           d->reason != GCPULSE_REASON_RESTART)
+    o->bad++;
+  return 0;
+}
+
+static void check_file(const char *dir, const char *name, size_t *n_trace,
+                       size_t *n_foreign) {
+  char rel[512];
+  snprintf(rel, sizeof rel, "%s/%s", dir, name);
+  const char *path = tu_corpus(rel);
+  assert_non_null(path);
+  size_t len;
+  char *data = tu_read_file(path, &len);
+  line_obs o;
+  gcpulse_callbacks_t cb;
+  gcpulse_callbacks_init(&cb);
+  cb.on_event = obs_event;
+  cb.on_diag = obs_diag;
+  cb.user = &o;
+  gcpulse_t *g = new_go(&cb, GCPULSE_FORMAT_GO);
+  int is_trunc_file = strcmp(name, "go1.19-pulse-2p.log") == 0;
+  const char *p = data, *end = data + len;
+  int line_no = 0;
+  char buf[8192];
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *e = nl ? nl : end;
+    size_t n = (size_t)(e - p);
+    assert_true(n < sizeof buf);
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    line_no++;
+    memset(&o, 0, sizeof o);
+    assert_int_equal(gcpulse_feed_line(g, buf, n), 0);
+    int last = nl == NULL || nl + 1 == end;
+    if (looks_like_trace(buf)) {
+      (*n_trace)++;
+      if (is_trunc_file && last && nl == NULL) {
+        if (o.bad != 1 || o.events != 0)
+          fail_msg("%s:%d truncated line not diagnosed", rel, line_no);
+      } else if (o.events + o.info != 1 || o.bad != 0 || o.skipped != 0) {
+        fail_msg("%s:%d not recognised (ev %zu info %zu bad %zu): %s", rel,
+                 line_no, o.events, o.info, o.bad, buf);
+      }
+    } else {
+      (*n_foreign)++;
+      if (o.skipped != 1 || o.events || o.info || o.bad)
+        fail_msg("%s:%d foreign line not skipped: %s", rel, line_no, buf);
+    }
+    p = nl ? nl + 1 : end;
+  }
+  gcpulse_stats_t st;
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.lines, (uint64_t)line_no);
+  gcpulse_free(g);
+  free(data);
+}
+
+static int is_log_file(const char *name) {
+  size_t n = strlen(name);
+  return name[0] != '.' &&
+         ((n > 4 && strcmp(name + n - 4, ".log") == 0) ||
+          (n > 4 && strcmp(name + n - 4, ".txt") == 0));
+}
+
+static void test_corpus_all(void **state) {
+  (void)state;
+  static const char *const dirs[] = {"go", "public/go"};
+  size_t files = 0, n_trace = 0, n_foreign = 0;
+  for (size_t d = 0; d < 2; d++) {
+    const char *path = tu_corpus(dirs[d]);
+    if (path == NULL) continue;
+    DIR *dh = opendir(path);
+    assert_non_null(dh);
+    struct dirent *de;
+    while ((de = readdir(dh)) != NULL) {
+      if (!is_log_file(de->d_name)) continue;
+      files++;
+      check_file(dirs[d], de->d_name, &n_trace, &n_foreign);
+    }
+    closedir(dh);
+  }
+  if (files == 0) skip();
+  print_message("%zu files, %zu trace lines, %zu foreign/blank lines\n",
+                files, n_trace, n_foreign);
+  assert_int_equal(files, 13);
+  assert_true(n_trace >= 700);
+}
+
+/* ---------------------------------------------------------------------
+ * Chunking invariance
+ * --------------------------------------------------------------------- */
+
+static void chunk_file(const char *rel) {
+  const char *path = tu_corpus(rel);
+  if (path == NULL) return;
+  size_t len;
+  char *data = tu_read_file(path, &len);
+  tu_sink ref;
+  gcpulse_callbacks_t cb;
+  tu_sink_init(&ref, &cb);
+  gcpulse_t *g = new_go(&cb, GCPULSE_FORMAT_AUTO);
+  assert_int_equal(tu_feed_chunks(g, data, len, 0, 0), 0);
+  gcpulse_free(g);
+  assert_true(ref.n_ev > 0);
+  for (int mode = 1; mode <= 2; mode++) {
+    for (unsigned seed = 1; seed <= (mode == 1 ? 1u : 5u); seed++) {
+      tu_sink s;
+      tu_sink_init(&s, &cb);
+      g = new_go(&cb, GCPULSE_FORMAT_AUTO);
+      assert_int_equal(tu_feed_chunks(g, data, len, mode, seed), 0);
+      gcpulse_free(g);
+      assert_int_equal(s.n_ev, ref.n_ev);
+      assert_int_equal(s.n_diag, ref.n_diag);
+      assert_memory_equal(s.diag_by_reason, ref.diag_by_reason,
+                          sizeof s.diag_by_reason);
+      for (size_t i = 0; i < s.n_ev; i++)
+        if (!same_event(&s.ev[i], &ref.ev[i]))
+          fail_msg("%s: event %zu differs (mode %d seed %u)", rel, i, mode,
+                   seed);
+      tu_sink_free(&s);
+    }
+  }
+  tu_sink_free(&ref);
+  free(data);
+}
+
+static void test_chunking(void **state) {
+  (void)state;
+  if (tu_corpus("go") == NULL) skip();
+  static const char *const files[] = {
+      "go/go1.19-pulse-2p.log",
+      "go/go1.19-scavtrace-mixed.log",
+      "go/go1.19-gogc50-1p.log",
+      "public/go/golang-go-13392-go14-format.txt",
+      "public/go/tebeka-gctrace-map.txt",
+      "public/go/davecheney-gcvis-go15_stderr.txt",
+      "public/go/cn-runtime-diag-tutorial-go126.txt",
+  };
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+    chunk_file(files[i]);
+}
+
+/* CRLF input gives the same events as LF input. */
+static void test_crlf(void **state) {
+  (void)state;
+  const char *path = tu_corpus("go/go1.19-scavtrace-mixed.log");
+  if (path == NULL) skip();
+  size_t len;
+  char *data = tu_read_file(path, &len);
+  char *crlf = malloc(len * 2 + 1);
+  size_t m = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (data[i] == '\n') crlf[m++] = '\r';
+    crlf[m++] = data[i];
+  }
+  tu_sink a, b;
+  gcpulse_callbacks_t cb;
+  tu_sink_init(&a, &cb);
+  gcpulse_t *g = new_go(&cb, GCPULSE_FORMAT_GO);
+  assert_int_equal(tu_feed_chunks(g, data, len, 0, 0), 0);
+  gcpulse_free(g);
+  tu_sink_init(&b, &cb);
+  g = new_go(&cb, GCPULSE_FORMAT_GO);
+  assert_int_equal(tu_feed_chunks(g, crlf, m, 2, 3), 0);
+  gcpulse_free(g);
+  assert_int_equal(a.n_ev, b.n_ev);
+  for (size_t i = 0; i < a.n_ev; i++) assert_true(same_event(&a.ev[i], &b.ev[i]));
+  tu_sink_free(&a);
+  tu_sink_free(&b);
+  free(crlf);
+  free(data);
+}
+
+/* A sink error stops the call and propagates. */
+static int stop_event(void *user, const gcpulse_event_t *ev) {
+  (void)ev;
+  return ++*(int *)user >= 2;
+}
+static void test_callback_stop(void **state) {
+  (void)state;
+  const char *path = tu_corpus("go/go1.19-gomemlimit-300m.log");
+  if (path == NULL) skip();
+  size_t len;
+  char *data = tu_read_file(path, &len);
+  int n = 0;
+  gcpulse_callbacks_t cb;
+  gcpulse_callbacks_init(&cb);
+  cb.on_event = stop_event;
+  cb.user = &n;
+  gcpulse_t *g = new_go(&cb, GCPULSE_FORMAT_GO);
+  assert_int_equal(gcpulse_feed(g, data, len), GCPULSE_ECALLBACK);
+  assert_int_equal(n, 2);
+  gcpulse_free(g);
+  free(data);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_modern_118),
+      cmocka_unit_test(test_modern_119_stacks),
+      cmocka_unit_test(test_modern_16),
+      cmocka_unit_test(test_go15),
+      cmocka_unit_test(test_old_grammars),
+      cmocka_unit_test(test_forced),
+      cmocka_unit_test(test_scavengers),
+      cmocka_unit_test(test_scavenge_time_borrowed),
+      cmocka_unit_test(test_prefixes_and_whitespace),
+      cmocka_unit_test(test_foreign_and_jvm),
+      cmocka_unit_test(test_go_info),
+      cmocka_unit_test(test_restart),
+      cmocka_unit_test(test_suspect_time),
+      cmocka_unit_test(test_truncated_last_line),
+      cmocka_unit_test(test_malformed),
+      cmocka_unit_test(test_corpus_all),
+      cmocka_unit_test(test_chunking),
+      cmocka_unit_test(test_crlf),
+      cmocka_unit_test(test_callback_stop),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,801 @@
+/* test_trace_jvm.c — the JVM GC log parser (unified logging with any
+ * decorators, every HotSpot collector, JDK 8 legacy records), read from the
+ * shared corpus in place and from the fixtures in tests/data/jvm/ (made by
+ * tests/data/jvm/make.sh).  Pause totals were computed independently with
+ * bench/jvm_regex.py (unified) and a "<x> secs] [Times:" regex (JDK 8). */
+#include "util.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define B(f) GCPULSE_BIT(GCPULSE_FIELD_##f)
+#define K 1024ull
+#define M (1024ull * 1024ull)
+
+typedef struct totals {
+  const char *path;
+  int collector;
+  long pauses;   /* events with a pause */
+  double sum_ms; /* their pause_ms */
+  long events;   /* all events */
+} totals;
+
+static const totals corpus_totals[] = {
+    {"jvm/jdk17-g1-gcstar.log", GCPULSE_COLLECTOR_G1, 182, 360.367, 215},
+    {"jvm/jdk17-parallel-gcstar.log", GCPULSE_COLLECTOR_PARALLEL, 24, 294.981, 24},
+    {"jvm/jdk17-serial-gcstar.log", GCPULSE_COLLECTOR_SERIAL, 16, 211.524, 16},
+    {"jvm/jdk17-shenandoah-gcstar.log", GCPULSE_COLLECTOR_SHENANDOAH, 495, 288.601, 621},
+    {"jvm/jdk17-z-gcstar.log", GCPULSE_COLLECTOR_ZGC, 81, 0.612, 108},
+    {"public/jvm/g1-jdk11-gctoolkit-gcstar-trace-excerpt.log", GCPULSE_COLLECTOR_G1, 7, 12.906, 8},
+    {"public/jvm/g1-jdk17-garbagecat-time-uptime-debug.log", GCPULSE_COLLECTOR_G1, 2, 2.862, 3},
+    {"public/jvm/g1-jdk17-gcviewer-time-uptimemillis.log", GCPULSE_COLLECTOR_G1, 9, 58.304, 10},
+    {"public/jvm/g1-jdk21-garbagecat-timeonly-fullgc.log", GCPULSE_COLLECTOR_G1, 1, 16.755, 1},
+    {"public/jvm/g1-jdk9-gcviewer-gc-defaults.log", GCPULSE_COLLECTOR_G1, 10, 38.150, 11},
+    {"public/jvm/g1-jdk9-gcviewer-gcstar-safepoint.log", GCPULSE_COLLECTOR_G1, 13, 44.411, 14},
+    {"public/jvm/parallel-jdk11-gctoolkit-gcstar-debug-excerpt.log", GCPULSE_COLLECTOR_PARALLEL, 26, 55.558, 26},
+    {"public/jvm/parallel-jdk9-gcviewer-gcstar-safepoint.log", GCPULSE_COLLECTOR_PARALLEL, 8, 63.721, 8},
+    {"public/jvm/serial-jdk11-gctoolkit-gcstar-nested-full-excerpt.log", GCPULSE_COLLECTOR_SERIAL, 36, 51.357, 36},
+    {"public/jvm/serial-jdk9-gcviewer-gcstar-safepoint.log", GCPULSE_COLLECTOR_SERIAL, 4, 34.845, 4},
+    {"public/jvm/shenandoah-jdk11-gcviewer-time-uptime.log", GCPULSE_COLLECTOR_SHENANDOAH, 4, 3.137, 5},
+    {"public/jvm/shenandoah-jdk17-garbagecat-degenerated.log", GCPULSE_COLLECTOR_SHENANDOAH, 5, 1.452, 6},
+    {"public/jvm/shenandoah-jdk17-gcviewer-time-uptime.log", GCPULSE_COLLECTOR_SHENANDOAH, 4, 1.719, 5},
+    {"public/jvm/shenandoah-jdk1x-gcviewer-comma-decimal.log", GCPULSE_COLLECTOR_UNKNOWN, 1, 6.572, 1},
+    {"public/jvm/zgc-jdk11-jifa-uptime-only.log", GCPULSE_COLLECTOR_ZGC, 3, 8.856, 4},
+    {"public/jvm/zgc-jdk17-jifa-gcstar-stats.log", GCPULSE_COLLECTOR_ZGC, 3, 0.046, 4},
+    {"public/jvm/zgc-jdk21gen-garbagecat-major.log", GCPULSE_COLLECTOR_ZGC_GEN, 5, 0.031, 6},
+    {"public/jvm/zgc-jdk21gen-garbagecat-minor-time.log", GCPULSE_COLLECTOR_ZGC_GEN, 3, 0.420, 4},
+    /* JDK 8 legacy */
+    {"public/jvm/cms-jdk8-gcviewer-gcid-datestamps.log", GCPULSE_COLLECTOR_CMS, 10, 55.730, 11},
+    {"public/jvm/g1-jdk8-gcviewer-ergonomics-concurrent.log", GCPULSE_COLLECTOR_G1, 4, 20.205, 5},
+    {"public/jvm/g1-jdk8-gcviewer-gcid-datestamps.log", GCPULSE_COLLECTOR_G1, 7, 35.465, 8},
+    {"public/jvm/g1-jdk8-jifa-interleaved-heapatgc.log", GCPULSE_COLLECTOR_G1, 4, 487.604, 5},
+    {"public/jvm/parallel-jdk8-gctoolkit-tenuring-stoppedtime-excerpt.log", GCPULSE_COLLECTOR_PARALLEL, 75, 2431.596, 75},
+    {"public/jvm/parallel-jdk8-gcviewer-gcid-heapexit.log", GCPULSE_COLLECTOR_PARALLEL, 5, 1863.859, 5},
+    {"public/jvm/serial-jdk8-gctoolkit-tenuring.log", GCPULSE_COLLECTOR_SERIAL, 47, 1519.842, 47},
+};
+
+/* Fixtures made here (tests/data/jvm/make.sh), same oracle. */
+static const totals fixture_totals[] = {
+    {"tests/data/jvm/jdk17-g1-alldecor.log", GCPULSE_COLLECTOR_G1, 10, 41.999, 10},
+    {"tests/data/jvm/jdk17-g1-gconly.log", GCPULSE_COLLECTOR_G1, 10, 35.504, 10},
+    {"tests/data/jvm/jdk17-g1-oom.log", GCPULSE_COLLECTOR_G1, 82, 45.426, 96},
+    {"tests/data/jvm/jdk17-g1-utc-hostname.log", GCPULSE_COLLECTOR_G1, 8, 15.934, 8},
+    {"tests/data/jvm/jdk17-parallel-none.log", GCPULSE_COLLECTOR_PARALLEL, 16, 18.326, 16},
+    {"tests/data/jvm/jdk17-parallel-oom.log", GCPULSE_COLLECTOR_PARALLEL, 89, 104.106, 89},
+    {"tests/data/jvm/jdk17-serial-debug.log", GCPULSE_COLLECTOR_SERIAL, 13, 12.077, 13},
+    {"tests/data/jvm/jdk17-serial-oom.log", GCPULSE_COLLECTOR_SERIAL, 101, 62.694, 101},
+};
+
+static void check_totals(const totals *t, const char *path, int format) {
+  tu_sink s;
+  gcpulse_stats_t st;
+  assert_int_equal(tu_parse_file(path, format, &s, &st), 0);
+  long pauses = 0;
+  double sum = 0;
+  for (size_t i = 0; i < s.n_ev && i < TU_MAX_EVENTS; i++) {
+    const gcpulse_event_t *ev = &s.ev[i];
+    assert_int_equal(ev->runtime, GCPULSE_RT_JVM);
+    assert_true(ev->known & B(SEQ)); /* JDK 8 cycles without #id too */
+    assert_false(ev->flags & GCPULSE_EV_RESTART); /* one run per file */
+    if (ev->known & B(PAUSE_MS)) {
+      pauses++;
+      sum += ev->pause_ms;
+      assert_true(isfinite(ev->pause_ms) && ev->pause_ms >= 0);
+    }
+  }
+  if (pauses != t->pauses || fabs(sum - t->sum_ms) > 6e-4 ||
+      (long)s.n_ev != t->events)
+    print_message("%s: pauses %ld sum %.3f events %zu\n", t->path, pauses,
+                  sum, s.n_ev);
+  assert_int_equal(pauses, t->pauses);
+  assert_true(fabs(sum - t->sum_ms) < 6e-4); /* oracle printed 3 decimals */
+  assert_int_equal((long)s.n_ev, t->events);
+  /* every GC summary line understood */
+  assert_int_equal(st.by_reason[GCPULSE_REASON_JVM_UNKNOWN], 0);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_MALFORMED], 0);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_EVICTED], 0);
+  assert_int_equal(st.format, GCPULSE_FORMAT_JVM);
+  if (t->collector != GCPULSE_COLLECTOR_UNKNOWN)
+    assert_int_equal(st.collector, t->collector);
+  tu_sink_free(&s);
+}
+
+static void test_corpus_totals(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof corpus_totals / sizeof corpus_totals[0]; i++) {
+    TU_CORPUS_OR_SKIP(path, corpus_totals[i].path);
+    check_totals(&corpus_totals[i], path, GCPULSE_FORMAT_JVM);
+    check_totals(&corpus_totals[i], path, GCPULSE_FORMAT_AUTO);
+  }
+}
+
+static void test_fixture_totals(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof fixture_totals / sizeof fixture_totals[0]; i++) {
+    check_totals(&fixture_totals[i], fixture_totals[i].path, GCPULSE_FORMAT_AUTO);
+  }
+}
+
+/* Parse PATH (format AUTO) and return the event with SEQ and KIND. */
+static gcpulse_event_t get_event(const char *path, uint64_t seq, int kind) {
+  tu_sink s;
+  gcpulse_event_t out;
+  memset(&out, 0, sizeof out);
+  assert_int_equal(tu_parse_file(path, GCPULSE_FORMAT_AUTO, &s, NULL), 0);
+  int found = 0;
+  for (size_t i = 0; i < s.n_ev; i++)
+    if (s.ev[i].seq == seq && s.ev[i].kind == kind) {
+      out = s.ev[i];
+      found = 1;
+      break;
+    }
+  tu_sink_free(&s);
+  assert_true(found);
+  return out;
+}
+
+#define NEAR(a, b) assert_true(fabs((a) - (b)) < 1e-9)
+
+static void test_g1_jdk17_young(void **state) {
+  (void)state;
+  TU_CORPUS_OR_SKIP(path, "jvm/jdk17-g1-gcstar.log");
+  /* GC(0) Pause Young (Normal) (G1 Evacuation Pause) 12M->12M(256M) 3.334ms,
+   * Eden 12->0, Survivor 0->2, Old 0->10, Archive 2->2 (1M regions),
+   * Metaspace: 77K(320K)->77K(320K), User=0.00s Sys=0.01s Real=0.01s */
+  gcpulse_event_t ev = get_event(path, 0, GCPULSE_KIND_YOUNG);
+  assert_int_equal(ev.collector, GCPULSE_COLLECTOR_G1);
+  assert_string_equal(ev.cause, "G1 Evacuation Pause");
+  NEAR(ev.t, 0.395);
+  NEAR(ev.pause_ms, 3.334);
+  assert_int_equal(ev.heap_before, 12 * M);
+  assert_int_equal(ev.heap_after, 12 * M);
+  assert_int_equal(ev.heap_capacity, 256 * M);
+  assert_int_equal(ev.young_before, 12 * M);
+  assert_int_equal(ev.young_after, 2 * M);
+  assert_int_equal(ev.old_before, 2 * M);
+  assert_int_equal(ev.old_after, 12 * M);
+  assert_int_equal(ev.promoted, 10 * M);
+  assert_int_equal(ev.metaspace_used, 77 * K);
+  assert_int_equal(ev.metaspace_committed, 320 * K);
+  NEAR(ev.cpu_user_ms, 0);
+  NEAR(ev.cpu_sys_ms, 10);
+  NEAR(ev.real_ms, 10);
+  uint64_t want = B(SEQ) | B(T) | B(PAUSE_MS) | B(HEAP_BEFORE) | B(HEAP_AFTER) |
+                  B(HEAP_CAPACITY) | B(YOUNG_BEFORE) | B(YOUNG_AFTER) |
+                  B(OLD_BEFORE) | B(OLD_AFTER) | B(PROMOTED) |
+                  B(METASPACE_USED) | B(METASPACE_COMMITTED) |
+                  B(CPU_USER_MS) | B(CPU_SYS_MS) | B(REAL_MS);
+  assert_int_equal(ev.known, want);
+  assert_int_equal(ev.flags, 0);
+  /* GC(25) Pause Young (Mixed) (G1 Preventive Collection) after To-space
+   * exhausted: mixed, evacuation failure, heap_live = heap after */
+  ev = get_event(path, 25, GCPULSE_KIND_MIXED);
+  assert_string_equal(ev.cause, "G1 Preventive Collection");
+  assert_true(ev.flags & GCPULSE_EV_EVAC_FAILURE);
+  assert_true(ev.known & B(HEAP_LIVE));
+  assert_int_equal(ev.heap_live, ev.heap_after);
+}
+
+static void test_parallel_serial_jdk17(void **state) {
+  (void)state;
+  TU_CORPUS_OR_SKIP(par, "jvm/jdk17-parallel-gcstar.log");
+  /* GC(10) Pause Full (Ergonomics) 234M->220M(245M) 10.122ms */
+  gcpulse_event_t ev = get_event(par, 10, GCPULSE_KIND_FULL);
+  assert_int_equal(ev.collector, GCPULSE_COLLECTOR_PARALLEL);
+  assert_string_equal(ev.cause, "Ergonomics");
+  NEAR(ev.t, 3.873);
+  NEAR(ev.pause_ms, 10.122);
+  assert_int_equal(ev.heap_before, 234 * M);
+  assert_int_equal(ev.heap_after, 220 * M);
+  assert_int_equal(ev.heap_capacity, 245 * M);
+  assert_int_equal(ev.young_before, 65536 * K);
+  assert_int_equal(ev.young_after, 51084 * K);
+  assert_int_equal(ev.old_before, 174910 * K);
+  assert_int_equal(ev.old_after, 174654 * K);
+  assert_int_equal(ev.metaspace_used, 131 * K);
+  assert_int_equal(ev.metaspace_committed, 320 * K);
+  NEAR(ev.cpu_user_ms, 20);
+  NEAR(ev.real_ms, 10);
+  assert_int_equal(ev.heap_live, 220 * M);
+  /* thrashing full GC (freed < 2%, >= 90% full) is OOM-class */
+  assert_int_equal(ev.flags & GCPULSE_EV_OOM, 0);
+
+  TU_CORPUS_OR_SKIP(ser, "jvm/jdk17-serial-gcstar.log");
+  /* GC(4) Pause Full (Allocation Failure) 239M->175M(247M) 12.475ms */
+  ev = get_event(ser, 4, GCPULSE_KIND_FULL);
+  assert_int_equal(ev.collector, GCPULSE_COLLECTOR_SERIAL);
+  assert_string_equal(ev.cause, "Allocation Failure");
+  NEAR(ev.pause_ms, 12.475);
+  assert_int_equal(ev.heap_before, 239 * M);
+  assert_int_equal(ev.heap_after, 175 * M);
+  assert_int_equal(ev.young_before, 78593 * K);
+  assert_int_equal(ev.young_after, 4673 * K);
+  assert_int_equal(ev.old_before, 166780 * K);
+  assert_int_equal(ev.old_after, 174782 * K);
+  assert_true(ev.flags & GCPULSE_EV_OOM);
+}
+
+static void test_serial_nested(void **state) {
+  (void)state;
+  TU_CORPUS_OR_SKIP(path, "public/jvm/serial-jdk9-gcviewer-gcstar-safepoint.log");
+  tu_sink s;
+  assert_int_equal(tu_parse_file(path, GCPULSE_FORMAT_JVM, &s, NULL), 0);
+  assert_int_equal(s.n_ev, 4);
+  /* GC(3) Full nested in GC(2) Young: emitted in id order */
+  for (size_t i = 0; i < 4; i++) assert_int_equal(s.ev[i].seq, i);
+  assert_int_equal(s.ev[2].kind, GCPULSE_KIND_YOUNG);
+  assert_true(s.ev[2].flags & GCPULSE_EV_EVAC_FAILURE);
+  NEAR(s.ev[2].pause_ms, 7.118);
+  assert_int_equal(s.ev[3].kind, GCPULSE_KIND_FULL);
+  NEAR(s.ev[3].pause_ms, 6.987);
+  assert_int_equal(s.ev[3].heap_before, 74 * M);
+  assert_int_equal(s.ev[3].heap_after, 10 * M);
+  assert_int_equal(s.ev[3].heap_capacity, 92 * M);
+  tu_sink_free(&s);
+}
+
+static void test_zgc_shenandoah(void **state) {
+  (void)state;
+  TU_CORPUS_OR_SKIP(z, "public/jvm/zgc-jdk17-jifa-gcstar-stats.log");
+  /* Garbage Collection (Warmup) 104M(10%)->88M(9%): a concurrent cycle */
+  gcpulse_event_t ev = get_event(z, 0, GCPULSE_KIND_CONCURRENT);
+  assert_int_equal(ev.collector, GCPULSE_COLLECTOR_ZGC);
+  assert_string_equal(ev.cause, "Warmup");
+  assert_int_equal(ev.heap_before, 104 * M);
+  assert_int_equal(ev.heap_after, 88 * M);
+  assert_false(ev.known & B(PAUSE_MS));
+  assert_true(ev.known & B(CONCURRENT_MS));
+  NEAR(ev.concurrent_ms, 30.869);
+  ev = get_event(z, 0, GCPULSE_KIND_PAUSE_OTHER); /* Pause Mark Start */
+  NEAR(ev.pause_ms, 0.007);
+
+  TU_CORPUS_OR_SKIP(g, "public/jvm/zgc-jdk21gen-garbagecat-major.log");
+  ev = get_event(g, 2, GCPULSE_KIND_MAJOR_CYCLE);
+  assert_int_equal(ev.collector, GCPULSE_COLLECTOR_ZGC_GEN);
+  NEAR(ev.concurrent_ms, 36);
+  assert_int_equal(ev.heap_before, 30 * M);
+  assert_int_equal(ev.heap_after, 26 * M);
+
+  TU_CORPUS_OR_SKIP(sh, "public/jvm/shenandoah-jdk17-garbagecat-degenerated.log");
+  /* Pause Degenerated GC (Update Refs) 91M->16M(92M) 1.271ms */
+  ev = get_event(sh, 33, GCPULSE_KIND_DEGENERATED);
+  assert_int_equal(ev.collector, GCPULSE_COLLECTOR_SHENANDOAH);
+  assert_string_equal(ev.cause, "Update Refs");
+  NEAR(ev.pause_ms, 1.271);
+  assert_int_equal(ev.heap_before, 91 * M);
+  assert_int_equal(ev.heap_after, 16 * M);
+  assert_int_equal(ev.heap_capacity, 92 * M);
+  assert_true(ev.flags & GCPULSE_EV_OOM);
+}
+
+static void test_decorators(void **state) {
+  (void)state;
+  /* time-only: t relative to the first line (52.067 -> 07.201) */
+  TU_CORPUS_OR_SKIP(p1, "public/jvm/g1-jdk21-garbagecat-timeonly-fullgc.log");
+  gcpulse_event_t ev = get_event(p1, 0, GCPULSE_KIND_FULL);
+  NEAR(ev.t, 15.134);
+  assert_string_equal(ev.cause, "Diagnostic Command");
+  NEAR(ev.pause_ms, 16.755);
+  /* comma decimals */
+  TU_CORPUS_OR_SKIP(p2, "public/jvm/shenandoah-jdk1x-gcviewer-comma-decimal.log");
+  tu_sink s;
+  assert_int_equal(tu_parse_file(p2, GCPULSE_FORMAT_JVM, &s, NULL), 0);
+  assert_int_equal(s.n_ev, 1);
+  NEAR(s.ev[0].pause_ms, 6.572);
+  tu_sink_free(&s);
+  /* every decorator style gives the same kind of events */
+  static const char *const lines =
+      "[2021-05-06T11:25:16.508+0800][2021-05-06T03:25:16.508+0000][0.202s][1620271516508ms][202ms][1489353078113131ns][201765461ns][B-K0S4ML7L-0237.local][45473][14083][info][gc,start     ] GC(0) Pause Young (Normal) (G1 Evacuation Pause)\n"
+      "[2021-05-06T11:25:16.510+0800][2021-05-06T03:25:16.510+0000][0.204s][1620271516510ms][204ms][1489353080113131ns][203765461ns][B-K0S4ML7L-0237.local][45473][14083][info][gc           ] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 24M->3M(256M) 2,100ms\n"
+      "GC(1) Pause Full (System.gc()) 5M->2M(64M) 4.000ms\n";
+  gcpulse_callbacks_t cb;
+  tu_sink_init(&s, &cb);
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(NULL, &cb, &g), 0);
+  assert_int_equal(tu_feed_chunks(g, lines, strlen(lines), 0, 0), 0);
+  assert_int_equal(s.n_ev, 2);
+  NEAR(s.ev[0].t, 0.202); /* uptime wins over every other clock */
+  NEAR(s.ev[0].pause_ms, 2.1);
+  assert_int_equal(s.ev[0].heap_before, 24 * M);
+  assert_int_equal(s.ev[1].kind, GCPULSE_KIND_FULL);
+  assert_true(s.ev[1].flags & GCPULSE_EV_FORCED);
+  assert_string_equal(s.ev[1].cause, "System.gc()");
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
+static void test_jdk8(void **state) {
+  (void)state;
+  TU_CORPUS_OR_SKIP(ser, "public/jvm/serial-jdk8-gctoolkit-tenuring.log");
+  /* 0.265: [GC (Allocation Failure) 0.265: [DefNew <tenuring lines>
+   * : 8704K->1088K(9792K), 0.0039555 secs] 8704K->1634K(31680K), 0.0041700
+   * secs] [Times: user=0.00 sys=0.00, real=0.00 secs] */
+  gcpulse_event_t ev = get_event(ser, 0, GCPULSE_KIND_YOUNG);
+  assert_int_equal(ev.collector, GCPULSE_COLLECTOR_SERIAL);
+  NEAR(ev.t, 0.265);
+  NEAR(ev.pause_ms, 4.17);
+  assert_int_equal(ev.heap_before, 8704 * K);
+  assert_int_equal(ev.heap_after, 1634 * K);
+  assert_int_equal(ev.heap_capacity, 31680 * K);
+  assert_int_equal(ev.young_before, 8704 * K);
+  assert_int_equal(ev.young_after, 1088 * K);
+  assert_true(ev.known & B(REAL_MS));
+  /* 3.299: [Full GC (Metadata GC Threshold) ... [Tenured: 21006K->20933K
+   * ...] 29003K->20933K(31680K), [Metaspace: 12111K->12111K(12672K)],
+   * 0.0231557 secs] */
+  ev = get_event(ser, 8, GCPULSE_KIND_FULL);
+  assert_string_equal(ev.cause, "Metadata GC Threshold");
+  NEAR(ev.pause_ms, 23.1557);
+  assert_int_equal(ev.old_before, 21006 * K);
+  assert_int_equal(ev.old_after, 20933 * K);
+  assert_int_equal(ev.metaspace_used, 12111 * K);
+  assert_int_equal(ev.heap_before, 29003 * K);
+
+  TU_CORPUS_OR_SKIP(g1, "public/jvm/g1-jdk8-gcviewer-ergonomics-concurrent.log");
+  /* pause line split by G1Ergonomics lines; Heap: 71.1M(96.0M)->71.2M(103.0M) */
+  ev = get_event(g1, 0, GCPULSE_KIND_YOUNG);
+  assert_int_equal(ev.collector, GCPULSE_COLLECTOR_G1);
+  NEAR(ev.pause_ms, 11.5587);
+  assert_int_equal(ev.heap_before, (uint64_t)(71.1 * M + 0.5));
+  assert_int_equal(ev.heap_capacity, 103 * M);
+  assert_int_equal(ev.young_before, 15 * M + 2048 * K);
+
+  TU_CORPUS_OR_SKIP(cms, "public/jvm/cms-jdk8-gcviewer-gcid-datestamps.log");
+  ev = get_event(cms, 2, GCPULSE_KIND_INITIAL_MARK);
+  NEAR(ev.pause_ms, 1.0369);
+  ev = get_event(cms, 2, GCPULSE_KIND_CONCURRENT);
+  NEAR(ev.concurrent_ms, 32); /* 13 + 1 + 0 + 18 ms of wall time */
+}
+
+/* Feeding a file whole, byte by byte and in random chunks gives the same
+ * events. */
+static void test_chunking(void **state) {
+  (void)state;
+  static const char *const files[] = {
+      "jvm/jdk17-g1-gcstar.log",
+      "public/jvm/serial-jdk11-gctoolkit-gcstar-nested-full-excerpt.log",
+      "public/jvm/zgc-jdk21gen-garbagecat-minor-time.log",
+      "public/jvm/g1-jdk8-jifa-interleaved-heapatgc.log",
+      "public/jvm/serial-jdk8-gctoolkit-tenuring.log",
+  };
+  for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+    TU_CORPUS_OR_SKIP(path, files[f]);
+    size_t len;
+    char *data = tu_read_file(path, &len);
+    tu_sink ref;
+    for (int mode = 0; mode < 3; mode++) {
+      tu_sink s;
+      gcpulse_callbacks_t cb;
+      tu_sink_init(&s, &cb);
+      gcpulse_t *g = NULL;
+      assert_int_equal(gcpulse_new(NULL, &cb, &g), 0);
+      assert_int_equal(tu_feed_chunks(g, data, len, mode, 7u + (unsigned)f), 0);
+      gcpulse_free(g);
+      if (mode == 0) {
+        ref = s;
+        assert_true(ref.n_ev > 0);
+        continue;
+      }
+      assert_int_equal(s.n_ev, ref.n_ev);
+      for (size_t i = 0; i < s.n_ev; i++)
+        assert_memory_equal(&s.ev[i], &ref.ev[i], sizeof s.ev[i]);
+      tu_sink_free(&s);
+    }
+    tu_sink_free(&ref);
+    free(data);
+  }
+}
+
+static void test_auto_detect_and_foreign(void **state) {
+  (void)state;
+  static const char text[] =
+      "starting service\n"
+      "[main] INFO something\n"
+      "[0.010s][info][gc] Using Parallel\n"
+      "program output line\n"
+      "[0.400s][info][gc] GC(0) Pause Young (Allocation Failure) 32M->29M(123M) 6.868ms\n";
+  tu_sink s;
+  gcpulse_callbacks_t cb;
+  tu_sink_init(&s, &cb);
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(NULL, &cb, &g), 0);
+  assert_int_equal(tu_feed_chunks(g, text, sizeof text - 1, 0, 0), 0);
+  gcpulse_stats_t st;
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.format, GCPULSE_FORMAT_JVM);
+  assert_int_equal(st.collector, GCPULSE_COLLECTOR_PARALLEL);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_FOREIGN], 3);
+  assert_int_equal(s.n_ev, 1);
+  assert_int_equal(s.ev[0].collector, GCPULSE_COLLECTOR_PARALLEL);
+  NEAR(s.ev[0].t, 0.400 - 0.006868);
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
+static void test_table_overflow_and_finish(void **state) {
+  (void)state;
+  static const char text[] =
+      "[1.000s][info][gc,start] GC(1) Pause Young (Normal) (G1 Evacuation Pause)\n"
+      "[1.100s][info][gc,start] GC(2) Pause Young (Normal) (G1 Evacuation Pause)\n"
+      "[1.200s][info][gc,start] GC(3) Pause Young (Normal) (G1 Evacuation Pause)\n"
+      "[1.250s][info][gc,heap ] GC(3) Eden regions: 3->0(4)\n";
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_config_init(cfg);
+  cfg->jvm_open_events = 2;
+  tu_sink s;
+  gcpulse_callbacks_t cb;
+  tu_sink_init(&s, &cb);
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(cfg, &cb, &g), 0);
+  assert_int_equal(tu_feed_chunks(g, text, sizeof text - 1, 0, 0), 0);
+  gcpulse_stats_t st;
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_EVICTED], 1);    /* GC(1) */
+  assert_int_equal(st.by_reason[GCPULSE_REASON_INCOMPLETE], 2); /* 2, 3 */
+  assert_int_equal(s.n_ev, 2);
+  assert_int_equal(s.ev[0].seq, 2);
+  assert_true(s.ev[0].flags & GCPULSE_EV_SYNTHETIC);
+  assert_int_equal(s.ev[1].seq, 3);
+  NEAR(s.ev[1].pause_ms, 50.0); /* inferred from the line times */
+  gcpulse_free(g);
+  free(cfg);
+  tu_sink_free(&s);
+}
+
+static void test_oom_fixtures(void **state) {
+  (void)state;
+  static const char *const files[] = {"tests/data/jvm/jdk17-g1-oom.log",
+                                      "tests/data/jvm/jdk17-parallel-oom.log",
+                                      "tests/data/jvm/jdk17-serial-oom.log"};
+  for (size_t f = 0; f < 3; f++) {
+    tu_sink s;
+    assert_int_equal(tu_parse_file(files[f], GCPULSE_FORMAT_AUTO, &s, NULL), 0);
+    size_t oom = 0, full = 0;
+    for (size_t i = 0; i < s.n_ev; i++) {
+      if (s.ev[i].flags & GCPULSE_EV_OOM) {
+        oom++;
+        assert_int_equal(s.ev[i].kind, GCPULSE_KIND_FULL);
+      }
+      full += s.ev[i].kind == GCPULSE_KIND_FULL;
+    }
+    assert_true(oom > 10);
+    assert_true(full >= oom);
+    /* the run ends in a burst of OOM-class full GCs */
+    size_t tail_full = 0;
+    for (size_t i = s.n_ev - 5; i < s.n_ev; i++)
+      tail_full += (s.ev[i].flags & GCPULSE_EV_OOM) != 0;
+    assert_true(tail_full >= 2);
+    tu_sink_free(&s);
+  }
+}
+
+static void test_malformed(void **state) {
+  (void)state;
+  static const char text[] =
+      "[0.100s][info][gc] Using G1\n"
+      "[0.200s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 24Q->3M(256M) 2.1ms\n"
+      "[0.300s][info][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 99999999999999999999M->3M(256M) 2.1ms\n"
+      "[0.400s][info][gc] GC(2) Something New 1M->1M(2M) 1.0ms\n"
+      "[0.500s][info][gc,heap] GC(3) Eden regions: x->0(4)\n";
+  tu_sink s;
+  gcpulse_callbacks_t cb;
+  tu_sink_init(&s, &cb);
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(NULL, &cb, &g), 0);
+  assert_int_equal(tu_feed_chunks(g, text, sizeof text - 1, 1, 0), 0);
+  gcpulse_stats_t st;
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_MALFORMED], 2);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_OVERFLOW], 1);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_JVM_UNKNOWN], 1);
+  /* the pauses still count, without heap data */
+  assert_int_equal(s.n_ev, 2);
+  assert_false(s.ev[0].known & B(HEAP_BEFORE));
+  NEAR(s.ev[0].pause_ms, 2.1);
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
+/* Parse the concatenation of files A and B (read in place) fed in one
+ * stream; returns the events in *S and the stats in *ST. */
+static void parse_two(const char *a, const char *b, int mode, tu_sink *s,
+                      gcpulse_stats_t *st) {
+  size_t na, nb;
+  char *da = tu_read_file(a, &na);
+  char *db = tu_read_file(b, &nb);
+  assert_non_null(da);
+  assert_non_null(db);
+  char *all = malloc(na + nb + 1);
+  memcpy(all, da, na);
+  size_t n = na;
+  if (n > 0 && all[n - 1] != '\n') all[n++] = '\n';
+  memcpy(all + n, db, nb);
+  n += nb;
+  gcpulse_callbacks_t cb;
+  tu_sink_init(s, &cb);
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(NULL, &cb, &g), 0);
+  assert_int_equal(tu_feed_chunks(g, all, n, mode, 3), 0);
+  gcpulse_stats(g, st);
+  gcpulse_free(g);
+  free(all);
+  free(da);
+  free(db);
+}
+
+/* Exactly one event flagged RESTART, at index AT. */
+static void check_restart_at(const tu_sink *s, size_t at) {
+  size_t n = 0;
+  for (size_t i = 0; i < s->n_ev; i++)
+    if (s->ev[i].flags & GCPULSE_EV_RESTART) {
+      n++;
+      assert_int_equal(i, at);
+    }
+  assert_int_equal(n, 1);
+}
+
+/* Two JVM runs in one stream: the first event of the second run carries
+ * RESTART (the window resets on it), every event of both runs is kept, and
+ * the GC-id table does not mix the runs. */
+static void test_restart(void **state) {
+  (void)state;
+  tu_sink s;
+  gcpulse_stats_t st;
+  /* uptime back to 0.003s ("Using Parallel" of the second run) */
+  /* tu_corpus() returns a static buffer: keep copies */
+  char g1[4096], par[4096], s8[4096], g8[4096];
+  TU_CORPUS_OR_SKIP(p1, "jvm/jdk17-g1-gcstar.log");
+  snprintf(g1, sizeof g1, "%s", p1);
+  TU_CORPUS_OR_SKIP(p2, "jvm/jdk17-parallel-gcstar.log");
+  snprintf(par, sizeof par, "%s", p2);
+  TU_CORPUS_OR_SKIP(p3, "public/jvm/serial-jdk8-gctoolkit-tenuring.log");
+  snprintf(s8, sizeof s8, "%s", p3);
+  TU_CORPUS_OR_SKIP(p4, "public/jvm/g1-jdk8-gcviewer-ergonomics-concurrent.log");
+  snprintf(g8, sizeof g8, "%s", p4);
+  for (int mode = 0; mode < 3; mode += 2) {
+    parse_two(g1, par, mode, &s, &st);
+    assert_int_equal(s.n_ev, 215 + 24);
+    check_restart_at(&s, 215);
+    assert_int_equal(s.ev[214].collector, GCPULSE_COLLECTOR_G1);
+    assert_int_equal(s.ev[215].collector, GCPULSE_COLLECTOR_PARALLEL);
+    assert_int_equal(s.ev[215].seq, 0);
+    NEAR(s.ev[215].t, 1.605); /* GC(0) of the second run */
+    NEAR(s.ev[215].pause_ms, 14.250);
+    assert_int_equal(st.collector, GCPULSE_COLLECTOR_PARALLEL);
+    assert_int_equal(st.window_resets, 1);
+    assert_int_equal(st.by_reason[GCPULSE_REASON_INCOMPLETE], 0);
+    assert_int_equal(st.by_reason[GCPULSE_REASON_EVICTED], 0);
+    assert_int_equal(st.by_reason[GCPULSE_REASON_FOREIGN], 0);
+    tu_sink_free(&s);
+  }
+  /* the same run twice */
+  parse_two(g1, g1, 0, &s, &st);
+  assert_int_equal(s.n_ev, 2 * 215);
+  check_restart_at(&s, 215);
+  for (size_t i = 0; i < 215; i++) {
+    s.ev[215 + i].flags &= ~GCPULSE_EV_RESTART;
+    assert_memory_equal(&s.ev[i], &s.ev[215 + i], sizeof s.ev[i]);
+  }
+  tu_sink_free(&s);
+  /* ":none" decorators (no time at all): the "Using" banner after GC lines */
+  const char *none = "tests/data/jvm/jdk17-parallel-none.log";
+  parse_two(none, none, 0, &s, &st);
+  assert_int_equal(s.n_ev, 2 * 16);
+  check_restart_at(&s, 16);
+  assert_int_equal(s.ev[16].seq, 0);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_FOREIGN], 0);
+  tu_sink_free(&s);
+  /* JDK 8: the second log's first record starts at 0.290 s */
+  parse_two(s8, g8, 0, &s, &st);
+  assert_int_equal(s.n_ev, 47 + 5);
+  check_restart_at(&s, 47);
+  assert_int_equal(s.ev[47].seq, 0);
+  NEAR(s.ev[47].t, 0.290);
+  assert_int_equal(s.ev[47].collector, GCPULSE_COLLECTOR_G1);
+  assert_int_equal(s.ev[46].collector, GCPULSE_COLLECTOR_SERIAL);
+  tu_sink_free(&s);
+}
+
+/* GC(0) after larger ids (no uptime going back, no banner), with an open
+ * pause of the first run that must be closed, not joined to the second. */
+static void test_restart_gcid(void **state) {
+  (void)state;
+  static const char text[] =
+      "[2024-01-01T00:00:01.000+0000][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 5M->1M(64M) 2.000ms\n"
+      "[2024-01-01T00:00:02.000+0000][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 6M->2M(64M) 3.000ms\n"
+      "[2024-01-01T00:00:03.000+0000][gc,start] GC(2) Pause Young (Normal) (G1 Evacuation Pause)\n"
+      "[2024-01-01T00:00:03.010+0000][gc,heap] GC(2) Eden regions: 3->0(4)\n"
+      "[2024-01-01T00:01:00.000+0000][gc] GC(0) Pause Full (System.gc()) 9M->3M(64M) 7.000ms\n"
+      "[2024-01-01T00:01:01.000+0000][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 5M->1M(64M) 1.000ms\n";
+  tu_sink s;
+  gcpulse_callbacks_t cb;
+  tu_sink_init(&s, &cb);
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(NULL, &cb, &g), 0);
+  assert_int_equal(tu_feed_chunks(g, text, sizeof text - 1, 1, 0), 0);
+  gcpulse_stats_t st;
+  gcpulse_stats(g, &st);
+  assert_int_equal(s.n_ev, 5);
+  assert_int_equal(s.ev[2].seq, 2); /* closed at the restart */
+  assert_true(s.ev[2].flags & GCPULSE_EV_SYNTHETIC);
+  NEAR(s.ev[2].pause_ms, 10.0);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_INCOMPLETE], 1);
+  check_restart_at(&s, 3);
+  assert_int_equal(s.ev[3].seq, 0);
+  assert_int_equal(s.ev[3].kind, GCPULSE_KIND_FULL);
+  assert_int_equal(s.ev[4].seq, 1);
+  assert_int_equal(s.ev[4].flags & GCPULSE_EV_RESTART, 0);
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
+/* JDK 8 G1 concurrent cycles: numbered after the pause that started them;
+ * one that never ends is emitted at the end, SYNTHETIC. */
+static void test_jdk8_g1_cycles(void **state) {
+  (void)state;
+  TU_CORPUS_OR_SKIP(g1, "public/jvm/g1-jdk8-gcviewer-ergonomics-concurrent.log");
+  tu_sink s;
+  gcpulse_stats_t st;
+  assert_int_equal(tu_parse_file(g1, GCPULSE_FORMAT_AUTO, &s, &st), 0);
+  size_t conc = 0;
+  for (size_t i = 0; i < s.n_ev; i++) {
+    if (s.ev[i].kind != GCPULSE_KIND_CONCURRENT) continue;
+    conc++;
+    /* 0.290: [GC pause ... (young) (initial-mark)] is record 0 */
+    assert_int_equal(s.ev[i].seq, 0);
+    assert_true(s.ev[i].known & B(SEQ));
+    assert_int_equal(s.ev[i].flags & GCPULSE_EV_SYNTHETIC, 0);
+  }
+  assert_int_equal(conc, 1);
+  tu_sink_free(&s);
+
+  /* a cycle cut off by the end of the log */
+  static const char text[] =
+      "0.100: [GC pause (G1 Evacuation Pause) (young) (initial-mark), 0.0050000 secs]\n"
+      " [Times: user=0.01 sys=0.00, real=0.01 secs] \n"
+      "0.106: [GC concurrent-root-region-scan-start]\n"
+      "0.107: [GC concurrent-root-region-scan-end, 0.0010000 secs]\n"
+      "0.107: [GC concurrent-mark-start]\n"
+      "0.150: [GC pause (G1 Evacuation Pause) (young), 0.0040000 secs]\n"
+      " [Times: user=0.01 sys=0.00, real=0.00 secs] \n";
+  gcpulse_callbacks_t cb;
+  tu_sink_init(&s, &cb);
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(NULL, &cb, &g), 0);
+  assert_int_equal(tu_feed_chunks(g, text, sizeof text - 1, 0, 0), 0);
+  gcpulse_stats(g, &st);
+  assert_int_equal(s.n_ev, 3);
+  assert_int_equal(s.ev[2].kind, GCPULSE_KIND_CONCURRENT);
+  assert_int_equal(s.ev[2].seq, 0);
+  assert_true(s.ev[2].flags & GCPULSE_EV_SYNTHETIC);
+  NEAR(s.ev[2].t, 0.106);
+  NEAR(s.ev[2].concurrent_ms, 1.0); /* the phases seen */
+  assert_int_equal(st.by_reason[GCPULSE_REASON_INCOMPLETE], 1);
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
+/* Banner lines without decorators are JVM output once the stream is JVM;
+ * JDK 8 header lines are recognised before the first record. */
+static void test_banner_lines(void **state) {
+  (void)state;
+  tu_sink s;
+  gcpulse_stats_t st;
+  assert_int_equal(tu_parse_file("tests/data/jvm/jdk17-parallel-none.log",
+                                 GCPULSE_FORMAT_AUTO, &s, &st),
+                   0);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_FOREIGN], 0);
+  assert_int_equal(s.n_ev, 16);
+  tu_sink_free(&s);
+  static const char text[] =
+      "Memory: 4k page, physical 16318412k(11827556k free), swap 0k(0k free)\n"
+      "OpenJDK 64-Bit Server VM (25.342-b07) for linux-amd64 JRE (1.8.0_342-b07)\n"
+      "CommandLine flags: -XX:+PrintGCDetails -XX:+UseSerialGC\n"
+      "some program output\n"
+      "0.265: [GC (Allocation Failure) 0.265: [DefNew: 8704K->1088K(9792K), 0.0039555 secs] 8704K->1634K(31680K), 0.0041700 secs] [Times: user=0.00 sys=0.00, real=0.00 secs] \n";
+  gcpulse_callbacks_t cb;
+  tu_sink_init(&s, &cb);
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(NULL, &cb, &g), 0);
+  assert_int_equal(tu_feed_chunks(g, text, sizeof text - 1, 0, 0), 0);
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.format, GCPULSE_FORMAT_JVM);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_JVM_INFO], 3);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_FOREIGN], 1);
+  assert_int_equal(s.n_ev, 1);
+  assert_int_equal(s.ev[0].collector, GCPULSE_COLLECTOR_SERIAL);
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
+static char cli_path[4096];
+
+/* The built command: "gcpulse events --format jvm" on a corpus file, one
+ * event's JSON fields compared with the values of its log lines. */
+static void test_cli_events(void **state) {
+  (void)state;
+  TU_CORPUS_OR_SKIP(par, "jvm/jdk17-parallel-gcstar.log");
+  if (access(cli_path, X_OK) != 0) {
+    print_message("%s not built: skipped\n", cli_path);
+    skip();
+  }
+  char cmd[8400];
+  snprintf(cmd, sizeof cmd, "'%s' events --format jvm '%s' 2>/dev/null", cli_path, par);
+  FILE *f = popen(cmd, "r");
+  assert_non_null(f);
+  char line[4096];
+  int n = 0, found = 0;
+  while (fgets(line, sizeof line, f)) {
+    n++;
+    json_error_t err;
+    json_t *o = json_loads(line, 0, &err);
+    assert_non_null(o);
+    /* [3.873s] GC(10) Pause Full (Ergonomics) 234M->220M(245M) 10.122ms,
+     * PSYoungGen: 65536K(76288K)->51084K(76288K), ParOldGen:
+     * 174910K(175104K)->174654K(175104K), Metaspace: 131K(320K)->131K(320K),
+     * User=0.02s Sys=0.00s Real=0.01s */
+    if (json_integer_value(json_object_get(o, "seq")) == 10 &&
+        strcmp(json_string_value(json_object_get(o, "kind")), "full") == 0) {
+      found = 1;
+      assert_string_equal(json_string_value(json_object_get(o, "runtime")), "jvm");
+      assert_string_equal(json_string_value(json_object_get(o, "collector")),
+                          "parallel");
+      assert_string_equal(json_string_value(json_object_get(o, "cause")),
+                          "Ergonomics");
+      NEAR(json_number_value(json_object_get(o, "pause_ms")), 10.122);
+      NEAR(json_number_value(json_object_get(o, "t")), 3.873);
+      assert_int_equal(json_integer_value(json_object_get(o, "heap_before")), 234 * M);
+      assert_int_equal(json_integer_value(json_object_get(o, "heap_after")), 220 * M);
+      assert_int_equal(json_integer_value(json_object_get(o, "heap_capacity")), 245 * M);
+      assert_int_equal(json_integer_value(json_object_get(o, "young_before")), 65536 * K);
+      assert_int_equal(json_integer_value(json_object_get(o, "old_after")), 174654 * K);
+      assert_int_equal(json_integer_value(json_object_get(o, "metaspace_used")), 131 * K);
+      assert_int_equal(json_integer_value(json_object_get(o, "metaspace_committed")), 320 * K);
+      assert_int_equal(json_integer_value(json_object_get(o, "heap_live")), 220 * M);
+      NEAR(json_number_value(json_object_get(o, "cpu_user_ms")), 20);
+    }
+    json_decref(o);
+  }
+  int st = pclose(f);
+  assert_int_equal(st, 0);
+  assert_int_equal(n, 24);
+  assert_true(found);
+}
+
+int main(int argc, char **argv) {
+  (void)argc;
+  /* the command sits next to the tests directory of this build */
+  snprintf(cli_path, sizeof cli_path, "%s", argv[0]);
+  char *slash = strrchr(cli_path, '/');
+  if (slash) *slash = '\0';
+  slash = strrchr(cli_path, '/');
+  if (slash)
+    strcpy(slash + 1, "gcpulse");
+  else
+    strcpy(cli_path, "gcpulse");
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_corpus_totals),
+      cmocka_unit_test(test_fixture_totals),
+      cmocka_unit_test(test_g1_jdk17_young),
+      cmocka_unit_test(test_parallel_serial_jdk17),
+      cmocka_unit_test(test_serial_nested),
+      cmocka_unit_test(test_zgc_shenandoah),
+      cmocka_unit_test(test_decorators),
+      cmocka_unit_test(test_jdk8),
+      cmocka_unit_test(test_chunking),
+      cmocka_unit_test(test_auto_detect_and_foreign),
+      cmocka_unit_test(test_table_overflow_and_finish),
+      cmocka_unit_test(test_oom_fixtures),
+      cmocka_unit_test(test_malformed),
+      cmocka_unit_test(test_restart),
+      cmocka_unit_test(test_restart_gcid),
+      cmocka_unit_test(test_jdk8_g1_cycles),
+      cmocka_unit_test(test_banner_lines),
+      cmocka_unit_test(test_cli_events),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
