@@ -4,7 +4,10 @@
  * peak heap, budget fill and breaches, GOGC changes/reversals/total
  * variation, and when a leak was first reported.  The controller is driven
  * directly through gcpulse__gogc_step with the simulator's exact features
- * (no window), so the figures isolate the control law.
+ * (no window), so the figures isolate the control law.  The "+limit"
+ * rows set recommend_limit and apply the recommended runtime memory limit
+ * to the model, as the Go package does with SetMemoryLimit (fixed-100
+ * +limit is GOGC=100 with GOMEMLIMIT at 90 %).
  *
  * BENCH_QUICK=1 runs shorter scenarios (CI smoke).
  */
@@ -21,6 +24,7 @@ typedef struct drv {
   gcpulse_stats_t st;
   double leak_t;
   double pulse_gogc; /* GOGC at the pulse start */
+  int follow_limit;
 } drv;
 
 static int drv_step(drv *d, int cycle) {
@@ -29,6 +33,8 @@ static int drv_step(drv *d, int cycle) {
                               &d->st);
   if (rc > 0) {
     gosim_set_gogc(d->s, dec.value);
+    if (d->follow_limit && dec.memory_limit > 0)
+      gosim_set_limit(d->s, dec.memory_limit);
     if ((dec.reasons & (1u << GCPULSE_GR_LEAK)) && d->leak_t < 0)
       d->leak_t = dec.t;
   }
@@ -48,16 +54,20 @@ typedef struct ctl {
   const char *name;
   int mode;    /* -1 = fixed GOGC=100 */
   int economy;
+  int backstop; /* recommend_limit + the model applies it */
 } ctl;
 
 static const ctl ctls[] = {
-    {"fixed-100", -1, 0},
-    {"dual-factor", GCPULSE_GOGC_DUAL_FACTOR, 0},
-    {"memory-target", GCPULSE_GOGC_MEMORY_TARGET, 0},
-    {"cpu-target", GCPULSE_GOGC_CPU_TARGET, 0},
-    {"adaptive/both", GCPULSE_GOGC_ADAPTIVE, GCPULSE_GOGC_ECONOMY_BOTH},
-    {"adaptive/cpu", GCPULSE_GOGC_ADAPTIVE, GCPULSE_GOGC_ECONOMY_CPU},
-    {"adaptive/df", GCPULSE_GOGC_ADAPTIVE, GCPULSE_GOGC_ECONOMY_DF},
+    {"fixed-100", -1, 0, 0},
+    {"dual-factor", GCPULSE_GOGC_DUAL_FACTOR, 0, 0},
+    {"memory-target", GCPULSE_GOGC_MEMORY_TARGET, 0, 0},
+    {"cpu-target", GCPULSE_GOGC_CPU_TARGET, 0, 0},
+    {"adaptive/both", GCPULSE_GOGC_ADAPTIVE, GCPULSE_GOGC_ECONOMY_BOTH, 0},
+    {"adaptive/cpu", GCPULSE_GOGC_ADAPTIVE, GCPULSE_GOGC_ECONOMY_CPU, 0},
+    {"adaptive/df", GCPULSE_GOGC_ADAPTIVE, GCPULSE_GOGC_ECONOMY_DF, 0},
+    {"fixed-100+lim", -1, 0, 1},
+    {"memory-tgt+lim", GCPULSE_GOGC_MEMORY_TARGET, 0, 1},
+    {"adaptive+lim", GCPULSE_GOGC_ADAPTIVE, GCPULSE_GOGC_ECONOMY_BOTH, 1},
 };
 
 static void run(const char *scn, const gosim_params *p, double t_end,
@@ -67,11 +77,14 @@ static void run(const char *scn, const gosim_params *p, double t_end,
   cfg->gogc.mode = k->mode < 0 ? GCPULSE_GOGC_OFF : k->mode;
   cfg->gogc.adaptive_economy = k->economy;
   cfg->memory_limit = p->limit;
+  cfg->gogc.recommend_limit = k->backstop;
   gosim *s = calloc(1, sizeof *s);
   gosim_init(s, p, 100);
+  if (k->backstop) gosim_set_limit(s, p->limit * p->limit_ratio - p->nonheap);
   drv d;
   memset(&d, 0, sizeof d);
   d.s = s;
+  d.follow_limit = k->backstop;
   d.leak_t = -1;
   d.c = calloc(1, gcpulse__gogc_size(cfg));
   gcpulse__gogc_init(d.c, cfg);

@@ -48,4 +48,18 @@ awk -v c="$c" -v f="$f" -v r="$r" -v ce="$ce" -v re="$re" 'BEGIN {
   printf "speed-up vs Go regexp: parser %.1fx, whole feed pipeline %.1fx\n", c / r, f / r
   if (ce != re) printf "note: event counts differ (gcpulse %s, regexp %s)\n", ce, re
 }'
+
+# JVM GC log parsing: gcpulse vs a Python regex pause-line summariser on the
+# SAME input (bench_parse_jvm dumps its in-memory input when BENCH_JVM_DUMP
+# is set).  The regex extracts pauses only; gcpulse parses full detail.
+JBIN="$BUILD/bench/bench_parse_jvm"
+if [ -x "$JBIN" ] && command -v python3 >/dev/null 2>&1; then
+  echo "== JVM GC log parsing: gcpulse vs Python regex (same input)"
+  BENCH_JVM_DUMP="$tmp/jvm.log" "$JBIN" || exit 1
+  if [ -s "$tmp/jvm.log" ]; then
+    python3 bench/jvm_regex.py --bench "$tmp/jvm.log" 0 || exit 1
+  fi
+else
+  echo "run_extra: $JBIN or python3 missing: JVM comparison skipped"
+fi
 exit 0

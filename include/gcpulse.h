@@ -502,7 +502,9 @@ typedef enum gcpulse_gogc_mode {
   X(PINNED, "pinned_at_bound")                                                \
   X(LEAK, "suspected_leak")               /* live heap grows steadily: not chased */ \
   X(GOGC_OFF, "gogc_off_respected")                                           \
-  X(RESET, "window_reset")
+  X(RESET, "window_reset")                                                    \
+  X(SPARE, "spare_memory")                /* adaptive: spends the spare budget */ \
+  X(BACKSTOP, "runtime_limit_backstop")   /* adaptive: runtime limit takes the peak */
 
 typedef enum gcpulse_gogc_reason {
 #define GCPULSE_X_(id, name) GCPULSE_GR_##id,
@@ -552,7 +554,12 @@ typedef struct gcpulse_gogc_config {
   double dwell_s;        /* minimum seconds between changes; 10 */
   int dwell_cycles;      /* minimum GC cycles between changes; 2 */
   int pinned_after;      /* decisions at a bound before "pinned" is reported; 3 */
-  int recommend_limit;   /* non-zero: also recommend a Go memory limit; default 0 */
+  int recommend_limit;   /* non-zero: also recommend a Go memory limit; default 0.  The
+                          * caller is taken to APPLY it (the Go package's SetMemoryLimit):
+                          * adaptive mode then spends the spare budget (SPARE), never
+                          * lowers GOGC below df_base for the budget and leaves the peak
+                          * to the runtime limit (BACKSTOP).  The recommendation is never
+                          * above the limit minus non-heap memory */
   /* added by the controller (issue 6) */
   int adaptive_economy;  /* GCPULSE_GOGC_ECONOMY_*; default BOTH */
   double leak_window_s;  /* live heap must rise steadily this long to be a leak; 300 */
@@ -614,7 +621,8 @@ typedef enum gcpulse_missing {
 
 typedef struct gcpulse_condition {
   int feature;     /* gcpulse_feature_t or a custom metric id */
-  int stat;        /* gcpulse_stat_t */
+  int stat;        /* gcpulse_stat_t; must be kept for the feature
+                      (gcpulse_feature_supports), else ECONFIG at check/load */
   int op;          /* gcpulse_op_t */
   double enter;    /* threshold to become true */
   double exit;     /* threshold to become false (hysteresis); on the far side of enter */

@@ -27,7 +27,27 @@
  *                  gives the target is k/target (multiplicative update that
  *                  does not double count the window's lag); bounded by budget.
  *   adaptive       economy (max of cpu-target and dual-factor by default)
- *                  bounded by the memory budget.
+ *                  bounded by the memory budget, with two rules of its own:
+ *                  SPARE     with the runtime limit applied by the caller
+ *                            (recommend_limit), a known budget and no suspected
+ *                            leak, the value is at least the memory-target
+ *                            value: memory
+ *                            the budget allows is spent before GC CPU is (the
+ *                            economy law alone stops rising once GC CPU meets
+ *                            its target, and lags); such a rise may be up to
+ *                            x5 per decision (SPARE_SLEW; slew_up still applies
+ *                            to economy rises) because its peak fits the budget
+ *                            by construction, and the runtime limit caps the heap
+ *                            even when the live heap steps up between two cycles
+ *                            (without that backstop a full-budget GOGC could not
+ *                            see such a step in time, so the rule is off);
+ *                  BACKSTOP  when the caller applies the recommended runtime
+ *                            memory limit (recommend_limit), the budget never
+ *                            pulls GOGC below min(law, df_base): the runtime
+ *                            limit, which re-plans the goal on every cycle with
+ *                            exact numbers, takes the peak, instead of a low
+ *                            GOGC that triggers collections long before the
+ *                            limit (costing CPU and latency in a pulse).
  * The absolute floor (floor_bytes of runway above live) applies to every
  * mode but dual-factor.  Unknown inputs hold the value (HOLD_UNKNOWN); in
  * adaptive mode an unknown economy holds only the economy part while the
@@ -44,6 +64,7 @@
 #define MIB 1048576.0
 #define GO_HEAP_MIN (4.0 * MIB) /* Go's heapMinimum at GOGC=100 */
 #define BIG 1e12               /* stands in for "no bound" */
+#define SPARE_SLEW 4.0         /* max relative rise per decision of a SPARE rise (x5) */
 
 typedef struct ewma {
   double v;
@@ -86,6 +107,9 @@ struct gcpulse__gogc {
   int leak_n, leak_head;
   int leak;
   double leak_hold;
+  /* non-heap guard after a rise: the heap peak the rise was decided on */
+  int rise_guard;
+  double rise_peak;
 };
 
 /* ---------------------------------------------------------------------
@@ -306,6 +330,14 @@ static void make_budget(gcpulse__gogc *c, const inputs *in, double dt,
   double nh = 0;
   if (KNOWN(in, GCPULSE_FEAT_RSS)) {
     nh = maxd(0, in->rss - heap_peak(in));
+    /* after a rise, until the features show a GC cycle with a new heap
+     * peak, RSS grows with the heap towards the new goal while the last
+     * cycle's peak is the old one: that growth is not non-heap memory (it
+     * would shrink the budget and reverse the rise), so the estimate may
+     * not increase meanwhile */
+    if (c->rise_guard && heap_peak(in) == c->rise_peak && c->nonheap.have &&
+        nh > c->nonheap.v)
+      nh = c->nonheap.v;
     double s = update ? ewma_add(&c->nonheap, nh, dt, tau)
                       : (c->nonheap.have ? c->nonheap.v : nh);
     nh = maxd(nh, s);
@@ -352,6 +384,14 @@ static double floor_gogc(const gcpulse__gogc *c, const budget *b) {
   if (c->cfg.floor_bytes <= 0) return 0;
   if (base <= 0) return BIG;
   return c->cfg.floor_bytes / base * 100.0;
+}
+
+/* Adaptive mode with the runtime memory limit applied by the caller: the
+ * budget does not pull GOGC below this value (BIG-negative when off). */
+static double backstop_floor(const gcpulse__gogc *c) {
+  const gcpulse_gogc_config_t *k = &c->cfg;
+  if (k->mode != GCPULSE_GOGC_ADAPTIVE || !k->recommend_limit) return -BIG;
+  return clampd(k->df_base, k->min, k->max);
 }
 
 /* Time-weighted mean of 1/GOGC over the last window_s before T. */
@@ -445,6 +485,8 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
                    ? ewma_add(&c->cpu, in.cpu, dt, tau) : 0;
   budget b;
   make_budget(c, &in, dt, 1, &b);
+  double hpeak = heap_peak(&in);
+  if (c->rise_guard && hpeak != c->rise_peak) c->rise_guard = 0;
 
   memset(d, 0, sizeof *d);
   d->t = t;
@@ -470,7 +512,8 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
 
   /* ---- the law ---- */
   const double cur = c->cur;
-  int hold = 0, budget_binds = 0, econ_wants_more = 0;
+  int hold = 0, budget_binds = 0, econ_wants_more = 0, spare = 0;
+  int backstop_held = 0;
   double raw = cur;
   double df = k->df_base, q_term = 0, g_term = 0;
   if (KNOWN(&in, GCPULSE_FEAT_QPS))
@@ -536,6 +579,14 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
       econ_wants_more = 1;
     }
     raw = econ;
+    if (!hold && b.known && !c->leak && k->recommend_limit) {
+      double sg = budget_gogc(&b);
+      if (sg > raw) {
+        raw = sg;
+        spare = 1;
+        why |= R(SPARE);
+      }
+    }
     break;
   }
   default:
@@ -562,6 +613,13 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
     if (k->mode != GCPULSE_GOGC_MEMORY_TARGET && bg < v) {
       v = bg;
       budget_binds = 1;
+      double fl = mind(raw, backstop_floor(c));
+      if (fl > v) {
+        /* the runtime limit backstop takes the peak below this value */
+        v = fl;
+        backstop_held = 1;
+        why |= R(BACKSTOP);
+      }
     }
     if (budget_binds) why |= R(BUDGET);
   }
@@ -609,8 +667,9 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
       urgent = 1;
       why |= R(BUDGET_URGENT);
     }
-    if (s > cur * (1 + k->slew_up)) {
-      s = cur * (1 + k->slew_up);
+    double up = spare ? maxd(k->slew_up, SPARE_SLEW) : k->slew_up;
+    if (s > cur * (1 + up)) {
+      s = cur * (1 + up);
       why |= R(SLEW_UP);
     } else if (!urgent && s < cur * (1 - k->slew_down)) {
       s = cur * (1 - k->slew_down);
@@ -642,7 +701,7 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
   if (!off && !hold) {
     int at_min = value <= k->min && (raw <= k->min || (v <= k->min && budget_binds));
     int at_max = value >= k->max && econ_wants_more && raw >= k->max;
-    if (at_min || at_max || leak_held) {
+    if (at_min || at_max || leak_held || backstop_held) {
       if (c->pinned < INT32_MAX) c->pinned++;
     } else {
       c->pinned = 0;
@@ -655,7 +714,9 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
     double need = 0;
     if (b.live > 0)
       need = b.live + maxd((b.live + b.roots) * k->min / 100.0, k->floor_bytes);
-    d->memory_limit = maxd(b.bytes, need);
+    /* runway for min GOGC may use the headroom, never more than the limit
+     * itself leaves for the heap (above it a breach, not a GC, happens) */
+    d->memory_limit = maxd(b.bytes, mind(need, in.limit - b.nonheap));
   }
 
   d->raw = raw;
@@ -684,6 +745,8 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
     c->cycles_at_change = c->cycles;
     c->cur = value;
     hist_push(c, t, value);
+    c->rise_guard = dir > 0;
+    c->rise_peak = hpeak;
   }
 }
 
@@ -693,11 +756,19 @@ static int over_budget(gcpulse__gogc *c, gcpulse__feat_fn feat,
                        const void *fctx) {
   const gcpulse_gogc_config_t *k = &c->cfg;
   if (k->mode == GCPULSE_GOGC_DUAL_FACTOR || k->mode == GCPULSE_GOGC_OFF ||
-      c->cur <= k->min)
+      c->cur <= k->min || c->cur <= backstop_floor(c))
     return 0;
   if (c->leak && !k->leak_chase && c->leak_hold > 0 &&
       c->cur <= c->leak_hold)
     return 0;
+  if (k->memory_limit <= 0 && c->cfg_limit <= 0) {
+    /* no configured limit: without a limit metric there is no budget, so
+     * skip reading every input (this runs after every GC cycle) */
+    double lim;
+    if (feat(fctx, GCPULSE_FEAT_MEMORY_LIMIT, GCPULSE_STAT_VALUE, &lim) != 0 ||
+        !(lim > 0))
+      return 0;
+  }
   inputs in;
   gather(c, feat, fctx, &in);
   budget b;

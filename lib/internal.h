@@ -236,6 +236,7 @@ typedef struct gcpulse__jline {
   int has_id;
   uint64_t id;
   char gen;              /* 'Y', 'O', 'y' or 0 */
+  int timed;             /* has a readable time decorator */
 } gcpulse__jline;
 
 struct gcpulse__jvm {
@@ -261,6 +262,7 @@ struct gcpulse__jvm {
   int have_up;
   double last_up;    /* last uptime decorator */
   int heap_exit;     /* inside an undecorated "Heap" exit printout */
+  int dec_timed;     /* decorated lines of this run carry a time */
   gcpulse__jvm8 legacy;
   gcpulse__jvm_entry e[];
 };

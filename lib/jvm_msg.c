@@ -173,9 +173,9 @@ static void scan_tail(const char *b, const char *e, jtail *t) {
     sp = e;
     while (sp > b && sp[-1] != ' ') sp--;
   }
-  if (sp > b && is_digit(*sp) && e - sp >= 4 &&
+  if (sp > b && e - sp >= 4 && (is_digit(*sp) || *sp == '-') &&
       has_arrow(sp, e)) {
-    const char *r = scan_trans(sp, e, 0, &t->tr);
+    const char *r = is_digit(*sp) ? scan_trans(sp, e, 0, &t->tr) : NULL;
     if (r == e) {
       t->has_tr = 1;
     } else {

@@ -25,7 +25,10 @@
  *   resolve      one rule per group per evaluation: escalate > neutral >
  *                de-escalate, then priority, then magnitude, then table
  *                order; a de-escalation also needs every other rule of
- *                its group to agree (GroupVeto otherwise).
+ *                its group to agree (GroupVeto otherwise): no escalating
+ *                or neutral rule matched or partly matched (some
+ *                conditions true, the rest unknown), every other
+ *                de-escalating rule matched and stable.
  *   clock        if event time goes back by less than the longest horizon
  *                (windows, cooldowns, settle, rate and loop periods) the
  *                stored times stay raw (conservative: a constraint lasts
@@ -99,10 +102,13 @@ static const gcpulse_rule_t default_rules[] = {
                     COND(HEAP_LIVE, SLOPE, LT, 65536.0, 131072.0, 3, 4)},
      .n_actions = 1, .actions = {ACT("suspect_offheap_leak", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 5. GC CPU sustained high near the memory limit: death spiral */
+    /* 5. GC CPU sustained high near the memory limit: death spiral.  The
+     * ceiling is 0.4, not 0.5: Go >= 1.19 caps GC CPU at 50 % when the
+     * memory limit drives collection, so a spiral under GOMEMLIMIT reads
+     * 0.4-0.5 and never passes 0.5 (0.44 on tests/data/policy/go-spiral) */
     {.id = "death_spiral", .group = "survival", .priority = 90,
      .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 2,
-     .conditions = {COND(GC_CPU_FRACTION, VALUE, GT, 0.5, 0.3, 6, 6),
+     .conditions = {COND(GC_CPU_FRACTION, VALUE, GT, 0.4, 0.3, 6, 6),
                     COND(HEAP_LIMIT_RATIO, VALUE, GT, 0.9, 0.85, 1, 1)},
      .n_actions = 1, .actions = {ACT("restart_or_shed", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
@@ -120,11 +126,14 @@ static const gcpulse_rule_t default_rules[] = {
      .n_actions = 1, .actions = {ACT("scale_up_memory", 1.0)},
      .cooldown_s = 120, .stabilization_s = -1, .bump_ratio = 1.2,
      .bump_min_step = 104857600.0, .bump_cap = 34359738368.0},
-    /* scale-down counterparts */
+    /* scale-down counterparts.  scale_in: fewer than one collection a
+     * minute (latched until two a minute) for 6 evaluations and the whole
+     * down-window.  No GC-CPU condition: with no collection in the window
+     * the GC CPU fraction is unknown, and an unknown feature vetoes a
+     * de-escalation, so "rate < 1/min AND cpu low" could never hold. */
     {.id = "scale_in", .group = "replicas", .priority = 10,
-     .direction = GCPULSE_DIR_DEESCALATE, .any = 0, .n_conditions = 2,
-     .conditions = {COND(GC_RATE, VALUE, LT, 1.0, 2.0, 6, 6),
-                    COND(GC_CPU_FRACTION, VALUE, LT, 0.01, 0.02, 6, 6)},
+     .direction = GCPULSE_DIR_DEESCALATE, .any = 0, .n_conditions = 1,
+     .conditions = {COND(GC_RATE, VALUE, LT, 1.0, 2.0, 6, 6)},
      .n_actions = 1, .actions = {ACT("scale_in", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
     {.id = "scale_down_memory", .group = "memory", .priority = 10,
@@ -205,6 +214,35 @@ static const char *op_text(int op) {
   }
 }
 
+/* FEATURE's name for messages: the built-in name, a pre-registered custom
+ * name, or "custom metric #k". */
+static void feature_label(const gcpulse_config_t *cfg, int f, char *dst,
+                          size_t cap) {
+  if (f >= GCPULSE_FEAT_CUSTOM && f < GCPULSE_FEAT_CUSTOM + GCPULSE_CUSTOM_MAX) {
+    const char *nm = cfg->custom_names[f - GCPULSE_FEAT_CUSTOM];
+    if (memchr(nm, '\0', GCPULSE_NAME_MAX) != NULL && nm[0] != '\0')
+      snprintf(dst, cap, "%s", nm);
+    else
+      snprintf(dst, cap, "custom metric #%d", f - GCPULSE_FEAT_CUSTOM);
+    return;
+  }
+  snprintf(dst, cap, "%s", gcpulse_feature_name(f));
+}
+
+/* "value, slope": the statistics the window keeps for FEATURE. */
+static void supported_list(int f, char *dst, size_t cap) {
+  size_t n = 0;
+  dst[0] = '\0';
+  for (int s = 0; s < GCPULSE_STAT_COUNT; s++) {
+    if (!gcpulse__window_supports(f, s)) continue;
+    int w = snprintf(dst + n, cap - n, "%s%s", n ? ", " : "",
+                     gcpulse_stat_name(s));
+    if (w < 0 || (size_t)w >= cap - n) break;
+    n += (size_t)w;
+  }
+  if (n == 0) snprintf(dst, cap, "none");
+}
+
 /* Slots a stabilisation window of W seconds needs at PERIOD. */
 static double slots_needed(double w, double period) {
   return w <= 0 ? 1.0 : ceil(w / period - EPS) + 1.0;
@@ -243,6 +281,15 @@ static int check_condition(const gcpulse_config_t *cfg,
   if (c->stat < 0 || c->stat >= GCPULSE_STAT_COUNT)
     return gcpulse__error(err, GCPULSE_ECONFIG, CPATH("stat"),
                           "unknown statistic id %d", c->stat);
+  if (!gcpulse__window_supports(c->feature, c->stat)) {
+    char fname[48], list[96];
+    feature_label(cfg, c->feature, fname, sizeof fname);
+    supported_list(c->feature, list, sizeof list);
+    return gcpulse__error(err, GCPULSE_ECONFIG, CPATH("stat"),
+                          "statistic '%s' is not kept for feature '%s' "
+                          "(supported: %s)",
+                          gcpulse_stat_name(c->stat), fname, list);
+  }
   if (c->op < GCPULSE_OP_GT || c->op > GCPULSE_OP_LE)
     return gcpulse__error(err, GCPULSE_ECONFIG, CPATH("op"),
                           "unknown operator id %d", c->op);
@@ -456,6 +503,7 @@ typedef struct rule_state {
   double level; /* last bump target, 0 = none */
   /* this evaluation */
   int matched, could, stable;
+  int lean; /* could, with some conditions true: partly matched (veto) */
   gcpulse_condition_eval_t ev[GCPULSE_CONDS_MAX];
 } rule_state;
 
@@ -544,7 +592,7 @@ static void clear_state(gcpulse__policy *p) {
     s->hist_head = s->hist_n = 0;
     s->bump_head = s->bump_n = 0;
     s->level = 0;
-    s->matched = s->could = s->stable = 0;
+    s->matched = s->could = s->stable = s->lean = 0;
   }
   for (int i = 0; i < p->n_names; i++) {
     name_state *nm = &p->names[i];
@@ -717,12 +765,16 @@ static double rule_window(const gcpulse__policy *p, const gcpulse_rule_t *r) {
 }
 
 /* Whether another enabled rule of rule I's group with direction >= 0
- * matched (or could have, data missing) at this evaluation. */
+ * matched, or partly matched (some conditions true, the others unknown),
+ * at this evaluation.  A rule that knows nothing (every condition unknown
+ * or not applicable, e.g. pause_spike with no pause in the window,
+ * lifetime_anomaly's promotion rate on Go) has no opinion and does not
+ * hold its group up: otherwise it would block scale-in forever. */
 static int group_wants_up(const gcpulse__policy *p, int i) {
   for (int q = 0; q < p->n_rules; q++) {
     if (q == i || p->rs[q].group != p->rs[i].group || p->rules[q].disabled)
       continue;
-    if (p->rules[q].direction >= 0 && (p->rs[q].matched || p->rs[q].could))
+    if (p->rules[q].direction >= 0 && (p->rs[q].matched || p->rs[q].lean))
       return 1;
   }
   return 0;
@@ -819,7 +871,7 @@ static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t) {
       if (q == i || p->rs[q].group != s->group || p->rules[q].disabled)
         continue;
       const rule_state *o = &p->rs[q];
-      if (p->rules[q].direction >= 0 ? (o->matched || o->could)
+      if (p->rules[q].direction >= 0 ? (o->matched || o->lean)
                                      : !(o->matched && o->stable)) {
         c |= BIT(GROUP_VETO);
         break;
@@ -927,6 +979,7 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
       s->matched = 0;
       s->could = 1;
     }
+    s->lean = s->could && n_true > 0;
   }
   for (int i = 0; i < p->n_rules; i++) p->rs[i].stable = stabilize(p, i, t);
   /* 2. rule-level constraints and per-group winners */

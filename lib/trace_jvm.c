@@ -208,6 +208,7 @@ static int scan_envelope(gcpulse__jvm *p, const char *s, const char *e,
   L->msg = q;
   L->end = e;
   p->have_t = 0;
+  L->timed = have_up || have_wall;
   if (have_up) {
     p->t_line = up;
     p->have_t = 1;
@@ -300,6 +301,7 @@ static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
   p->have_max_id = 0;
   p->max_id = 0;
   p->heap_exit = 0;
+  p->dec_timed = 0;
   p->restart_pending = 1;
   return 0;
 }
@@ -409,6 +411,17 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
     return 0;
   }
   p->locked = 1;
+  /* HotSpot prints the same decorators on every line of an output: a
+   * decorated line without a readable time among timed ones is damaged */
+  if (L.n_dec > 0) {
+    if (L.timed) {
+      p->dec_timed = 1;
+    } else if (p->dec_timed) {
+      rc = k->diag(k->ctx, GCPULSE_REASON_MALFORMED, 0,
+                   "time decorator missing or unreadable");
+      if (rc < 0) return rc;
+    }
+  }
   if (L.has_id) {
     p->run_gc = 1;
     if (!p->have_max_id || L.id > p->max_id) p->max_id = L.id;

@@ -16,7 +16,11 @@
  *     mark survive this cycle, so H2 = L + allocated-during-mark);
  *   - GC CPU per cycle = (L + roots) x cpu_per_byte + cycle_cpu_s
  *     (mark cost proportional to live + roots);
- *   - RSS = max(heap now, last cycle's peak) + nonheap.
+ *   - RSS = max(heap now, last cycle's peak) + nonheap;
+ *   - an optional runtime memory limit (gosim_set_limit, as
+ *     debug.SetMemoryLimit; it covers the Go heap only, non-heap memory is
+ *     C memory the runtime cannot see) caps the goal at the limit, but never
+ *     below marked + 1 MiB (a stand-in for the GC CPU limiter's floor).
  * A changed GOGC takes effect at once (as debug.SetGCPercent recomputes the
  * goal and trigger), which gosim_set_gogc does.
  *
@@ -77,6 +81,7 @@ typedef struct gosim {
   double heap;     /* current heap bytes */
   double goal;
   double last_peak;
+  double golimit;  /* runtime memory limit, bytes (0 = none) */
   int marking;
   double mark_end, mark_h0, mark_t0, mark_live;
   double qps_now, jit;
@@ -147,12 +152,23 @@ static inline double gosim_alloc_rate(const gosim *s) {
 static inline void gosim_commit(gosim *s) {
   if (s->gogc < 0) {
     s->goal = INFINITY;
-    return;
+  } else {
+    double g = s->gogc / 100.0;
+    double a = s->marked + (s->marked + s->p.roots) * g;
+    double b = 4 * GOSIM_MIB * g;
+    s->goal = a > b ? a : b;
   }
-  double g = s->gogc / 100.0;
-  double a = s->marked + (s->marked + s->p.roots) * g;
-  double b = 4 * GOSIM_MIB * g;
-  s->goal = a > b ? a : b;
+  if (s->golimit > 0 && s->goal > s->golimit) {
+    double lo = s->marked + GOSIM_MIB;
+    s->goal = s->golimit > lo ? s->golimit : lo;
+  }
+}
+
+/* Set the runtime memory limit as debug.SetMemoryLimit would (<= 0: none). */
+static inline void gosim_set_limit(gosim *s, double bytes) {
+  if (!isfinite(bytes)) return;
+  s->golimit = bytes > 0 ? bytes : 0;
+  gosim_commit(s);
 }
 
 /* Set GOGC as debug.SetGCPercent would (goal recomputed now). */
@@ -219,7 +235,7 @@ static inline int gosim_end_cycle(gosim *s, const gosim_io *io) {
   ev.collector = GCPULSE_COLLECTOR_GO;
   ev.kind = GCPULSE_KIND_GO_CYCLE;
   ev.seq = s->seq;
-  ev.t = s->mark_t0;
+  ev.t = s->t; /* record time = cycle end, as the Go package stamps it */
   ev.pause_ms = 0.05;
   ev.concurrent_ms = (s->t - s->mark_t0) * 1000.0;
   ev.gc_cpu_ms = cpu * 1000.0;

@@ -728,6 +728,45 @@ static void jvm_row(const char *bad) {
 #define G1_SUMMARY_HEAD                                                       \
   "[0.700s][info][gc          ] GC(7) Pause Young (Normal) (G1 Evacuation Pause) "
 
+/* CRLF and lone-CR line ends and half-lines from a second writer in a
+ * real JVM log: the same events as the clean LF text. */
+static void row_jvm_crlf_and_interleaved(void **state) {
+  (void)state;
+  require_jvm_parser();
+  char *e0 = jvm_event_lines(0), *e1 = jvm_event_lines(1);
+  size_t n0 = strlen(e0), n1 = strlen(e1);
+  char *clean = malloc(n0 + n1 + 1);
+  sprintf(clean, "%s%s", e0, e1);
+  run c;
+  run_text(&c, NULL, GCPULSE_FORMAT_JVM, clean, n0 + n1, 0);
+  assert_true(has_seq(&c, 0, 3.334) && has_seq(&c, 1, 3.883));
+  for (int variant = 0; variant < 3; variant++) {
+    char *t = malloc(3 * (n0 + n1) + 256);
+    size_t o = 0;
+    for (size_t i = 0; i < n0 + n1; i++) {
+      if (clean[i] == '\n' && variant == 0) t[o++] = '\r'; /* CRLF */
+      if (clean[i] == '\n' && variant == 1) { t[o++] = '\r'; continue; } /* CR */
+      t[o++] = clean[i];
+      /* another writer's line lands between GC(0) and GC(1) in pieces */
+      if (variant == 2 && i == n0 - 1)
+        o += (size_t)sprintf(t + o, "INFO request done\nINFO req");
+    }
+    if (variant == 2) o += (size_t)sprintf(t + o, "uest 2 done\n");
+    run r;
+    run_text(&r, NULL, GCPULSE_FORMAT_JVM, t, o, 2);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.s.n_ev, c.s.n_ev);
+    assert_true(has_seq(&r, 0, 3.334) && has_seq(&r, 1, 3.883));
+    if (variant == 2) assert_true(r.st.diags >= c.st.diags + 2);
+    tu_sink_free(&r.s);
+    free(t);
+  }
+  tu_sink_free(&c.s);
+  free(clean);
+  free(e0);
+  free(e1);
+}
+
 /* Overflowing, NaN and infinite numbers and binary bytes inside a real
  * JVM summary line. */
 static void row_jvm_bad_numbers(void **state) {
@@ -1106,6 +1145,7 @@ int main(void) {
       cmocka_unit_test(row_time_backwards),
       cmocka_unit_test(row_jvm_missing_summary),
       cmocka_unit_test(row_jvm_gcid_overflow),
+      cmocka_unit_test(row_jvm_crlf_and_interleaved),
       cmocka_unit_test(row_jvm_bad_numbers),
       cmocka_unit_test(regress_jvm_negative_size),
       cmocka_unit_test(regress_jvm_bad_decorator),

@@ -530,8 +530,13 @@ static void test_memory_target_solve(void **state) {
   gcpulse__gogc_step(c, fake_feat, &k, 30, 0, &d, &st);
   assert_int_equal(d.pinned, 3);
   assert_true(HAS(d, PINNED));
-  /* recommended limit never below what min GOGC needs */
-  assert_close(d.memory_limit, 1000 * MIB + 1000 * MIB * 0.25, 1);
+  /* recommended limit: what min GOGC needs (1250 MiB) may use the headroom
+   * but never goes above the limit itself (a breach, not a GC, is above) */
+  assert_close(d.memory_limit, 1024 * MIB, 1);
+  fake_set(&k, GCPULSE_FEAT_HEAP_LIVE, 750 * MIB); /* needs 937.5 > 921.6 */
+  gcpulse__gogc_step(c, fake_feat, &k, 40, 0, &d, &st);
+  assert_close(d.memory_limit, 750 * MIB * 1.25, 1);
+  fake_set(&k, GCPULSE_FEAT_HEAP_LIVE, 1000 * MIB);
   /* the limit may come from the memory_limit feature */
   free(c);
   cfg->gogc.memory_limit = 0;
@@ -601,10 +606,13 @@ typedef struct drv {
   double min_after_leak;
   uint64_t hash;
   size_t n_dec;
+  int follow_limit; /* apply the recommended memory limit to the model */
 } drv;
 
 static void drv_record(drv *d, const gcpulse_gogc_decision_t *dec) {
   gosim_set_gogc(d->s, dec->value);
+  if (d->follow_limit && dec->memory_limit > 0)
+    gosim_set_limit(d->s, dec->memory_limit);
   if ((dec->reasons >> GCPULSE_GR_LEAK) & 1u) {
     if (d->leak_t < 0) d->leak_t = dec->t;
   }
@@ -651,15 +659,19 @@ static int api_on_gogc(void *user, const gcpulse_gogc_decision_t *dec) {
 typedef struct result {
   uint64_t cycles, pulse_cycles, breaches, changes, reversals, decisions;
   double max_fill, gc_cpu, leak_t, min_after_leak, final_gogc, tv;
+  double gogc_min, gogc_max;
   uint64_t hash;
 } result;
 
 /* Run P for T_END seconds under MODE (-1 = fixed GOGC=100); API selects the
- * public-API path. */
-static result sim_run(const gosim_params *p, double t_end, int mode, int api,
-                      double pa, double pb) {
+ * public-API path; BACKSTOP sets recommend_limit and applies the
+ * recommended runtime memory limit to the model (what the Go package does
+ * with SetMemoryLimit). */
+static result sim_run_x(const gosim_params *p, double t_end, int mode, int api,
+                        double pa, double pb, int backstop) {
   gcpulse_config_t *cfg = cfg_new(mode < 0 ? GCPULSE_GOGC_OFF : mode);
   cfg->memory_limit = p->limit;
+  cfg->gogc.recommend_limit = backstop != 0;
   gosim *s = calloc(1, sizeof *s);
   gosim_init(s, p, 100);
   drv d;
@@ -668,6 +680,8 @@ static result sim_run(const gosim_params *p, double t_end, int mode, int api,
   d.leak_t = -1;
   d.min_after_leak = 1e9;
   d.hash = 14695981039346656037ull;
+  d.follow_limit = backstop != 0;
+  if (backstop) gosim_set_limit(s, p->limit * p->limit_ratio - p->nonheap);
   gosim_io io;
   if (api) {
     gcpulse_callbacks_t cb;
@@ -700,12 +714,19 @@ static result sim_run(const gosim_params *p, double t_end, int mode, int api,
   r.leak_t = d.leak_t;
   r.min_after_leak = d.min_after_leak;
   r.final_gogc = s->gogc;
+  r.gogc_min = s->gogc_min;
+  r.gogc_max = s->gogc_max;
   r.hash = d.hash;
   gcpulse_free(d.g);
   free(d.c);
   free(s);
   free(cfg);
   return r;
+}
+
+static result sim_run(const gosim_params *p, double t_end, int mode, int api,
+                      double pa, double pb) {
+  return sim_run_x(p, t_end, mode, api, pa, pb, 0);
 }
 
 static const int all_modes[] = {GCPULSE_GOGC_DUAL_FACTOR,
@@ -798,6 +819,68 @@ static void scenario_square(int api) {
   }
 }
 
+/* Adaptive with the runtime limit as a backstop (rule BACKSTOP): a live
+ * step to 600 MiB (of a 1 GiB limit) is left to the runtime limit instead
+ * of driving GOGC towards the minimum: no breach, GOGC never below 100,
+ * far fewer cycles and less GC CPU than the hard budget bound. */
+static void scenario_backstop(int api) {
+  gosim_params p;
+  gosim_scn_live_step(&p, 60, 600, 60);
+  result hard = sim_run_x(&p, 240, GCPULSE_GOGC_ADAPTIVE, api, 0, 240, 0);
+  result soft = sim_run_x(&p, 240, GCPULSE_GOGC_ADAPTIVE, api, 0, 240, 1);
+  print_message("backstop step: cycles %llu (hard budget %llu) gc cpu %.2f%% (%.2f%%) "
+                "GOGC min %.0f (%.0f) max fill %.4f (%.4f)\n",
+                (unsigned long long)soft.cycles, (unsigned long long)hard.cycles,
+                100 * soft.gc_cpu, 100 * hard.gc_cpu, soft.gogc_min,
+                hard.gogc_min, soft.max_fill, hard.max_fill);
+  assert_int_equal(soft.breaches, 0);
+  assert_true(soft.max_fill <= 1.0);
+  assert_true(soft.gogc_min >= 100);
+  assert_true(hard.gogc_min < 100); /* the hard bound does go below */
+  assert_true(soft.cycles * 2 < hard.cycles);
+  assert_true(soft.gc_cpu < hard.gc_cpu);
+  assert_true(soft.reversals <= 3);
+  /* the traffic pulse: no breach, fewer cycles than the hard bound */
+  gosim_scn_pulse(&p, 60);
+  hard = sim_run_x(&p, 120, GCPULSE_GOGC_ADAPTIVE, api, 60, 68, 0);
+  soft = sim_run_x(&p, 120, GCPULSE_GOGC_ADAPTIVE, api, 60, 68, 1);
+  assert_int_equal(soft.breaches, 0);
+  assert_true(soft.pulse_cycles <= hard.pulse_cycles);
+}
+
+/* Adaptive with the backstop spends the spare budget (rule SPARE): in the
+ * steady state it settles at the memory-target value instead of the 5 %
+ * GC CPU target -- a fraction of the cycles and GC CPU, no breach, no
+ * hunting; a square wave of traffic does not make it oscillate. */
+static void scenario_spare(int api) {
+  gosim_params p;
+  gosim_scn_steady(&p);
+  result econ = sim_run_x(&p, 300, GCPULSE_GOGC_ADAPTIVE, api, 0, 300, 0);
+  result spare = sim_run_x(&p, 300, GCPULSE_GOGC_ADAPTIVE, api, 0, 300, 1);
+  print_message("spare steady: cycles %llu (economy only %llu) gc cpu %.2f%% (%.2f%%) "
+                "changes %llu max fill %.3f GOGC max %.0f\n",
+                (unsigned long long)spare.cycles, (unsigned long long)econ.cycles,
+                100 * spare.gc_cpu, 100 * econ.gc_cpu,
+                (unsigned long long)spare.changes, spare.max_fill, spare.gogc_max);
+  assert_int_equal(spare.breaches, 0);
+  assert_true(spare.cycles * 2 < econ.cycles);
+  assert_true(spare.gc_cpu < 0.5 * econ.gc_cpu);
+  assert_true(spare.reversals <= 1);
+  assert_true(spare.changes <= 8);
+  /* a spare rise is not held to slew_up (x1.25 per decision): from 100 it
+   * reaches the bound (500) in one decision */
+  assert_true(spare.gogc_max == 500);
+  assert_true(spare.changes <= 2);
+  gosim_scn_square(&p, 20, 16);
+  result sq = sim_run_x(&p, 320, GCPULSE_GOGC_ADAPTIVE, api, 0, 320, 1);
+  print_message("spare square: changes %llu reversals %llu TV %.1f\n",
+                (unsigned long long)sq.changes,
+                (unsigned long long)sq.reversals, sq.tv);
+  assert_int_equal(sq.breaches, 0);
+  assert_true(sq.reversals <= 10);
+  assert_true(sq.changes <= 20);
+}
+
 static void scenario_determinism(int api) {
   gosim_params p;
   gosim_scn_pulse(&p, 30);
@@ -819,6 +902,8 @@ static void test_sim_live_step(void **state) { (void)state; scenario_live_step(0
 static void test_sim_leak(void **state) { (void)state; scenario_leak(0); }
 static void test_sim_square(void **state) { (void)state; scenario_square(0); }
 static void test_sim_determinism(void **state) { (void)state; scenario_determinism(0); }
+static void test_sim_backstop(void **state) { (void)state; scenario_backstop(0); }
+static void test_sim_spare(void **state) { (void)state; scenario_spare(0); }
 
 /* The public-API path needs the window's features. */
 static int window_ready(void) {
@@ -858,6 +943,8 @@ static void test_api_live_step(void **state) { (void)state; API_OR_SKIP(); scena
 static void test_api_leak(void **state) { (void)state; API_OR_SKIP(); scenario_leak(1); }
 static void test_api_square(void **state) { (void)state; API_OR_SKIP(); scenario_square(1); }
 static void test_api_determinism(void **state) { (void)state; API_OR_SKIP(); scenario_determinism(1); }
+static void test_api_backstop(void **state) { (void)state; API_OR_SKIP(); scenario_backstop(1); }
+static void test_api_spare(void **state) { (void)state; API_OR_SKIP(); scenario_spare(1); }
 
 /* ---------------------------------------------------------------------
  * Real traces: the same decisions twice
@@ -945,12 +1032,16 @@ int main(void) {
       cmocka_unit_test(test_sim_leak),
       cmocka_unit_test(test_sim_square),
       cmocka_unit_test(test_sim_determinism),
+      cmocka_unit_test(test_sim_backstop),
+      cmocka_unit_test(test_sim_spare),
       cmocka_unit_test(test_api_steady),
       cmocka_unit_test(test_api_pulse),
       cmocka_unit_test(test_api_live_step),
       cmocka_unit_test(test_api_leak),
       cmocka_unit_test(test_api_square),
       cmocka_unit_test(test_api_determinism),
+      cmocka_unit_test(test_api_backstop),
+      cmocka_unit_test(test_api_spare),
       cmocka_unit_test(test_corpus_determinism),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

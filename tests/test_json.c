@@ -102,11 +102,11 @@ static void test_round_trip_everything(void **state) {
   r->any = 1;
   r->n_conditions = 3;
   r->conditions[0] = (gcpulse_condition_t){GCPULSE_FEAT_CUSTOM + 3,
-                                           GCPULSE_STAT_P99, GCPULSE_OP_GE,
+                                           GCPULSE_STAT_MAX, GCPULSE_OP_GE,
                                            50, 40, 3, 5,
                                            GCPULSE_MISSING_IGNORE};
   r->conditions[1] = (gcpulse_condition_t){GCPULSE_FEAT_GC_CPU_FRACTION,
-                                           GCPULSE_STAT_EWMA, GCPULSE_OP_LE,
+                                           GCPULSE_STAT_SLOPE, GCPULSE_OP_LE,
                                            0.02, 0.05, 1, 64,
                                            GCPULSE_MISSING_NOT_BREACHING};
   r->conditions[2] = (gcpulse_condition_t){GCPULSE_FEAT_CUSTOM + 5,
@@ -275,6 +275,19 @@ static void test_errors(void **state) {
          GCPULSE_ECONFIG, "policy.rules[0].conditions[0].stat",
          "unknown value \"p95\": expected one of value, last, mean, min, max, "
          "p50, p90, p99, rate, slope, ewma, cusum");
+  /* a statistic the window does not keep for the feature (issue 7) */
+  expect(R0 "\"conditions\":[{\"feature\":\"gc_rate\",\"stat\":\"p99\","
+         "\"enter\":1}]}]}}",
+         GCPULSE_ECONFIG, "policy.rules[0].conditions[0].stat",
+         "statistic 'p99' is not kept for feature 'gc_rate' (supported: "
+         "value, slope)");
+  expect("{\"window\":{\"custom_names\":[\"sched_ms\"]},\"policy\":{\"rules\":"
+         "[{\"id\":\"r\",\"actions\":[{\"name\":\"a\"}],\"conditions\":["
+         "{\"feature\":\"qps\",\"enter\":1},"
+         "{\"feature\":\"sched_ms\",\"stat\":\"p90\",\"enter\":5}]}]}}",
+         GCPULSE_ECONFIG, "policy.rules[0].conditions[1].stat",
+         "statistic 'p90' is not kept for feature 'sched_ms' (supported: "
+         "value, last, mean, min, max, rate, slope, ewma, cusum)");
   expect(R0 "\"conditions\":[{\"feature\":7,\"enter\":1}]}]}}", GCPULSE_ECONFIG,
          "policy.rules[0].conditions[0].feature", "expected a feature name");
   expect(R0 "\"conditions\":[]}]}}", GCPULSE_ECONFIG,

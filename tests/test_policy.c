@@ -734,6 +734,52 @@ static void test_conflict_and_group_veto(void **state) {
   rig_free(&g);
 }
 
+/* Group veto and unknown data in a sibling: an escalating sibling whose
+ * conditions are all unknown has no opinion (no veto); one with a true
+ * condition and an unknown one is partly matched and vetoes; a matched one
+ * vetoes. */
+static void test_group_veto_unknown_sibling(void **state) {
+  (void)state;
+  rig g = {0};
+  g.cfg = bare_config();
+  g.cfg->deescalate_stabilization_s = 0;
+  gcpulse_rule_t *r = add_rule(g.cfg, "up", "replicas", GCPULSE_DIR_ESCALATE, 5);
+  add_cond(r, GCPULSE_FEAT_PAUSE, GCPULSE_OP_GT, 200, 150, 1, 1);
+  add_cond(r, GCPULSE_FEAT_QPS, GCPULSE_OP_GT, 100, 100, 1, 1);
+  add_action(r, "scale_out", 1);
+  r = add_rule(g.cfg, "in", "replicas", GCPULSE_DIR_DEESCALATE, 0);
+  add_cond(r, GCPULSE_FEAT_GC_RATE, GCPULSE_OP_LT, 1, 2, 1, 1);
+  add_action(r, "scale_in", 1);
+  g.cfg->deescalate_cooldown_s = 0;
+  rig_start(&g);
+  g.f.v[GCPULSE_FEAT_GC_RATE] = 0;
+  /* both sibling features unknown: no veto */
+  g.f.why[GCPULSE_FEAT_PAUSE] = GCPULSE_WHY_NO_DATA;
+  g.f.why[GCPULSE_FEAT_QPS] = GCPULSE_WHY_NO_DATA;
+  assert_int_equal(rig_step(&g, 0), 0);
+  assert_int_equal(count_applied(g.r, "scale_in"), 1);
+  assert_int_equal(count_constraint(g.r, GCPULSE_CONSTRAINT_GROUP_VETO), 0);
+  /* qps known and breaching, pause unknown: partly matched, veto */
+  g.r->n = 0;
+  g.f.why[GCPULSE_FEAT_QPS] = 0;
+  g.f.v[GCPULSE_FEAT_QPS] = 500;
+  assert_int_equal(rig_step(&g, 5), 0);
+  assert_int_equal(count_applied(g.r, "scale_in"), 0);
+  assert_int_equal(count_constraint(g.r, GCPULSE_CONSTRAINT_GROUP_VETO), 1);
+  /* qps known and not breaching: the sibling is ruled out, no veto */
+  g.r->n = 0;
+  g.f.v[GCPULSE_FEAT_QPS] = 5;
+  assert_int_equal(rig_step(&g, 10), 0);
+  assert_int_equal(count_applied(g.r, "scale_in"), 1);
+  /* the de-escalation's own feature unknown: MissingData, never applied */
+  g.r->n = 0;
+  g.f.why[GCPULSE_FEAT_GC_RATE] = GCPULSE_WHY_NO_DATA;
+  assert_int_equal(rig_step(&g, 15), 0);
+  assert_int_equal(count_applied(g.r, "scale_in"), 0);
+  assert_int_equal(count_constraint(g.r, GCPULSE_CONSTRAINT_MISSING_DATA), 1);
+  rig_free(&g);
+}
+
 static void test_explanation_ring(void **state) {
   (void)state;
   rig g = {0};
@@ -1035,6 +1081,332 @@ static void test_real_jvm_g1_lifetime_anomaly(void **state) {
   free(cfg);
 }
 
+/* ---------------------------------------------------------------------
+ * Every default rule on a real trace (tests/data/policy, made by make.sh
+ * there on this machine).  Unless a comment says otherwise the policy runs
+ * with the built-in defaults: 5 s period, 30 s warm-up, 15 s settle,
+ * 300 s down-stabilisation.  Caller metrics (RSS) recorded with the trace
+ * are fed through gcpulse_feed_metric in time order with the trace lines.
+ * --------------------------------------------------------------------- */
+
+#define PDATA "tests/data/policy/"
+
+typedef struct trace_log {
+  int n, n_applied;
+  gcpulse_action_t first[32]; /* first applied record of each rule */
+  int nfirst;
+  int dir_applied[3];         /* by direction + 1 */
+} trace_log;
+
+static int on_trace_act(void *user, const gcpulse_action_t *a) {
+  trace_log *s = user;
+  s->n++;
+  if (!a->applied) return 0;
+  s->n_applied++;
+  s->dir_applied[a->direction + 1]++;
+  for (int i = 0; i < s->nfirst; i++)
+    if (strcmp(s->first[i].rule, a->rule) == 0) return 0;
+  if (s->nfirst < 32) s->first[s->nfirst++] = *a;
+  return 0;
+}
+
+static const gcpulse_action_t *first_of(const trace_log *s, const char *rule) {
+  for (int i = 0; i < s->nfirst; i++)
+    if (strcmp(s->first[i].rule, rule) == 0) return &s->first[i];
+  return NULL;
+}
+
+/* Time of a Go "gc N @T" or JVM "[Ts]" line, NAN when it has none. */
+static double line_time(const char *l, size_t n) {
+  if (n > 3 && memcmp(l, "gc ", 3) == 0) {
+    const char *at = memchr(l, '@', n);
+    return at ? strtod(at + 1, NULL) : NAN;
+  }
+  if (n > 2 && l[0] == '[') {
+    char *end;
+    double t = strtod(l + 1, &end);
+    return end > l + 1 && *end == 's' ? t : NAN;
+  }
+  return NAN;
+}
+
+typedef struct series {
+  int n;
+  double t[4096], v[4096];
+} series;
+
+/* Load a "t,value" CSV. */
+static void load_csv(const char *path, series *m) {
+  size_t len = 0;
+  char *buf = tu_read_file(path, &len);
+  assert_non_null(buf);
+  m->n = 0;
+  for (char *q = buf; q && *q && m->n < 4096;) {
+    double a, b;
+    if (sscanf(q, "%lf,%lf", &a, &b) == 2) {
+      m->t[m->n] = a;
+      m->v[m->n++] = b;
+    }
+    q = strchr(q, '\n');
+    if (q) q++;
+  }
+  free(buf);
+}
+
+/* Replay PATH line by line through the public API with CFG; RSS samples
+ * of M (may be NULL) older than each line go in first.  Prints the rules
+ * that fired.  Returns the instance (caller frees). */
+static gcpulse_t *replay_trace(const char *path, const gcpulse_config_t *cfg,
+                               const series *m, trace_log *s) {
+  memset(s, 0, sizeof *s);
+  gcpulse_callbacks_t cb;
+  gcpulse_callbacks_init(&cb);
+  cb.on_action = on_trace_act;
+  cb.user = s;
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(cfg, &cb, &g), 0);
+  size_t len = 0;
+  char *buf = tu_read_file(path, &len);
+  assert_non_null(buf);
+  int k = 0;
+  for (size_t i = 0; i < len;) {
+    const char *l = buf + i;
+    const char *nl = memchr(l, '\n', len - i);
+    size_t n = nl ? (size_t)(nl - l) : len - i;
+    double t = line_time(l, n);
+    while (m && k < m->n && isfinite(t) && m->t[k] < t) {
+      assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_RSS, m->t[k], m->v[k]), 0);
+      k++;
+    }
+    assert_int_equal(gcpulse_feed_line(g, l, n), 0);
+    i += n + 1;
+  }
+  for (; m && k < m->n; k++)
+    assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_RSS, m->t[k], m->v[k]), 0);
+  assert_int_equal(gcpulse_finish(g), 0);
+  free(buf);
+  print_message("%s:", path);
+  for (int i = 0; i < s->nfirst; i++)
+    print_message(" %s@%.1fs", s->first[i].rule, s->first[i].t);
+  print_message(" (%d applied)\n", s->n_applied);
+  return g;
+}
+
+static int have_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return 0;
+  fclose(f);
+  return 1;
+}
+
+#define DATA_OR_SKIP(path)                                                    \
+  do {                                                                        \
+    if (!have_file(path)) {                                                   \
+      print_message("%s missing: skipped\n", path);                           \
+      skip();                                                                 \
+    }                                                                         \
+  } while (0)
+
+/* Rule 1: metaspace fills (Serial, MaxMetaspaceSize=16m), "Metadata GC
+ * Threshold" full GCs come faster and faster until OutOfMemoryError. */
+static void test_trace_memory_bound(void **state) {
+  (void)state;
+  DATA_OR_SKIP(PDATA "jdk17-metaspace.log");
+  gcpulse_config_t cfg;
+  gcpulse_config_init(&cfg);
+  trace_log s;
+  gcpulse_t *g = replay_trace(PDATA "jdk17-metaspace.log", &cfg, NULL, &s);
+  const gcpulse_action_t *a = first_of(&s, "memory_bound");
+  assert_non_null(a);
+  assert_string_equal(a->action, "scale_up_memory");
+  assert_true(a->conditions[0].value > 0);    /* full_gc_rate slope, 1/min per s */
+  assert_true(a->conditions[1].value > 90.0); /* metaspace used % */
+  assert_true(a->t >= 30.0);                  /* not before the warm-up */
+  /* both actions of the rule, in the explanation ring */
+  gcpulse_action_t ex[64];
+  int n = gcpulse_policy_explanations(g, ex, 64), both = 0;
+  for (int i = 0; i < n; i++)
+    if (strcmp(ex[i].rule, "memory_bound") == 0 &&
+        strcmp(ex[i].action, "degrade_offheap_cache") == 0)
+      both = 1;
+  assert_true(both);
+  gcpulse_free(g);
+}
+
+/* Rule 3: Serial full GCs of a growing pointer-rich old generation, 0.3 s
+ * growing to 1.9 s. */
+static void test_trace_pause_spike(void **state) {
+  (void)state;
+  DATA_OR_SKIP(PDATA "jdk17-pauses.log");
+  gcpulse_config_t cfg;
+  gcpulse_config_init(&cfg);
+  trace_log s;
+  gcpulse_t *g = replay_trace(PDATA "jdk17-pauses.log", &cfg, NULL, &s);
+  const gcpulse_action_t *a = first_of(&s, "pause_spike");
+  assert_non_null(a);
+  assert_string_equal(a->action, "elastic_scale_plan");
+  assert_true(a->conditions[0].value > 200.0); /* pause p99, ms */
+  assert_true(a->conditions[1].value > 0.8);   /* pause slope, ms/s */
+  gcpulse_free(g);
+}
+
+/* Rule 5: GOGC=off, GOMEMLIMIT=84MiB, live heap held at 72 MiB while
+ * garbage is allocated flat out; the limit is given through the config. */
+static void test_trace_death_spiral(void **state) {
+  (void)state;
+  DATA_OR_SKIP(PDATA "go-spiral.log");
+  gcpulse_config_t cfg;
+  gcpulse_config_init(&cfg);
+  cfg.memory_limit = 84.0 * 1048576.0;
+  trace_log s;
+  gcpulse_t *g = replay_trace(PDATA "go-spiral.log", &cfg, NULL, &s);
+  const gcpulse_action_t *a = first_of(&s, "death_spiral");
+  assert_non_null(a);
+  assert_string_equal(a->action, "restart_or_shed");
+  assert_true(a->conditions[0].value > 0.4);  /* GC CPU fraction */
+  assert_int_equal(a->conditions[0].hits, 6); /* sustained: 6 of 6 */
+  assert_true(a->conditions[1].value > 0.9);  /* heap / limit */
+  gcpulse_free(g);
+  /* without a memory limit the same trace is no death spiral */
+  gcpulse_config_init(&cfg);
+  g = replay_trace(PDATA "go-spiral.log", &cfg, NULL, &s);
+  assert_null(first_of(&s, "death_spiral"));
+  gcpulse_free(g);
+}
+
+/* Rule 6: the same Go trace under a memory-target controller whose budget
+ * (0.9 x 84 MiB) the live heap approaches: GOGC sinks to its lower bound
+ * (25) and stays there; gogc_pinned >= 3 drives scale_out. */
+static void test_trace_gogc_exhausted(void **state) {
+  (void)state;
+  DATA_OR_SKIP(PDATA "go-spiral.log");
+  gcpulse_config_t cfg;
+  gcpulse_config_init(&cfg);
+  cfg.memory_limit = 84.0 * 1048576.0;
+  cfg.gogc.mode = GCPULSE_GOGC_MEMORY_TARGET;
+  trace_log s;
+  gcpulse_t *g = replay_trace(PDATA "go-spiral.log", &cfg, NULL, &s);
+  const gcpulse_action_t *a = first_of(&s, "gogc_exhausted");
+  assert_non_null(a);
+  assert_string_equal(a->action, "scale_out");
+  assert_true(a->conditions[0].value >= 3.0);
+  assert_true(fabs(gcpulse_gogc_current(g) - cfg.gogc.min) < 1e-9);
+  gcpulse_free(g);
+  /* a controller that is off is never pinned: no gogc_exhausted */
+  cfg.gogc.mode = GCPULSE_GOGC_OFF;
+  g = replay_trace(PDATA "go-spiral.log", &cfg, NULL, &s);
+  assert_null(first_of(&s, "gogc_exhausted"));
+  gcpulse_free(g);
+}
+
+/* Rule 4: flat 8 MiB live heap, RSS growing ~2 MiB/s through mmap'd
+ * memory; RSS recorded by the process itself each second. */
+static void test_trace_offheap_leak(void **state) {
+  (void)state;
+  DATA_OR_SKIP(PDATA "go-offheap.log");
+  series *m = calloc(1, sizeof *m);
+  load_csv(PDATA "go-offheap-rss.csv", m);
+  assert_true(m->n >= 50);
+  gcpulse_config_t cfg;
+  gcpulse_config_init(&cfg);
+  trace_log s;
+  gcpulse_t *g = replay_trace(PDATA "go-offheap.log", &cfg, m, &s);
+  const gcpulse_action_t *a = first_of(&s, "offheap_leak");
+  assert_non_null(a);
+  assert_string_equal(a->action, "suspect_offheap_leak");
+  assert_int_equal(a->direction, GCPULSE_DIR_NEUTRAL);
+  assert_true(a->conditions[0].value > 262144.0); /* RSS slope, B/s */
+  assert_true(a->conditions[1].value < 65536.0);  /* live-heap slope */
+  gcpulse_free(g);
+  /* the same trace without the RSS metric: unknown, no action */
+  g = replay_trace(PDATA "go-offheap.log", &cfg, NULL, &s);
+  assert_null(first_of(&s, "offheap_leak"));
+  gcpulse_free(g);
+  free(m);
+}
+
+/* scale_in: an idle Go service (a GC every ~75 s) for 660 s; the caller's
+ * RSS samples every 5 s keep the window's clock going between GCs.
+ * Default timings: 30 s warm-up, 300 s down-stabilisation: the rate falls
+ * under 1/min once a whole window passes without a GC (~130 s), 6 of 6
+ * evaluations later the rule matches (~150 s), and it applies when it has
+ * matched for the whole 300 s down-window (~450 s). */
+static void test_trace_scale_in(void **state) {
+  (void)state;
+  DATA_OR_SKIP(PDATA "go-steady.log");
+  series *m = calloc(1, sizeof *m);
+  load_csv(PDATA "go-steady-rss.csv", m);
+  gcpulse_config_t cfg;
+  gcpulse_config_init(&cfg);
+  trace_log s;
+  gcpulse_t *g = replay_trace(PDATA "go-steady.log", &cfg, m, &s);
+  const gcpulse_action_t *a = first_of(&s, "scale_in");
+  assert_non_null(a);
+  assert_int_equal(a->direction, GCPULSE_DIR_DEESCALATE);
+  assert_true(a->conditions[0].value < 2.0); /* GCs per minute */
+  assert_true(a->t >= 300.0);                /* after the down-window */
+  /* steady and healthy: nothing escalates */
+  assert_int_equal(s.dir_applied[GCPULSE_DIR_ESCALATE + 1], 0);
+  assert_int_equal(s.dir_applied[GCPULSE_DIR_NEUTRAL + 1], 0);
+  gcpulse_free(g);
+  free(m);
+}
+
+/* scale_down_memory: a JVM at 1 MB/s of garbage for 450 s in a 512 MiB
+ * container (heap <= 64 MiB): memory can shrink, nothing escalates. */
+static void test_trace_scale_down_memory(void **state) {
+  (void)state;
+  DATA_OR_SKIP(PDATA "jdk17-steady.log");
+  gcpulse_config_t cfg;
+  gcpulse_config_init(&cfg);
+  cfg.memory_limit = 512.0 * 1048576.0;
+  trace_log s;
+  gcpulse_t *g = replay_trace(PDATA "jdk17-steady.log", &cfg, NULL, &s);
+  const gcpulse_action_t *a = first_of(&s, "scale_down_memory");
+  assert_non_null(a);
+  assert_true(a->conditions[0].value < 0.4);
+  assert_true(fabs(a->final - 0.9) < 1e-12);
+  assert_true(a->t >= 300.0);
+  assert_int_equal(s.dir_applied[GCPULSE_DIR_ESCALATE + 1], 0);
+  assert_int_equal(s.dir_applied[GCPULSE_DIR_NEUTRAL + 1], 0);
+  gcpulse_free(g);
+}
+
+/* Validation: a statistic the window does not keep for the feature. */
+static void test_validation_unsupported_stat(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = bare_config();
+  cfg->custom_metrics = 4;
+  gcpulse_rule_t *r = add_rule(cfg, "x", "", GCPULSE_DIR_ESCALATE, 0);
+  add_cond(r, GCPULSE_FEAT_QPS, GCPULSE_OP_GT, 1, 1, 1, 1);
+  add_cond(r, GCPULSE_FEAT_CUSTOM + 2, GCPULSE_OP_GT, 1, 1, 1, 1);
+  add_action(r, "a", 1);
+  r->conditions[1].stat = GCPULSE_STAT_P99;
+  expect_error(cfg, "policy.rules[0].conditions[1].stat",
+               "statistic 'p99' is not kept for feature 'custom metric #2' "
+               "(supported: value, last, mean, min, max, rate, slope, ewma, "
+               "cusum)");
+  r->conditions[1].stat = GCPULSE_STAT_EWMA;
+  r->conditions[0].feature = GCPULSE_FEAT_OOM_EVENTS;
+  r->conditions[0].stat = GCPULSE_STAT_MEAN;
+  expect_error(cfg, "policy.rules[0].conditions[0].stat",
+               "statistic 'mean' is not kept for feature 'oom_events' "
+               "(supported: value)");
+  r->conditions[0].stat = GCPULSE_STAT_VALUE;
+  gcpulse_error_t err;
+  assert_int_equal(gcpulse_config_check(cfg, &err), 0);
+  /* every supported pair passes, every other one fails */
+  for (int f = 0; f < GCPULSE_FEAT_BUILTIN_COUNT; f++) {
+    for (int st = 0; st < GCPULSE_STAT_COUNT; st++) {
+      r->conditions[0].feature = f;
+      r->conditions[0].stat = st;
+      int rc = gcpulse_config_check(cfg, &err);
+      assert_int_equal(rc == 0, gcpulse_feature_supports(f, st) != 0);
+    }
+  }
+  free(cfg);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_defaults_valid),
@@ -1050,6 +1422,7 @@ int main(void) {
       cmocka_unit_test(test_loop_guard_and_bump),
       cmocka_unit_test(test_warmup_settle),
       cmocka_unit_test(test_conflict_and_group_veto),
+      cmocka_unit_test(test_group_veto_unknown_sibling),
       cmocka_unit_test(test_explanation_ring),
       cmocka_unit_test(test_schedule_and_stop),
       cmocka_unit_test(test_public_api_custom_metric),
@@ -1057,6 +1430,14 @@ int main(void) {
       cmocka_unit_test(test_real_go_memlimit_oom_bump),
       cmocka_unit_test(test_real_jvm_oom),
       cmocka_unit_test(test_real_jvm_g1_lifetime_anomaly),
+      cmocka_unit_test(test_trace_memory_bound),
+      cmocka_unit_test(test_trace_pause_spike),
+      cmocka_unit_test(test_trace_death_spiral),
+      cmocka_unit_test(test_trace_gogc_exhausted),
+      cmocka_unit_test(test_trace_offheap_leak),
+      cmocka_unit_test(test_trace_scale_in),
+      cmocka_unit_test(test_trace_scale_down_memory),
+      cmocka_unit_test(test_validation_unsupported_stat),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

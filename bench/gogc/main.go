@@ -423,15 +423,17 @@ func startControl(o options, start time.Time) (*control, error) {
 }
 
 // defaultGcpulseJSON is the gcpulse configuration of the benchmark: the
-// library's time constants compressed ~10x to the benchmark's 30-second
-// runs (smoothing, dwell, window, warm-up), and one scaling rule: the live
+// library's time constants compressed ~10x to the benchmark's 18-second
+// runs (smoothing, dwell, window, warm-up; the period via Config.Period)
+// and nothing else -- every other knob (bounds, CPU target, slew) is the
+// library default -- and one scaling rule: the live
 // heap above half the limit and still growing recommends scale_out (a
 // live pulse that tuning alone cannot absorb), before the heap nears the
 // limit.
 func defaultGcpulseJSON(limit int64) string {
 	return fmt.Sprintf(`{
  "window": {"window_s": 10, "panes": 10},
- "gogc": {"ewma_tau_s": 2, "dwell_s": 1, "dwell_cycles": 2, "slew_up": 1.0},
+ "gogc": {"ewma_tau_s": 2, "dwell_s": 1, "dwell_cycles": 2},
  "policy": {"warmup_s": 2, "settle_s": 2, "escalate_cooldown_s": 10,
   "rules": [{"id": "live_pulse", "group": "replicas", "priority": 70,
    "direction": "escalate", "combine": "all",

@@ -331,8 +331,13 @@ static void fz_check_action(fz_state *s, const gcpulse_action_t *a) {
     FZ_CHECK(e->hits >= 0 && e->hits <= e->seen && e->seen <= 64,
              "N-of-M %d/%d", e->hits, e->seen);
   }
-  /* no two opposite applied actions closer than settle_s */
-  if (a->applied && a->direction != 0) {
+  /* no two opposite applied actions closer than settle_s (catastrophe
+   * bump rules skip the settle gate by design) */
+  int bump = strcmp(a->rule, "oom_bump") == 0;
+  for (int i = 0; i < cfg->n_rules && i < GCPULSE_RULES_MAX; i++)
+    if (strncmp(cfg->rules[i].id, a->rule, GCPULSE_NAME_MAX) == 0)
+      bump = cfg->rules[i].bump_ratio > 0;
+  if (a->applied && a->direction != 0 && !bump) {
     double prev = s->last_applied_t[1 - a->direction];
     if (prev >= 0)
       FZ_CHECK(a->t - prev >= cfg->settle_s - 1e-9,

@@ -86,8 +86,8 @@ seed_split() { # harness tag option-bytes(awk escapes) files...
 rm -rf "$B/seeds"
 for h in $HARNESSES; do mkdir -p "$B/seeds/$h" "$B/corpus/$h"; done
 if [ -d "$CORPUS" ]; then
-  GO_FILES=$(find "$CORPUS" -path '*go*' -type f ! -name '*.md' | sort)
-  JVM_FILES=$(find "$CORPUS" -path '*jvm*' -type f ! -name '*.md' | sort)
+  GO_FILES=$(find "$CORPUS" -path '*/go/*' -type f ! -name '*.md' | sort)
+  JVM_FILES=$(find "$CORPUS" -path '*/jvm/*' -type f ! -name '*.md' | sort)
 else
   echo "fuzz: no corpus at $CORPUS: running from built-in seeds only" >&2
   GO_FILES=""; JVM_FILES=""

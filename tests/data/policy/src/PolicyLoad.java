@@ -68,7 +68,7 @@ public class PolicyLoad {
           kept.add(l);
         }
         n++;
-        if (n % (rate / 50) == 0) Thread.sleep(20); // RATE batches/s
+        Thread.sleep(1000 / rate); // about RATE batches/s
       }
       sink = kept;
     } else if (mode.equals("pauses")) {

@@ -3,10 +3,13 @@
 //	gcload steady  SECONDS       idle service: ~50 KB/s of garbage, flat
 //	                             live heap: a GC every minute or two.
 //	                             Samples RSS.
-//	gcload spiral  SECONDS MiB   live heap grows towards MiB while 8 MB/s
-//	                             of garbage churns (run with GOGC=off and
-//	                             GOMEMLIMIT just above MiB): death spiral.
-//	gcload grow    SECONDS MiB   live heap grows linearly to MiB (GOGC=100).
+//	gcload spiral  SECONDS MiB   pointer-rich live heap grows from 60 % of
+//	                             MiB to MiB in the first quarter of the run
+//	                             and stays there; garbage is allocated flat
+//	                             out (run with GOGC=off and GOMEMLIMIT just
+//	                             above MiB): the GC death spiral.
+//	gcload grow    SECONDS MiB   pointer-rich live heap grows linearly to
+//	                             MiB with 8 MB/s of garbage (GOGC=100).
 //	gcload offheap SECONDS MiB/s flat 8 MiB live heap with churn, plus
 //	                             MiB/s of mmap'd memory touched and kept
 //	                             (memory outside the GC's view).  Samples RSS.
@@ -27,6 +30,15 @@ import (
 
 var start = time.Now()
 var sink [][]byte
+
+// node is a pointer-rich object: marking a heap of them costs real CPU.
+type node struct {
+	next *node
+	a, b *node
+	pad  [1]uint64
+}
+
+var nsink [256]*node
 
 func rss() int64 {
 	b, err := os.ReadFile("/proc/self/statm")
@@ -65,25 +77,41 @@ func main() {
 	end := start.Add(time.Duration(secs) * time.Second)
 	sink = make([][]byte, 64)
 	var live [][]byte
+	var head *node
+	nlive := 0
+	steps := 0
 	next := start
 	tick := 10 * time.Millisecond
 	for time.Now().Before(end) {
 		el := time.Since(start).Seconds()
 		switch mode {
 		case "steady":
-			churn(500) // 50 KB/s: a GC every ~80 s
-			sample(&next, 5*time.Second)
-		case "spiral", "grow":
-			want := int(arg * 1048576 * el / float64(secs) / 4096)
-			if mode == "spiral" {
-				// start at 60 % of the target, reach it at 80 % of the run
-				want = int(arg * 1048576 * (0.6 + 0.4*el/(0.8*float64(secs))) / 4096)
-				if max := int(arg * 1048576 / 4096); want > max {
-					want = max
-				}
+			if int(el*10) != steps { // 5 KiB every 100 ms: 50 KiB/s
+				steps = int(el * 10)
+				churn(5 * 1024)
 			}
-			for len(live) < want {
-				live = append(live, make([]byte, 4096))
+			sample(&next, 5*time.Second)
+		case "spiral":
+			// live nodes: 60 % of MiB at start, all of it from a quarter
+			// of the run on; garbage nodes allocated flat out in between
+			frac := 0.6 + 0.4*el/(0.25*float64(secs))
+			if frac > 1 {
+				frac = 1
+			}
+			want := int(arg * 1048576 * frac / 32)
+			for nlive < want {
+				head = &node{next: head}
+				nlive++
+			}
+			for i := 0; i < 20000; i++ {
+				nsink[i&255] = &node{a: head}
+			}
+			continue
+		case "grow":
+			want := int(arg * 1048576 * el / float64(secs) / 32)
+			for nlive < want {
+				head = &node{next: head}
+				nlive++
 			}
 			churn(80 * 1024) // 8 MB/s
 		case "offheap":
@@ -106,4 +134,5 @@ func main() {
 		time.Sleep(tick)
 	}
 	_ = live
+	_ = head
 }
