@@ -34,10 +34,8 @@
  *                            value: memory
  *                            the budget allows is spent before GC CPU is (the
  *                            economy law alone stops rising once GC CPU meets
- *                            its target, and lags); such a rise may be up to
- *                            x5 per decision (SPARE_SLEW; slew_up still applies
- *                            to economy rises) because its peak fits the budget
- *                            by construction, and the runtime limit caps the heap
+ *                            its target, and lags); its peak fits the budget by
+ *                            construction, and the runtime limit caps the heap
  *                            even when the live heap steps up between two cycles
  *                            (without that backstop a full-budget GOGC could not
  *                            see such a step in time, so the rule is off);
@@ -64,7 +62,6 @@
 #define MIB 1048576.0
 #define GO_HEAP_MIN (4.0 * MIB) /* Go's heapMinimum at GOGC=100 */
 #define BIG 1e12               /* stands in for "no bound" */
-#define SPARE_SLEW 4.0         /* max relative rise per decision of a SPARE rise (x5) */
 
 typedef struct ewma {
   double v;
@@ -512,7 +509,7 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
 
   /* ---- the law ---- */
   const double cur = c->cur;
-  int hold = 0, budget_binds = 0, econ_wants_more = 0, spare = 0;
+  int hold = 0, budget_binds = 0, econ_wants_more = 0;
   int backstop_held = 0;
   double raw = cur;
   double df = k->df_base, q_term = 0, g_term = 0;
@@ -583,7 +580,6 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
       double sg = budget_gogc(&b);
       if (sg > raw) {
         raw = sg;
-        spare = 1;
         why |= R(SPARE);
       }
     }
@@ -667,9 +663,8 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
       urgent = 1;
       why |= R(BUDGET_URGENT);
     }
-    double up = spare ? maxd(k->slew_up, SPARE_SLEW) : k->slew_up;
-    if (s > cur * (1 + up)) {
-      s = cur * (1 + up);
+    if (s > cur * (1 + k->slew_up)) {
+      s = cur * (1 + k->slew_up);
       why |= R(SLEW_UP);
     } else if (!urgent && s < cur * (1 - k->slew_down)) {
       s = cur * (1 - k->slew_down);

@@ -254,6 +254,7 @@ struct gcpulse__jvm {
   int n_used, n_done;
   int cache;         /* index of the last entry touched */
   int oom_pending;   /* "Out Of Memory" / failed degeneration seen */
+  int prev_full;     /* the last collection emitted was a full GC */
   int restart_pending; /* flag the next event GCPULSE_EV_RESTART */
   /* restart detection (per JVM run) */
   int run_gc;        /* a GC-id line or legacy record was seen in this run */

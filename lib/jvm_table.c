@@ -139,9 +139,13 @@ void gcpulse__jvm_derive(gcpulse_event_t *ev) {
   }
   if (ev->cause[0] == 'S' && strncmp(ev->cause, "System.gc()", 11) == 0)
     ev->flags |= GCPULSE_EV_FORCED;
-  /* OOM-class rule (README "jvm-parser"). */
+  /* OOM-class rule (README "jvm-parser").  Serial and Parallel run an
+   * allocation-failure full GC whenever the old generation fills, so for
+   * them one is routine: emit() flags only the second in a row. */
+  int routine = (ev->collector == GCPULSE_COLLECTOR_SERIAL ||
+                 ev->collector == GCPULSE_COLLECTOR_PARALLEL);
   if ((is_kind_full(ev->kind) &&
-       (cause_is(ev, "Allocation Failure") ||
+       ((!routine && cause_is(ev, "Allocation Failure")) ||
         cause_is(ev, "G1 Compaction Pause") ||
         cause_is(ev, "Last ditch collection") ||
         cause_is(ev, "Metadata GC Clear Soft References"))) ||
@@ -188,6 +192,16 @@ static int emit(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
                 GCPULSE_BIT(GCPULSE_FIELD_OLD_AFTER);
   }
   gcpulse__jvm_derive(&ev);
+  /* Serial/Parallel: allocation-failure full GCs in a row (no young
+   * collection between them) are the OOM-class storm */
+  int full = is_kind_full(ev.kind);
+  if (full && p->prev_full &&
+      (ev.collector == GCPULSE_COLLECTOR_SERIAL ||
+       ev.collector == GCPULSE_COLLECTOR_PARALLEL) &&
+      cause_is(&ev, "Allocation Failure"))
+    ev.flags |= GCPULSE_EV_OOM;
+  if (full || ev.kind == GCPULSE_KIND_YOUNG || ev.kind == GCPULSE_KIND_MIXED)
+    p->prev_full = full;
   if (p->oom_pending && (ev.known & (GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS) |
                                      GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS)))) {
     ev.flags |= GCPULSE_EV_OOM;

@@ -244,6 +244,7 @@ static void test_slew_deadband_dwell(void **state) {
   cfg->gogc.df_qps_cap = 1000; /* let the law ask for big rises */
   cfg->gogc.dwell_cycles = 0;
   cfg->gogc.dwell_s = 25;
+  cfg->gogc.slew_up = 0.25;
   gcpulse__gogc *c = ctl_new(cfg);
   fake k;
   memset(&k, 0, sizeof k);
@@ -867,10 +868,9 @@ static void scenario_spare(int api) {
   assert_true(spare.gc_cpu < 0.5 * econ.gc_cpu);
   assert_true(spare.reversals <= 1);
   assert_true(spare.changes <= 8);
-  /* a spare rise is not held to slew_up (x1.25 per decision): from 100 it
-   * reaches the bound (500) in one decision */
-  assert_true(spare.gogc_max == 500);
-  assert_true(spare.changes <= 2);
+  /* the rise towards the bound (500) is held to slew_up (x1.25 per
+   * decision) and stops within the dead-band of it */
+  assert_true(spare.gogc_max >= 450);
   gosim_scn_square(&p, 20, 16);
   result sq = sim_run_x(&p, 320, GCPULSE_GOGC_ADAPTIVE, api, 0, 320, 1);
   print_message("spare square: changes %llu reversals %llu TV %.1f\n",

@@ -1325,7 +1325,7 @@ static void test_trace_offheap_leak(void **state) {
   free(m);
 }
 
-/* scale_in: an idle Go service (a GC every ~75 s) for 660 s; the caller's
+/* scale_in: an idle Go service (a GC every 55-75 s) for 660 s; the caller's
  * RSS samples every 5 s keep the window's clock going between GCs.
  * Default timings: 30 s warm-up, 300 s down-stabilisation: the rate falls
  * under 1/min once a whole window passes without a GC (~130 s), 6 of 6

@@ -22,6 +22,7 @@ BUILDDIR=${GCPULSE_BUILD:-build}
 case $BUILDDIR in /*) ;; *) BUILDDIR=$ROOT/$BUILDDIR ;; esac
 OUT=${OUT:-$BUILDDIR/bench-gogc}
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd) # absolute: the Go build runs in bench/gogc
 
 if [ -z "${GO:-}" ]; then
   if [ -x /usr/lib/go-1.23/bin/go ]; then GO=/usr/lib/go-1.23/bin/go

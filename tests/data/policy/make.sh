@@ -27,7 +27,7 @@
 #                        is the process's own RSS (/proc/self/statm) each
 #                        second, "t_s,rss_bytes", t on gctrace's @T clock
 #                        -> offheap_leak
-#   go-steady.log        50 KiB/s of garbage for 660 s: a GC every ~75 s
+#   go-steady.log        50 KiB/s of garbage for 660 s: a GC every 55-75 s
 #   go-steady-rss.csv    (RSS every 5 s: the caller's metric that keeps the
 #                        window alive between GCs) -> scale_in
 set -e
