@@ -852,7 +852,10 @@ int gcpulse__jvm_body(gcpulse__jvm *p, jline *L, const char *line,
   if (L->has_id) {
     int hit;
     *rc = on_detail(p, L, line, k, &hit);
-    if (hit) return 1;
+    if (hit) { /* its data went into the open event: not skipped */
+      *skip = GCPULSE_REASON_NONE;
+      return 1;
+    }
     if (!p->locked && !gc_tag && L->n_dec == 0) {
       /* bare "GC(N) ..." before anything else: only if it looks like GC */
       if (!looks_summary(b, e)) return 0;
