@@ -16,9 +16,11 @@
  *   trace_jvm8.c JDK 8 legacy -XX:+PrintGCDetails records
  *   histogram.c  log-linear histogram
  *   detect.c     EWMA, CUSUM, Theil-Sen
- *   window.c     panes over event time, features
+ *   window.c     panes over event time, clock, event/metric ingestion
+ *   window_query.c  features read from the panes, supported pairs
  *   gogc.c       GOGC controller
- *   policy.c     scaling-policy table
+ *   policy.c     scaling-policy engine (state, evaluation, explanations)
+ *   policy_rules.c  default rule table, merging, policy validation
  *   json.c       configuration <-> JSON (the only jansson user)
  *   format.c     events/decisions/features/stats -> JSON text (no allocation)
  */
@@ -497,6 +499,112 @@ int gcpulse__theil_sen(const double *x, const double *y, int n,
 int gcpulse__ols_slope(double n, double st, double stt, double sy,
                        double sty, double *out);
 
+/* ---- window.c + window_query.c: the window's private layout ----
+ * window.c owns ingestion (clock, panes, series updates); window_query.c
+ * reads the same state to compute features.  Nothing else touches these. */
+
+/* Sample series kept per pane. */
+enum {
+  GCPULSE__SR_GC_INTERVAL,
+  GCPULSE__SR_YOUNG_INTERVAL,
+  GCPULSE__SR_PAUSE,
+  GCPULSE__SR_HEAP_LIVE,
+  GCPULSE__SR_HEAP_GOAL,
+  GCPULSE__SR_HEAP_BEFORE,
+  GCPULSE__SR_HEAP_AFTER,
+  GCPULSE__SR_ALLOC,      /* per-interval allocation rate samples, bytes/s */
+  GCPULSE__SR_META_USED,
+  GCPULSE__SR_META_PCT,
+  GCPULSE__SR_QPS,
+  GCPULSE__SR_RSS,
+  GCPULSE__SR_LATENCY,
+  GCPULSE__SR_MEMLIMIT,
+  GCPULSE__SR_GOGC,
+  GCPULSE__SR_PINNED,
+  GCPULSE__SR_ROOTS,      /* Go stacks + globals */
+  GCPULSE__SR_FIXED       /* custom metrics follow */
+};
+
+#define GCPULSE__CUSUM_WARMUP 30u /* samples before the CUSUM is armed */
+#define GCPULSE__MAX_PANES 64
+
+/* One series in one pane (64 bytes). */
+typedef struct gcpulse__wser {
+  uint32_t n;
+  float t0, t1;  /* first / last sample time, relative to the pane start */
+  float v0;      /* value of the first sample (for RATE) */
+  double sum, min, max, st, stt, sty;
+} gcpulse__wser;
+
+/* Additive counters of one pane. */
+typedef struct gcpulse__wpane {
+  int64_t idx;   /* absolute pane number: floor(t / pane width) */
+  double start;  /* idx * pane width */
+  uint32_t gc, young, full, oom, promo_n, cpu_n, alloc_n, ev;
+  double promoted, cpu_ms, alloc_bytes, alloc_dt;
+} gcpulse__wpane;
+
+/* Per-series state outside the panes. */
+typedef struct gcpulse__wstate {
+  gcpulse__ewma e;
+  gcpulse__cusum c;
+  double last_t, last_v;
+  double inv_sd;       /* 1 / EWMA deviation, refreshed every 8 samples */
+  double alarm_t;      /* time of the last CUSUM alarm, NAN if none */
+  int alarm;           /* its direction */
+  uint8_t has_last, sticky, detect, smooth; /* smooth: EWMA kept */
+} gcpulse__wstate;
+
+/* The previous event with heap figures (allocation chain). */
+typedef struct gcpulse__wheap {
+  double t, before, after, base;
+  int ok;
+} gcpulse__wheap;
+
+struct gcpulse__window {
+  /* configuration */
+  double W, pw, tau, inv_tau, k, h, min_span, mem_cfg;
+  int P, nser, ncustom;
+  /* clock */
+  double now;          /* NAN before any data */
+  double origin;       /* first data time since reset, NAN if none */
+  double last_data_t;  /* newest event/metric time, NAN if none */
+  int64_t head;        /* absolute index of the newest pane */
+  unsigned head_slot;  /* its ring slot */
+  /* stream facts since reset */
+  int runtime;         /* gcpulse_runtime_t of the last GC event */
+  int have_ev;         /* a GC event (not a scavenge) was added */
+  double prev_gc_t, prev_young_t; /* interval chains, NAN if none */
+  gcpulse__wheap prev;
+  double dc_dt, dc_alpha; /* decay cache: same dt -> same alpha */
+  uint64_t dropped;    /* out-of-order data dropped */
+  /* storage inside the block */
+  gcpulse__wpane *panes;
+  gcpulse__wser *ps;   /* P * nser */
+  gcpulse__wstate *ss; /* nser */
+  gcpulse__hist pause, lat;
+};
+
+/* Series of a caller metric id (QPS, RSS, LATENCY, MEMORY_LIMIT, GOGC,
+ * GOGC_PINNED or a configured custom slot), or -1 for any other id.
+ * Inline: it runs on every metric sample. */
+static inline int gcpulse__window_series(const gcpulse__window *w,
+                                         int metric) {
+  switch (metric) {
+  case GCPULSE_FEAT_QPS: return GCPULSE__SR_QPS;
+  case GCPULSE_FEAT_RSS: return GCPULSE__SR_RSS;
+  case GCPULSE_FEAT_LATENCY: return GCPULSE__SR_LATENCY;
+  case GCPULSE_FEAT_MEMORY_LIMIT: return GCPULSE__SR_MEMLIMIT;
+  case GCPULSE_FEAT_GOGC: return GCPULSE__SR_GOGC;
+  case GCPULSE_FEAT_GOGC_PINNED: return GCPULSE__SR_PINNED;
+  default:
+    if (metric >= GCPULSE_FEAT_CUSTOM &&
+        metric < GCPULSE_FEAT_CUSTOM + w->ncustom)
+      return GCPULSE__SR_FIXED + (metric - GCPULSE_FEAT_CUSTOM);
+    return -1;
+  }
+}
+
 /* ======================================================================
  * gogc.c — controller
  * ====================================================================== */
@@ -523,13 +631,29 @@ void gcpulse__gogc_reset(gcpulse__gogc *c);
 void gcpulse__gogc_window_reset(gcpulse__gogc *c);
 
 /* ======================================================================
- * policy.c — scaling-policy table
+ * policy.c — scaling-policy table: state and evaluation engine
+ * policy_rules.c — built-in default table, merging, validation
  * ====================================================================== */
 
 typedef struct gcpulse__policy gcpulse__policy;
 
+/* Tolerance of every policy time comparison (both files). */
+#define GCPULSE__POLICY_EPS 1e-9
+
+/* Rule, group and action names compare over at most GCPULSE_NAME_MAX
+ * bytes (configured names need not be terminated). */
+static inline int gcpulse__name_eq(const char *a, const char *b) {
+  return strncmp(a, b, GCPULSE_NAME_MAX) == 0;
+}
+
 /* Fill OUT with the built-in default table; returns the number of rules. */
 int gcpulse__policy_defaults(gcpulse_rule_t *out, int max);
+/* Merge the defaults (when cfg->policy_defaults) with cfg->rules by id
+ * into OUT (NULL = count only; at most MAX written).  A configured rule
+ * whose id is a default replaces it in place; the others are appended in
+ * order.  Returns the merged count (may exceed MAX). */
+int gcpulse__policy_merge(const gcpulse_config_t *cfg, gcpulse_rule_t *out,
+                          int max);
 /* Validate the policy part of CFG (thresholds, N <= M, names...). */
 int gcpulse__policy_check(const gcpulse_config_t *cfg, gcpulse_error_t *err);
 size_t gcpulse__policy_size(const gcpulse_config_t *cfg);

@@ -599,6 +599,27 @@ static const field top_fields[] = {{"input", F_SPECIAL, 0, NULL},
                                    {"description", F_SPECIAL, 0, NULL},
                                    END};
 
+/* Load the optional section KEY of ROOT: its scalar FIELDS into BASE,
+ * then, when they loaded, its array member LIST (if present) with
+ * LOAD_LIST.  Error paths name the section ("policy.rules[2]...").
+ * Returns 0 (also when the section is absent) or negative. */
+static int load_section(loader *L, json_t *root, const char *key,
+                        const field *fields, void *base, const char *list,
+                        int (*load_list)(loader *, json_t *)) {
+  json_t *v = json_object_get(root, key);
+  if (v == NULL) return 0;
+  size_t old = push_key(L, key);
+  int rc = load_fields(L, v, fields, base);
+  json_t *arr = rc == 0 && list ? json_object_get(v, list) : NULL;
+  if (arr) {
+    size_t o2 = push_key(L, list);
+    rc = load_list(L, arr);
+    pop(L, o2);
+  }
+  pop(L, old);
+  return rc;
+}
+
 static int load_root(loader *L, json_t *root) {
   gcpulse_config_t *c = L->cfg;
   if (!json_is_object(root))
@@ -613,43 +634,16 @@ static int load_root(loader *L, json_t *root) {
     pop(L, old);
     return rc;
   }
-  if ((v = json_object_get(root, "input"))) {
-    old = push_key(L, "input");
-    rc = load_fields(L, v, input_fields, c);
-    pop(L, old);
-    if (rc < 0) return rc;
-  }
-  if ((v = json_object_get(root, "window"))) {
-    old = push_key(L, "window");
-    rc = load_fields(L, v, window_fields, c);
-    json_t *names = rc == 0 ? json_object_get(v, "custom_names") : NULL;
-    if (names) {
-      size_t o2 = push_key(L, "custom_names");
-      rc = load_custom_names(L, names);
-      pop(L, o2);
-    }
-    pop(L, old);
-    if (rc < 0) return rc;
-  }
-  if ((v = json_object_get(root, "gogc"))) {
-    old = push_key(L, "gogc");
-    rc = load_fields(L, v, gogc_fields, &c->gogc);
-    pop(L, old);
-    if (rc < 0) return rc;
-  }
-  if ((v = json_object_get(root, "policy"))) {
-    old = push_key(L, "policy");
-    rc = load_fields(L, v, policy_fields, c);
-    json_t *rules = rc == 0 ? json_object_get(v, "rules") : NULL;
-    if (rules) {
-      size_t o2 = push_key(L, "rules");
-      rc = load_rules(L, rules);
-      pop(L, o2);
-    }
-    pop(L, old);
-    if (rc < 0) return rc;
-  }
-  return 0;
+  rc = load_section(L, root, "input", input_fields, c, NULL, NULL);
+  if (rc >= 0)
+    rc = load_section(L, root, "window", window_fields, c, "custom_names",
+                      load_custom_names);
+  if (rc >= 0)
+    rc = load_section(L, root, "gogc", gogc_fields, &c->gogc, NULL, NULL);
+  if (rc >= 0)
+    rc = load_section(L, root, "policy", policy_fields, c, "rules",
+                      load_rules);
+  return rc < 0 ? rc : 0;
 }
 
 int gcpulse_config_load_json(gcpulse_config_t *cfg, const char *text,

@@ -168,16 +168,19 @@ GO_INLINE const char *numlim_(pst *ps, const char *p, uint64_t *out,
 static const uint32_t pow10_u32[] = {1u, 10u, 100u, 1000u, 10000u, 100000u,
                                      1000000u};
 
-/* A millisecond value as fmtNSAsMS prints it ("0", "0.045", "1.3", "2192"),
- * stored as integer nanoseconds.  Decimals past the sixth are ignored. */
-GO_INLINE const char *ms_(pst *ps, const char *p, uint64_t *ns) {
-  static const char what[] = "a millisecond value";
+/* Unsigned fixed-point decimal "123" or "123.456" scaled to an integer
+ * with DIGITS decimals (DIGITS <= 9; extra decimals are ignored, missing
+ * ones are zero).  The integer part must be below LIMIT so the scaled
+ * value (and sums of them) stays far below 2^63.  WHAT names the field in
+ * diagnostics. */
+GO_INLINE const char *fixed_(pst *ps, const char *p, uint64_t limit,
+                             unsigned digits, const char *what,
+                             uint64_t *scaled) {
   uint64_t ip;
   const char *q = num_(ps, p, &ip, what);
   if (q == NULL) return NULL;
-  if (ip >= UINT64_C(1000000000000)) /* 31 years of CPU: sums stay < 2^63 */
-    return fail(ps, p, GCPULSE_REASON_OVERFLOW, what);
-  uint64_t v = ip * 1000000u;
+  if (ip >= limit) return fail(ps, p, GCPULSE_REASON_OVERFLOW, what);
+  uint64_t v = ip * pow10_u32[digits];
   const char *e = ps->end;
   if (q < e && *q == '.') {
     q++;
@@ -186,66 +189,54 @@ GO_INLINE const char *ms_(pst *ps, const char *p, uint64_t *ns) {
     uint32_t f = 0;
     unsigned nd = 0;
     do {
-      if (nd < 6) {
+      if (nd < digits) {
         f = f * 10u + (unsigned)(*q - '0');
         nd++;
       }
       q++;
     } while (q < e && is_digit(*q));
-    v += (uint64_t)f * pow10_u32[6 - nd];
+    v += (uint64_t)f * pow10_u32[digits - nd];
   }
-  *ns = v;
+  *scaled = v;
+  return q;
+}
+
+/* A millisecond value as fmtNSAsMS prints it ("0", "0.045", "1.3", "2192"),
+ * stored as integer nanoseconds.  Decimals past the sixth are ignored.
+ * Below 10^12 ms (31 years of CPU) so sums stay < 2^63. */
+GO_INLINE const char *ms_(pst *ps, const char *p, uint64_t *ns) {
+  return fixed_(ps, p, UINT64_C(1000000000000), 6, "a millisecond value",
+                ns);
+}
+
+/* Size in units of 2^SHIFT bytes -> bytes (overflow is a diagnostic). */
+GO_INLINE const char *shifted_(pst *ps, const char *p, unsigned shift,
+                               const char *what, uint64_t *bytes) {
+  uint64_t v;
+  const char *q = num_(ps, p, &v, what);
+  if (q == NULL) return NULL;
+  if (v > (UINT64_MAX >> shift))
+    return fail(ps, p, GCPULSE_REASON_OVERFLOW, what);
+  *bytes = v << shift;
   return q;
 }
 
 /* Size in MiB -> bytes. */
 GO_INLINE const char *mib_(pst *ps, const char *p, uint64_t *bytes) {
-  static const char what[] = "a size in MB";
-  uint64_t v;
-  const char *q = num_(ps, p, &v, what);
-  if (q == NULL) return NULL;
-  if (v > (UINT64_MAX >> 20)) return fail(ps, p, GCPULSE_REASON_OVERFLOW, what);
-  *bytes = v << 20;
-  return q;
+  return shifted_(ps, p, 20, "a size in MB", bytes);
 }
 
 /* Size in KiB -> bytes. */
 GO_INLINE const char *kib_(pst *ps, const char *p, uint64_t *bytes) {
-  static const char what[] = "a size in KiB";
-  uint64_t v;
-  const char *q = num_(ps, p, &v, what);
-  if (q == NULL) return NULL;
-  if (v > (UINT64_MAX >> 10)) return fail(ps, p, GCPULSE_REASON_OVERFLOW, what);
-  *bytes = v << 10;
-  return q;
+  return shifted_(ps, p, 10, "a size in KiB", bytes);
 }
 
 /* Seconds with up to three decimals ("0.019", "77536.239") -> seconds. */
 GO_INLINE const char *secs_(pst *ps, const char *p, double *t) {
-  static const char what[] = "seconds since start";
-  uint64_t ip;
-  const char *q = num_(ps, p, &ip, what);
-  if (q == NULL) return NULL;
-  if (ip >= UINT64_C(1000000000000000))
-    return fail(ps, p, GCPULSE_REASON_OVERFLOW, what);
-  uint64_t ms = ip * 1000u;
-  const char *e = ps->end;
-  if (q < e && *q == '.') {
-    q++;
-    if (q >= e) return fail(ps, q, GCPULSE_REASON_TRUNCATED, what);
-    if (!is_digit(*q)) return fail(ps, q, GCPULSE_REASON_MALFORMED, what);
-    uint32_t f = 0;
-    unsigned nd = 0;
-    do {
-      if (nd < 3) {
-        f = f * 10u + (unsigned)(*q - '0');
-        nd++;
-      }
-      q++;
-    } while (q < e && is_digit(*q));
-    ms += (uint64_t)f * pow10_u32[3 - nd];
-  }
-  *t = (double)ms / 1000.0;
+  uint64_t ms;
+  const char *q = fixed_(ps, p, UINT64_C(1000000000000000), 3,
+                         "seconds since start", &ms);
+  if (q != NULL) *t = (double)ms / 1000.0;
   return q;
 }
 

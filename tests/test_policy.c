@@ -108,6 +108,21 @@ static void rig_start(rig *g) {
   memset(&g->st, 0, sizeof g->st);
 }
 
+/* The simplest rule, "a": escalate with action "x" (magnitude 1) while
+ * QPS > 1 (1 of 1, no hysteresis); then start the rig.  UNLIMITED also
+ * turns off the escalation cooldown and the rate limit, so the rule
+ * applies at every evaluation it is allowed to. */
+static void start_qps_rule(rig *g, int unlimited) {
+  if (unlimited) {
+    g->cfg->escalate_cooldown_s = 0;
+    g->cfg->rate_limit_count = 0;
+  }
+  gcpulse_rule_t *r = add_rule(g->cfg, "a", "", GCPULSE_DIR_ESCALATE, 0);
+  add_cond(r, GCPULSE_FEAT_QPS, GCPULSE_OP_GT, 1, 1, 1, 1);
+  add_action(r, "x", 1);
+  rig_start(g);
+}
+
 static void rig_free(rig *g) {
   free(g->p);
   free(g->r);
@@ -679,12 +694,7 @@ static void test_warmup_settle(void **state) {
   g.cfg = bare_config();
   g.cfg->warmup_s = 30;
   g.cfg->settle_s = 15;
-  g.cfg->escalate_cooldown_s = 0;
-  g.cfg->rate_limit_count = 0;
-  gcpulse_rule_t *r = add_rule(g.cfg, "a", "", GCPULSE_DIR_ESCALATE, 0);
-  add_cond(r, GCPULSE_FEAT_QPS, GCPULSE_OP_GT, 1, 1, 1, 1);
-  add_action(r, "x", 1);
-  rig_start(&g);
+  start_qps_rule(&g, 1);
   g.f.v[GCPULSE_FEAT_QPS] = 2;
   for (double t = 100; t <= 160; t += 5) assert_int_equal(rig_step(&g, t), 0);
   /* 100..125 warming up, 130 applied, 135..140 settling, 145 applied ... */
@@ -786,12 +796,7 @@ static void test_explanation_ring(void **state) {
   g.cfg = bare_config();
   g.cfg->explanations = 4;
   g.cfg->explain_suppressed = 0;
-  g.cfg->escalate_cooldown_s = 0;
-  g.cfg->rate_limit_count = 0;
-  gcpulse_rule_t *r = add_rule(g.cfg, "a", "", GCPULSE_DIR_ESCALATE, 0);
-  add_cond(r, GCPULSE_FEAT_QPS, GCPULSE_OP_GT, 1, 1, 1, 1);
-  add_action(r, "x", 1);
-  rig_start(&g);
+  start_qps_rule(&g, 1);
   gcpulse_action_t out[8];
   assert_int_equal(gcpulse__policy_explanations(g.p, out, 8), 0);
   g.f.v[GCPULSE_FEAT_QPS] = 2;
@@ -820,10 +825,7 @@ static void test_schedule_and_stop(void **state) {
   g.cfg->deescalate_cooldown_s = 50;
   g.cfg->deescalate_stabilization_s = 50;
   g.cfg->loop_guard_window_s = 50;
-  gcpulse_rule_t *r = add_rule(g.cfg, "a", "", GCPULSE_DIR_ESCALATE, 0);
-  add_cond(r, GCPULSE_FEAT_QPS, GCPULSE_OP_GT, 1, 1, 1, 1);
-  add_action(r, "x", 1);
-  rig_start(&g);
+  start_qps_rule(&g, 0);
   for (int i = 0; i < 1000; i++) assert_int_equal(rig_step(&g, i * 0.1), 0);
   assert_int_equal(g.st.policy_evaluations, 20); /* every 5 s of event time */
   assert_int_equal(gcpulse__policy_step(g.p, fake_feat, &g.f, 100, 1, NULL,

@@ -134,6 +134,20 @@ static int direct(gcpulse__go *p, const char *line, rec *r, int *skip) {
  * Grammars with exact values
  * --------------------------------------------------------------------- */
 
+/* The clock and CPU phases of a cycle (ms): PAUSE (sum of the STW
+ * phases), CONCURRENT (mark), total GC CPU, and its assist, background
+ * and idle parts. */
+static void assert_phases(const gcpulse_event_t *ev, double pause,
+                          double concurrent, double gc_cpu, double assist,
+                          double background, double idle) {
+  assert_ms(ev->pause_ms, pause);
+  assert_ms(ev->concurrent_ms, concurrent);
+  assert_ms(ev->gc_cpu_ms, gc_cpu);
+  assert_ms(ev->cpu_assist_ms, assist);
+  assert_ms(ev->cpu_background_ms, background);
+  assert_ms(ev->cpu_idle_ms, idle);
+}
+
 static void test_modern_118(void **state) {
   (void)state;
   /* Go 1.22 with stacks/globals */
@@ -149,12 +163,7 @@ static void test_modern_118(void **state) {
   assert_int_equal(ev.flags, 0);
   assert_int_equal(ev.seq, 1);
   assert_ms(ev.t, 0.019);
-  assert_ms(ev.pause_ms, 0.185);
-  assert_ms(ev.concurrent_ms, 1.3);
-  assert_ms(ev.gc_cpu_ms, 5.26);
-  assert_ms(ev.cpu_assist_ms, 0.5);
-  assert_ms(ev.cpu_background_ms, 1.9);
-  assert_ms(ev.cpu_idle_ms, 1.4);
+  assert_phases(&ev, 0.185, 1.3, 5.26, 0.5, 1.9, 1.4);
   assert_int_equal(ev.heap_before, 3 * MiB);
   assert_int_equal(ev.heap_after, 4 * MiB);
   assert_int_equal(ev.heap_live, 1 * MiB);
@@ -199,12 +208,7 @@ static void test_modern_119_stacks(void **state) {
   assert_int_equal(ev.seq, 2);
   assert_ms(ev.t, 0.0);
   assert_true(HAS(&ev, T));
-  assert_ms(ev.pause_ms, 0.003);
-  assert_ms(ev.concurrent_ms, 0.057);
-  assert_ms(ev.gc_cpu_ms, 0.059);
-  assert_ms(ev.cpu_assist_ms, 0.056);
-  assert_ms(ev.cpu_background_ms, 0);
-  assert_ms(ev.cpu_idle_ms, 0);
+  assert_phases(&ev, 0.003, 0.057, 0.059, 0.056, 0, 0);
   assert_int_equal(ev.gc_cpu_pct_total, 19);
   assert_int_equal(ev.procs, 1);
   assert_int_equal(ev.heap_goal, 3 * MiB);
@@ -222,12 +226,7 @@ static void test_modern_16(void **state) {
   assert_int_equal(ev.seq, 763);
   assert_ms(ev.t, 77536.239);
   assert_int_equal(ev.gc_cpu_pct_total, 1);
-  assert_ms(ev.pause_ms, 0.86);
-  assert_ms(ev.concurrent_ms, 2192);
-  assert_ms(ev.gc_cpu_ms, 16897.92);
-  assert_ms(ev.cpu_assist_ms, 9269);
-  assert_ms(ev.cpu_background_ms, 4379);
-  assert_ms(ev.cpu_idle_ms, 3243);
+  assert_phases(&ev, 0.86, 2192, 16897.92, 9269, 4379, 3243);
   assert_int_equal(ev.heap_before, 6370 * MiB);
   assert_int_equal(ev.heap_after, 6390 * MiB);
   assert_int_equal(ev.heap_live, 3298 * MiB);
@@ -249,12 +248,8 @@ static void test_go15(void **state) {
   one_event(l, &ev);
   assert_int_equal(ev.seq, 1);
   assert_ms(ev.t, 0.166);
-  assert_ms(ev.pause_ms, 0.854);     /* 0.22 + 0.074 + 0.56 */
-  assert_ms(ev.concurrent_ms, 3.06); /* 2.3 + 0.76 */
-  assert_ms(ev.gc_cpu_ms, 4.99);
-  assert_ms(ev.cpu_assist_ms, 0.55);
-  assert_ms(ev.cpu_background_ms, 0.59);
-  assert_ms(ev.cpu_idle_ms, 0);
+  /* pause 0.22 + 0.074 + 0.56, concurrent 2.3 + 0.76 */
+  assert_phases(&ev, 0.854, 3.06, 4.99, 0.55, 0.59, 0);
   assert_int_equal(ev.heap_before, 5 * MiB);
   assert_int_equal(ev.heap_after, 5 * MiB);
   assert_int_equal(ev.heap_live, 1 * MiB);

@@ -140,6 +140,41 @@ static gcpulse_event_t get_event(const char *path, uint64_t seq, int kind) {
 
 #define NEAR(a, b) assert_true(fabs((a) - (b)) < 1e-9)
 
+/* Sizes of a JDK 17 pause record: heap before, after, capacity; young and
+ * old generation before, after; metaspace used, committed (bytes). */
+typedef struct gens {
+  uint64_t heap[3], young[2], old[2], meta[2];
+} gens;
+
+static void assert_gens(const gcpulse_event_t *ev, gens w) {
+  assert_int_equal(ev->heap_before, w.heap[0]);
+  assert_int_equal(ev->heap_after, w.heap[1]);
+  assert_int_equal(ev->heap_capacity, w.heap[2]);
+  assert_int_equal(ev->young_before, w.young[0]);
+  assert_int_equal(ev->young_after, w.young[1]);
+  assert_int_equal(ev->old_before, w.old[0]);
+  assert_int_equal(ev->old_after, w.old[1]);
+  assert_int_equal(ev->metaspace_used, w.meta[0]);
+  assert_int_equal(ev->metaspace_committed, w.meta[1]);
+}
+
+/* Feed TEXT (LEN bytes) to a new instance with CFG (NULL = defaults) in
+ * tu_feed_chunks MODE (0 whole, 1 byte by byte; then finish), recording
+ * events in S
+ * (initialised here) and, when ST is not NULL, the counters after the
+ * feed.  Returns the instance; the caller frees it and S. */
+static gcpulse_t *feed_text(const gcpulse_config_t *cfg, const char *text,
+                            size_t len, int mode, tu_sink *s,
+                            gcpulse_stats_t *st) {
+  gcpulse_callbacks_t cb;
+  tu_sink_init(s, &cb);
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(cfg, &cb, &g), 0);
+  assert_int_equal(tu_feed_chunks(g, text, len, mode, 0), 0);
+  if (st) gcpulse_stats(g, st);
+  return g;
+}
+
 static void test_g1_jdk17_young(void **state) {
   (void)state;
   TU_CORPUS_OR_SKIP(path, "jvm/jdk17-g1-gcstar.log");
@@ -151,16 +186,11 @@ static void test_g1_jdk17_young(void **state) {
   assert_string_equal(ev.cause, "G1 Evacuation Pause");
   NEAR(ev.t, 0.395);
   NEAR(ev.pause_ms, 3.334);
-  assert_int_equal(ev.heap_before, 12 * M);
-  assert_int_equal(ev.heap_after, 12 * M);
-  assert_int_equal(ev.heap_capacity, 256 * M);
-  assert_int_equal(ev.young_before, 12 * M);
-  assert_int_equal(ev.young_after, 2 * M);
-  assert_int_equal(ev.old_before, 2 * M);
-  assert_int_equal(ev.old_after, 12 * M);
+  assert_gens(&ev, (gens){.heap = {12 * M, 12 * M, 256 * M},
+                          .young = {12 * M, 2 * M},
+                          .old = {2 * M, 12 * M},
+                          .meta = {77 * K, 320 * K}});
   assert_int_equal(ev.promoted, 10 * M);
-  assert_int_equal(ev.metaspace_used, 77 * K);
-  assert_int_equal(ev.metaspace_committed, 320 * K);
   NEAR(ev.cpu_user_ms, 0);
   NEAR(ev.cpu_sys_ms, 10);
   NEAR(ev.real_ms, 10);
@@ -189,15 +219,10 @@ static void test_parallel_serial_jdk17(void **state) {
   assert_string_equal(ev.cause, "Ergonomics");
   NEAR(ev.t, 3.873);
   NEAR(ev.pause_ms, 10.122);
-  assert_int_equal(ev.heap_before, 234 * M);
-  assert_int_equal(ev.heap_after, 220 * M);
-  assert_int_equal(ev.heap_capacity, 245 * M);
-  assert_int_equal(ev.young_before, 65536 * K);
-  assert_int_equal(ev.young_after, 51084 * K);
-  assert_int_equal(ev.old_before, 174910 * K);
-  assert_int_equal(ev.old_after, 174654 * K);
-  assert_int_equal(ev.metaspace_used, 131 * K);
-  assert_int_equal(ev.metaspace_committed, 320 * K);
+  assert_gens(&ev, (gens){.heap = {234 * M, 220 * M, 245 * M},
+                          .young = {65536 * K, 51084 * K},
+                          .old = {174910 * K, 174654 * K},
+                          .meta = {131 * K, 320 * K}});
   NEAR(ev.cpu_user_ms, 20);
   NEAR(ev.real_ms, 10);
   assert_int_equal(ev.heap_live, 220 * M);
@@ -297,11 +322,7 @@ static void test_decorators(void **state) {
       "[2021-05-06T11:25:16.508+0800][2021-05-06T03:25:16.508+0000][0.202s][1620271516508ms][202ms][1489353078113131ns][201765461ns][B-K0S4ML7L-0237.local][45473][14083][info][gc,start     ] GC(0) Pause Young (Normal) (G1 Evacuation Pause)\n"
       "[2021-05-06T11:25:16.510+0800][2021-05-06T03:25:16.510+0000][0.204s][1620271516510ms][204ms][1489353080113131ns][203765461ns][B-K0S4ML7L-0237.local][45473][14083][info][gc           ] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 24M->3M(256M) 2,100ms\n"
       "GC(1) Pause Full (System.gc()) 5M->2M(64M) 4.000ms\n";
-  gcpulse_callbacks_t cb;
-  tu_sink_init(&s, &cb);
-  gcpulse_t *g = NULL;
-  assert_int_equal(gcpulse_new(NULL, &cb, &g), 0);
-  assert_int_equal(tu_feed_chunks(g, lines, strlen(lines), 0, 0), 0);
+  gcpulse_t *g = feed_text(NULL, lines, strlen(lines), 0, &s, NULL);
   assert_int_equal(s.n_ev, 2);
   NEAR(s.ev[0].t, 0.202); /* uptime wins over every other clock */
   NEAR(s.ev[0].pause_ms, 2.1);
@@ -404,13 +425,8 @@ static void test_auto_detect_and_foreign(void **state) {
       "program output line\n"
       "[0.400s][info][gc] GC(0) Pause Young (Allocation Failure) 32M->29M(123M) 6.868ms\n";
   tu_sink s;
-  gcpulse_callbacks_t cb;
-  tu_sink_init(&s, &cb);
-  gcpulse_t *g = NULL;
-  assert_int_equal(gcpulse_new(NULL, &cb, &g), 0);
-  assert_int_equal(tu_feed_chunks(g, text, sizeof text - 1, 0, 0), 0);
   gcpulse_stats_t st;
-  gcpulse_stats(g, &st);
+  gcpulse_t *g = feed_text(NULL, text, sizeof text - 1, 0, &s, &st);
   assert_int_equal(st.format, GCPULSE_FORMAT_JVM);
   assert_int_equal(st.collector, GCPULSE_COLLECTOR_PARALLEL);
   assert_int_equal(st.by_reason[GCPULSE_REASON_FOREIGN], 3);
@@ -432,13 +448,8 @@ static void test_table_overflow_and_finish(void **state) {
   gcpulse_config_init(cfg);
   cfg->jvm_open_events = 2;
   tu_sink s;
-  gcpulse_callbacks_t cb;
-  tu_sink_init(&s, &cb);
-  gcpulse_t *g = NULL;
-  assert_int_equal(gcpulse_new(cfg, &cb, &g), 0);
-  assert_int_equal(tu_feed_chunks(g, text, sizeof text - 1, 0, 0), 0);
   gcpulse_stats_t st;
-  gcpulse_stats(g, &st);
+  gcpulse_t *g = feed_text(cfg, text, sizeof text - 1, 0, &s, &st);
   assert_int_equal(st.by_reason[GCPULSE_REASON_EVICTED], 1);    /* GC(1) */
   assert_int_equal(st.by_reason[GCPULSE_REASON_INCOMPLETE], 2); /* 2, 3 */
   assert_int_equal(s.n_ev, 2);
@@ -487,13 +498,8 @@ static void test_malformed(void **state) {
       "[0.400s][info][gc] GC(2) Something New 1M->1M(2M) 1.0ms\n"
       "[0.500s][info][gc,heap] GC(3) Eden regions: x->0(4)\n";
   tu_sink s;
-  gcpulse_callbacks_t cb;
-  tu_sink_init(&s, &cb);
-  gcpulse_t *g = NULL;
-  assert_int_equal(gcpulse_new(NULL, &cb, &g), 0);
-  assert_int_equal(tu_feed_chunks(g, text, sizeof text - 1, 1, 0), 0);
   gcpulse_stats_t st;
-  gcpulse_stats(g, &st);
+  gcpulse_t *g = feed_text(NULL, text, sizeof text - 1, 1, &s, &st);
   assert_int_equal(st.by_reason[GCPULSE_REASON_MALFORMED], 2);
   assert_int_equal(st.by_reason[GCPULSE_REASON_OVERFLOW], 1);
   assert_int_equal(st.by_reason[GCPULSE_REASON_JVM_UNKNOWN], 1);
@@ -617,13 +623,8 @@ static void test_restart_gcid(void **state) {
       "[2024-01-01T00:01:00.000+0000][gc] GC(0) Pause Full (System.gc()) 9M->3M(64M) 7.000ms\n"
       "[2024-01-01T00:01:01.000+0000][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 5M->1M(64M) 1.000ms\n";
   tu_sink s;
-  gcpulse_callbacks_t cb;
-  tu_sink_init(&s, &cb);
-  gcpulse_t *g = NULL;
-  assert_int_equal(gcpulse_new(NULL, &cb, &g), 0);
-  assert_int_equal(tu_feed_chunks(g, text, sizeof text - 1, 1, 0), 0);
   gcpulse_stats_t st;
-  gcpulse_stats(g, &st);
+  gcpulse_t *g = feed_text(NULL, text, sizeof text - 1, 1, &s, &st);
   assert_int_equal(s.n_ev, 5);
   assert_int_equal(s.ev[2].seq, 2); /* closed at the restart */
   assert_true(s.ev[2].flags & GCPULSE_EV_SYNTHETIC);
@@ -667,12 +668,7 @@ static void test_jdk8_g1_cycles(void **state) {
       "0.107: [GC concurrent-mark-start]\n"
       "0.150: [GC pause (G1 Evacuation Pause) (young), 0.0040000 secs]\n"
       " [Times: user=0.01 sys=0.00, real=0.00 secs] \n";
-  gcpulse_callbacks_t cb;
-  tu_sink_init(&s, &cb);
-  gcpulse_t *g = NULL;
-  assert_int_equal(gcpulse_new(NULL, &cb, &g), 0);
-  assert_int_equal(tu_feed_chunks(g, text, sizeof text - 1, 0, 0), 0);
-  gcpulse_stats(g, &st);
+  gcpulse_t *g = feed_text(NULL, text, sizeof text - 1, 0, &s, &st);
   assert_int_equal(s.n_ev, 3);
   assert_int_equal(s.ev[2].kind, GCPULSE_KIND_CONCURRENT);
   assert_int_equal(s.ev[2].seq, 0);
@@ -702,12 +698,7 @@ static void test_banner_lines(void **state) {
       "CommandLine flags: -XX:+PrintGCDetails -XX:+UseSerialGC\n"
       "some program output\n"
       "0.265: [GC (Allocation Failure) 0.265: [DefNew: 8704K->1088K(9792K), 0.0039555 secs] 8704K->1634K(31680K), 0.0041700 secs] [Times: user=0.00 sys=0.00, real=0.00 secs] \n";
-  gcpulse_callbacks_t cb;
-  tu_sink_init(&s, &cb);
-  gcpulse_t *g = NULL;
-  assert_int_equal(gcpulse_new(NULL, &cb, &g), 0);
-  assert_int_equal(tu_feed_chunks(g, text, sizeof text - 1, 0, 0), 0);
-  gcpulse_stats(g, &st);
+  gcpulse_t *g = feed_text(NULL, text, sizeof text - 1, 0, &s, &st);
   assert_int_equal(st.format, GCPULSE_FORMAT_JVM);
   assert_int_equal(st.by_reason[GCPULSE_REASON_JVM_INFO], 3);
   assert_int_equal(st.by_reason[GCPULSE_REASON_FOREIGN], 1);
