@@ -240,12 +240,17 @@ func (r *recorder) take(now time.Time) record {
 		}
 	}
 
-	if cpu, ok := r.gcCPUSeconds(); ok {
+	if cpu, ok := r.gcCPUSeconds(); ok && !math.IsNaN(cpu) && !math.IsInf(cpu, 0) {
+		// The Go 1.19 fallback (cumulative fraction x elapsed time) is an
+		// estimate that can dip slightly between two reads: keep the
+		// cumulative value monotonic and count a dip as no GC CPU.
 		d := cpu - r.lastGCCPU
-		r.lastGCCPU = cpu
-		if d >= 0 && !math.IsNaN(d) && !math.IsInf(d, 0) {
-			rec.gcCPUMs, rec.gcCPUKnown = d*1000, true
+		if d < 0 {
+			d = 0
+		} else {
+			r.lastGCCPU = cpu
 		}
+		rec.gcCPUMs, rec.gcCPUKnown = d*1000, true
 	}
 
 	if obj, ok := r.s.u64(mObjects); ok {
