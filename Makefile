@@ -141,7 +141,7 @@ go-test:
 tsan:
 	@sh tests/tsan.sh
 
-valgrind: $(TEST_BINS)
+valgrind: $(TEST_BINS) $(CLI)
 	@sh tests/valgrind.sh $(TEST_BINS)
 
 # ---- benchmarks --------------------------------------------------------------

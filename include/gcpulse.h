@@ -103,7 +103,8 @@ GCPULSE_API const char *gcpulse_errname(int err);
 GCPULSE_API const char *gcpulse_strerror(int err);
 
 /* A caller-owned error record for functions that can fail with detail
- * (configuration loading).  The first error wins; text is NUL-terminated. */
+ * (configuration loading and checking).  Those functions clear it on entry
+ * and fill it with the first error they meet; text is NUL-terminated. */
 typedef struct gcpulse_error {
   int code;       /* gcpulse_errno_t */
   int line;       /* 1-based line in JSON text, 0 if not applicable */
@@ -566,6 +567,16 @@ typedef struct gcpulse_gogc_config {
   double leak_min_growth; /* ...and by at least this fraction over that time; 0.2 */
   int leak_chase;        /* 0 (default): once a leak is reported GOGC is not lowered
                           * further (fail fast); 1: keep chasing the budget */
+  /* adaptive SPARE rule (recommend_limit set) */
+  double slew_up_spare;  /* max relative rise per decision for a SPARE rise that the
+                          * budget covers with margin (projected peak <= 90 % of the
+                          * budget with the growth reserve) and that was also SPARE at the
+                          * previous decision; the larger of this and slew_up applies;
+                          * default 4 (x5: 100 -> 500 in one decision) */
+  double spare_horizon_s; /* SPARE keeps a reserve for the live heap expected this many
+                          * seconds ahead (its positive slope x horizon, and QPS above its
+                          * smoothed value scaling live); 0 (default) = the feature window
+                          * gcpulse_config.window_s */
 } gcpulse_gogc_config_t;
 
 typedef struct gcpulse_gogc_decision {

@@ -87,6 +87,8 @@ void gcpulse_config_init(gcpulse_config_t *cfg) {
   c->leak_window_s = 300.0;
   c->leak_min_growth = 0.2;
   c->leak_chase = 0;
+  c->slew_up_spare = 4.0;
+  c->spare_horizon_s = 0.0;
 
   cfg->policy_enabled = 1;
   cfg->policy_defaults = 1;
@@ -111,6 +113,7 @@ void gcpulse_config_init(gcpulse_config_t *cfg) {
 }
 
 int gcpulse_config_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
+  if (err) memset(err, 0, sizeof *err);
   if (cfg == NULL)
     return gcpulse__error(err, GCPULSE_EINVAL, "", "configuration is NULL");
   if (cfg->format < GCPULSE_FORMAT_AUTO || cfg->format > GCPULSE_FORMAT_JVM)

@@ -148,6 +148,8 @@ static const field gogc_fields[] = {
     GF("leak_window_s", F_DOUBLE, leak_window_s),
     GF("leak_min_growth", F_DOUBLE, leak_min_growth),
     GF("leak_chase", F_INT, leak_chase),
+    GF("slew_up_spare", F_DOUBLE, slew_up_spare),
+    GF("spare_horizon_s", F_DOUBLE, spare_horizon_s),
     END};
 
 static const field policy_fields[] = {
@@ -648,6 +650,7 @@ static int load_root(loader *L, json_t *root) {
 
 int gcpulse_config_load_json(gcpulse_config_t *cfg, const char *text,
                              size_t len, gcpulse_error_t *err) {
+  if (err) memset(err, 0, sizeof *err);
   if (cfg == NULL || (text == NULL && len > 0))
     return gcpulse__error(err, GCPULSE_EINVAL, "", "NULL argument");
   if (len > JSON_TEXT_MAX)
@@ -658,8 +661,12 @@ int gcpulse_config_load_json(gcpulse_config_t *cfg, const char *text,
   json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES,
                             &jerr);
   if (root == NULL) {
+    if (json_error_code(&jerr) == json_error_out_of_memory)
+      return gcpulse__error(err, GCPULSE_ENOMEM, "",
+                            "out of memory while parsing JSON");
     int first = err != NULL && err->code == 0;
-    gcpulse__error(err, GCPULSE_EJSON, "", "%s", jerr.text);
+    gcpulse__error(err, GCPULSE_EJSON, "", "%s",
+                   jerr.text[0] ? jerr.text : "malformed JSON");
     if (first) {
       err->line = jerr.line > 0 ? jerr.line : 0;
       err->column = jerr.column > 0 ? jerr.column : 0;
