@@ -48,6 +48,12 @@ if [ ! -f "$BUILDDIR/libgcpulse.a" ]; then
   echo "go_test: building $BUILDDIR/libgcpulse.a"
   make -C "$ROOT" BUILD="$(basename "$BUILDDIR")" static
 fi
+# Go's build cache does not see include/gcpulse.h or libgcpulse.a (both
+# live outside the package): put their checksum into CGO_CFLAGS, which is
+# part of the cache key, so a changed header or library is never linked
+# against a stale cgo object (a struct layout mismatch corrupts memory).
+SRCSUM=$(cat "$ROOT/include/gcpulse.h" "$BUILDDIR/libgcpulse.a" | cksum | cut -d' ' -f1)
+export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -DGCPULSE_SRC_SUM=$SRCSUM"
 
 ran=0
 seen=""
