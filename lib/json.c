@@ -658,6 +658,7 @@ int gcpulse_config_load_json(gcpulse_config_t *cfg, const char *text,
                           "document of %zu bytes is larger than %u bytes", len,
                           JSON_TEXT_MAX);
   json_error_t jerr;
+  memset(&jerr, 0, sizeof jerr); /* jansson leaves it unset on some paths */
   json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES,
                             &jerr);
   if (root == NULL) {
