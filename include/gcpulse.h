@@ -575,8 +575,7 @@ typedef struct gcpulse_gogc_config {
                           * default 4 (x5: 100 -> 500 in one decision) */
   double spare_horizon_s; /* SPARE keeps a reserve for the live heap expected this many
                           * seconds ahead (its positive slope x horizon, and QPS above its
-                          * smoothed value scaling live); 0 (default) = the feature window
-                          * gcpulse_config.window_s */
+                          * smoothed value scaling live); 0 (default) = 3 x period_s */
 } gcpulse_gogc_config_t;
 
 typedef struct gcpulse_gogc_decision {

@@ -31,14 +31,26 @@
  *                  SPARE     with the runtime limit applied by the caller
  *                            (recommend_limit), a known budget and no suspected
  *                            leak, the value is at least the memory-target
- *                            value: memory
- *                            the budget allows is spent before GC CPU is (the
- *                            economy law alone stops rising once GC CPU meets
- *                            its target, and lags); its peak fits the budget by
- *                            construction, and the runtime limit caps the heap
- *                            even when the live heap steps up between two cycles
- *                            (without that backstop a full-budget GOGC could not
- *                            see such a step in time, so the rule is off);
+ *                            value: memory the budget allows is spent before
+ *                            GC CPU is (the economy law alone stops rising once
+ *                            GC CPU meets its target, and lags); its peak fits
+ *                            the budget by construction, and the runtime limit
+ *                            (recommended at the budget less the measured goal
+ *                            overshoot, at least LIMIT_OVERSHOOT) caps the
+ *                            heap even when the live heap steps up between
+ *                            two cycles (without that backstop
+ *                            a full-budget GOGC could not see such a step in
+ *                            time, so the rule is off).  The live heap it is
+ *                            solved for carries a reserve while the live heap
+ *                            rises: slope x spare_horizon_s (default three
+ *                            periods), or live x (QPS /
+ *                            smoothed QPS - 1) when traffic steps up; the
+ *                            reserve decays over the horizon (recurring pulses
+ *                            keep it: no hunting on a square wave).  A SPARE
+ *                            rise may use slew_up_spare instead of slew_up when
+ *                            the previous decision was SPARE too (hysteresis),
+ *                            up to the value whose peak is SPARE_FAST_FILL of
+ *                            the budget;
  *                  BACKSTOP  when the caller applies the recommended runtime
  *                            memory limit (recommend_limit), the budget never
  *                            pulls GOGC below min(law, df_base): the runtime
@@ -62,6 +74,8 @@
 #define MIB 1048576.0
 #define GO_HEAP_MIN (4.0 * MIB) /* Go's heapMinimum at GOGC=100 */
 #define BIG 1e12               /* stands in for "no bound" */
+#define SPARE_FAST_FILL 0.9    /* fast spare slew: up to this share of the budget */
+#define LIMIT_OVERSHOOT 0.02   /* least overshoot allowed for in the recommended limit */
 
 typedef struct ewma {
   double v;
@@ -107,6 +121,11 @@ struct gcpulse__gogc {
   /* non-heap guard after a rise: the heap peak the rise was decided on */
   int rise_guard;
   double rise_peak;
+  /* SPARE at the previous decision (the fast spare slew needs two in a row) */
+  int spare_prev;
+  /* SPARE live-heap reserve in force and when it was taken (it decays
+   * over the horizon, so recurring pulses keep it: no hunting) */
+  double reserve, reserve_t;
 };
 
 /* ---------------------------------------------------------------------
@@ -184,6 +203,13 @@ int gcpulse__gogc_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
     return bad(err, "gogc.leak_min_growth", "must be a finite fraction >= 0");
   if (c->leak_chase != 0 && c->leak_chase != 1)
     return bad(err, "gogc.leak_chase", "must be 0 or 1");
+  if (!isfinite(c->slew_up_spare) || c->slew_up_spare <= 0 ||
+      c->slew_up_spare > 100)
+    return bad(err, "gogc.slew_up_spare", "must be > 0 and <= 100");
+  if (!isfinite(c->spare_horizon_s) || c->spare_horizon_s < 0 ||
+      c->spare_horizon_s > 86400)
+    return bad(err, "gogc.spare_horizon_s",
+               "must be >= 0 and <= 86400 seconds (0 = 3 x period_s)");
   return 0;
 }
 
@@ -383,6 +409,43 @@ static double floor_gogc(const gcpulse__gogc *c, const budget *b) {
   return c->cfg.floor_bytes / base * 100.0;
 }
 
+/* Horizon of the SPARE reserve: spare_horizon_s, or by default three
+ * decision periods -- the time slew_down (halving per decision) needs to
+ * bring a full-budget GOGC back near df_base. */
+static double spare_horizon(const gcpulse__gogc *c) {
+  const gcpulse_gogc_config_t *k = &c->cfg;
+  return k->spare_horizon_s > 0 ? k->spare_horizon_s : 3.0 * k->period_s;
+}
+
+/* Live-heap reserve of the SPARE rule: the live heap expected
+ * spare_horizon() ahead, minus the live heap now.
+ * Two signs of a rising live heap, the larger wins: the positive slope of
+ * the post-GC heap (GROWTH, bytes/s) times the horizon, and QPS above its
+ * smoothed value (QPS_NOW / QPS_SMOOTH > 1 + dead-band) scaling the live
+ * heap in proportion (request-scoped and cached memory follow traffic, and
+ * QPS leads the live heap's slope by a window).  0 when nothing rises. */
+static double spare_reserve(const gcpulse__gogc *c, const budget *b,
+                            double growth, double qps_now, double qps_smooth) {
+  const gcpulse_gogc_config_t *k = &c->cfg;
+  double h = spare_horizon(c);
+  double r = 0;
+  if (growth > 0 && isfinite(growth)) r = growth * h;
+  if (qps_smooth > 0 && qps_now > qps_smooth * (1 + k->deadband)) {
+    double ratio = mind(qps_now / qps_smooth, 100.0);
+    r = maxd(r, b->live * (ratio - 1.0));
+  }
+  return isfinite(r) && r > 0 ? r : 0;
+}
+
+/* GOGC of the SPARE rule: the budget's GOGC with RESERVE added to the live
+ * heap and the budget scaled by FILL. */
+static double spare_gogc(const budget *b, double reserve, double fill) {
+  budget p = *b;
+  p.live += reserve;
+  p.bytes *= fill;
+  return budget_gogc(&p);
+}
+
 /* Adaptive mode with the runtime memory limit applied by the caller: the
  * budget does not pull GOGC below this value (BIG-negative when off). */
 static double backstop_floor(const gcpulse__gogc *c) {
@@ -475,6 +538,7 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
   double dt = t - c->ewma_t;
   c->ewma_t = t;
   double tau = k->ewma_tau_s;
+  double qps_before = c->qps.have ? c->qps.v : 0; /* smoothed, before this sample */
   double qps = KNOWN(&in, GCPULSE_FEAT_QPS) ? ewma_add(&c->qps, in.qps, dt, tau) : 0;
   double growth = KNOWN(&in, GCPULSE_FEAT_HEAP_GROWTH)
                       ? ewma_add(&c->growth, in.growth, dt, tau) : 0;
@@ -511,6 +575,7 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
   const double cur = c->cur;
   int hold = 0, budget_binds = 0, econ_wants_more = 0;
   int backstop_held = 0;
+  double spare_fast = -BIG; /* the fast spare slew applies up to this value */
   double raw = cur;
   double df = k->df_base, q_term = 0, g_term = 0;
   if (KNOWN(&in, GCPULSE_FEAT_QPS))
@@ -577,10 +642,26 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
     }
     raw = econ;
     if (!hold && b.known && !c->leak && k->recommend_limit) {
-      double sg = budget_gogc(&b);
+      /* growth: the larger of the latest and smoothed slope (a rise shows
+       * at once); QPS: this period's mean against the smoothed mean */
+      double gr = 0;
+      if (KNOWN(&in, GCPULSE_FEAT_HEAP_GROWTH)) gr = maxd(in.growth, growth);
+      double qn = KNOWN(&in, GCPULSE_FEAT_QPS) ? in.qps : 0;
+      double reserve = spare_reserve(c, &b, gr, qn, qps_before);
+      double h = spare_horizon(c);
+      double kept = c->reserve > 0 && t >= c->reserve_t
+                        ? c->reserve * exp(-(t - c->reserve_t) / h) : 0;
+      if (isfinite(kept) && kept > reserve) {
+        reserve = kept; /* the older, larger reserve decays */
+      } else {
+        c->reserve = reserve;
+        c->reserve_t = t;
+      }
+      double sg = spare_gogc(&b, reserve, 1.0);
       if (sg > raw) {
         raw = sg;
         why |= R(SPARE);
+        if (c->spare_prev) spare_fast = spare_gogc(&b, reserve, SPARE_FAST_FILL);
       }
     }
     break;
@@ -663,8 +744,14 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
       urgent = 1;
       why |= R(BUDGET_URGENT);
     }
-    if (s > cur * (1 + k->slew_up)) {
-      s = cur * (1 + k->slew_up);
+    double up = cur * (1 + k->slew_up);
+    /* a SPARE rise (SPARE at this and the previous decision) may use
+     * slew_up_spare up to the value whose peak, with the growth reserve,
+     * is SPARE_FAST_FILL of the budget; beyond that slew_up holds */
+    if ((why & R(SPARE)) && spare_fast > up)
+      up = maxd(up, mind(spare_fast, cur * (1 + k->slew_up_spare)));
+    if (s > up) {
+      s = up;
       why |= R(SLEW_UP);
     } else if (!urgent && s < cur * (1 - k->slew_down)) {
       s = cur * (1 - k->slew_down);
@@ -703,15 +790,21 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
     }
   }
   if (c->pinned >= k->pinned_after) why |= R(PINNED);
+  c->spare_prev = (why & R(SPARE)) != 0;
 
   /* ---- memory-limit recommendation ---- */
   if (k->recommend_limit && b.known) {
     double need = 0;
     if (b.live > 0)
       need = b.live + maxd((b.live + b.roots) * k->min / 100.0, k->floor_bytes);
-    /* runway for min GOGC may use the headroom, never more than the limit
+    /* the runtime plans the goal at the limit and the heap overshoots the
+     * goal as it does below it (more while the live heap steps up during a
+     * cycle): the limit is the budget less the measured overshoot, at least
+     * LIMIT_OVERSHOOT, so that the peak fits the budget (SPARE relies on it);
+     * runway for min GOGC may use the headroom, never more than the limit
      * itself leaves for the heap (above it a breach, not a GC, happens) */
-    d->memory_limit = maxd(b.bytes, mind(need, in.limit - b.nonheap));
+    d->memory_limit = maxd(b.bytes / (1.0 + maxd(b.overshoot, LIMIT_OVERSHOOT)),
+                           mind(need, in.limit - b.nonheap));
   }
 
   d->raw = raw;

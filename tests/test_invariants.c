@@ -108,9 +108,14 @@ static int on_gogc(void *user, const gcpulse_gogc_decision_t *d) {
                                  o->last_t, d->t);
   int urgent = (d->reasons >> GCPULSE_GR_BUDGET_URGENT) & 1;
   if (d->previous > 0 && d->value > 0) {
-    if (d->value > d->previous * (1 + c->slew_up) * (1 + 1e-12) + 1e-9)
-      OBS_FAIL(o, "GOGC rose %g -> %g, slew_up %g", d->previous, d->value,
-               c->slew_up);
+    /* gogc owner (issue 6/8): a rise carrying the SPARE reason may use the
+     * larger of slew_up and slew_up_spare; any other rise is held to slew_up */
+    double up = c->slew_up;
+    if (((d->reasons >> GCPULSE_GR_SPARE) & 1) && c->slew_up_spare > up)
+      up = c->slew_up_spare;
+    if (d->value > d->previous * (1 + up) * (1 + 1e-12) + 1e-9)
+      OBS_FAIL(o, "GOGC rose %g -> %g, slew limit %g", d->previous, d->value,
+               up);
     double floor_v = d->previous * (1 - c->slew_down);
     if (floor_v < c->min) floor_v = c->min;
     if (!urgent && d->value < floor_v * (1 - 1e-12) - 1e-9)

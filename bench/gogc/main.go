@@ -60,6 +60,7 @@ type options struct {
 	series                     string
 	maxGOGC, cpuTarget         float64
 	gcpulseJSON                string
+	gogcExtra                  string
 }
 
 func main() {
@@ -86,6 +87,7 @@ func main() {
 	flag.Float64Var(&o.maxGOGC, "gcpulse-max-gogc", 0, "gcpulse MaxGOGC (0 = library default)")
 	flag.Float64Var(&o.cpuTarget, "gcpulse-cpu-target", 0, "gcpulse CPUTarget (0 = library default)")
 	flag.StringVar(&o.gcpulseJSON, "gcpulse-json", "", "gcpulse JSON configuration (default: the benchmark's)")
+	flag.StringVar(&o.gogcExtra, "gcpulse-gogc", "", `extra "gogc" fields for the default configuration, e.g. '"slew_up_spare": 0.25'`)
 	flag.Parse()
 	if *summarize != "" {
 		if err := summary(*summarize); err != nil {
@@ -410,7 +412,7 @@ func startControl(o options, start time.Time) (*control, error) {
 		}
 		cfg.PolicyJSON = o.gcpulseJSON
 		if cfg.PolicyJSON == "" {
-			cfg.PolicyJSON = defaultGcpulseJSON(limit)
+			cfg.PolicyJSON = defaultGcpulseJSON(limit, o.gogcExtra)
 		}
 		t, err := gcpulse.Start(cfg)
 		if err != nil {
@@ -430,10 +432,13 @@ func startControl(o options, start time.Time) (*control, error) {
 // heap above half the limit and still growing recommends scale_out (a
 // live pulse that tuning alone cannot absorb), before the heap nears the
 // limit.
-func defaultGcpulseJSON(limit int64) string {
+func defaultGcpulseJSON(limit int64, gogcExtra string) string {
+	if gogcExtra != "" {
+		gogcExtra = ", " + gogcExtra
+	}
 	return fmt.Sprintf(`{
  "window": {"window_s": 10, "panes": 10},
- "gogc": {"ewma_tau_s": 2, "dwell_s": 1, "dwell_cycles": 2},
+ "gogc": {"ewma_tau_s": 2, "dwell_s": 1, "dwell_cycles": 2%s},
  "policy": {"warmup_s": 2, "settle_s": 2, "escalate_cooldown_s": 10,
   "rules": [{"id": "live_pulse", "group": "replicas", "priority": 70,
    "direction": "escalate", "combine": "all",
@@ -441,7 +446,7 @@ func defaultGcpulseJSON(limit int64) string {
     {"feature": "heap_live_bytes", "stat": "value", "op": ">", "enter": %d, "exit": %d, "n": 2, "m": 3},
     {"feature": "heap_live_bytes", "stat": "slope", "op": ">", "enter": 0, "exit": 0, "n": 2, "m": 3}],
    "actions": [{"name": "scale_out", "magnitude": 1}]}]}
-}`, limit/2, limit*2/5)
+}`, gogcExtra, limit/2, limit*2/5)
 }
 
 // gctuner: the per-GC finalizer law from the published description of

@@ -13,7 +13,7 @@
 #       plenty of headroom (512 MiB): the CPU-economy case.
 #
 # Environment: GCPULSE_ARGS (flags for the gcpulse-* controllers),
-# CONTROLLERS (space-separated list), BENCH_QUICK=1 — a few seconds per controller, one run each;
+# CONTROLLERS (space-separated list), SCENARIOS (default "S1 S2"), BENCH_QUICK=1 — a few seconds per controller, one run each;
 # RUNS (default 3), GO (default Go 1.23 when installed, else go),
 # GCPULSE_BUILD (default build), OUT (default $GCPULSE_BUILD/bench-gogc).
 set -eu
@@ -52,6 +52,12 @@ fi
 mkdir -p "$GOCACHE" "$GOPATH"
 export GOCACHE GOPATH GOTOOLCHAIN=local GOPROXY=off GOFLAGS= CGO_ENABLED=1
 export CGO_LDFLAGS="-L$BUILDDIR ${CGO_LDFLAGS:-}"
+# the Go build cache does not hash headers outside the package: a changed
+# include/gcpulse.h (e.g. a new config field, a larger struct) would link a
+# stale cgo object against the new library (heap corruption); a checksum of
+# the header in CGO_CFLAGS makes the cache key follow it
+HDRSUM=$(cat "$ROOT/include/gcpulse.h" "$ROOT/examples/go/bridge.h" 2>/dev/null | cksum | cut -d' ' -f1)
+export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -DGCPULSE_HEADER_SUM=$HDRSUM"
 
 if [ ! -f "$BUILDDIR/libgcpulse.a" ]; then
   make -C "$ROOT" BUILD="$(basename "$BUILDDIR")" static
@@ -79,15 +85,21 @@ RES=$OUT/results.jsonl
 echo "bench-gogc: S1 = $S1"
 echo "bench-gogc: S2 = $S2"
 run=1
+failed=0
 while [ "$run" -le "$RUNS" ]; do
-  for sc in S1 S2; do
+  for sc in ${SCENARIOS:-S1 S2}; do
     if [ "$sc" = S1 ]; then args=$S1; else args=$S2; fi
     for c in $CONTROLLERS; do
       extra=
       case $c in gcpulse-*) extra=$GCPULSE_ARGS ;; esac
       # shellcheck disable=SC2086
-      GOMAXPROCS=${GOMAXPROCS:-2} "$BIN" -controller "$c" -scenario "$sc" -run "$run" \
-        -series "$OUT/series-$sc-$c-$run.txt" $args $extra | tee -a "$RES"
+      if ! GOMAXPROCS=${GOMAXPROCS:-2} "$BIN" -controller "$c" -scenario "$sc" -run "$run" \
+        -series "$OUT/series-$sc-$c-$run.txt" $args $extra > "$OUT/last.jsonl"; then
+        echo "bench-gogc: $c in $sc (run $run) FAILED" >&2
+        failed=$((failed + 1))
+      fi
+      cat "$OUT/last.jsonl"
+      cat "$OUT/last.jsonl" >> "$RES"
     done
   done
   run=$((run + 1))
@@ -129,3 +141,7 @@ else
   echo "bench-gogc: gnuplot not available (not root or no apt-get): plots skipped"
 fi
 echo "bench-gogc: results in $RES, table in $OUT/table.txt"
+if [ "$failed" -gt 0 ]; then
+  echo "bench-gogc: $failed run(s) failed" >&2
+  exit 1
+fi
