@@ -106,10 +106,11 @@ type Config struct {
 
 // Tuner is a running gcpulse instance bound to this process's GC.
 type Tuner struct {
-	cfg     Config
-	handle  cgo.Handle
-	limit   int64 // memory limit used (bytes), 0 = none
-	goLimit int64 // Go memory limit applied (0 = not driving); atomic
+	cfg        Config
+	handle     cgo.Handle
+	limit      int64 // memory limit used (bytes), 0 = none
+	goLimit    int64 // Go memory limit applied (0 = not driving); atomic
+	goLimitMax int64 // the limit set at Start (limit x ratio): recommendations never exceed it
 
 	mu     sync.Mutex // guards g and the pending queues
 	g      *C.gcpulse_t
@@ -337,6 +338,7 @@ func Start(cfg Config) (*Tuner, error) {
 			gl = t.origLimit
 		}
 		t.goLimit = gl
+		t.goLimitMax = gl
 		debug.SetMemoryLimit(gl)
 		atomic.AddUint64(&t.limitSets, 1)
 	}
@@ -587,7 +589,13 @@ func (t *Tuner) apply(d *Decision) {
 		d.Applied = true
 	}
 	if cur := atomic.LoadInt64(&t.goLimit); t.cfg.SetMemoryLimit && d.MemoryLimit > 0 && cur > 0 {
-		l := int64(d.MemoryLimit)
+		// The recommendation is a heap budget; Go's limit also counts the
+		// runtime's own memory (stacks, metadata, free spans), so that is
+		// added back, up to the limit set at Start.
+		l := int64(d.MemoryLimit + goRuntimeOverhead())
+		if t.goLimitMax > 0 && l > t.goLimitMax {
+			l = t.goLimitMax
+		}
 		if t.origLimit > 0 && t.origLimit < math.MaxInt64 && l > t.origLimit {
 			l = t.origLimit
 		}

@@ -353,3 +353,21 @@ func (r *recorder) finalizerBacklog() int64 {
 	}
 	return int64(q - e)
 }
+
+// goRuntimeOverhead is the memory Go's memory limit counts beyond live heap
+// objects: /memory/classes/total - heap/released - heap/objects (stacks,
+// runtime metadata, free and unused heap spans).  0 when unavailable.
+func goRuntimeOverhead() float64 {
+	s := []metrics.Sample{{Name: mTotalMem}, {Name: mReleased}, {Name: mObjects}}
+	metrics.Read(s)
+	for _, x := range s {
+		if x.Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+	}
+	total, rel, obj := s[0].Value.Uint64(), s[1].Value.Uint64(), s[2].Value.Uint64()
+	if total < rel+obj {
+		return 0
+	}
+	return float64(total - rel - obj)
+}
