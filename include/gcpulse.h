@@ -400,7 +400,7 @@ GCPULSE_API const char *gcpulse_field_name(int field);
   X(LATENCY, "latency_ms", "ms", "caller metric: request latency; VALUE=last; P50 P90 P99 (<= 3.1 %); sample stats +EC") \
   X(MEMORY_LIMIT, "memory_limit_bytes", "bytes", "caller metric, else config memory_limit; kept across window resets; VALUE=last; sample stats") \
   X(GOGC, "gogc", "percent", "the GOGC value currently recommended by the controller; kept across window resets; VALUE=last; sample stats") \
-  X(GOGC_PINNED, "gogc_pinned", "count", "consecutive controller decisions pinned at a bound (0 if not pinned); VALUE=last; sample stats") \
+  X(GOGC_PINNED, "gogc_pinned", "count", "consecutive controller decisions pinned at a bound: at min (memory-bound), or at max while GC CPU is still above target (CPU-bound); 0 if not pinned; VALUE=last; sample stats") \
   X(HEAP_ROOTS, "heap_roots_bytes", "bytes", "Go GC roots of the last cycle: stacks + globals (the roots term of the heap goal)")
 
 typedef enum gcpulse_feature {

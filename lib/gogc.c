@@ -782,7 +782,11 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
   /* ---- pinned ---- */
   if (!off && !hold) {
     int at_min = value <= k->min && (raw <= k->min || (v <= k->min && budget_binds));
-    int at_max = value >= k->max && econ_wants_more && raw >= k->max;
+    /* at the top bound, tuning has run out only if GC CPU is still above
+     * target there (a CPU-bound service); a SPARE rise to max just means
+     * memory is plentiful, which is no reason to scale */
+    int at_max = value >= k->max && econ_wants_more && raw >= k->max &&
+                 (why & R(CPU_HIGH)) != 0;
     if (at_min || at_max || leak_held || backstop_held) {
       if (c->pinned < INT32_MAX) c->pinned++;
     } else {
