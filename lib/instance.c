@@ -265,9 +265,7 @@ void gcpulse_free(gcpulse_t *g) {
 int gcpulse_reset(gcpulse_t *g) {
   if (g == NULL) return GCPULSE_EINVAL;
   if (g->busy) return GCPULSE_EBUSY;
-  char *mem = (char *)g;
-  size_t line_off = GCPULSE__ALIGN(sizeof(struct gcpulse));
-  gcpulse__lines_init(&g->lines, mem + line_off, g->lines.cap);
+  gcpulse__lines_init(&g->lines, g->lines.buf, g->lines.cap);
   gcpulse__go_init(&g->go);
   /* modules keep what their init copied from the config */
   gcpulse__jvm_reset(g->jvm);
