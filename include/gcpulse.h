@@ -270,6 +270,14 @@ typedef enum gcpulse_field {
 #define GCPULSE_BIT(field) (UINT64_C(1) << (field))
 #define GCPULSE_CAUSE_MAX 48
 
+/* Every integer field of an event (sizes, GC numbers, counts) is below
+ * GCPULSE_INT_MAX = 2^53 (8 PiB as a size): exact as a double and as a
+ * JSON number in any reader.  A trace number at or above it is an
+ * OVERFLOW diagnostic (or MALFORMED when the digits themselves look
+ * ordinary, e.g. "99999999999G"); gcpulse_feed_event rejects an event with
+ * a known field there (BAD_EVENT). */
+#define GCPULSE_INT_MAX (UINT64_C(1) << 53)
+
 /* The normalised event.  Zero it (or use gcpulse_event_init), set the
  * fields you know and their bits in `known`.  Sizes in bytes, durations in
  * milliseconds, t in seconds. */
@@ -874,8 +882,9 @@ GCPULSE_API int gcpulse_feed_line(gcpulse_t *g, const char *line, size_t len);
 GCPULSE_API int gcpulse_finish(gcpulse_t *g);
 
 /* Feed one structured GC record (e.g. built from Go's runtime/metrics).
- * EV->t must be set and known; invalid values (non-finite, negative) are
- * rejected with GCPULSE_EINVAL and counted as BAD_EVENT. */
+ * EV->t must be set and known; invalid values (non-finite, negative, a
+ * known integer >= GCPULSE_INT_MAX) are rejected with GCPULSE_EINVAL and
+ * counted as BAD_EVENT. */
 GCPULSE_API int gcpulse_feed_event(gcpulse_t *g, const gcpulse_event_t *ev);
 
 /* Feed a caller metric sample at time T: a gcpulse_metric_t or a custom id.

@@ -503,6 +503,28 @@ static int event_valid(const gcpulse_event_t *ev) {
   for (size_t i = 0; i < GCPULSE__COUNTOF(ms); i++)
     if (!isfinite(*ms[i]) || *ms[i] < 0) return 0;
   if (memchr(ev->cause, '\0', sizeof ev->cause) == NULL) return 0;
+  static const struct {
+    int field;
+    size_t off;
+  } ints[] = {
+#define I_(F, f) {GCPULSE_FIELD_##F, offsetof(gcpulse_event_t, f)}
+      I_(SEQ, seq),           I_(HEAP_BEFORE, heap_before),
+      I_(HEAP_AFTER, heap_after), I_(HEAP_LIVE, heap_live),
+      I_(HEAP_GOAL, heap_goal), I_(HEAP_CAPACITY, heap_capacity),
+      I_(YOUNG_BEFORE, young_before), I_(YOUNG_AFTER, young_after),
+      I_(OLD_BEFORE, old_before), I_(OLD_AFTER, old_after),
+      I_(PROMOTED, promoted),  I_(METASPACE_USED, metaspace_used),
+      I_(METASPACE_COMMITTED, metaspace_committed), I_(STACKS, stacks),
+      I_(GLOBALS, globals),    I_(RELEASED, released),
+      I_(RETAINED, retained),
+#undef I_
+  };
+  for (size_t i = 0; i < GCPULSE__COUNTOF(ints); i++) {
+    uint64_t v;
+    memcpy(&v, (const char *)ev + ints[i].off, sizeof v);
+    if ((ev->known & GCPULSE_BIT(ints[i].field)) && v >= GCPULSE_INT_MAX)
+      return 0;
+  }
   return 1;
 }
 

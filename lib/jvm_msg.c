@@ -76,7 +76,9 @@ static const char *scan_size(const char *p, const char *e, uint64_t *out) {
   }
   q++;
   if (q < e && *q == 'B') q++;
-  *out = (uint64_t)((double)m * mul + 0.5);
+  double b = (double)m * mul;
+  if (!(b < (double)GCPULSE_INT_MAX)) return NULL; /* e.g. 15 digits of G */
+  *out = (uint64_t)(b + 0.5);
   return q;
 }
 
@@ -95,6 +97,7 @@ static const char *scan_count(const char *p, const char *e, uint64_t *v) {
   while (q < e && is_digit(*q) && q - p < 18) m = m * 10u + (unsigned)(*q++ - '0');
   if (q == p) return NULL;
   if (q < e && is_digit(*q)) return gcpulse__scan_u64(p, e, v);
+  if (m >= GCPULSE_INT_MAX) return NULL;
   *v = m;
   return q;
 }

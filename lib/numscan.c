@@ -4,6 +4,7 @@
  * strtod() depends on the C locale and accepts far more than GC logs ever
  * print ("inf", hex floats, exponents); these scanners accept exactly the
  * shapes the runtimes print, detect overflow, and never read past END.
+ * Integers and sizes must be below GCPULSE_INT_MAX (2^53).
  */
 #include "internal.h"
 
@@ -21,7 +22,7 @@ const char *gcpulse__scan_u64(const char *p, const char *end, uint64_t *out) {
     v = v * 10u + d;
     p++;
   }
-  if (p == start) return NULL;
+  if (p == start || v >= GCPULSE_INT_MAX) return NULL;
   *out = v;
   return p;
 }
@@ -82,7 +83,7 @@ const char *gcpulse__scan_size(const char *p, const char *end, int comma,
   q++;
   if (q < end && *q == 'B') q++; /* "KB", "MB" */
   double b = v * mul;
-  if (!(b < 18446744073709549568.0)) return NULL; /* > UINT64_MAX */
+  if (!(b < (double)GCPULSE_INT_MAX)) return NULL; /* out of range */
   *bytes = (uint64_t)(b + 0.5);
   return q;
 }

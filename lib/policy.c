@@ -31,7 +31,9 @@
  *                its group to agree (GroupVeto otherwise): no escalating
  *                or neutral rule matched or partly matched (some
  *                conditions true, the rest unknown), every other
- *                de-escalating rule matched and stable.
+ *                de-escalating rule matched and stable.  Across groups,
+ *                a winning escalation turns the de-escalating winners of
+ *                the same evaluation into conflicts.
  *   clock        if event time goes back by less than the longest horizon
  *                (windows, cooldowns, settle, rate and loop periods) the
  *                stored times stay raw (conservative: a constraint lasts
@@ -586,6 +588,17 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
       if (*w < 0 || beats(p, i, *w)) *w = i;
     }
   }
+  /* across groups: an escalation wins over de-escalations of other groups
+   * at the same evaluation (CONFLICT), so no two opposite actions come at
+   * once; settle_s keeps them apart afterwards */
+  int escalating = 0;
+  for (int g = 0; g < p->n_groups; g++)
+    if (winner[g] >= 0 && p->rules[winner[g]].direction == GCPULSE_DIR_ESCALATE)
+      escalating = 1;
+  for (int g = 0; escalating && g < p->n_groups; g++)
+    if (winner[g] >= 0 &&
+        p->rules[winner[g]].direction == GCPULSE_DIR_DEESCALATE)
+      winner[g] = -1;
   /* 3. report in table order */
   for (int i = 0; i < p->n_rules; i++) {
     const gcpulse_rule_t *r = &p->rules[i];

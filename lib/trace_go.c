@@ -151,6 +151,7 @@ GO_INLINE const char *num_(pst *ps, const char *p, uint64_t *out,
     q++;
     if (q - p > 19) return fail(ps, p, GCPULSE_REASON_OVERFLOW, what);
   }
+  if (v >= GCPULSE_INT_MAX) return fail(ps, p, GCPULSE_REASON_OVERFLOW, what);
   *out = v;
   return q;
 }
@@ -215,7 +216,7 @@ GO_INLINE const char *shifted_(pst *ps, const char *p, unsigned shift,
   uint64_t v;
   const char *q = num_(ps, p, &v, what);
   if (q == NULL) return NULL;
-  if (v > (UINT64_MAX >> shift))
+  if (v > ((GCPULSE_INT_MAX - 1) >> shift))
     return fail(ps, p, GCPULSE_REASON_OVERFLOW, what);
   *bytes = v << shift;
   return q;
@@ -412,7 +413,7 @@ static int parse_gc_modern(gcpulse__go *g, const char *s, pst *ps,
   } else {
     if (!(q = lit_(ps, q, " MB stacks, ", 12, "' P' or ' MB stacks, '")))
       goto bad;
-    if (x > (UINT64_MAX >> 20)) {
+    if (x > ((GCPULSE_INT_MAX - 1) >> 20)) {
       fail(ps, xq, GCPULSE_REASON_OVERFLOW, "a size in MB");
       goto bad;
     }
@@ -661,7 +662,7 @@ static int at_scvg(gcpulse__go *g, const char *s, pst *ps, const char *a,
       shift = 20;
     }
     if (!(q = LIT(ps, q, " released"))) return report(ps, s, k);
-    if (x > (UINT64_MAX >> shift)) {
+    if (x > ((GCPULSE_INT_MAX - 1) >> shift)) {
       fail(ps, q, GCPULSE_REASON_OVERFLOW, "a size");
       return report(ps, s, k);
     }
@@ -696,7 +697,7 @@ static int at_scav(gcpulse__go *g, const char *s, pst *ps, const char *a,
     have_gen = 1;
     if (!(q = kib_(ps, q + 1, &work))) return report(ps, s, k);
   } else {
-    if (v1 > (UINT64_MAX >> 10)) {
+    if (v1 > ((GCPULSE_INT_MAX - 1) >> 10)) {
       fail(ps, a + 5, GCPULSE_REASON_OVERFLOW, "a size in KiB");
       return report(ps, s, k);
     }

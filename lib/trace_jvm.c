@@ -245,7 +245,7 @@ static void scan_gcid(jline *L) {
     r = gcpulse__scan_u64(q + 3, e, &id);
     if (r == NULL) return;
   }
-  if (r >= e || *r != ')') return;
+  if (r >= e || *r != ')' || id >= GCPULSE_INT_MAX) return;
   r++;
   L->has_id = 1;
   L->id = id;

@@ -132,23 +132,35 @@ static void set_pair(gcpulse_event_t *ev, int fb, int fa, uint64_t *pb,
   ev->known |= GCPULSE_BIT(fb) | GCPULSE_BIT(fa);
 }
 
-/* One "b[(c)]->a[(c)]" transition at P labelled [LB, LE). */
-static void transition(gcpulse__jvm8 *q, const char *lb, size_t ln,
-                       const char *p, const char *e, uint64_t g1[4],
-                       int *collector) {
+/* Whether a size that failed to scan at P is a number with a unit that is
+ * out of range (>= GCPULSE_INT_MAX bytes) rather than not a size. */
+static int size_out_of_range(const char *p, const char *e) {
+  double v;
+  const char *q = gcpulse__scan_decimal(p, e, 0, &v);
+  if (q == NULL) return p < e && is_digit(*p); /* hundreds of digits */
+  return q < e && (*q == 'B' || *q == 'K' || *q == 'k' || *q == 'M' ||
+                   *q == 'G' || *q == 'T');
+}
+
+/* One "b[(c)]->a[(c)]" transition at P labelled [LB, LE).  Returns where
+ * an out-of-range size is, or NULL. */
+static const char *transition(gcpulse__jvm8 *q, const char *lb, size_t ln,
+                              const char *p, const char *e, uint64_t g1[4],
+                              int *collector) {
   uint64_t b, a, bc = 0, ac = 0;
   int hbc = 0, hac = 0;
   const char *r = gcpulse__scan_size(p, e, 0, &b);
-  if (r == NULL) return;
+  if (r == NULL) return size_out_of_range(p, e) ? p : NULL;
   if (r < e && *r == '(') {
     hbc = gcpulse__scan_size(r + 1, e, 0, &bc) != NULL;
     r = memchr(r, ')', (size_t)(e - r));
-    if (r == NULL) return;
+    if (r == NULL) return NULL;
     r++;
   }
-  if (e - r < 2 || r[0] != '-' || r[1] != '>') return;
-  r = gcpulse__scan_size(r + 2, e, 0, &a);
-  if (r == NULL) return;
+  if (e - r < 2 || r[0] != '-' || r[1] != '>') return NULL;
+  const char *as = r + 2;
+  r = gcpulse__scan_size(as, e, 0, &a);
+  if (r == NULL) return size_out_of_range(as, e) ? as : NULL;
   if (r < e && *r == '(') hac = gcpulse__scan_size(r + 1, e, 0, &ac) != NULL;
   (void)hbc;
   gcpulse_event_t *ev = &q->ev;
@@ -197,11 +209,15 @@ static void transition(gcpulse__jvm8 *q, const char *lb, size_t ln,
     }
   }
 #undef L
+  return NULL;
 }
 
-/* Scan [P, E) of the record in progress for transitions and "secs]". */
-static void scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
-                      int *collector) {
+/* Scan [P, E) of the record in progress for transitions and "secs]".
+ * Returns the first out-of-range size (the transition is left out), or
+ * NULL. */
+static const char *scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
+                             int *collector) {
+  const char *bad = NULL;
   uint64_t g1[4] = {0, 0, 0, 0};
   const char *x = p;
   while ((x = gcpulse__find(x, e, "->", 2)) != NULL) {
@@ -228,7 +244,8 @@ static void scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
         q->label[0] = '\0';
       }
     }
-    transition(q, lb, ln, ts, e, g1, collector);
+    const char *oor = transition(q, lb, ln, ts, e, g1, collector);
+    if (oor && !bad) bad = oor;
     x += 2;
   }
   /* the pause: the last "<x> secs]" */
@@ -259,6 +276,7 @@ static void scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
     memcpy(q->label, o, (size_t)(e - o));
     q->label[e - o] = '\0';
   }
+  return bad;
 }
 
 static int emit_record(gcpulse__jvm8 *q, const gcpulse__sink *k,
@@ -505,7 +523,12 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
   /* the record in progress: times end it */
   const char *tm = gcpulse__find(b, e, "[Times: ", 8);
   int coll2 = q->collector;
-  scan_body(q, b, tm ? tm : e, &coll2);
+  const char *oor = scan_body(q, b, tm ? tm : e, &coll2);
+  if (oor) {
+    rc = k->diag(k->ctx, GCPULSE_REASON_OVERFLOW, (size_t)(oor - s),
+                 "a size of 2^53 bytes or more");
+    if (rc < 0) return rc;
+  }
   if (q->collector == GCPULSE_COLLECTOR_UNKNOWN) q->collector = coll2;
   if (*collector == GCPULSE_COLLECTOR_UNKNOWN) *collector = q->collector;
   coll = *collector;

@@ -799,6 +799,90 @@ static void regress_jvm_bad_decorator(void **state) {
           "Evacuation Pause) 12M->12M(256M) 3.334ms");
 }
 
+/* REGRESSION (found by the long fuzz_jvm run; numscan.c, jvm_msg.c):
+ * a JDK 8 "10300000000000000K->..." transition gave an event with
+ * heap_before 10547200000000000000, a valid uint64 that JSON readers with
+ * 64-bit signed or double numbers (jansson) reject; the unified-logging
+ * fast path also converted 11 digits of G (1e20 bytes) to uint64 (UB).
+ * Every integer in an event is now below GCPULSE_INT_MAX (2^53). */
+static void regress_int_max(void **state) {
+  (void)state;
+  require_jvm_parser();
+  jvm_row(G1_SUMMARY_HEAD "10300000000000000K->12M(256M) 3.334ms");
+  jvm_row(G1_SUMMARY_HEAD "99999999999G->12M(256M) 3.334ms");
+  jvm_row(G1_SUMMARY_HEAD "12M->8589934592M(256M) 3.334ms");
+  jvm_row("[0.700s][info][gc          ] GC(9007199254740992) Pause Young "
+          "(Normal) (G1 Evacuation Pause) 12M->12M(256M) 3.334ms");
+  /* JDK 8: no event may carry the figure, and the line is diagnosed */
+  static const char jdk8[] =
+      "2.000: [Full GC (System.gc())  10300000000000000K->23498K(55996K), "
+      "0.0055146 secs] [Times: user=0.00 sys=0.00, real=0.01 secs]\n";
+  run r;
+  run_text(&r, NULL, GCPULSE_FORMAT_JVM, jdk8, sizeof jdk8 - 1, 0);
+  assert_int_equal(r.rc, 0);
+  assert_true(r.st.diags >= 1);
+  for (size_t k = 0; k < r.s.n_ev; k++) {
+    const gcpulse_event_t *ev = &r.s.ev[k];
+    assert_false((ev->known & GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE)) &&
+                 ev->heap_before >= GCPULSE_INT_MAX);
+    char buf[2048];
+    long n = gcpulse_event_to_json(ev, buf, sizeof buf);
+    json_error_t e;
+    json_t *j = json_loadb(buf, (size_t)n, 0, &e);
+    assert_non_null(j);
+    json_decref(j);
+  }
+  tu_sink_free(&r.s);
+  /* Go: 2^33 MB is 2^53 bytes (one MB less is accepted), and GC numbers */
+  static const char *go_bad[] = {
+      "gc 3 @0.002s 10%: 0.007+0.088+0.025 ms clock, "
+      "0.014+0.074/0.018/0.032+0.050 ms cpu, 8589934592->4->4 MB, 4 MB goal, "
+      "0 MB stacks, 0 MB globals, 2 P",
+      "gc 9007199254740992 @0.002s 10%: 0.007+0.088+0.025 ms clock, "
+      "0.014+0.074/0.018/0.032+0.050 ms cpu, 4->4->4 MB, 4 MB goal, 0 MB "
+      "stacks, 0 MB globals, 2 P",
+      "gc 3 @0.002s 10%: 0.007+0.088+0.025 ms clock, "
+      "0.014+0.074/0.018/0.032+0.050 ms cpu, 4->4->4 MB, 4 MB goal, "
+      "8589934592 MB stacks, 0 MB globals, 2 P",
+  };
+  for (size_t i = 0; i < sizeof go_bad / sizeof go_bad[0]; i++)
+    go_row(go_bad[i], strlen(go_bad[i]), REASONS(GCPULSE_REASON_OVERFLOW),
+           NULL);
+  static const char go_ok[] =
+      "gc 3 @0.002s 10%: 0.007+0.088+0.025 ms clock, "
+      "0.014+0.074/0.018/0.032+0.050 ms cpu, 8589934591->4->4 MB, 4 MB goal, "
+      "0 MB stacks, 0 MB globals, 2 P\n";
+  run_text(&r, NULL, GCPULSE_FORMAT_GO, go_ok, sizeof go_ok - 1, 0);
+  assert_int_equal(r.s.n_ev, 1);
+  assert_true(r.s.ev[0].heap_before == (UINT64_C(8589934591) << 20));
+  tu_sink_free(&r.s);
+  /* structured events: a known integer at 2^53 is rejected */
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(NULL, NULL, &g), 0);
+  gcpulse_event_t ev;
+  gcpulse_event_init(&ev);
+  ev.runtime = GCPULSE_RT_GO;
+  ev.kind = GCPULSE_KIND_GO_CYCLE;
+  ev.t = 1;
+  ev.heap_before = GCPULSE_INT_MAX - 1;
+  ev.known = GCPULSE_BIT(GCPULSE_FIELD_T) | GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE);
+  assert_int_equal(gcpulse_feed_event(g, &ev), 0);
+  ev.t = 2;
+  ev.heap_before = GCPULSE_INT_MAX;
+  assert_int_equal(gcpulse_feed_event(g, &ev), GCPULSE_EINVAL);
+  ev.known &= ~GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE); /* unknown: ignored */
+  assert_int_equal(gcpulse_feed_event(g, &ev), 0);
+  ev.t = 3;
+  ev.seq = GCPULSE_INT_MAX;
+  ev.known |= GCPULSE_BIT(GCPULSE_FIELD_SEQ);
+  assert_int_equal(gcpulse_feed_event(g, &ev), GCPULSE_EINVAL);
+  gcpulse_stats_t st;
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_BAD_EVENT], 2);
+  assert_int_equal(st.events_fed, 2);
+  gcpulse_free(g);
+}
+
 /* REGRESSION (found by fuzz_jvm / fuzz_pipeline; format.c
  * gcpulse_event_to_json, or the JVM parser's cause copy): invalid UTF-8
  * in a trace's cause text is copied verbatim into the event JSON, which
@@ -1150,6 +1234,7 @@ int main(void) {
       cmocka_unit_test(regress_jvm_negative_size),
       cmocka_unit_test(regress_jvm_bad_decorator),
       cmocka_unit_test(regress_event_json_invalid_utf8),
+      cmocka_unit_test(regress_int_max),
       cmocka_unit_test(row_config_wrong_types),
       cmocka_unit_test(row_config_duplicate_keys),
       cmocka_unit_test(row_config_huge_and_deep),

@@ -739,8 +739,52 @@ static void test_conflict_and_group_veto(void **state) {
   g.f.v[GCPULSE_FEAT_LATENCY] = 5;
   g.r->n = 0;
   assert_int_equal(rig_step(&g, 5), 0);
-  /* both agree: one action per group per evaluation */
+  /* both agree, but "lo" (scale_out is not cooling down) escalates the
+   * replicas group at the same evaluation: the shrink is a conflict */
+  assert_int_equal(count_applied(g.r, "scale_out"), 1);
+  assert_int_equal(count_applied(g.r, "shrink"), 0);
+  g.f.v[GCPULSE_FEAT_QPS] = 0;
+  g.r->n = 0;
+  assert_int_equal(rig_step(&g, 10), 0);
+  /* no escalation: one action per group per evaluation */
   assert_int_equal(count_applied(g.r, "shrink"), 1);
+  rig_free(&g);
+}
+
+/* REGRESSION (found by the long fuzz_config run; policy.c): winners of
+ * two groups were applied at the same evaluation in opposite directions
+ * (an escalation of one group, a de-escalation of another) although
+ * settle_s (15 s) forbids any action right after an applied one.  Now the
+ * escalation wins and the de-escalation is a Conflict; it applies once
+ * the settle time has passed and the escalation is cooling down. */
+static void test_conflict_across_groups(void **state) {
+  (void)state;
+  rig g = {0};
+  g.cfg = bare_config();
+  g.cfg->settle_s = 15;
+  g.cfg->deescalate_stabilization_s = 0;
+  g.cfg->deescalate_cooldown_s = 0;
+  gcpulse_rule_t *r = add_rule(g.cfg, "up", "replicas", GCPULSE_DIR_ESCALATE, 0);
+  add_cond(r, GCPULSE_FEAT_QPS, GCPULSE_OP_GT, 1, 1, 1, 1);
+  add_action(r, "scale_out", 1);
+  r = add_rule(g.cfg, "down", "memory", GCPULSE_DIR_DEESCALATE, 0);
+  add_cond(r, GCPULSE_FEAT_RSS, GCPULSE_OP_LT, 10, 10, 1, 1);
+  add_action(r, "scale_down_memory", 1);
+  rig_start(&g);
+  g.f.v[GCPULSE_FEAT_QPS] = 5;
+  g.f.v[GCPULSE_FEAT_RSS] = 1;
+  assert_int_equal(rig_step(&g, 0), 0);
+  assert_int_equal(count_applied(g.r, "scale_out"), 1);
+  assert_int_equal(count_applied(g.r, "scale_down_memory"), 0);
+  assert_int_equal(count_constraint(g.r, GCPULSE_CONSTRAINT_CONFLICT), 1);
+  g.r->n = 0;
+  assert_int_equal(rig_step(&g, 5), 0); /* settling */
+  assert_int_equal(count_applied(g.r, NULL), 0);
+  assert_true(count_constraint(g.r, GCPULSE_CONSTRAINT_SETTLING) >= 1);
+  g.r->n = 0;
+  assert_int_equal(rig_step(&g, 20), 0); /* scale_out cools down (60 s) */
+  assert_int_equal(count_applied(g.r, "scale_out"), 0);
+  assert_int_equal(count_applied(g.r, "scale_down_memory"), 1);
   rig_free(&g);
 }
 
@@ -1424,6 +1468,7 @@ int main(void) {
       cmocka_unit_test(test_loop_guard_and_bump),
       cmocka_unit_test(test_warmup_settle),
       cmocka_unit_test(test_conflict_and_group_veto),
+      cmocka_unit_test(test_conflict_across_groups),
       cmocka_unit_test(test_group_veto_unknown_sibling),
       cmocka_unit_test(test_explanation_ring),
       cmocka_unit_test(test_schedule_and_stop),

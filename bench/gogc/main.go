@@ -778,5 +778,76 @@ func summary(file string) error {
 			col(func(r result) float64 { return float64(r.GOGCChanges) }),
 			so)
 	}
+	var all []result
+	for _, k := range order {
+		all = append(all, groups[k]...)
+	}
+	paired(all)
 	return sc.Err()
+}
+
+// paired compares each gcpulse controller with each baseline run by run
+// (the same run index ran back to back, so it shares the machine's state):
+// p99 is noisy from run to run, and a per-pair count shows whether a
+// median difference is more than that noise.
+func paired(all []result) {
+	type cell struct{ sc, ctl string }
+	byRun := map[cell]map[int]result{}
+	var scs []string
+	var ctls []cell
+	for _, r := range all {
+		c := cell{r.Scenario, r.Controller}
+		if byRun[c] == nil {
+			byRun[c] = map[int]result{}
+			ctls = append(ctls, c)
+		}
+		byRun[c][r.Run] = r
+	}
+	sort.SliceStable(ctls, func(i, j int) bool { return ctls[i].sc < ctls[j].sc })
+	for _, c := range ctls {
+		if len(scs) == 0 || scs[len(scs)-1] != c.sc {
+			scs = append(scs, c.sc)
+		}
+	}
+	for _, sc := range scs {
+		header := false
+		for _, g := range ctls {
+			if g.sc != sc || !strings.HasPrefix(g.ctl, "gcpulse-") {
+				continue
+			}
+			for _, b := range ctls {
+				if b.sc != sc || strings.HasPrefix(b.ctl, "gcpulse-") {
+					continue
+				}
+				var lo, eq, hi, n int
+				var ratios, gcr []float64
+				for run, x := range byRun[g] {
+					y, ok := byRun[b][run]
+					if !ok || y.P99Ms <= 0 || y.GCCount <= 0 {
+						continue
+					}
+					n++
+					switch d := x.P99Ms - y.P99Ms; {
+					case math.Abs(d) < 0.05:
+						eq++
+					case d < 0:
+						lo++
+					default:
+						hi++
+					}
+					ratios = append(ratios, x.P99Ms/y.P99Ms)
+					gcr = append(gcr, float64(x.GCCount)/float64(y.GCCount))
+				}
+				if n == 0 {
+					continue
+				}
+				if !header {
+					fmt.Printf("\nscenario %s, paired by run: p99 lower/tied/higher than the baseline, median ratios\n", sc)
+					header = true
+				}
+				fmt.Printf("  %-22s vs %-14s p99 %d/%d/%d of %d, p99 x%.2f, GCs x%.2f\n",
+					g.ctl, b.ctl, lo, eq, hi, n, median(ratios), median(gcr))
+			}
+		}
+	}
 }

@@ -42,13 +42,7 @@ static const char trace[] =
 
 static void run_instance(const gcpulse_config_t *cfg) {
   fz_state s;
-  fz_state_init(&s, cfg);
-  gcpulse_callbacks_t cb;
-  fz_callbacks(&cb, &s);
-  gcpulse_t *g = NULL;
-  int rc = gcpulse_new(cfg, &cb, &g);
-  FZ_CHECK(rc == 0, "gcpulse_new on a loaded config: %d", rc);
-  s.g = g;
+  gcpulse_t *g = fz_new(&s, cfg, NULL);
   FZ_CHECK(gcpulse_feed(g, trace, sizeof trace - 1) == 0, "feed");
   for (int i = 0; i < 20; i++) {
     FZ_CHECK(gcpulse_feed_metric(g, GCPULSE_METRIC_QPS, 75.0 + i * 10,
@@ -57,7 +51,7 @@ static void run_instance(const gcpulse_config_t *cfg) {
     FZ_CHECK(gcpulse_tick(g, 80.0 + i * 10) == 0, "tick");
   }
   FZ_CHECK(gcpulse_finish(g) == 0, "finish");
-  fz_check_instance(&s, g);
+  fz_check_instance(&s, g, 1);
   gcpulse_free(g);
 }
 

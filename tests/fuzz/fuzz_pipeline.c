@@ -18,45 +18,6 @@
 
 #include <stddef.h>
 
-typedef struct ev_hash {
-  uint64_t h;
-  uint64_t n;
-} ev_hash;
-
-static uint64_t fnv(uint64_t h, const char *p, size_t n) {
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211u;
-  return h;
-}
-
-/* A second, plain instance fed the whole text at once. */
-typedef struct diff_state {
-  fz_state fz;
-  ev_hash eh;
-} diff_state;
-
-static int diff_on_event(void *user, const gcpulse_event_t *ev) {
-  diff_state *d = user;
-  static char buf[4096];
-  long n = gcpulse_event_to_json(ev, buf, sizeof buf);
-  if (n > 0 && (size_t)n < sizeof buf) d->eh.h = fnv(d->eh.h, buf, (size_t)n);
-  d->eh.n++;
-  return fz_on_event(&d->fz, ev);
-}
-
-typedef struct main_state {
-  fz_state fz;
-  ev_hash eh;
-} main_state;
-
-static int main_on_event(void *user, const gcpulse_event_t *ev) {
-  main_state *m = user;
-  static char buf[4096];
-  long n = gcpulse_event_to_json(ev, buf, sizeof buf);
-  if (n > 0 && (size_t)n < sizeof buf) m->eh.h = fnv(m->eh.h, buf, (size_t)n);
-  m->eh.n++;
-  return fz_on_event(&m->fz, ev);
-}
-
 static void choose_config(gcpulse_config_t *cfg, fz_in *in) {
   static const size_t max_lines[] = {256, 300, 1024, 4096};
   static const int open_ev[] = {1, 2, 8, 64};
@@ -135,19 +96,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&al, 0, sizeof al);
   cfg.alloc = fz_alloc_fn;
   cfg.alloc_ud = &al;
-  main_state ms;
-  memset(&ms, 0, sizeof ms);
-  fz_state_init(&ms.fz, &cfg);
-  ms.fz.reenter = reenter;
-  if (do_abort) ms.fz.abort_at = (int)(b6 >> 5) * 7;
-  gcpulse_callbacks_t cb;
-  fz_callbacks(&cb, &ms.fz);
-  cb.on_event = main_on_event;
-  cb.user = &ms;
-  gcpulse_t *g = NULL;
-  int rc = gcpulse_new(&cfg, &cb, &g);
-  if (rc != 0) fz_fail("gcpulse_new failed on a checked config: %d", rc);
-  ms.fz.g = g;
+  fz_state ms;
+  gcpulse_t *g = fz_new(&ms, &cfg, NULL);
+  ms.reenter = reenter;
+  if (do_abort) ms.abort_at = (int)(b6 >> 5) * 7;
+  int rc;
   long allocs = al.allocs;
   long long live = al.live;
   FZ_CHECK((size_t)live == gcpulse_footprint(&cfg), "footprint");
@@ -173,9 +126,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     rc = gcpulse_feed(g, text + pos, n);
     fed += n;
     if (rc == GCPULSE_ECALLBACK) {
-      FZ_CHECK(ms.fz.aborted, "ECALLBACK without an abort");
+      FZ_CHECK(ms.aborted, "ECALLBACK without an abort");
       aborted_rc = 1;
-      ms.fz.abort_at = -1;
+      ms.abort_at = -1;
     } else if (rc != 0) {
       fz_fail("gcpulse_feed returned %d", rc);
     }
@@ -187,32 +140,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       FZ_CHECK(st.lines == 0 && st.events == 0 && st.bytes == 0,
                "stats survive reset");
       FZ_CHECK(gcpulse_gogc_current(g) == cfg.gogc.initial, "reset GOGC");
-      fz_state_init(&ms.fz, &cfg);
-      ms.fz.g = g;
-      ms.fz.reenter = reenter;
+      fz_state_init(&ms, &cfg);
+      ms.g = g;
+      ms.reenter = reenter;
       fed = 0;
       aborted_rc = 1; /* line counting restarts mid-stream */
     }
     /* with 1-3 byte chunks, mix in caller input every 16th chunk only
      * (keeps an input well under a second in the instrumented build) */
     if (chunk_mode == 1 && (++n_chunks & 15) != 0) continue;
-    double t = ms.fz.last_t;
+    double t = ms.last_t;
     unsigned v = pos < len ? (unsigned char)text[pos] : 7;
     if (inject_metrics) {
       rc = gcpulse_feed_metric(g, GCPULSE_METRIC_QPS, t, v * 37.0);
-      if (rc == GCPULSE_ECALLBACK) { aborted_rc = 1; ms.fz.abort_at = -1; }
+      if (rc == GCPULSE_ECALLBACK) { aborted_rc = 1; ms.abort_at = -1; }
       else FZ_CHECK(rc == 0, "feed_metric %d", rc);
       rc = gcpulse_feed_metric(g, GCPULSE_METRIC_RSS, t, v * 1048576.0 * 3);
-      if (rc == GCPULSE_ECALLBACK) { aborted_rc = 1; ms.fz.abort_at = -1; }
+      if (rc == GCPULSE_ECALLBACK) { aborted_rc = 1; ms.abort_at = -1; }
       else FZ_CHECK(rc == 0, "feed_metric %d", rc);
       /* rejected values are rejected cleanly */
       FZ_CHECK(gcpulse_feed_metric(g, GCPULSE_METRIC_QPS, t, NAN) ==
-                   GCPULSE_EINVAL || ms.fz.aborted,
+                   GCPULSE_EINVAL || ms.aborted,
                "NaN metric accepted");
     }
     if (inject_ticks) {
       rc = gcpulse_tick(g, t + (v % 16));
-      if (rc == GCPULSE_ECALLBACK) { aborted_rc = 1; ms.fz.abort_at = -1; }
+      if (rc == GCPULSE_ECALLBACK) { aborted_rc = 1; ms.abort_at = -1; }
       else FZ_CHECK(rc == 0, "tick %d", rc);
     }
     if (inject_events) {
@@ -230,7 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                  GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE) |
                  GCPULSE_BIT(GCPULSE_FIELD_HEAP_AFTER);
       rc = gcpulse_feed_event(g, &ev);
-      if (rc == GCPULSE_ECALLBACK) { aborted_rc = 1; ms.fz.abort_at = -1; }
+      if (rc == GCPULSE_ECALLBACK) { aborted_rc = 1; ms.abort_at = -1; }
       else FZ_CHECK(rc == 0, "feed_event %d", rc);
     }
   }
@@ -242,8 +195,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   gcpulse_stats_t st;
   gcpulse_stats(g, &st);
-  if (!aborted_rc && !ms.fz.aborted) {
-    fz_check_instance(&ms.fz, g);
+  if (!aborted_rc && !ms.aborted) {
+    fz_check_instance(&ms, g, 1);
     FZ_CHECK(st.bytes == fed, "bytes %llu != fed %llu",
              (unsigned long long)st.bytes, (unsigned long long)fed);
     uint64_t want = fz_count_lines((const uint8_t *)text, len);
@@ -251,26 +204,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
              (unsigned long long)st.lines, (unsigned long long)want);
   }
 
-  if (want_diff && !aborted_rc && !ms.fz.aborted && !inject_events) {
-    diff_state ds;
-    memset(&ds, 0, sizeof ds);
-    fz_state_init(&ds.fz, &cfg);
-    gcpulse_callbacks_t cb2;
-    fz_callbacks(&cb2, &ds.fz);
-    cb2.on_event = diff_on_event;
-    cb2.user = &ds;
-    gcpulse_t *g2 = NULL;
-    FZ_CHECK(gcpulse_new(&cfg, &cb2, &g2) == 0, "second instance");
-    ds.fz.g = g2;
+  if (want_diff && !aborted_rc && !ms.aborted && !inject_events) {
+    fz_state ds;
+    gcpulse_t *g2 = fz_new(&ds, &cfg, NULL);
     FZ_CHECK(gcpulse_feed(g2, text, len) == 0, "whole feed");
     FZ_CHECK(gcpulse_finish(g2) == 0, "whole finish");
     gcpulse_stats_t st2;
     gcpulse_stats(g2, &st2);
     FZ_CHECK(st2.lines == st.lines && st2.skipped == st.skipped,
              "chunking changed lines/skipped");
-    FZ_CHECK(ds.eh.n == ms.eh.n && ds.eh.h == ms.eh.h,
+    FZ_CHECK(ds.n_event == ms.n_event && ds.ev_hash == ms.ev_hash,
              "chunking changed the events (%llu vs %llu)",
-             (unsigned long long)ms.eh.n, (unsigned long long)ds.eh.n);
+             (unsigned long long)ms.n_event, (unsigned long long)ds.n_event);
     static const int line_reasons[] = {
         GCPULSE_REASON_BLANK,    GCPULSE_REASON_FOREIGN,
         GCPULSE_REASON_TOO_LONG, GCPULSE_REASON_BINARY,
@@ -285,7 +230,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
 
   /* the instance still works after everything above */
-  FZ_CHECK(gcpulse_feed(g, "\n", 1) == 0 || ms.fz.abort_at >= 0, "alive");
+  FZ_CHECK(gcpulse_feed(g, "\n", 1) == 0 || ms.abort_at >= 0, "alive");
   gcpulse_free(g);
   FZ_CHECK(al.live == 0 && al.frees == al.allocs, "instance leaked");
   return 0;
