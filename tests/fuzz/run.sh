@@ -15,10 +15,11 @@
 # FUZZ_NICE (default 10) and FUZZ_FLAGS (extra libFuzzer flags) are honoured.
 #
 # FUZZ_SANITIZE (default address,undefined) picks the sanitizers.  Long runs
-# go about twice as fast with FUZZ_SANITIZE=undefined in their own
-# FUZZ_BUILD; `replay` then runs every input those runs kept through the
-# ASan+UBSan build: FUZZ_CORPORA is a colon-separated list of corpus roots
-# holding <harness>/ directories (default $FUZZ_BUILD/corpus).
+# go about twice as fast with FUZZ_SANITIZE=undefined, and three times
+# faster again with FUZZ_CMP=0, in their own FUZZ_BUILD; `replay` then runs
+# every input those runs kept through the ASan+UBSan build: FUZZ_CORPORA is
+# a colon-separated list of corpus roots holding <harness>/ directories
+# (default $FUZZ_BUILD/corpus).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 ARG=${1:-10}
@@ -29,6 +30,9 @@ CORPUS=${GCPULSE_CORPUS:-../shared/corpus}
 CC=${FUZZ_CC:-clang}
 NICE=${FUZZ_NICE:-10}
 SAN="-fsanitize=${FUZZ_SANITIZE:-address,undefined} -fno-sanitize-recover=all -fno-omit-frame-pointer"
+# FUZZ_CMP=0 drops comparison tracing (libFuzzer's trace-cmp): about 3x the
+# executions per second once the corpus and dictionary carry the tokens
+[ "${FUZZ_CMP:-1}" = 0 ] && SAN="$SAN -fno-sanitize-coverage=trace-cmp"
 
 case "$ARG" in
   replay) LIMIT="-runs=0"; WHAT="replay" ;;
