@@ -147,7 +147,7 @@ static int init_out(out *o, char *dst, size_t cap) {
  * Events
  * --------------------------------------------------------------------- */
 
-#define HAS(ev, f) (((ev)->known & GCPULSE_BIT(GCPULSE_FIELD_##f)) != 0)
+#define HAS GCPULSE__HAS
 
 long gcpulse_event_to_json(const gcpulse_event_t *ev, char *dst, size_t cap) {
   out o;
@@ -170,39 +170,15 @@ long gcpulse_event_to_json(const gcpulse_event_t *ev, char *dst, size_t cap) {
   if (ev->flags & GCPULSE_EV_EVAC_FAILURE) kv_bool(&o, "evac_failure", 1);
   if (ev->flags & GCPULSE_EV_OOM) kv_bool(&o, "oom", 1);
   if (ev->flags & GCPULSE_EV_SYNTHETIC) kv_bool(&o, "synthetic", 1);
-#define D(F, f)                                                               \
-  if (HAS(ev, F)) kv_num(&o, #f, ev->f);
-#define U(F, f)                                                               \
-  if (HAS(ev, F)) kv_u64(&o, #f, (uint64_t)ev->f);
-  D(PAUSE_MS, pause_ms)
-  D(CONCURRENT_MS, concurrent_ms)
-  D(GC_CPU_MS, gc_cpu_ms)
-  D(CPU_ASSIST_MS, cpu_assist_ms)
-  D(CPU_BACKGROUND_MS, cpu_background_ms)
-  D(CPU_IDLE_MS, cpu_idle_ms)
-  D(CPU_USER_MS, cpu_user_ms)
-  D(CPU_SYS_MS, cpu_sys_ms)
-  D(REAL_MS, real_ms)
-  U(HEAP_BEFORE, heap_before)
-  U(HEAP_AFTER, heap_after)
-  U(HEAP_LIVE, heap_live)
-  U(HEAP_GOAL, heap_goal)
-  U(HEAP_CAPACITY, heap_capacity)
-  U(YOUNG_BEFORE, young_before)
-  U(YOUNG_AFTER, young_after)
-  U(OLD_BEFORE, old_before)
-  U(OLD_AFTER, old_after)
-  U(PROMOTED, promoted)
-  U(METASPACE_USED, metaspace_used)
-  U(METASPACE_COMMITTED, metaspace_committed)
-  U(STACKS, stacks)
-  U(GLOBALS, globals)
-  U(PROCS, procs)
-  U(GC_CPU_PCT_TOTAL, gc_cpu_pct_total)
-  U(RELEASED, released)
-  U(RETAINED, retained)
-#undef D
-#undef U
+#define W_MS(F, f) if (HAS(ev, F)) kv_num(&o, #f, ev->f);
+#define W_INT(F, f) if (HAS(ev, F)) kv_u64(&o, #f, (uint64_t)ev->f);
+#define W_U32 W_INT
+#define W_(type, F, f) W_##type(F, f)
+  GCPULSE__EVENT_NUMBERS(W_)
+#undef W_
+#undef W_MS
+#undef W_INT
+#undef W_U32
   close_obj(&o);
   return finish(&o);
 }

@@ -495,36 +495,19 @@ static int event_valid(const gcpulse_event_t *ev) {
   if (ev->collector < 0 || ev->collector >= GCPULSE_COLLECTOR_COUNT) return 0;
   if (ev->runtime < GCPULSE_RT_UNKNOWN || ev->runtime > GCPULSE_RT_JVM)
     return 0;
-  const double *ms[] = {&ev->pause_ms,     &ev->concurrent_ms,
-                        &ev->gc_cpu_ms,    &ev->cpu_assist_ms,
-                        &ev->cpu_background_ms, &ev->cpu_idle_ms,
-                        &ev->cpu_user_ms,  &ev->cpu_sys_ms,
-                        &ev->real_ms};
-  for (size_t i = 0; i < GCPULSE__COUNTOF(ms); i++)
-    if (!isfinite(*ms[i]) || *ms[i] < 0) return 0;
+  /* durations: finite and >= 0 even when unknown; known integers below
+   * GCPULSE_INT_MAX */
+#define V_MS(F, f) if (!isfinite(ev->f) || ev->f < 0) return 0;
+#define V_INT(F, f) if (GCPULSE__HAS(ev, F) && ev->f >= GCPULSE_INT_MAX) return 0;
+#define V_U32(F, f)
+#define V_(type, F, f) V_##type(F, f)
+  GCPULSE__EVENT_NUMBERS(V_)
+  V_INT(SEQ, seq)
+#undef V_
+#undef V_MS
+#undef V_INT
+#undef V_U32
   if (memchr(ev->cause, '\0', sizeof ev->cause) == NULL) return 0;
-  static const struct {
-    int field;
-    size_t off;
-  } ints[] = {
-#define I_(F, f) {GCPULSE_FIELD_##F, offsetof(gcpulse_event_t, f)}
-      I_(SEQ, seq),           I_(HEAP_BEFORE, heap_before),
-      I_(HEAP_AFTER, heap_after), I_(HEAP_LIVE, heap_live),
-      I_(HEAP_GOAL, heap_goal), I_(HEAP_CAPACITY, heap_capacity),
-      I_(YOUNG_BEFORE, young_before), I_(YOUNG_AFTER, young_after),
-      I_(OLD_BEFORE, old_before), I_(OLD_AFTER, old_after),
-      I_(PROMOTED, promoted),  I_(METASPACE_USED, metaspace_used),
-      I_(METASPACE_COMMITTED, metaspace_committed), I_(STACKS, stacks),
-      I_(GLOBALS, globals),    I_(RELEASED, released),
-      I_(RETAINED, retained),
-#undef I_
-  };
-  for (size_t i = 0; i < GCPULSE__COUNTOF(ints); i++) {
-    uint64_t v;
-    memcpy(&v, (const char *)ev + ints[i].off, sizeof v);
-    if ((ev->known & GCPULSE_BIT(ints[i].field)) && v >= GCPULSE_INT_MAX)
-      return 0;
-  }
   return 1;
 }
 

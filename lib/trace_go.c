@@ -210,13 +210,18 @@ GO_INLINE const char *ms_(pst *ps, const char *p, uint64_t *ns) {
                 ns);
 }
 
+/* Whether V units of 2^SHIFT bytes stay below GCPULSE_INT_MAX. */
+GO_INLINE int fits_(uint64_t v, unsigned shift) {
+  return v <= ((GCPULSE_INT_MAX - 1) >> shift);
+}
+
 /* Size in units of 2^SHIFT bytes -> bytes (overflow is a diagnostic). */
 GO_INLINE const char *shifted_(pst *ps, const char *p, unsigned shift,
                                const char *what, uint64_t *bytes) {
   uint64_t v;
   const char *q = num_(ps, p, &v, what);
   if (q == NULL) return NULL;
-  if (v > ((GCPULSE_INT_MAX - 1) >> shift))
+  if (!fits_(v, shift))
     return fail(ps, p, GCPULSE_REASON_OVERFLOW, what);
   *bytes = v << shift;
   return q;
@@ -413,7 +418,7 @@ static int parse_gc_modern(gcpulse__go *g, const char *s, pst *ps,
   } else {
     if (!(q = lit_(ps, q, " MB stacks, ", 12, "' P' or ' MB stacks, '")))
       goto bad;
-    if (x > ((GCPULSE_INT_MAX - 1) >> 20)) {
+    if (!fits_(x, 20)) {
       fail(ps, xq, GCPULSE_REASON_OVERFLOW, "a size in MB");
       goto bad;
     }
@@ -662,7 +667,7 @@ static int at_scvg(gcpulse__go *g, const char *s, pst *ps, const char *a,
       shift = 20;
     }
     if (!(q = LIT(ps, q, " released"))) return report(ps, s, k);
-    if (x > ((GCPULSE_INT_MAX - 1) >> shift)) {
+    if (!fits_(x, (unsigned)shift)) {
       fail(ps, q, GCPULSE_REASON_OVERFLOW, "a size");
       return report(ps, s, k);
     }
@@ -697,7 +702,7 @@ static int at_scav(gcpulse__go *g, const char *s, pst *ps, const char *a,
     have_gen = 1;
     if (!(q = kib_(ps, q + 1, &work))) return report(ps, s, k);
   } else {
-    if (v1 > ((GCPULSE_INT_MAX - 1) >> 10)) {
+    if (!fits_(v1, 10)) {
       fail(ps, a + 5, GCPULSE_REASON_OVERFLOW, "a size in KiB");
       return report(ps, s, k);
     }

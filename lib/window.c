@@ -372,7 +372,7 @@ static uint64_t to_us(double ms) {
   return (uint64_t)us;
 }
 
-#define HAS(ev, f) (((ev)->known & GCPULSE_BIT(GCPULSE_FIELD_##f)) != 0)
+#define HAS GCPULSE__HAS
 
 /* A whole collection (counted in gc_count): a Go cycle, a JVM young,
  * mixed, full or degenerated pause, a generational-ZGC minor/major
