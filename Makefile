@@ -35,10 +35,10 @@ CMOCKA_CFLAGS  := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS    := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 override CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(SAN) -Iinclude
-LIB_CFLAGS := $(CFLAGS) -fPIC -fvisibility=hidden -DGCPULSE_BUILDING $(JANSSON_CFLAGS)
+LIB_CFLAGS := $(CFLAGS) -Ilib -fPIC -fvisibility=hidden -DGCPULSE_BUILDING $(JANSSON_CFLAGS)
 LDLIBS  := $(JANSSON_LIBS) -lm
 
-LIB_SRCS  := $(sort $(wildcard lib/*.c))
+LIB_SRCS  := $(sort $(wildcard lib/*.c lib/jvm/*.c))
 LIB_OBJS  := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/%.o)
 STATIC    := $(BUILD)/libgcpulse.a
 SHARED    := $(BUILD)/libgcpulse.so.$(VERSION)
@@ -91,8 +91,8 @@ $(PCFILE): pkgconfig/gcpulse.pc.in Makefile
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
 
 # ---- examples --------------------------------------------------------------
-CLI_SRCS := $(sort $(wildcard examples/sidecar/*.c))
-$(CLI): $(CLI_SRCS) $(wildcard examples/sidecar/*.h) $(STATIC)
+CLI_SRCS := $(sort $(wildcard programs/gcpulse/*.c))
+$(CLI): $(CLI_SRCS) $(wildcard programs/gcpulse/*.h) $(STATIC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $(CLI_SRCS) $(STATIC) $(LDLIBS)
 

@@ -11,6 +11,6 @@ package gcpulse
 // the tag gcpulse_pkgconfig: go build -tags gcpulse_pkgconfig (see
 // link_pkgconfig.go).
 
-// #cgo CFLAGS: -I${SRCDIR}/../../include
-// #cgo LDFLAGS: -L${SRCDIR}/../../build -l:libgcpulse.a -ljansson -lm
+// #cgo CFLAGS: -I${SRCDIR}/../include
+// #cgo LDFLAGS: -L${SRCDIR}/../build -l:libgcpulse.a -ljansson -lm
 import "C"

@@ -1,5 +1,5 @@
 /*
- * detect.c — smoothers, change detection and robust slopes used by the
+ * estimators.c — smoothers, change detection and robust slopes used by the
  * feature window.
  *
  * EWMA.  Samples arrive at irregular times (GC cycles, caller metrics), so
@@ -15,7 +15,7 @@
  * allowance k and decision interval h, both in sigmas; the sums restart
  * after an alarm.  With k = 0.5 and h = 5 the in-control average run
  * length is ~465 samples and a 1-sigma shift is caught in ~10.4
- * (Montgomery's table; tests/test_detect.c checks it by Monte Carlo).
+ * (Montgomery's table; tests/test_estimators.c checks it by Monte Carlo).
  *
  * Theil-Sen.  The median of all pairwise slopes; breakdown point ~29 %.
  * O(n^2) pairs and an O(n^2) expected quickselect, run at query time on

@@ -10,12 +10,12 @@
  *   lines.c      byte chunks -> complete lines (bounded buffer)
  *   instance.c   create/free, the single memory block, dispatch, stats
  *   trace_go.c   Go gctrace / scvg / scav grammars -> events
- *   trace_jvm.c  JVM unified-logging envelope, restarts, entry point
- *   jvm_msg.c    JVM message grammars (every collector)
- *   jvm_table.c  JVM open GC-id table, emission order, derived fields
- *   trace_jvm8.c JDK 8 legacy -XX:+PrintGCDetails records
+ *   jvm/envelope.c  JVM unified-logging envelope, restarts, entry point
+ *   jvm/messages.c    JVM message grammars (every collector)
+ *   jvm/gcid_table.c  JVM open GC-id table, emission order, derived fields
+ *   jvm/legacy.c JDK 8 legacy -XX:+PrintGCDetails records
  *   histogram.c  log-linear histogram
- *   detect.c     EWMA, CUSUM, Theil-Sen
+ *   estimators.c     EWMA, CUSUM, Theil-Sen
  *   window.c     panes over event time, clock, event/metric ingestion
  *   window_query.c  features read from the panes, supported pairs
  *   gogc.c       GOGC controller
@@ -188,12 +188,12 @@ int gcpulse__go_line(gcpulse__go *p, const char *s, size_t n,
 
 /* ======================================================================
  * JVM GC logs (owned by the JVM parser; fields may be added here freely)
- *   trace_jvm.c   unified-logging envelope, restarts, line entry point
- *   jvm_msg.c     message grammars of every collector (pauses, cycles,
+ *   jvm/envelope.c   unified-logging envelope, restarts, line entry point
+ *   jvm/messages.c     message grammars of every collector (pauses, cycles,
  *                 detail lines, banner lines)
- *   jvm_table.c   bounded table of open GC ids, emission order, derived
+ *   jvm/gcid_table.c   bounded table of open GC ids, emission order, derived
  *                 fields and flags
- *   trace_jvm8.c  JDK 8 legacy -XX:+PrintGCDetails records
+ *   jvm/legacy.c  JDK 8 legacy -XX:+PrintGCDetails records
  * ====================================================================== */
 
 typedef struct gcpulse__jvm gcpulse__jvm;
@@ -213,7 +213,7 @@ int gcpulse__jvm_collector(const gcpulse__jvm *p);
  * heap_live, FORCED, OOM rules); called on every event before emission. */
 void gcpulse__jvm_derive(gcpulse_event_t *ev);
 
-/* trace_jvm8.c — JDK 8 legacy -XX:+PrintGCDetails records (one record in
+/* jvm/legacy.c — JDK 8 legacy -XX:+PrintGCDetails records (one record in
  * progress at a time; a record ends at its "[Times: ...]" or when the next
  * record starts). */
 typedef struct gcpulse__jvm8 {
@@ -239,10 +239,10 @@ void gcpulse__jvm8_init(gcpulse__jvm8 *q);
 int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
                        const gcpulse__sink *k, int *skip, int *collector);
 /* Emit the record in progress, if it has a pause, and close an unfinished
- * concurrent cycle (SYNTHETIC + INCOMPLETE, see jvm_table.c). */
+ * concurrent cycle (SYNTHETIC + INCOMPLETE, see jvm/gcid_table.c). */
 int gcpulse__jvm8_finish(gcpulse__jvm8 *q, const gcpulse__sink *k);
 
-/* ---- state shared by trace_jvm.c, jvm_msg.c and jvm_table.c ---- */
+/* ---- state shared by jvm/envelope.c, jvm/messages.c and jvm/gcid_table.c ---- */
 
 enum { GCPULSE__JVM_PAUSE = 1, GCPULSE__JVM_CYCLE = 2 };           /* role */
 enum { GCPULSE__JVM_FREE = 0, GCPULSE__JVM_OPEN = 1, GCPULSE__JVM_DONE = 2 };
@@ -306,7 +306,7 @@ struct gcpulse__jvm {
   gcpulse__jvm_entry e[];
 };
 
-/* jvm_table.c.  Find the entry (ID, ROLE) in STATE, or NULL. */
+/* jvm/gcid_table.c.  Find the entry (ID, ROLE) in STATE, or NULL. */
 gcpulse__jvm_entry *gcpulse__jvm_find(gcpulse__jvm *p, uint64_t id, int role,
                                       int state);
 /* Whether any OPEN or DONE entry has GC id ID. */
@@ -328,7 +328,7 @@ int gcpulse__jvm_close_all(gcpulse__jvm *p, const gcpulse__sink *k);
 int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
                          const gcpulse__sink *k);
 
-/* jvm_msg.c.  Process the message of a unified-logging line.  Returns 1 if
+/* jvm/messages.c.  Process the message of a unified-logging line.  Returns 1 if
  * it was recognised as JVM output, 0 if not; *SKIP as in the module
  * contract; *RC a sink error. */
 int gcpulse__jvm_body(gcpulse__jvm *p, gcpulse__jline *L, const char *line,
@@ -369,7 +369,7 @@ typedef int (*gcpulse__feat_fn)(const void *ctx, int feature, int stat,
                                 double *out);
 
 /* ======================================================================
- * histogram.c, detect.c, window.c — the feature store
+ * histogram.c, estimators.c, window.c — the feature store
  * (owned by the window; fields may be added here freely)
  * ====================================================================== */
 
@@ -470,7 +470,7 @@ int gcpulse__hist_quantile(const gcpulse__hist *h, double q, double *out);
 int gcpulse__hist_quantile_array(const uint32_t *agg, uint32_t nb,
                                  unsigned s, double q, double *out);
 
-/* ---- detect.c: smoothers, change detection, robust slope ---- */
+/* ---- estimators.c: smoothers, change detection, robust slope ---- */
 
 /* Time-decay EWMA for irregular samples.  alpha = max(1 - exp(-dt/tau),
  * 1/n): the first samples are averaged equally (no start-up bias) until

@@ -1,5 +1,5 @@
 #!/bin/sh
-# go_test.sh GO [GO123] — build and test the cgo Go package (examples/go)
+# go_test.sh GO [GO123] — build and test the cgo Go package (go)
 # and vet the GOGC benchmark (bench/gogc) with each Go toolchain given
 # (Go 1.19 and Go 1.23 in CI); a missing toolchain is skipped with a
 # message.  Runs `go vet ./...` and `go test ./...` with the cgo pointer
@@ -72,16 +72,16 @@ for GO in "$GO1" "$GO2"; do
     continue
   fi
   echo "== go_test: $ver ($GO)"
-  (cd "$ROOT/examples/go" && "$GO" vet ./...)
+  (cd "$ROOT/go" && "$GO" vet ./...)
   if [ "$minor" -ge 21 ]; then
-    (cd "$ROOT/examples/go" && GOEXPERIMENT=cgocheck2 "$GO" test -count=1 -v ./...)
+    (cd "$ROOT/go" && GOEXPERIMENT=cgocheck2 "$GO" test -count=1 -v ./...)
   else
-    (cd "$ROOT/examples/go" && GODEBUG=cgocheck=2 "$GO" test -count=1 -v ./...)
+    (cd "$ROOT/go" && GODEBUG=cgocheck=2 "$GO" test -count=1 -v ./...)
   fi
   # the benchmark workload must keep compiling against the package
   (cd "$ROOT/bench/gogc" && "$GO" vet ./...)
   if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists gcpulse 2>/dev/null; then
-    (cd "$ROOT/examples/go" && "$GO" build -tags gcpulse_pkgconfig ./...) &&
+    (cd "$ROOT/go" && "$GO" build -tags gcpulse_pkgconfig ./...) &&
       echo "go_test: pkg-config build ok"
   fi
   echo "go_test: $ver ok"

@@ -781,7 +781,7 @@ static void row_jvm_bad_numbers(void **state) {
           "Evacuation Pause)\x00\x01");
 }
 
-/* REGRESSION (trace_jvm.c): a negative size in a G1 summary line,
+/* REGRESSION (jvm/envelope.c): a negative size in a G1 summary line,
  * "-12M->12M(256M) 3.334ms", is accepted without any diagnostic as an
  * event with cause "256M" and no heap figures. */
 static void regress_jvm_negative_size(void **state) {
@@ -790,7 +790,7 @@ static void regress_jvm_negative_size(void **state) {
   jvm_row(G1_SUMMARY_HEAD "-12M->12M(256M) 3.334ms");
 }
 
-/* REGRESSION (trace_jvm.c): a summary line whose uptime decorator is not
+/* REGRESSION (jvm/envelope.c): a summary line whose uptime decorator is not
  * a number ("[nans]") gives an event with no time and no diagnostic. */
 static void regress_jvm_bad_decorator(void **state) {
   (void)state;
@@ -799,7 +799,7 @@ static void regress_jvm_bad_decorator(void **state) {
           "Evacuation Pause) 12M->12M(256M) 3.334ms");
 }
 
-/* REGRESSION (found by the long fuzz_jvm run; numscan.c, jvm_msg.c):
+/* REGRESSION (found by the long fuzz_jvm run; numscan.c, jvm/messages.c):
  * a JDK 8 "10300000000000000K->..." transition gave an event with
  * heap_before 10547200000000000000, a valid uint64 that JSON readers with
  * 64-bit signed or double numbers (jansson) reject; the unified-logging

@@ -1,4 +1,4 @@
-/* test_detect.c — EWMA with irregular intervals, the CUSUM average run
+/* test_estimators.c — EWMA with irregular intervals, the CUSUM average run
  * lengths (seeded Monte Carlo) and Theil-Sen robustness. */
 #include "util.h"
 

@@ -1,4 +1,4 @@
-/* test_trace_jvm.c — the JVM GC log parser (unified logging with any
+/* test_jvm/envelope.c — the JVM GC log parser (unified logging with any
  * decorators, every HotSpot collector, JDK 8 legacy records), read from the
  * shared corpus in place and from the fixtures in tests/data/jvm/ (made by
  * tests/data/jvm/make.sh).  Pause totals were computed independently with

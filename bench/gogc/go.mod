@@ -4,4 +4,4 @@ go 1.19
 
 require gcpulse.dev/gcpulse v0.0.0
 
-replace gcpulse.dev/gcpulse => ../../examples/go
+replace gcpulse.dev/gcpulse => ../../go

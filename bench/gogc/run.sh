@@ -56,7 +56,7 @@ export CGO_LDFLAGS="-L$BUILDDIR ${CGO_LDFLAGS:-}"
 # include/gcpulse.h (e.g. a new config field, a larger struct) would link a
 # stale cgo object against the new library (heap corruption); a checksum of
 # the header in CGO_CFLAGS makes the cache key follow it
-HDRSUM=$(cat "$ROOT/include/gcpulse.h" "$ROOT/examples/go/bridge.h" 2>/dev/null | cksum | cut -d' ' -f1)
+HDRSUM=$(cat "$ROOT/include/gcpulse.h" "$ROOT/go/bridge.h" 2>/dev/null | cksum | cut -d' ' -f1)
 export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -DGCPULSE_HEADER_SUM=$HDRSUM"
 
 if [ ! -f "$BUILDDIR/libgcpulse.a" ]; then

@@ -1,8 +1,8 @@
 /*
- * trace_jvm.c — HotSpot GC logs -> events: the line entry point, the
+ * jvm/envelope.c — HotSpot GC logs -> events: the line entry point, the
  * unified-logging envelope (JDK 9+), and restart detection.  The message
- * grammars live in jvm_msg.c, the open GC-id table and emission in
- * jvm_table.c, JDK 8 legacy records in trace_jvm8.c.
+ * grammars live in jvm/messages.c, the open GC-id table and emission in
+ * jvm/gcid_table.c, JDK 8 legacy records in jvm/legacy.c.
  *
  * Design.
  *  - One pass per line, no regex, no allocation.  The envelope scanner reads
@@ -15,7 +15,7 @@
  *    wall-clock decorator relative to the first wall-clock time seen;
  *    undecorated lines inherit the last known time.
  *  - An optional "GC(N) " and a generational-ZGC "Y:"/"O:"/"y:" prefix are
- *    taken off, then the message goes to gcpulse__jvm_body (jvm_msg.c).
+ *    taken off, then the message goes to gcpulse__jvm_body (jvm/messages.c).
  *    Lines with neither decorators nor an id are offered to the JDK 8
  *    grammar first while the stream may be a legacy log.
  *  - Restarts.  Several JVM runs may follow each other in one stream.  A

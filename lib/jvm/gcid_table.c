@@ -1,5 +1,5 @@
 /*
- * jvm_table.c — the bounded table of open JVM GC events and their emission.
+ * jvm/gcid_table.c — the bounded table of open JVM GC events and their emission.
  *
  * Design.  Unified-logging lines of one GC are joined by their "GC(N)" id.
  * Events are assembled in a fixed array of cfg->jvm_open_events entries
@@ -17,7 +17,7 @@
  *    more than a still-open pause (Serial's full GC nested in a young GC) is
  *    held until the outer one is emitted.
  *  - At the end of a run (end of stream, or a restart detected by
- *    trace_jvm.c) everything left is emitted: accumulating cycles as they
+ *    jvm/envelope.c) everything left is emitted: accumulating cycles as they
  *    are, and unfinished events (no summary line) SYNTHETIC after an
  *    INCOMPLETE diagnostic — a pause with the pause inferred from its line
  *    times, a cycle with its summed phases or, without any, the span of its

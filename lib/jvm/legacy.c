@@ -1,5 +1,5 @@
 /*
- * trace_jvm8.c — JDK 8 (and older) -XX:+PrintGCDetails records -> events.
+ * jvm/legacy.c — JDK 8 (and older) -XX:+PrintGCDetails records -> events.
  *
  * Design.  Legacy records have no per-line envelope and may span lines
  * (tenuring output, G1 pause trees, G1Ergonomics lines, "[Times ...]" on a
@@ -26,8 +26,8 @@
  * #N ids do for CMS).  A cycle still open at the end of the stream (or at a
  * restart) is emitted SYNTHETIC after an INCOMPLETE diagnostic, with the
  * phases summed so far (or the span of its line times), like unfinished
- * unified-logging events (jvm_table.c).  A record that starts 0.25 s or more
- * before the previous one sets went_back (a new JVM run; trace_jvm.c flags
+ * unified-logging events (jvm/gcid_table.c).  A record that starts 0.25 s or more
+ * before the previous one sets went_back (a new JVM run; jvm/envelope.c flags
  * it) and numbering restarts at 0.  Spliced lines from concurrent writers
  * are scanned like any other line; their fragments are best effort.
  */

@@ -1,6 +1,6 @@
 /*
- * jvm_msg.c — the message grammars of HotSpot unified logging: what a line
- * says once trace_jvm.c has removed its decorators and "GC(N)" id.
+ * jvm/messages.c — the message grammars of HotSpot unified logging: what a line
+ * says once jvm/envelope.c has removed its decorators and "GC(N)" id.
  *
  * Design.
  *  - gcpulse__jvm_body dispatches on the first byte of the message, then on
@@ -11,7 +11,7 @@
  *    start line; with one it is the summary that completes its event.
  *  - Detail lines with a GC id (pools, G1 region counts, metaspace in its
  *    JDK 11 / 16+ / ZGC forms, "User= Sys= Real=", to-space exhaustion) fill
- *    the open entry of the same id (jvm_table.c).
+ *    the open entry of the same id (jvm/gcid_table.c).
  *  - Lines without an id: collector banner ("Using ..."), region size,
  *    out-of-memory markers; once the stream is known to be a JVM log, the
  *    other -Xlog banner lines and the "Heap" exit printout count as JVM_INFO
