@@ -83,8 +83,11 @@ const char *gcpulse__scan_size(const char *p, const char *end, int comma,
   q++;
   if (q < end && *q == 'B') q++; /* "KB", "MB" */
   double b = v * mul;
+  /* round to whole bytes, then bound: rounding "8191.99999999T" up must
+   * not reach 2^53 (from 2^52 on every double is a whole number) */
+  if (b < 4503599627370496.0) b = floor(b + 0.5);
   if (!(b < (double)GCPULSE_INT_MAX)) return NULL; /* out of range */
-  *bytes = (uint64_t)(b + 0.5);
+  *bytes = (uint64_t)b;
   return q;
 }
 

@@ -137,7 +137,8 @@ void gcpulse__jvm_derive(gcpulse_event_t *ev) {
     ev->heap_live = ev->heap_after;
     ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_LIVE);
   }
-  if (ev->cause[0] == 'S' && strncmp(ev->cause, "System.gc()", 11) == 0)
+  if (ev->cause[0] == 'S' && (strncmp(ev->cause, "System.gc()", 11) == 0 ||
+                              strcmp(ev->cause, "System") == 0)) /* JDK <= 7 */
     ev->flags |= GCPULSE_EV_FORCED;
   /* OOM-class rule (README "jvm-parser").  Serial and Parallel run an
    * allocation-failure full GC whenever the old generation fills, so for
