@@ -138,7 +138,8 @@ typedef struct gcpulse_error {
   X(BAD_EVENT, "bad_event", "structured event with invalid values")           \
   X(BAD_METRIC, "bad_metric", "caller metric that is not finite or out of range") \
   X(RESTART, "restart", "process restart detected; window reset")             \
-  X(GAP_RESET, "gap_reset", "time gap longer than the window; window reset")
+  X(GAP_RESET, "gap_reset", "time gap longer than the window; window reset") \
+  X(INTERLEAVED, "interleaved", "two processes write to one stream; no restart")
 
 typedef enum gcpulse_reason {
 #define GCPULSE_X_(name, id, text) GCPULSE_REASON_##name,

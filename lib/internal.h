@@ -118,6 +118,17 @@ const char *gcpulse__scan_decimal(const char *p, const char *end, int comma,
 const char *gcpulse__scan_size(const char *p, const char *end, int comma,
                                uint64_t *bytes);
 
+/* Event times (seconds since the process started) above this are absurd:
+ * kept, flagged GCPULSE_EV_SUSPECT_TIME. */
+#define GCPULSE__T_MAX_S 315576000.0 /* 10 years */
+
+/* The last check of a parsed event before it reaches the sink, after every
+ * unit scaling and product: a known field that is not finite, negative (a
+ * duration) or not below GCPULSE_INT_MAX (an integer) is left out (bit
+ * cleared) with one OVERFLOW diagnostic; a time above GCPULSE__T_MAX_S is
+ * flagged SUSPECT_TIME with a diagnostic.  Returns 0 or the sink's error. */
+int gcpulse__event_sane(gcpulse_event_t *ev, const struct gcpulse__sink *k);
+
 /* Skip spaces and tabs. */
 static inline const char *gcpulse__skip_ws(const char *p, const char *end) {
   while (p < end && (*p == ' ' || *p == '\t')) p++;
@@ -175,6 +186,12 @@ typedef struct gcpulse__go {
   int have_seq;
   int have_t;            /* last_t is valid (cleared on restart) */
   int forced_pending;    /* a "GC forced" line was seen: flag the next cycle */
+  /* the other process of the stream: the run before the last restart, or
+   * the second writer once lines of two processes alternate */
+  uint64_t alt_seq;
+  double alt_t;
+  int alt_have_seq, alt_have_t;
+  int interleaved;       /* INTERLEAVED was reported */
   uint64_t scav_seq;     /* scavenge events emitted so far */
   /* Event records reused for every line (zeroed once by init; each grammar
    * rewrites the same fields every time), so no 300-byte clear per line. */
@@ -302,6 +319,12 @@ struct gcpulse__jvm {
   double last_up;    /* last uptime decorator */
   int heap_exit;     /* inside an undecorated "Heap" exit printout */
   int dec_timed;     /* decorated lines of this run carry a time */
+  /* the other JVM of the stream: the run before the last restart, or the
+   * second writer once GC ids and uptimes of two JVMs alternate */
+  int have_alt;
+  uint64_t alt_max_id;
+  double alt_up;
+  int interleaved;   /* INTERLEAVED was reported */
   gcpulse__jvm8 legacy;
   gcpulse__jvm_entry e[];
 };

@@ -102,3 +102,35 @@ const char *gcpulse__find(const char *p, const char *end, const char *lit,
   }
   return NULL;
 }
+
+/* Range rules of the event fields (see GCPULSE__EVENT_NUMBERS). */
+#define SANE_MS(v) (isfinite(v) && (v) >= 0)
+#define SANE_INT(v) ((v) < GCPULSE_INT_MAX)
+#define SANE_U32(v) 1
+
+int gcpulse__event_sane(gcpulse_event_t *ev, const gcpulse__sink *k) {
+  uint64_t bad = 0;
+#define CHECK_(ty, F, f)                                                      \
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_##F)) && !SANE_##ty(ev->f))      \
+    bad |= GCPULSE_BIT(GCPULSE_FIELD_##F);
+  GCPULSE__EVENT_NUMBERS(CHECK_)
+#undef CHECK_
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_SEQ)) && ev->seq >= GCPULSE_INT_MAX)
+    bad |= GCPULSE_BIT(GCPULSE_FIELD_SEQ);
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) && !SANE_MS(ev->t))
+    bad |= GCPULSE_BIT(GCPULSE_FIELD_T);
+  int rc = 0;
+  if (bad) {
+    ev->known &= ~bad;
+    rc = k->diag(k->ctx, GCPULSE_REASON_OVERFLOW, 0,
+                 "a number out of range after unit scaling (field left out)");
+    if (rc < 0) return rc;
+  }
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) && ev->t > GCPULSE__T_MAX_S &&
+      !(ev->flags & GCPULSE_EV_SUSPECT_TIME)) {
+    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
+    rc = k->diag(k->ctx, GCPULSE_REASON_SUSPECT_TIME, 0,
+                 "a time since start under 10 years");
+  }
+  return rc;
+}

@@ -168,7 +168,13 @@ int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
     ev->flags |= GCPULSE_EV_RESTART;
     p->restart_pending = 0;
   }
-  return k->event(k->ctx, ev);
+  /* two JVMs in one stream: the one behind is counted at the other's clock */
+  double front = p->last_up > p->alt_up ? p->last_up : p->alt_up;
+  if (p->interleaved && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
+      ev->t + 1.0 < front)
+    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
+  int rc = gcpulse__event_sane(ev, k);
+  return rc < 0 ? rc : k->event(k->ctx, ev);
 }
 
 /* Fill derived fields and flags, free X, hand the event to the sink. */
