@@ -342,7 +342,7 @@ static int legacy_line(gcpulse__jvm *p, const char *s, const char *e,
   }
   if (r > 0) {
     p->locked = 1;
-    if (p->legacy.active) p->run_gc = 1;
+    if (p->legacy.active || p->legacy.have_seq) p->run_gc = 1;
   }
   return r;
 }

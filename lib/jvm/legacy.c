@@ -259,6 +259,12 @@ static const char *scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
                         ts[-1] == 'M' || ts[-1] == 'G' || ts[-1] == 'B' ||
                         ts[-1] == '(' || ts[-1] == ')'))
       ts--;
+    if (ts == lim && lim > prev && is_digit(ts[-1])) { /* hundreds of digits */
+      if (!bad) bad = ts;
+      x += 2;
+      prev = x;
+      continue;
+    }
     while (ts < x && !is_digit(*ts)) ts++;
     /* label: "Name: " (or a pool left open on the previous line) */
     const char *le = ts;
@@ -448,7 +454,9 @@ static const char *stamp_before(const char *b, const char *c, double *t) {
   const char *n = r - 1, *lim = n - b > 24 ? n - 24 : b;
   while (n > lim && (is_digit(n[-1]) || n[-1] == '.' || n[-1] == ',')) n--;
   double v;
-  if (n == r - 1 || gcpulse__scan_decimal(n, r - 1, 1, &v) != r - 1) return c;
+  if (n == r - 1 || (n == lim && n > b && is_digit(n[-1])) ||
+      gcpulse__scan_decimal(n, r - 1, 1, &v) != r - 1)
+    return c;
   *t = v;
   return n;
 }
@@ -490,6 +498,8 @@ static int shen8_line(gcpulse__jvm8 *q, const char *b, const char *e,
   const char *n = ms, *lim = ms - name > 32 ? ms - 32 : name;
   while (n > lim && (is_digit(n[-1]) || n[-1] == '.' || n[-1] == ',')) n--;
   double d;
+  if (n == lim && n > name && is_digit(n[-1])) /* hundreds of digits */
+    return k->diag(k->ctx, GCPULSE_REASON_OVERFLOW, 0, "a duration below 10^32 ms");
   if (n == ms || gcpulse__scan_decimal(n, ms, 1, &d) != ms) return 0;
   q->seen = 1;
   q->collector = GCPULSE_COLLECTOR_SHENANDOAH;
