@@ -277,7 +277,9 @@ static void test_default_footprint(void **state) {
   size_t fp = gcpulse_footprint(NULL);
   print_message("default instance footprint: %zu bytes\n", fp);
   assert_true(fp > 4096);
-  assert_true(fp <= 128 * 1024);
+  /* 145 KiB with 32-bit pane histogram counts (16-bit ones saturated at
+   * 40,000 latency samples/s; they made 116 KiB) */
+  assert_true(fp <= 160 * 1024);
 }
 
 static void test_event_json(void **state) {
