@@ -129,6 +129,10 @@ const char *gcpulse__scan_size(const char *p, const char *end, int comma,
  * flagged SUSPECT_TIME with a diagnostic.  Returns 0 or the sink's error. */
 int gcpulse__event_sane(gcpulse_event_t *ev, const struct gcpulse__sink *k);
 
+/* *OUT = A * B when the product is below GCPULSE_INT_MAX (returns 1);
+ * returns 0, *OUT untouched, when it is not (no wrap-around). */
+int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out);
+
 /* Skip spaces and tabs. */
 static inline const char *gcpulse__skip_ws(const char *p, const char *end) {
   while (p < end && (*p == ' ' || *p == '\t')) p++;

@@ -134,3 +134,10 @@ int gcpulse__event_sane(gcpulse_event_t *ev, const gcpulse__sink *k) {
   }
   return rc;
 }
+
+int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out) {
+  if (a >= GCPULSE_INT_MAX || b >= GCPULSE_INT_MAX) return 0;
+  if (a != 0 && b >= GCPULSE_INT_MAX / a + (GCPULSE_INT_MAX % a != 0)) return 0;
+  *out = a * b;
+  return *out < GCPULSE_INT_MAX;
+}

@@ -4,6 +4,7 @@
  * robustness guarantees: restarts only on evidence, interleaved JVMs,
  * bounded emission delay, the range check after unit scaling. */
 #include "util.h"
+#include "internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -383,6 +384,59 @@ static void test_finite_after_scaling(void **state) {
   tu_sink_free(&s);
 }
 
+/* Region count x region size at or past 2^53 bytes is left out with an
+ * OVERFLOW diagnostic, never wrapped (2^40 regions x 32M = 2^65). */
+static void test_region_product_bounded(void **state) {
+  (void)state;
+  tu_sink s;
+  gcpulse_stats_t st;
+  gcpulse_t *g = feed("[0.010s][info][gc] Using G1\n"
+                      "[0.011s][info][gc,init] Heap Region Size: 32M\n"
+                      "[1.000s][info][gc,start] GC(0) Pause Young (Normal) (G1 Evacuation Pause)\n"
+                      "[1.001s][info][gc,heap] GC(0) Eden regions: 1099511627776->0(4)\n"
+                      "[1.001s][info][gc,heap] GC(0) Survivor regions: 0->1(1)\n"
+                      "[1.001s][info][gc,heap] GC(0) Old regions: 2->3\n"
+                      "[1.001s][info][gc,heap] GC(0) Humongous regions: 0->0\n"
+                      "[1.002s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 6M->2M(64M) 2.000ms\n"
+                      "[2.000s][info][gc,start] GC(1) Pause Young (Normal) (G1 Evacuation Pause)\n"
+                      "[2.001s][info][gc,heap] GC(1) Eden regions: 268435455->0(4)\n"
+                      "[2.001s][info][gc,heap] GC(1) Survivor regions: 0->1(1)\n"
+                      "[2.001s][info][gc,heap] GC(1) Old regions: 2->3\n"
+                      "[2.001s][info][gc,heap] GC(1) Humongous regions: 0->0\n"
+                      "[2.002s][info][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 6M->2M(64M) 2.000ms\n",
+                      0, &s, &st);
+  assert_int_equal(s.n_ev, 2);
+  assert_int_equal(s.ev[0].known & B(YOUNG_BEFORE), 0);
+  assert_int_equal(s.ev[0].old_before, 2 * 32 * M);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_OVERFLOW], 1);
+  /* (2^28 - 1) x 2^25 = 2^53 - 2^25: the largest that fits */
+  assert_int_equal(s.ev[1].young_before, (268435455ull) * 32 * M);
+  assert_true(s.ev[1].young_before < GCPULSE_INT_MAX);
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
+/* Sizes round to whole bytes and stay below 2^53 after rounding: 2^53 - 1
+ * bytes is the largest ((2^53 - 1) + 0.5 once rounded up to 2^53). */
+static void test_size_rounding_bound(void **state) {
+  (void)state;
+  static const char a[] = "9007199254740991B", b[] = "9007199254740992B",
+                    c[] = "8191.9999999999999T", d[] = "6664.5K";
+  uint64_t v = 0;
+  assert_non_null(gcpulse__scan_size(a, a + sizeof a - 1, 0, &v));
+  assert_true(v == GCPULSE_INT_MAX - 1);
+  assert_null(gcpulse__scan_size(b, b + sizeof b - 1, 0, &v));
+  assert_null(gcpulse__scan_size(c, c + sizeof c - 1, 0, &v));
+  assert_non_null(gcpulse__scan_size(d, d + sizeof d - 1, 0, &v));
+  assert_int_equal(v, 6824448); /* 6664.5 x 1024 */
+  uint64_t out = 7;
+  assert_int_equal(gcpulse__mul_size(1ull << 26, 1ull << 27, &out), 0);
+  assert_int_equal(out, 7);
+  assert_int_equal(gcpulse__mul_size((1ull << 28) - 1, 1ull << 25, &out), 1);
+  assert_true(out == GCPULSE_INT_MAX - (1ull << 25));
+  assert_int_equal(gcpulse__mul_size(1ull << 40, 1ull << 40, &out), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parallel_nocause),
@@ -395,6 +449,8 @@ int main(void) {
       cmocka_unit_test(test_restart_evidence_and_interleaving),
       cmocka_unit_test(test_lost_summary_bounded_delay),
       cmocka_unit_test(test_finite_after_scaling),
+      cmocka_unit_test(test_region_product_bounded),
+      cmocka_unit_test(test_size_rounding_bound),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -183,20 +183,37 @@ static int emit(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
   free_entry(p, x);
   if (ev.collector == GCPULSE_COLLECTOR_UNKNOWN)
     ev.collector = gcpulse__jvm_collector(p);
-  uint64_t rs = p->region_size;
+  /* region counts x region size: every product checked against 2^53 */
+  uint64_t rs = p->region_size, yb, ya, ob, oa;
+  int oor = 0;
   if (rs && (x->rg_known & (1u << RG_EDEN)) && (x->rg_known & (1u << RG_SURV)) &&
       !(ev.known & GCPULSE_BIT(GCPULSE_FIELD_YOUNG_BEFORE))) {
-    ev.young_before = (x->rg[RG_EDEN][0] + x->rg[RG_SURV][0]) * rs;
-    ev.young_after = (x->rg[RG_EDEN][1] + x->rg[RG_SURV][1]) * rs;
-    ev.known |= GCPULSE_BIT(GCPULSE_FIELD_YOUNG_BEFORE) |
-                GCPULSE_BIT(GCPULSE_FIELD_YOUNG_AFTER);
+    if (gcpulse__mul_size(x->rg[RG_EDEN][0] + x->rg[RG_SURV][0], rs, &yb) &&
+        gcpulse__mul_size(x->rg[RG_EDEN][1] + x->rg[RG_SURV][1], rs, &ya)) {
+      ev.young_before = yb;
+      ev.young_after = ya;
+      ev.known |= GCPULSE_BIT(GCPULSE_FIELD_YOUNG_BEFORE) |
+                  GCPULSE_BIT(GCPULSE_FIELD_YOUNG_AFTER);
+    } else {
+      oor = 1;
+    }
   }
   if (rs && (x->rg_known & (1u << RG_OLD)) &&
       !(ev.known & GCPULSE_BIT(GCPULSE_FIELD_OLD_BEFORE))) {
-    ev.old_before = (x->rg[RG_OLD][0] + x->rg[RG_HUM][0]) * rs;
-    ev.old_after = (x->rg[RG_OLD][1] + x->rg[RG_HUM][1]) * rs;
-    ev.known |= GCPULSE_BIT(GCPULSE_FIELD_OLD_BEFORE) |
-                GCPULSE_BIT(GCPULSE_FIELD_OLD_AFTER);
+    if (gcpulse__mul_size(x->rg[RG_OLD][0] + x->rg[RG_HUM][0], rs, &ob) &&
+        gcpulse__mul_size(x->rg[RG_OLD][1] + x->rg[RG_HUM][1], rs, &oa)) {
+      ev.old_before = ob;
+      ev.old_after = oa;
+      ev.known |= GCPULSE_BIT(GCPULSE_FIELD_OLD_BEFORE) |
+                  GCPULSE_BIT(GCPULSE_FIELD_OLD_AFTER);
+    } else {
+      oor = 1;
+    }
+  }
+  if (oor) {
+    int rc = k->diag(k->ctx, GCPULSE_REASON_OVERFLOW, 0,
+                     "regions x region size below 2^53 bytes");
+    if (rc < 0) return rc;
   }
   gcpulse__jvm_derive(&ev);
   /* Serial/Parallel: allocation-failure full GCs in a row (no young
