@@ -958,9 +958,46 @@ static void test_callback_stop(void **state) {
   free(data);
 }
 
+/* A duplicated gc line is dropped (SEQ_REUSED), not a restart; two Go
+ * processes writing to one stream are reported once (INTERLEAVED) and do
+ * not restart on every line; the one behind is counted at the other's
+ * clock (SUSPECT_TIME). */
+static void test_duplicate_and_interleaved(void **state) {
+  (void)state;
+#define GL(n, t) "gc " #n " @" t "s 2%: 0.010+0.5+0.003 ms clock, 0.04+0.1/0.2/0.3+0.012 ms cpu, 4->4->1 MB, 5 MB goal, 4 P"
+  const char *dup[] = {GL(1, "0.010"), GL(2, "0.020"), GL(2, "0.020"), GL(3, "0.030")};
+  tu_sink s;
+  gcpulse_stats_t st;
+  parse_lines(&s, dup, 4, &st);
+  assert_int_equal(s.n_ev, 3);
+  assert_int_equal(s.ev[2].seq, 3);
+  for (size_t i = 0; i < s.n_ev; i++) assert_int_equal(s.ev[i].flags & GCPULSE_EV_RESTART, 0);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_SEQ_REUSED], 1);
+  assert_int_equal(st.window_resets, 0);
+  tu_sink_free(&s);
+
+  const char *two[] = {GL(40, "50.000"), GL(1, "0.010"), GL(41, "50.500"), GL(2, "0.020"),
+                       GL(42, "51.000"), GL(3, "0.030"), GL(43, "51.500"), GL(4, "0.040"),
+                       GL(44, "52.000"), GL(5, "0.050"), GL(45, "52.500"), GL(6, "0.060")};
+  parse_lines(&s, two, 12, &st);
+  assert_int_equal(s.n_ev, 12);
+  size_t restarts = 0, suspect = 0;
+  for (size_t i = 0; i < s.n_ev; i++) {
+    restarts += (s.ev[i].flags & GCPULSE_EV_RESTART) != 0;
+    suspect += (s.ev[i].flags & GCPULSE_EV_SUSPECT_TIME) != 0;
+  }
+  assert_int_equal(restarts, 1); /* gc 1 after gc 40: the only one */
+  assert_int_equal(suspect, 5);  /* gc 2..6, behind 50 s */
+  assert_int_equal(st.by_reason[GCPULSE_REASON_INTERLEAVED], 1);
+  assert_true(st.window_resets <= 1);
+  tu_sink_free(&s);
+#undef GL
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_modern_118),
+      cmocka_unit_test(test_duplicate_and_interleaved),
       cmocka_unit_test(test_modern_119_stacks),
       cmocka_unit_test(test_modern_16),
       cmocka_unit_test(test_go15),
