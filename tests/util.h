@@ -12,7 +12,8 @@
 
 /* Path of FILE under the shared corpus (GCPULSE_CORPUS, default
  * ../shared/corpus), or NULL when it does not exist: tests then call
- * skip(). */
+ * skip().  A "tests/data/..." FILE is a committed fixture: returned as is
+ * (unit tests use those; the shared corpus is for `make conformance`). */
 const char *tu_corpus(const char *rel);
 #define TU_CORPUS_OR_SKIP(var, rel)                                            \
   const char *var = tu_corpus(rel);                                            \
