@@ -3,6 +3,7 @@
 #   make check      all tests (cmocka), ABI/C++/install/README checks, Go tests
 #   make asan       the test suite under ASan + UBSan
 #   make bench      build and run the benchmarks (BENCH_QUICK=1 for a smoke run)
+#   make conformance  parsers vs an independent checker over ../shared/corpus (per file)
 #   make demo       replay the bundled real trace through the whole pipeline
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -57,7 +58,7 @@ GO123 ?= /usr/lib/go-1.23/bin/go
 
 .PHONY: all static shared examples check test asan tsan valgrind bench bench-gogc demo deps \
         install uninstall clean check-abi check-cxx check-install check-readme \
-        go-test fuzz help
+        go-test fuzz help conformance conformance-update
 
 all: $(STATIC) $(SHARED) $(PCFILE) $(CLI) $(EMBED)
 static: $(STATIC)
@@ -160,6 +161,17 @@ bench-gogc: all
 demo: deps
 	$(MAKE) all
 	@sh examples/demo.sh $(CLI)
+
+# ---- conformance ---------------------------------------------------------------
+# The parsers over the shared corpus (read in place) and the committed
+# fixtures: per-file pause count and sum against an independent checker;
+# fails when a file that agreed in tests/conformance/baseline.txt no longer
+# does.  `make conformance-update` rewrites the baseline.
+CONFORMANCE_DIRS ?= $(or $(GCPULSE_CORPUS),../shared/corpus) tests/data
+conformance: all
+	@python3 tests/conformance/check.py --run $(BUILD)/gcpulse tests/conformance/baseline.txt $(CONFORMANCE_DIRS)
+conformance-update: all
+	@python3 tests/conformance/check.py --run $(BUILD)/gcpulse tests/conformance/baseline.txt $(CONFORMANCE_DIRS) --update
 
 # ---- fuzzing -----------------------------------------------------------------
 FUZZ_SECONDS ?= 60
