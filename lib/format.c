@@ -6,10 +6,13 @@
  * path of the sidecar and of embedders allocates nothing.  Every number
  * written is finite: a non-finite value is omitted with its key.
  */
-#include "internal.h"
+#include "common.h"
+#include "event_fields.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 /* An output cursor that counts what it could not write. */
 typedef struct out {

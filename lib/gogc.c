@@ -67,7 +67,11 @@
  * Every number is checked for finiteness; the value never leaves [min, max]
  * (or stays at the caller's "off" value, which is never changed).
  */
-#include "internal.h"
+#include "common.h"
+#include "gogc.h"
+
+#include <math.h>
+#include <string.h>
 
 #define GOGC_HIST 32   /* recent GOGC changes, for the CPU law's window mean */
 #define GOGC_LEAK 64   /* recent (t, live) samples, one per period decision */

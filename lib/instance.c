@@ -8,9 +8,19 @@
  * features.  Every module's state is carved out of the one block that
  * gcpulse_new() allocates, so nothing allocates afterwards.
  */
-#include "internal.h"
+#include "common.h"
+#include "event_fields.h"
+#include "gogc.h"
+#include "lines.h"
+#include "policy.h"
+#include "sink.h"
+#include "trace_go.h"
+#include "trace_jvm.h"
+#include "window.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct gcpulse {
   gcpulse_callbacks_t cb;

@@ -26,14 +26,17 @@
  * problem; JSON syntax errors (including duplicate keys and nesting deeper
  * than jansson's limit) carry line and column.
  */
-#include "internal.h"
+#include "common.h"
+#include "policy.h"
 
 #include <jansson.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define JSON_TEXT_MAX (1u << 20) /* documents larger than 1 MiB are refused */
 

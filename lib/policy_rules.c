@@ -16,9 +16,13 @@
  * (policy.c) sizes and builds its state from gcpulse__policy_merge() and
  * trusts everything checked here.
  */
-#include "internal.h"
+#include "common.h"
+#include "policy.h"
+#include "window.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #define EPS GCPULSE__POLICY_EPS
 
@@ -126,7 +130,7 @@ static int clamp_rules(int n) {
   return n < 0 ? 0 : n > GCPULSE_RULES_MAX ? GCPULSE_RULES_MAX : n;
 }
 
-/* See internal.h.  Configured ids are unique (gcpulse__policy_check
+/* See policy.h.  Configured ids are unique (gcpulse__policy_check
  * rejects repeats), so each replaces at most one default. */
 int gcpulse__policy_merge(const gcpulse_config_t *cfg, gcpulse_rule_t *out,
                           int max) {

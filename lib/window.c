@@ -2,7 +2,7 @@
  * window.c — the sliding-window feature store: configuration, layout,
  * clock, panes and ingestion of events and metrics.  The queries over the
  * same state (features, the supported (feature, stat) table) live in
- * window_query.c; the state layout both share is in internal.h.  The
+ * window_query.c; the state layout both share is in window_layout.h.  The
  * split keeps the hot path (admit, ser_add, gcpulse__window_event) in one
  * translation unit so it inlines fully, apart from the query code that
  * runs only when a feature is read.
@@ -48,7 +48,12 @@
  * Everything lives in the block sized by gcpulse__window_size(); nothing
  * allocates.
  */
-#include "internal.h"
+#include "common.h"
+#include "event_fields.h"
+#include "window_layout.h"
+
+#include <math.h>
+#include <string.h>
 
 /* Histogram geometry (only the layout needs it). */
 #define PAUSE_S 5u        /* sub-bucket bits: <= 1.56 % error */

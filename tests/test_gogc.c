@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "common.h"
+#include "gogc.h"
 #include "gosim.h"
 
 #define MIB 1048576.0

@@ -3,7 +3,7 @@
  * every class of loader error with its key path. */
 #include "util.h"
 
-#include "internal.h"
+#include "policy.h"
 
 #include <dirent.h>
 #include <math.h>

@@ -5,7 +5,7 @@
  * traces through the public API. */
 #include "util.h"
 
-#include "internal.h"
+#include "policy.h"
 
 #include <math.h>
 #include <stdio.h>

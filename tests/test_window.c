@@ -4,7 +4,7 @@
  * resets, out-of-order handling, saturation, unknown-with-why. */
 #include "util.h"
 
-#include "internal.h"
+#include "window.h"
 
 #include <math.h>
 #include <stdio.h>
