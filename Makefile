@@ -61,6 +61,7 @@ GO123 ?= /usr/lib/go-1.23/bin/go
 
 .PHONY: all static shared examples check test asan tsan valgrind bench bench-gogc demo deps \
         install uninstall clean check-abi check-cxx check-install check-readme \
+        config-doc check-config-doc \
         go-test fuzz help
 
 all: $(STATIC) $(SHARED) $(PCFILE) $(CLI) $(EMBED)
@@ -121,7 +122,7 @@ check:
 	@sh .ci/deps.sh go
 	$(MAKE) all
 	$(MAKE) test
-	$(MAKE) check-abi check-cxx check-install check-readme
+	$(MAKE) check-abi check-cxx check-install check-readme check-config-doc
 	$(MAKE) go-test
 
 asan:
@@ -142,6 +143,20 @@ check-install: all
 
 check-readme: $(STATIC)
 	@sh tests/check_readme.sh
+
+# The configuration reference in docs/configuration.md is generated from
+# the table in lib/config.h: `make config-doc` rewrites the block between
+# its GENERATED markers; check-config-doc fails when it is stale.
+CONFIG_DOC := $(BUILD)/config_doc
+$(CONFIG_DOC): tests/config_doc.c $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEPFLAGS) -Ilib -o $@ $< $(STATIC) $(LDLIBS)
+
+config-doc: $(CONFIG_DOC)
+	@sh tests/config_doc.sh $(CONFIG_DOC) docs/configuration.md write
+
+check-config-doc: $(CONFIG_DOC)
+	@sh tests/config_doc.sh $(CONFIG_DOC) docs/configuration.md check
 
 go-test:
 	@sh tests/go_test.sh "$(GO)" "$(GO123)"

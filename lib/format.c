@@ -206,7 +206,8 @@ long gcpulse_gogc_to_json(const gcpulse_gogc_decision_t *d, char *dst,
   kv_num(&o, "after_slew", d->after_slew);
   kv_num(&o, "after_deadband", d->after_deadband);
   kv_num(&o, "after_dwell", d->after_dwell);
-  if (d->memory_limit > 0) kv_num(&o, "memory_limit", d->memory_limit);
+  if (d->recommended_limit > 0)
+    kv_num(&o, "recommended_limit", d->recommended_limit);
   key(&o, "inputs");
   open_obj(&o);
   struct {

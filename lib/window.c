@@ -93,30 +93,6 @@ size_t gcpulse__window_size(const gcpulse_config_t *cfg) {
   return wplan(cfg).total;
 }
 
-int gcpulse__window_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
-  if (!isfinite(cfg->window_s) || cfg->window_s < 1.0 ||
-      cfg->window_s > 86400.0)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "window_s",
-                          "must be between 1 and 86400 seconds");
-  if (cfg->panes < 2 || cfg->panes > GCPULSE__MAX_PANES)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "panes",
-                          "must be between 2 and %d", GCPULSE__MAX_PANES);
-  if (cfg->window_s / cfg->panes < 0.01)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "panes",
-                          "panes narrower than 10 ms (window_s / panes)");
-  if (!isfinite(cfg->ewma_tau_s) || cfg->ewma_tau_s <= 0 ||
-      cfg->ewma_tau_s > 1e6)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "ewma_tau_s",
-                          "must be > 0 and <= 1e6 seconds");
-  if (!isfinite(cfg->cusum_k) || cfg->cusum_k < 0 || cfg->cusum_k > 10)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "cusum_k",
-                          "must be between 0 and 10 sigmas");
-  if (!isfinite(cfg->cusum_h) || cfg->cusum_h <= 0 || cfg->cusum_h > 100)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "cusum_h",
-                          "must be > 0 and <= 100 sigmas");
-  return 0;
-}
-
 /* Forget the data; keep configuration and, with KEEP_STICKY, the last
  * values of caller-level facts (memory limit, GOGC) that a restart of the
  * traced process does not change. */

@@ -15,8 +15,6 @@ typedef struct gcpulse__window gcpulse__window;
 size_t gcpulse__window_size(const gcpulse_config_t *cfg);
 /* W points at gcpulse__window_size(cfg) zeroed bytes. */
 void gcpulse__window_init(gcpulse__window *w, const gcpulse_config_t *cfg);
-/* Validate the window part of CFG (window_s, panes, ewma/cusum...). */
-int gcpulse__window_check(const gcpulse_config_t *cfg, gcpulse_error_t *err);
 void gcpulse__window_reset(gcpulse__window *w);
 /* Add an event.  Returns a gcpulse_reason_t: NONE (accepted), RESTART or
  * GAP_RESET (accepted after resetting), OUT_OF_ORDER (dropped). */
