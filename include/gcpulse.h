@@ -20,7 +20,9 @@
  * time; distinct instances may be used concurrently from different
  * threads.  Callbacks run synchronously on the thread that called into the
  * instance.  Calling any mutating function of an instance from inside one
- * of its own callbacks returns GCPULSE_EBUSY.
+ * of its own callbacks returns GCPULSE_EBUSY: gcpulse_feed, _feed_line,
+ * _finish, _feed_event, _feed_metric, _metric_id, _tick, _reset and
+ * _policy_kill (gcpulse_free is refused).
  *
  * Memory.  gcpulse_new() makes exactly one allocation through the
  * configured allocator; nothing allocates after that.  The library does no
@@ -760,7 +762,9 @@ typedef struct gcpulse_config {
   double cusum_k;          /* CUSUM allowance in sigmas; default 0.5 */
   double cusum_h;          /* CUSUM decision interval in sigmas; default 5 */
   int custom_metrics;      /* custom metric slots; default 8, max GCPULSE_CUSTOM_MAX */
-  char custom_names[GCPULSE_CUSTOM_MAX][GCPULSE_NAME_MAX]; /* pre-registered names */
+  char custom_names[GCPULSE_CUSTOM_MAX][GCPULSE_NAME_MAX]; /* pre-registered names by
+                              slot; distinct, never a built-in feature name or alias
+                              (gcpulse_metric_id) nor "custom:K" */
   double memory_limit;     /* the process memory limit in bytes (JSON window.memory_limit);
                               0 = unknown: the memory_limit_bytes metric is used.  The one
                               limit of the library: the controller's budget is
@@ -830,8 +834,8 @@ GCPULSE_API int gcpulse_config_check(const gcpulse_config_t *cfg,
  * call, which returns GCPULSE_ECALLBACK (the rest of that call's input is
  * discarded and counted in stats.bytes_discarded).  Pointers passed to a
  * callback are valid only during it.  Callbacks may call the const query
- * functions (gcpulse_stats, gcpulse_feature, ...) but not the feed
- * functions of the same instance (GCPULSE_EBUSY).
+ * functions (gcpulse_stats, gcpulse_feature, ...) but no mutating
+ * function of the same instance (GCPULSE_EBUSY; see "Thread safety").
  * ------------------------------------------------------------------------ */
 
 typedef struct gcpulse_callbacks {
@@ -857,7 +861,8 @@ typedef struct gcpulse gcpulse_t;
 GCPULSE_API int gcpulse_new(const gcpulse_config_t *cfg,
                             const gcpulse_callbacks_t *cb, gcpulse_t **out);
 
-/* Free G.  NULL is a no-op.  Not from a callback. */
+/* Free G.  NULL is a no-op.  From one of G's callbacks it is refused
+ * (does nothing; G stays valid). */
 GCPULSE_API void gcpulse_free(gcpulse_t *g);
 
 /* Bytes the instance would allocate for CFG (for memory budgeting). */
@@ -901,8 +906,11 @@ GCPULSE_API int gcpulse_feed_metric(gcpulse_t *g, int metric, double t,
 
 /* Id of the custom metric NAME (registering it in a free slot if needed),
  * or a well-known metric's id for "qps", "rss_bytes"/"rss",
- * "latency_ms", "memory_limit_bytes".  GCPULSE_ENOSPC when all slots are
- * used.  Registration is not an allocation. */
+ * "latency_ms"/"latency", "memory_limit_bytes"/"memory_limit".
+ * GCPULSE_EINVAL for any other built-in feature name and for the
+ * "custom:K" syntax (a custom metric never shadows a built-in name);
+ * GCPULSE_ENOSPC when all slots are used; GCPULSE_EBUSY from a callback.
+ * Registration is not an allocation. */
 GCPULSE_API int gcpulse_metric_id(gcpulse_t *g, const char *name);
 
 /* Advance time to T with no event: rotates window panes, runs the
@@ -969,7 +977,8 @@ GCPULSE_API double gcpulse_time(const gcpulse_t *g);
 GCPULSE_API double gcpulse_gogc_current(const gcpulse_t *g);
 
 /* Kill switches, at run time: disable (1) or enable (0) a direction
- * (GCPULSE_DIR_*) or one action name (NULL = all actions of the direction). */
+ * (GCPULSE_DIR_*) or one action name (NULL = all actions of the direction).
+ * GCPULSE_EBUSY from a callback. */
 GCPULSE_API int gcpulse_policy_kill(gcpulse_t *g, int direction,
                                     const char *action, int disabled);
 
