@@ -61,6 +61,20 @@ extern "C" {
   ((GCPULSE_VERSION_MAJOR << 16) | (GCPULSE_VERSION_MINOR << 8) |             \
    GCPULSE_VERSION_PATCH)
 
+/* ABI.  GCPULSE_ABI_MAJOR is the shared library's soname number
+ * (libgcpulse.so.GCPULSE_ABI_MAJOR).  The public structs below are
+ * size-stamped: the size, alignment and every member offset of each is
+ * recorded in tests/abi-layout.txt with the ABI major it belongs to, and
+ * `make check` fails when a layout differs from the record unless the ABI
+ * major was raised (here and ABI_MAJOR in the Makefile) and the record
+ * regenerated (make abi-layout).  Changing a function signature or
+ * removing a function also raises it; adding a function does not (the
+ * exported names are checked against lib/gcpulse.symbols).  Arrays in
+ * public structs have fixed capacities (GCPULSE_REASON_MAX,
+ * GCPULSE_RULES_MAX, GCPULSE_CUSTOM_MAX, ...), so adding an enum value
+ * within them, such as a new diagnostic reason, keeps the layout. */
+#define GCPULSE_ABI_MAJOR 1
+
 #if defined(_WIN32) && !defined(GCPULSE_STATIC)
 #ifdef GCPULSE_BUILDING
 #define GCPULSE_API __declspec(dllexport)
@@ -148,6 +162,10 @@ typedef enum gcpulse_reason {
 #undef GCPULSE_X_
   GCPULSE_REASON_COUNT
 } gcpulse_reason_t;
+
+/* Capacity of gcpulse_stats_t.by_reason: reasons can be added up to it
+ * without changing the stats layout. */
+#define GCPULSE_REASON_MAX 48
 
 /* "malformed" and its sentence; "unknown" for out-of-range values. */
 GCPULSE_API const char *gcpulse_reason_name(int reason);
@@ -931,7 +949,8 @@ typedef struct gcpulse_stats {
   uint64_t metrics;          /* caller metric samples accepted */
   uint64_t skipped;          /* lines skipped (sum of line reasons) */
   uint64_t diags;            /* diagnostics raised */
-  uint64_t by_reason[GCPULSE_REASON_COUNT];
+  uint64_t by_reason[GCPULSE_REASON_MAX]; /* by gcpulse_reason_t; entries from
+                                GCPULSE_REASON_COUNT on are 0 */
   uint64_t callback_aborts;
   uint64_t window_resets;
   uint64_t gogc_decisions;   /* decisions taken */
@@ -1010,6 +1029,14 @@ GCPULSE_API long gcpulse_stats_to_json(const gcpulse_stats_t *s, char *dst,
 
 #ifdef __cplusplus
 }
+#endif
+
+#if defined(__cplusplus)
+static_assert(GCPULSE_REASON_COUNT <= GCPULSE_REASON_MAX,
+              "GCPULSE_REASON_MAX too small");
+#else
+_Static_assert(GCPULSE_REASON_COUNT <= GCPULSE_REASON_MAX,
+               "GCPULSE_REASON_MAX too small");
 #endif
 
 #endif /* GCPULSE_H */
