@@ -12,7 +12,7 @@
  * Exits 1 if any growth is above 4 (BENCH_QUICK=1: 1 MiB and 4 MiB lines;
  * BENCH_SMALL_KIB / BENCH_BIG_KIB set the two sizes).  Needs no corpus.
  */
-#include "internal.h"
+#include "trace_jvm.h"
 
 #include <stdio.h>
 #include <stdlib.h>

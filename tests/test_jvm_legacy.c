@@ -4,7 +4,7 @@
  * robustness guarantees: restarts only on evidence, interleaved JVMs,
  * bounded emission delay, the range check after unit scaling. */
 #include "util.h"
-#include "internal.h"
+#include "numscan.h"
 
 #include <math.h>
 #include <stdio.h>
