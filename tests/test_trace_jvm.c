@@ -68,6 +68,16 @@ static const totals fixture_totals[] = {
     {"tests/data/jvm/jdk17-parallel-oom.log", GCPULSE_COLLECTOR_PARALLEL, 89, 104.106, 89},
     {"tests/data/jvm/jdk17-serial-debug.log", GCPULSE_COLLECTOR_SERIAL, 13, 12.077, 13},
     {"tests/data/jvm/jdk17-serial-oom.log", GCPULSE_COLLECTOR_SERIAL, 101, 62.694, 101},
+    /* + one concurrent cycle per GC id */
+    {"tests/data/jvm/jdk17-shenandoah-gcstar.log", GCPULSE_COLLECTOR_SHENANDOAH, 20, 0.408, 25},
+    {"tests/data/jvm/jdk17-z-gcstar.log", GCPULSE_COLLECTOR_ZGC, 24, 0.183, 32},
+    /* JDK 6/7/8 shapes written from the format (tests/test_jvm_legacy.c) */
+    {"tests/data/jvm8/jdk6-icms-interrupted.log", GCPULSE_COLLECTOR_CMS, 5, 130.300, 6},
+    {"tests/data/jvm8/jdk7-cms-nocause.log", GCPULSE_COLLECTOR_CMS, 7, 4668.143, 9},
+    {"tests/data/jvm8/jdk7-parallel-nocause.log", GCPULSE_COLLECTOR_PARALLEL, 6, 117.915, 6},
+    {"tests/data/jvm8/jdk7-serial-perm.log", GCPULSE_COLLECTOR_SERIAL, 4, 154.453, 4},
+    {"tests/data/jvm8/jdk8-comma-serial.log", GCPULSE_COLLECTOR_SERIAL, 3, 32.449, 3},
+    {"tests/data/jvm8/jdk8-shenandoah.log", GCPULSE_COLLECTOR_SHENANDOAH, 8, 85.415, 10},
 };
 
 static void check_totals(const totals *t, const char *path, int format) {
