@@ -621,6 +621,50 @@ static void test_restart(void **state) {
   tu_sink_free(&s);
 }
 
+/* Restarts between committed fixtures: a G1 run then a Serial run (its
+ * "Using Serial" banner), the same run twice, and two JDK 6/7 logs (the
+ * second's VM banner). */
+static void test_restart_fixtures(void **state) {
+  (void)state;
+  tu_sink s;
+  gcpulse_stats_t st;
+  const char *g1 = "tests/data/jvm/jdk17-g1-alldecor.log";
+  const char *ser = "tests/data/jvm/jdk17-serial-debug.log";
+  for (int mode = 0; mode < 3; mode += 2) {
+    parse_two(g1, ser, mode, &s, &st);
+    assert_int_equal(s.n_ev, 10 + 13);
+    check_restart_at(&s, 10);
+    assert_int_equal(s.ev[9].collector, GCPULSE_COLLECTOR_G1);
+    assert_int_equal(s.ev[10].collector, GCPULSE_COLLECTOR_SERIAL);
+    assert_int_equal(s.ev[10].seq, 0);
+    NEAR(s.ev[10].t, 0.049); /* [49ms] ... GC(0) Pause Young (Allocation Failure) */
+    NEAR(s.ev[10].pause_ms, 1.534); /* 8M->1M(30M) 1.534ms */
+    assert_int_equal(st.collector, GCPULSE_COLLECTOR_SERIAL);
+    assert_int_equal(st.window_resets, 1);
+    assert_int_equal(st.by_reason[GCPULSE_REASON_INCOMPLETE], 0);
+    assert_int_equal(st.by_reason[GCPULSE_REASON_FOREIGN], 0);
+    assert_int_equal(st.by_reason[GCPULSE_REASON_INTERLEAVED], 0);
+    tu_sink_free(&s);
+  }
+  parse_two(g1, g1, 0, &s, &st);
+  assert_int_equal(s.n_ev, 2 * 10);
+  check_restart_at(&s, 10);
+  for (size_t i = 0; i < 10; i++) {
+    s.ev[10 + i].flags &= ~GCPULSE_EV_RESTART;
+    assert_memory_equal(&s.ev[i], &s.ev[10 + i], sizeof s.ev[i]);
+  }
+  tu_sink_free(&s);
+  parse_two("tests/data/jvm8/jdk7-parallel-nocause.log",
+            "tests/data/jvm8/jdk7-serial-perm.log", 0, &s, &st);
+  assert_int_equal(s.n_ev, 6 + 4);
+  check_restart_at(&s, 6);
+  assert_int_equal(s.ev[5].collector, GCPULSE_COLLECTOR_PARALLEL);
+  assert_int_equal(s.ev[6].collector, GCPULSE_COLLECTOR_SERIAL);
+  assert_int_equal(s.ev[6].seq, 0);
+  NEAR(s.ev[6].t, 0.571);
+  tu_sink_free(&s);
+}
+
 /* GC(0) after larger ids (no uptime going back, no banner), with an open
  * pause of the first run that must be closed, not joined to the second. */
 static void test_restart_gcid(void **state) {
@@ -784,8 +828,19 @@ int main(int argc, char **argv) {
   else
     strcpy(cli_path, "gcpulse");
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_corpus_totals),
       cmocka_unit_test(test_fixture_totals),
+      cmocka_unit_test(test_auto_detect_and_foreign),
+      cmocka_unit_test(test_table_overflow_and_finish),
+      cmocka_unit_test(test_oom_fixtures),
+      cmocka_unit_test(test_malformed),
+      cmocka_unit_test(test_restart_fixtures),
+      cmocka_unit_test(test_restart_gcid),
+      cmocka_unit_test(test_banner_lines),
+  };
+  /* real public and recorded logs of the shared corpus, read in place:
+   * run by `make conformance` (GCPULSE_CORPUS_TESTS=1), not by make check */
+  const struct CMUnitTest corpus_tests[] = {
+      cmocka_unit_test(test_corpus_totals),
       cmocka_unit_test(test_g1_jdk17_young),
       cmocka_unit_test(test_parallel_serial_jdk17),
       cmocka_unit_test(test_serial_nested),
@@ -793,15 +848,12 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_decorators),
       cmocka_unit_test(test_jdk8),
       cmocka_unit_test(test_chunking),
-      cmocka_unit_test(test_auto_detect_and_foreign),
-      cmocka_unit_test(test_table_overflow_and_finish),
-      cmocka_unit_test(test_oom_fixtures),
-      cmocka_unit_test(test_malformed),
       cmocka_unit_test(test_restart),
-      cmocka_unit_test(test_restart_gcid),
       cmocka_unit_test(test_jdk8_g1_cycles),
-      cmocka_unit_test(test_banner_lines),
       cmocka_unit_test(test_cli_events),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  int rc = cmocka_run_group_tests_name("trace_jvm", tests, NULL, NULL);
+  if (tu_corpus_tests())
+    rc |= cmocka_run_group_tests_name("trace_jvm_corpus", corpus_tests, NULL, NULL);
+  return rc;
 }

@@ -20,6 +20,11 @@ const char *tu_corpus(const char *rel) {
   return path;
 }
 
+int tu_corpus_tests(void) {
+  const char *v = getenv("GCPULSE_CORPUS_TESTS");
+  return v != NULL && strcmp(v, "1") == 0;
+}
+
 char *tu_read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (f == NULL) return NULL;

@@ -22,6 +22,10 @@ const char *tu_corpus(const char *rel);
     skip();                                                                    \
   }
 
+/* Whether the tests that read the shared corpus run (GCPULSE_CORPUS_TESTS=1,
+ * set by `make conformance`); `make check` runs only fixture tests. */
+int tu_corpus_tests(void);
+
 /* Read a whole file into a malloc'd NUL-terminated buffer (*LEN = size). */
 char *tu_read_file(const char *path, size_t *len);
 

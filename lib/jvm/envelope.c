@@ -361,22 +361,28 @@ static void swap_runs(gcpulse__jvm *p) {
 
 /* Does the message start a new run (see the design comment)?  UP/HAVE_UP:
  * the line's uptime decorator.  Only a line known to be JVM output counts:
- * one with a GC id, or a banner.  A GC-id line continues this run when its
- * id is not below the run's largest (or is still open); a lower id is a
- * new run when the uptime went back or the id is 0.  It continues the
- * other run (the one before the last restart) when it fits that one
- * better: two JVMs write to one stream, reported once (INTERLEAVED), and
- * not a restart.  Returns 1 for a new run, 0, or the sink's error. */
+ * one with a GC id, or a banner.  A GC-id line fits a run when its id is
+ * not below the run's largest (or is still open there) and its uptime did
+ * not go back.  It continues this run when it fits it; it continues the
+ * other run (the one before the last restart) when it fits only that one,
+ * or both and that one's last uptime (else largest id) is nearer: two JVMs
+ * write to one stream, reported once (INTERLEAVED), and not a restart.
+ * Fitting neither, it is a new run when its uptime went back or its id is
+ * 0.  Returns 1 for a new run, 0, or the sink's error. */
 static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
                    const gcpulse__sink *k) {
   if (L->has_id) {
     if (!p->have_max_id) return 0;
     uint64_t id = L->id;
     int back = have_up && p->have_up && up + RESTART_BACK_S <= p->last_up;
-    int cur = id >= p->max_id || gcpulse__jvm_has_id(p, id);
+    int cur = !back && (id >= p->max_id || gcpulse__jvm_has_id(p, id));
     int alt = p->have_alt && id >= p->alt_max_id &&
               !(have_up && up + RESTART_BACK_S <= p->alt_up);
-    if (alt && (!cur || id - p->alt_max_id < id - p->max_id)) {
+    if (alt && cur) /* both fit: the nearer one */
+      alt = have_up && p->have_up
+                ? fabs(up - p->alt_up) < fabs(up - p->last_up)
+                : id - p->alt_max_id < id - p->max_id;
+    if (alt) {
       swap_runs(p);
       if (!p->interleaved) {
         p->interleaved = 1;
