@@ -202,10 +202,13 @@ demo: deps
 # The parsers over the shared corpus (read in place) and the committed
 # fixtures: per-file pause count and sum against an independent checker;
 # fails when a file that agreed in tests/conformance/baseline.txt no longer
-# does.  `make conformance-update` rewrites the baseline.
+# does.  `make conformance-update` rewrites the baseline.  Then every test
+# binary with its corpus group too (GCPULSE_CORPUS_TESTS=1: the tests that
+# read real logs of the shared corpus in place).
 CONFORMANCE_DIRS ?= $(or $(GCPULSE_CORPUS),../shared/corpus) tests/data
-conformance: all
+conformance: all $(TEST_BINS)
 	@python3 tests/conformance/check.py --run $(BUILD)/gcpulse tests/conformance/baseline.txt $(CONFORMANCE_DIRS)
+	@GCPULSE_CORPUS_TESTS=1 sh tests/run.sh $(TEST_BINS)
 conformance-update: all
 	@python3 tests/conformance/check.py --run $(BUILD)/gcpulse tests/conformance/baseline.txt $(CONFORMANCE_DIRS) --update
 

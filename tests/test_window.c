@@ -846,7 +846,14 @@ int main(void) {
       cmocka_unit_test(test_cusum_in_window),
       cmocka_unit_test(test_set_and_sticky),
       cmocka_unit_test(test_supported_pairs_implemented),
+  };
+  /* the transcriptions checked against the shared corpus: `make
+   * conformance` (GCPULSE_CORPUS_TESTS=1), not make check */
+  const struct CMUnitTest corpus_tests[] = {
       cmocka_unit_test(test_transcription_matches_corpus),
   };
-  return cmocka_run_group_tests_name("window", tests, NULL, NULL);
+  int rc = cmocka_run_group_tests_name("window", tests, NULL, NULL);
+  if (tu_corpus_tests())
+    rc |= cmocka_run_group_tests_name("window_corpus", corpus_tests, NULL, NULL);
+  return rc;
 }
