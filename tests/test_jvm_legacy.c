@@ -437,6 +437,43 @@ static void test_size_rounding_bound(void **state) {
   assert_int_equal(gcpulse__mul_size(1ull << 40, 1ull << 40, &out), 0);
 }
 
+/* -XX:+PrintGC without details (no pools, no [Times]: a record ends when
+ * the next starts or at the end), and ParNew "(promotion failed)". */
+static void test_printgc_and_promotion_failed(void **state) {
+  (void)state;
+  tu_sink s;
+  gcpulse_stats_t st;
+  gcpulse_t *g = feed(
+      "Java HotSpot(TM) 64-Bit Server VM (24.80-b11) for linux-amd64 JRE (1.7.0_80-b15)\n"
+      "0.150: [GC 65536K->10720K(251392K), 0.0273442 secs]\n"
+      "0.300: [GC (Allocation Failure)  75536K->20720K(251392K), 0.0173442 secs]\n"
+      "0.450: [Full GC 85536K->30720K(251392K), 0.1273442 secs]\n"
+      "2014-01-01T10:00:00.000+0100: 0.600: [GC 0.600: [ParNew (promotion failed): "
+      "17472K->17472K(19648K), 0.0210000 secs]0.621: [CMS: 40000K->30000K(43712K), "
+      "0.1000000 secs] 57472K->30000K(63360K), [CMS Perm : 20000K->19990K(83968K)], "
+      "0.1220000 secs] [Times: user=0.12 sys=0.00, real=0.12 secs] \n",
+      2, &s, &st);
+  assert_int_equal(s.n_ev, 4);
+  NEAR(s.ev[0].pause_ms, 27.3442);
+  assert_int_equal(s.ev[0].heap_before, 65536 * K);
+  assert_int_equal(s.ev[0].heap_after, 10720 * K);
+  assert_string_equal(s.ev[1].cause, "Allocation Failure");
+  assert_int_equal(s.ev[2].kind, GCPULSE_KIND_FULL);
+  assert_int_equal(s.ev[2].heap_live, 30720 * K);
+  const gcpulse_event_t *e = &s.ev[3];
+  assert_int_equal(e->kind, GCPULSE_KIND_FULL);
+  assert_true(e->flags & GCPULSE_EV_EVAC_FAILURE);
+  assert_int_equal(e->young_before, 17472 * K);
+  assert_int_equal(e->old_before, 40000 * K);
+  assert_int_equal(e->old_after, 30000 * K);
+  assert_int_equal(e->heap_before, 57472 * K);
+  assert_int_equal(e->metaspace_used, 19990 * K);
+  NEAR(e->pause_ms, 122.0);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_TRUNCATED], 0);
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parallel_nocause),
@@ -451,6 +488,7 @@ int main(void) {
       cmocka_unit_test(test_finite_after_scaling),
       cmocka_unit_test(test_region_product_bounded),
       cmocka_unit_test(test_size_rounding_bound),
+      cmocka_unit_test(test_printgc_and_promotion_failed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

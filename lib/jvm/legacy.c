@@ -241,6 +241,15 @@ static const char *label_at(const char *lim, const char *le, size_t *ln) {
     const char *gb = ke - 1; /* the ')' */
     for (lb = gb; lb > floor && lb[-1] != '('; lb--) {}
     *ln = lb > lim && lb[-1] == '(' ? (size_t)(gb - lb) : 0;
+    /* "ParNew (promotion failed): ": the pool named before the group */
+    const char *w = lb - 1;
+    if (*ln && w > lim && w[-1] == ' ' && w - 1 > lim && w[-2] != ']' &&
+        w[-2] != ' ') {
+      ke = w - 1;
+      floor = ke - lim > LABEL_MAX ? ke - LABEL_MAX : lim;
+      for (lb = ke; lb > floor && lb[-1] != ' ' && lb[-1] != '['; lb--) {}
+      *ln = (size_t)(ke - lb);
+    }
     return lb;
   }
   while (lb > floor && lb[-1] != ' ' && lb[-1] != '[') lb--;
