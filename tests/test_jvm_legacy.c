@@ -474,6 +474,36 @@ static void test_printgc_and_promotion_failed(void **state) {
   tu_sink_free(&s);
 }
 
+/* Two JDK 8 JVMs writing records to one stream (A at 100 s.., B at 1 s..,
+ * alternating): reported once, not a restart per record. */
+static void test_jdk8_interleaved(void **state) {
+  (void)state;
+  char text[16384];
+  size_t o = (size_t)snprintf(text, sizeof text, "%s", HDR);
+  for (int i = 0; i < 20; i++) {
+    char a[16], b[16];
+    snprintf(a, sizeof a, "%d.000", 100 + i);
+    snprintf(b, sizeof b, "%d.500", 1 + i);
+    o += (size_t)snprintf(text + o, sizeof text - o,
+                          "%s: [GC (Allocation Failure) [PSYoungGen: 6144K->1001K(7168K)] "
+                          "6144K->1001K(23552K), 0.0010000 secs] [Times: user=0.01 sys=0.00, real=0.00 secs]\n"
+                          "%s: [GC (Allocation Failure) [PSYoungGen: 6144K->1001K(7168K)] "
+                          "6144K->1001K(23552K), 0.0020000 secs] [Times: user=0.01 sys=0.00, real=0.00 secs]\n",
+                          a, b);
+  }
+  tu_sink s;
+  gcpulse_stats_t st;
+  gcpulse_t *g = feed(text, 2, &s, &st);
+  assert_int_equal(s.n_ev, 40);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_INTERLEAVED], 1);
+  size_t restarts = 0;
+  for (size_t i = 0; i < s.n_ev; i++) restarts += (s.ev[i].flags & GCPULSE_EV_RESTART) != 0;
+  assert_true(restarts <= 1);
+  assert_true(st.window_resets <= 2);
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parallel_nocause),
@@ -489,6 +519,7 @@ int main(void) {
       cmocka_unit_test(test_region_product_bounded),
       cmocka_unit_test(test_size_rounding_bound),
       cmocka_unit_test(test_printgc_and_promotion_failed),
+      cmocka_unit_test(test_jdk8_interleaved),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

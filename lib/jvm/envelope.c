@@ -331,6 +331,13 @@ static int legacy_line(gcpulse__jvm *p, const char *s, const char *e,
   gcpulse__sink wk = {wrap_event, wrap_diag, &w};
   int coll = p->collector;
   int r = gcpulse__jvm8_line(&p->legacy, s, (size_t)(e - s), &wk, skip, &coll);
+  if (r >= 0 && p->legacy.interleave_new) {
+    p->legacy.interleave_new = 0;
+    p->interleaved = 1;
+    int rc = k->diag(k->ctx, GCPULSE_REASON_INTERLEAVED, 0,
+                     "one JVM per stream (two write here; not a restart)");
+    if (rc < 0) return rc;
+  }
   if (p->legacy.went_back) {
     /* the record just started belongs to a new run: the previous record
      * was emitted by gcpulse__jvm8_line already */

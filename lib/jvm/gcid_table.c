@@ -172,6 +172,8 @@ int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
   }
   /* two JVMs in one stream: the one behind is counted at the other's clock */
   double front = p->last_up > p->alt_up ? p->last_up : p->alt_up;
+  if (p->legacy.last_t > front) front = p->legacy.last_t;
+  if (p->legacy.have_alt && p->legacy.alt_t > front) front = p->legacy.alt_t;
   if (p->interleaved && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
       ev->t + 1.0 < front)
     ev->flags |= GCPULSE_EV_SUSPECT_TIME;

@@ -29,6 +29,13 @@ typedef struct gcpulse__jvm8 {
   uint64_t next_seq;   /* numbering when the log has no #ids */
   int have_seq;        /* a record was numbered (next_seq - 1 is valid) */
   int went_back;       /* a record started >= 0.25 s before the last one */
+  /* the other JVM: the run before the last went_back, or the second writer
+   * once records of two JVMs alternate (jvm/legacy.c) */
+  int have_alt;
+  double alt_t;
+  uint64_t alt_next_seq;
+  int interleaved;     /* records of two JVMs alternate */
+  int interleave_new;  /* ... first seen on this line: report it */
   char label[16];      /* pool name left open at the end of a line ("[DefNew") */
   gcpulse_event_t ev;  /* the record in progress */
   int conc_active;     /* CMS / G1 concurrent cycle being summed */

@@ -581,6 +581,31 @@ static int shen8_line(gcpulse__jvm8 *q, const char *b, const char *e,
   return rc < 0 ? rc : 1;
 }
 
+/* Which run a record starting at T belongs to.  It continues this run when
+ * it starts less than 0.25 s before the last record; it continues the
+ * other run (the one before the last went_back) when it fits only that
+ * one, or both and that one's last record is nearer in time: two JVMs
+ * write to one stream (runs swapped, interleave_new set once).  Returns 1
+ * when it fits neither: a new run. */
+static int run_of(gcpulse__jvm8 *q, double t) {
+  int back = t + 0.25 <= q->last_t;
+  int alt = q->have_alt && t + 0.25 > q->alt_t;
+  if (alt && !back) {
+    double da = t - q->alt_t, dc = t - q->last_t;
+    alt = (da < 0 ? -da : da) < (dc < 0 ? -dc : dc);
+  }
+  if (!alt) return back;
+  double lt = q->last_t;
+  uint64_t ns = q->next_seq;
+  q->last_t = q->alt_t;
+  q->next_seq = q->alt_next_seq;
+  q->alt_t = lt;
+  q->alt_next_seq = ns;
+  if (!q->interleaved) q->interleave_new = 1;
+  q->interleaved = 1;
+  return 0;
+}
+
 static int known_header(const char *p, const char *e) {
   static const char *const pre[] = {
       "OpenJDK ", "Java HotSpot", "Memory: ", "CommandLine flags:", "Heap",
@@ -649,11 +674,14 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
       rc = conc_close(q, k, coll, 0);
       if (rc < 0) return rc;
     }
-    if (have_t && q->have_t && t + 0.25 <= q->last_t) { /* a new JVM run */
+    if (have_t && q->have_t && run_of(q, t)) { /* a new JVM run */
       if (q->conc_active) {
         rc = conc_close(q, k, coll, 1);
         if (rc < 0) return rc;
       }
+      q->have_alt = 1;
+      q->alt_t = q->last_t;
+      q->alt_next_seq = q->next_seq;
       q->went_back = 1;
       q->next_seq = 0;
       q->have_seq = 0;
