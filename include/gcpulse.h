@@ -26,9 +26,11 @@
  *
  * Memory.  gcpulse_new() makes exactly one allocation through the
  * configured allocator; nothing allocates after that.  The library does no
- * I/O, starts no threads and installs no signal handlers.  Only the JSON
- * configuration loader (gcpulse_config_load_json, gcpulse_config_dump_json)
- * allocates, through jansson, and it runs outside any instance.
+ * I/O, starts no threads and installs no signal handlers.  The only other
+ * allocations are the JSON configuration loader's (gcpulse_config_load_json:
+ * two temporary blocks, freed before it returns), also through the
+ * configuration's allocator; it runs outside any instance.  The library
+ * depends on libm only.
  *
  * Conventions.  Functions return 0 (GCPULSE_OK) or a negative
  * gcpulse_errno_t.  Times are seconds (double) on one clock per instance:
@@ -105,7 +107,8 @@ GCPULSE_API const char *gcpulse_version_string(void);
   X(EJSON, -6, "malformed JSON")                                              \
   X(ENOSPC, -7, "output buffer too small or fixed capacity exhausted")        \
   X(ENOTFOUND, -8, "no such name")                                            \
-  X(EUNKNOWN, -9, "value not known")
+  X(EUNKNOWN, -9, "value not known")                                          \
+  X(ENOTSUP, -10, "not supported by this build (JSON=0)")
 
 typedef enum gcpulse_errno {
 #define GCPULSE_X_(name, val, text) GCPULSE_##name = (val),
@@ -827,16 +830,20 @@ GCPULSE_API void gcpulse_config_init(gcpulse_config_t *cfg);
 /* Merge a JSON document onto CFG (normally fresh from gcpulse_config_init).
  * Unknown keys, wrong types and inconsistent values are errors; ERR (may be
  * NULL) names the key path and the problem.  CFG is left unchanged on
- * error.  Allocates temporarily through jansson; never touches an
- * instance.  The schema is documented in docs/configuration.md and the
- * examples directory. */
+ * error.  Allocates two temporary blocks (the parsed document, bounded by
+ * the 1 MiB text limit and 65536 values, and a working copy) through
+ * CFG->alloc, libc when NULL; never touches an instance.  The schema is
+ * documented in docs/configuration.md and the examples directory.
+ * Built with JSON=0: GCPULSE_ENOTSUP. */
 GCPULSE_API int gcpulse_config_load_json(gcpulse_config_t *cfg,
                                          const char *text, size_t len,
                                          gcpulse_error_t *err);
 
 /* Write CFG as JSON into DST (at most CAP bytes, NUL-terminated when CAP >
- * 0).  Returns the length needed excluding the NUL, or a negative error.
- * The output loads back to an identical configuration. */
+ * 0).  Returns the length needed excluding the NUL, or a negative error
+ * (GCPULSE_EINVAL for a value JSON cannot hold; GCPULSE_ENOTSUP with
+ * JSON=0).  Allocates nothing.  The output loads back to an identical
+ * configuration. */
 GCPULSE_API long gcpulse_config_dump_json(const gcpulse_config_t *cfg,
                                           char *dst, size_t cap);
 

@@ -53,8 +53,8 @@ struct gcpulse {
  * Memory
  * --------------------------------------------------------------------- */
 
-static void *default_alloc(void *ud, void *ptr, size_t old_size,
-                           size_t new_size) {
+void *gcpulse__libc_alloc(void *ud, void *ptr, size_t old_size,
+                          size_t new_size) {
   (void)ud;
   (void)old_size;
   if (new_size == 0) {
@@ -120,7 +120,7 @@ int gcpulse_new(const gcpulse_config_t *cfg, const gcpulse_callbacks_t *cb,
   /* the default config is large (it holds the rule table): build it in
    * temporary memory, never on the stack */
   gcpulse_config_t *def = NULL;
-  gcpulse_alloc_fn alloc = cfg && cfg->alloc ? cfg->alloc : default_alloc;
+  gcpulse_alloc_fn alloc = cfg && cfg->alloc ? cfg->alloc : gcpulse__libc_alloc;
   void *ud = cfg ? cfg->alloc_ud : NULL;
   if (cfg == NULL) {
     def = alloc(ud, NULL, 0, sizeof *def);

@@ -13,7 +13,7 @@ count=0
 for f in "$out"/snippet*.c; do
   [ -e "$f" ] || continue
   grep -q 'int main' "$f" || continue
-  cc -std=c11 -Wall -Wextra -Werror -Iinclude "$f" -o "${f%.c}" build/libgcpulse.a -ljansson -lm
+  cc -std=c11 -Wall -Wextra -Werror -Iinclude "$f" -o "${f%.c}" build/libgcpulse.a -lm
   count=$((count + 1))
 done
 [ "$count" -gt 0 ] || { echo "check-readme: no compilable example found in README.md" >&2; exit 1; }
