@@ -146,13 +146,13 @@ typedef struct loader {
   size_t plen;
 } loader;
 
-static int fail(loader *L, const char *fmt, ...)
+static int load_fail(loader *L, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
 
-static int fail(loader *L, const char *fmt, ...) {
+static int load_fail(loader *L, const char *fmt, ...) {
   char text[160];
   va_list ap;
   va_start(ap, fmt);
@@ -193,7 +193,7 @@ static int check_keys(loader *L, const gcpulse__jv *obj, const field *t) {
   for (const gcpulse__jv *v = obj->child; v; v = v->next) {
     if (strlen(v->key) != v->key_n || find_field(t, v->key) == NULL) {
       size_t old = push_key(L, v->key);
-      int rc = fail(L, "unknown key");
+      int rc = load_fail(L, "unknown key");
       pop(L, old);
       return rc;
     }
@@ -213,13 +213,13 @@ static void enum_list(const enum_val *ev, char *buf, size_t cap) {
 
 /* Copy a JSON string into a NAME_MAX buffer. */
 static int set_name(loader *L, const gcpulse__jv *v, char *dst, int allow_empty) {
-  if (!JV_IS(v, STRING)) return fail(L, "expected a string");
+  if (!JV_IS(v, STRING)) return load_fail(L, "expected a string");
   const char *s = (v)->s;
   size_t n = (v)->n;
-  if (strlen(s) != n) return fail(L, "string holds a NUL byte");
+  if (strlen(s) != n) return load_fail(L, "string holds a NUL byte");
   if (n >= GCPULSE_NAME_MAX)
-    return fail(L, "name longer than %d bytes", GCPULSE_NAME_MAX - 1);
-  if (n == 0 && !allow_empty) return fail(L, "name must not be empty");
+    return load_fail(L, "name longer than %d bytes", GCPULSE_NAME_MAX - 1);
+  if (n == 0 && !allow_empty) return load_fail(L, "name must not be empty");
   memset(dst, 0, GCPULSE_NAME_MAX);
   memcpy(dst, s, n);
   return 0;
@@ -229,30 +229,30 @@ static int set_field(loader *L, const field *f, void *base, const gcpulse__jv *v
   char *p = (char *)base + f->off;
   switch (f->type) {
   case F_DOUBLE: {
-    if (!(JV_IS(v, INT) || JV_IS(v, REAL))) return fail(L, "expected a number");
+    if (!(JV_IS(v, INT) || JV_IS(v, REAL))) return load_fail(L, "expected a number");
     double d = (v)->d;
-    if (!isfinite(d)) return fail(L, "number is not finite");
+    if (!isfinite(d)) return load_fail(L, "number is not finite");
     memcpy(p, &d, sizeof d);
     return 0;
   }
   case F_INT: {
-    if (!JV_IS(v, INT)) return fail(L, "expected an integer");
+    if (!JV_IS(v, INT)) return load_fail(L, "expected an integer");
     long long x = (v)->i;
-    if (x < INT_MIN || x > INT_MAX) return fail(L, "integer out of range");
+    if (x < INT_MIN || x > INT_MAX) return load_fail(L, "integer out of range");
     int i = (int)x;
     memcpy(p, &i, sizeof i);
     return 0;
   }
   case F_SIZE: {
-    if (!JV_IS(v, INT)) return fail(L, "expected an integer");
+    if (!JV_IS(v, INT)) return load_fail(L, "expected an integer");
     long long x = (v)->i;
-    if (x < 0) return fail(L, "must be >= 0");
+    if (x < 0) return load_fail(L, "must be >= 0");
     size_t z = (size_t)x;
     memcpy(p, &z, sizeof z);
     return 0;
   }
   case F_BOOL: {
-    if (!(JV_IS(v, TRUE) || JV_IS(v, FALSE))) return fail(L, "expected true or false");
+    if (!(JV_IS(v, TRUE) || JV_IS(v, FALSE))) return load_fail(L, "expected true or false");
     int i = JV_IS(v, TRUE) ? 1 : 0;
     memcpy(p, &i, sizeof i);
     return 0;
@@ -260,7 +260,7 @@ static int set_field(loader *L, const field *f, void *base, const gcpulse__jv *v
   case F_ENUM: {
     char list[120];
     enum_list(f->ev, list, sizeof list);
-    if (!JV_IS(v, STRING)) return fail(L, "expected a string: one of %s", list);
+    if (!JV_IS(v, STRING)) return load_fail(L, "expected a string: one of %s", list);
     const char *s = (v)->s;
     for (const enum_val *e = f->ev; e->name; e++) {
       if (strcmp(e->name, s) == 0) {
@@ -268,7 +268,7 @@ static int set_field(loader *L, const field *f, void *base, const gcpulse__jv *v
         return 0;
       }
     }
-    return fail(L, "unknown value \"%.40s\": expected one of %s", s, list);
+    return load_fail(L, "unknown value \"%.40s\": expected one of %s", s, list);
   }
   case F_NAME:
     return set_name(L, v, p, strcmp(f->key, "group") == 0);
@@ -279,7 +279,7 @@ static int set_field(loader *L, const field *f, void *base, const gcpulse__jv *v
 
 /* Check OBJ's keys against T and set every plain field present. */
 static int load_fields(loader *L, const gcpulse__jv *obj, const field *t, void *base) {
-  if (!JV_IS(obj, OBJECT)) return fail(L, "expected an object");
+  if (!JV_IS(obj, OBJECT)) return load_fail(L, "expected an object");
   int rc = check_keys(L, obj, t);
   if (rc < 0) return rc;
   for (const field *f = t; f->key; f++) {
@@ -296,10 +296,10 @@ static int load_fields(loader *L, const gcpulse__jv *obj, const field *t, void *
 
 static int load_custom_names(loader *L, const gcpulse__jv *arr) {
   gcpulse_config_t *c = L->cfg;
-  if (!JV_IS(arr, ARRAY)) return fail(L, "expected an array of strings");
+  if (!JV_IS(arr, ARRAY)) return load_fail(L, "expected an array of strings");
   size_t n = (arr)->n;
   if (n > GCPULSE_CUSTOM_MAX)
-    return fail(L, "too many custom metric names: %zu (at most %d)", n,
+    return load_fail(L, "too many custom metric names: %zu (at most %d)", n,
                 GCPULSE_CUSTOM_MAX);
   memset(c->custom_names, 0, sizeof c->custom_names);
   for (size_t i = 0; i < n; i++) {
@@ -315,7 +315,7 @@ static int load_custom_names(loader *L, const gcpulse__jv *arr) {
  * a custom metric name, or a newly registered custom metric name. */
 static int resolve_feature(loader *L, const gcpulse__jv *v, int *out) {
   gcpulse_config_t *c = L->cfg;
-  if (!JV_IS(v, STRING)) return fail(L, "expected a feature name");
+  if (!JV_IS(v, STRING)) return load_fail(L, "expected a feature name");
   const char *s = (v)->s;
   int f = gcpulse__feature_lookup(s);
   if (f >= 0) {
@@ -326,7 +326,7 @@ static int resolve_feature(loader *L, const gcpulse__jv *v, int *out) {
     char *end = NULL;
     long k = strtol(s + 7, &end, 10);
     if (end == s + 7 || *end != '\0' || k < 0 || k >= c->custom_metrics)
-      return fail(L, "\"%.40s\" is not a custom metric slot below "
+      return load_fail(L, "\"%.40s\" is not a custom metric slot below "
                      "custom_metrics (%d)",
                   s, c->custom_metrics);
     *out = GCPULSE_FEAT_CUSTOM + (int)k;
@@ -334,7 +334,7 @@ static int resolve_feature(loader *L, const gcpulse__jv *v, int *out) {
   }
   size_t n = (v)->n;
   if (n == 0 || n >= GCPULSE_NAME_MAX || strlen(s) != n)
-    return fail(L, "unknown feature \"%.40s\" (custom metric names are 1 to "
+    return load_fail(L, "unknown feature \"%.40s\" (custom metric names are 1 to "
                    "%d bytes)",
                 s, GCPULSE_NAME_MAX - 1);
   int slots = c->custom_metrics < 0                  ? 0
@@ -353,7 +353,7 @@ static int resolve_feature(loader *L, const gcpulse__jv *v, int *out) {
       return 0;
     }
   }
-  return fail(L, "unknown feature \"%.40s\" and no free custom metric slot "
+  return load_fail(L, "unknown feature \"%.40s\" and no free custom metric slot "
                  "(custom_metrics is %d)",
               s, c->custom_metrics);
 }
@@ -370,14 +370,14 @@ static int load_condition(loader *L, const gcpulse__jv *o, gcpulse_condition_t *
   const gcpulse__jv *f = gcpulse__jv_get(o, "feature");
   size_t old = push_key(L, "feature");
   if (f == NULL)
-    rc = fail(L, "missing key");
+    rc = load_fail(L, "missing key");
   else
     rc = resolve_feature(L, f, &c->feature);
   pop(L, old);
   if (rc < 0) return rc;
   if (gcpulse__jv_get(o, "enter") == NULL) {
     old = push_key(L, "enter");
-    rc = fail(L, "missing key");
+    rc = load_fail(L, "missing key");
     pop(L, old);
     return rc;
   }
@@ -386,10 +386,10 @@ static int load_condition(loader *L, const gcpulse__jv *o, gcpulse_condition_t *
 }
 
 static int load_conditions(loader *L, const gcpulse__jv *arr, gcpulse_rule_t *r) {
-  if (!JV_IS(arr, ARRAY)) return fail(L, "expected an array");
+  if (!JV_IS(arr, ARRAY)) return load_fail(L, "expected an array");
   size_t n = (arr)->n;
   if (n < 1 || n > GCPULSE_CONDS_MAX)
-    return fail(L, "a rule needs 1 to %d conditions, got %zu",
+    return load_fail(L, "a rule needs 1 to %d conditions, got %zu",
                 GCPULSE_CONDS_MAX, n);
   memset(r->conditions, 0, sizeof r->conditions);
   for (size_t i = 0; i < n; i++) {
@@ -403,10 +403,10 @@ static int load_conditions(loader *L, const gcpulse__jv *arr, gcpulse_rule_t *r)
 }
 
 static int load_actions(loader *L, const gcpulse__jv *arr, gcpulse_rule_t *r) {
-  if (!JV_IS(arr, ARRAY)) return fail(L, "expected an array");
+  if (!JV_IS(arr, ARRAY)) return load_fail(L, "expected an array");
   size_t n = (arr)->n;
   if (n < 1 || n > GCPULSE_ACTIONS_MAX)
-    return fail(L, "a rule needs 1 to %d actions, got %zu",
+    return load_fail(L, "a rule needs 1 to %d actions, got %zu",
                 GCPULSE_ACTIONS_MAX, n);
   memset(r->actions, 0, sizeof r->actions);
   for (size_t i = 0; i < n; i++) {
@@ -417,7 +417,7 @@ static int load_actions(loader *L, const gcpulse__jv *arr, gcpulse_rule_t *r) {
     int rc = load_fields(L, o, action_fields, a);
     if (rc == 0 && gcpulse__jv_get(o, "name") == NULL) {
       size_t o2 = push_key(L, "name");
-      rc = fail(L, "missing key");
+      rc = load_fail(L, "missing key");
       pop(L, o2);
     }
     pop(L, old);
@@ -436,11 +436,11 @@ static void rule_new(gcpulse_rule_t *r) {
 
 static int load_rule(loader *L, const gcpulse__jv *o) {
   gcpulse_config_t *c = L->cfg;
-  if (!JV_IS(o, OBJECT)) return fail(L, "expected an object");
+  if (!JV_IS(o, OBJECT)) return load_fail(L, "expected an object");
   const gcpulse__jv *idv = gcpulse__jv_get(o, "id");
   if (idv == NULL) {
     size_t old = push_key(L, "id");
-    int rc = fail(L, "missing key");
+    int rc = load_fail(L, "missing key");
     pop(L, old);
     return rc;
   }
@@ -455,7 +455,7 @@ static int load_rule(loader *L, const gcpulse__jv *o) {
     if (strcmp(c->rules[i].id, id) == 0) r = &c->rules[i];
   if (r == NULL) {
     if (c->n_rules < 0 || c->n_rules >= GCPULSE_RULES_MAX)
-      return fail(L, "too many rules (at most %d)", GCPULSE_RULES_MAX);
+      return load_fail(L, "too many rules (at most %d)", GCPULSE_RULES_MAX);
     r = &c->rules[c->n_rules++];
     rule_new(r);
     fresh = 1;
@@ -473,7 +473,7 @@ static int load_rule(loader *L, const gcpulse__jv *o) {
   const gcpulse__jv *d = gcpulse__jv_get(o, "description");
   if (d && !JV_IS(d, STRING)) {
     old = push_key(L, "description");
-    rc = fail(L, "expected a string");
+    rc = load_fail(L, "expected a string");
     pop(L, old);
     return rc;
   }
@@ -482,7 +482,7 @@ static int load_rule(loader *L, const gcpulse__jv *o) {
   if (conds)
     rc = load_conditions(L, conds, r);
   else if (fresh)
-    rc = fail(L, "missing key");
+    rc = load_fail(L, "missing key");
   pop(L, old);
   if (rc < 0) return rc;
   const gcpulse__jv *acts = gcpulse__jv_get(o, "actions");
@@ -490,7 +490,7 @@ static int load_rule(loader *L, const gcpulse__jv *o) {
   if (acts)
     rc = load_actions(L, acts, r);
   else if (fresh)
-    rc = fail(L, "missing key");
+    rc = load_fail(L, "missing key");
   pop(L, old);
   return rc;
 }
@@ -505,7 +505,7 @@ static int check_unique_id(loader *L, const gcpulse__jv *arr, size_t i) {
     const gcpulse__jv *prev = gcpulse__jv_get(gcpulse__jv_at(arr, j), "id");
     if (JV_IS(prev, STRING) && gcpulse__jv_equal(prev, id)) {
       size_t old = push_key(L, "id");
-      int rc = fail(L, "duplicate rule id \"%.40s\" (also rules[%zu])",
+      int rc = load_fail(L, "duplicate rule id \"%.40s\" (also rules[%zu])",
                     (id)->s, j);
       pop(L, old);
       return rc;
@@ -515,10 +515,10 @@ static int check_unique_id(loader *L, const gcpulse__jv *arr, size_t i) {
 }
 
 static int load_rules(loader *L, const gcpulse__jv *arr) {
-  if (!JV_IS(arr, ARRAY)) return fail(L, "expected an array");
+  if (!JV_IS(arr, ARRAY)) return load_fail(L, "expected an array");
   size_t n = (arr)->n;
   if (n > GCPULSE_RULES_MAX)
-    return fail(L, "too many rules: %zu (at most %d)", n, GCPULSE_RULES_MAX);
+    return load_fail(L, "too many rules: %zu (at most %d)", n, GCPULSE_RULES_MAX);
   for (size_t i = 0; i < n; i++) {
     size_t old = push_index(L, i);
     int rc = check_unique_id(L, arr, i);
@@ -585,14 +585,14 @@ static int load_section(loader *L, const gcpulse__jv *root, const char *key,
 
 static int load_root(loader *L, const gcpulse__jv *root) {
   if (!JV_IS(root, OBJECT))
-    return fail(L, "the document must be a JSON object");
+    return load_fail(L, "the document must be a JSON object");
   int rc = check_keys(L, root, top_fields);
   if (rc < 0) return rc;
   const gcpulse__jv *v;
   size_t old;
   if ((v = gcpulse__jv_get(root, "description")) && !JV_IS(v, STRING)) {
     old = push_key(L, "description");
-    rc = fail(L, "expected a string");
+    rc = load_fail(L, "expected a string");
     pop(L, old);
     return rc;
   }
@@ -656,46 +656,46 @@ typedef struct writer {
   int bad;       /* a value that cannot be written */
 } writer;
 
-static void put(writer *w, const char *s, size_t k) {
+static void w_put(writer *w, const char *s, size_t k) {
   if (w->n < w->cap) {
     size_t room = w->cap - w->n;
     memcpy(w->dst + w->n, s, k < room ? k : room);
   }
   w->n += k;
 }
-static void puts_(writer *w, const char *s) { put(w, s, strlen(s)); }
+static void w_puts(writer *w, const char *s) { w_put(w, s, strlen(s)); }
 
-static void newline(writer *w) {
-  put(w, "\n", 1);
-  for (int i = 0; i < w->depth; i++) put(w, "  ", 2);
+static void w_newline(writer *w) {
+  w_put(w, "\n", 1);
+  for (int i = 0; i < w->depth; i++) w_put(w, "  ", 2);
 }
 
 /* Before a member or element: separator and indentation. */
-static void item(writer *w) {
-  if (!w->first) put(w, ",", 1);
+static void w_item(writer *w) {
+  if (!w->first) w_put(w, ",", 1);
   w->first = 0;
-  newline(w);
+  w_newline(w);
 }
 
 /* A JSON string; invalid UTF-8 (only a config built in C can hold it)
  * makes the dump fail. */
-static void str(writer *w, const char *s, size_t n) {
-  put(w, "\"", 1);
+static void w_str(writer *w, const char *s, size_t n) {
+  w_put(w, "\"", 1);
   for (size_t i = 0; i < n;) {
     unsigned char c = (unsigned char)s[i];
     static const char esc[] = "\"\\\b\f\n\r\t", rep[] = "\"\\bfnrt";
     const char *e = c ? strchr(esc, c) : NULL;
     if (e) {
       char two[2] = {'\\', rep[e - esc]};
-      put(w, two, 2);
+      w_put(w, two, 2);
       i++;
     } else if (c < 0x20) {
       char u[8];
       snprintf(u, sizeof u, "\\u%04x", c);
-      put(w, u, 6);
+      w_put(w, u, 6);
       i++;
     } else if (c < 0x80) {
-      put(w, s + i, 1);
+      w_put(w, s + i, 1);
       i++;
     } else {
       /* copy one valid multi-byte sequence */
@@ -707,35 +707,35 @@ static void str(writer *w, const char *s, size_t n) {
         w->bad = 1;
         return;
       }
-      put(w, s + i, k);
+      w_put(w, s + i, k);
       i += k;
     }
   }
-  put(w, "\"", 1);
+  w_put(w, "\"", 1);
 }
 
-static void key(writer *w, const char *k) {
-  item(w);
-  str(w, k, strlen(k));
-  put(w, ": ", 2);
+static void w_key(writer *w, const char *k) {
+  w_item(w);
+  w_str(w, k, strlen(k));
+  w_put(w, ": ", 2);
 }
 
-static void open_(writer *w, char c) {
-  put(w, &c, 1);
+static void w_open(writer *w, char c) {
+  w_put(w, &c, 1);
   w->depth++;
   w->first = 1;
 }
 
-static void close_(writer *w, char c) {
+static void w_close(writer *w, char c) {
   w->depth--;
-  if (!w->first) newline(w); /* an empty container stays "{}" / "[]" */
+  if (!w->first) w_newline(w); /* an empty container stays "{}" / "[]" */
   w->first = 0;
-  put(w, &c, 1);
+  w_put(w, &c, 1);
 }
 
 /* A real the way it reads back exactly: %.17g, always with a '.' or an
  * exponent, the exponent without '+' or leading zeros. */
-static void real(writer *w, double d) {
+static void w_real(writer *w, double d) {
   if (!isfinite(d)) {
     w->bad = 1;
     return;
@@ -757,13 +757,13 @@ static void real(writer *w, double d) {
   } else if (!strchr(b, '.')) {
     strcat(b, ".0");
   }
-  puts_(w, b);
+  w_puts(w, b);
 }
 
-static void integer(writer *w, long long x) {
+static void w_integer(writer *w, long long x) {
   char b[24];
   snprintf(b, sizeof b, "%lld", x);
-  puts_(w, b);
+  w_puts(w, b);
 }
 
 /* Every plain field of T from BASE. */
@@ -772,36 +772,36 @@ static void dump_fields(writer *w, const field *t, const void *base) {
     const char *p = (const char *)base + t->off;
     int i = 0;
     if (t->type == F_SPECIAL) continue;
-    key(w, t->key);
+    w_key(w, t->key);
     switch (t->type) {
     case F_DOUBLE: {
       double d;
       memcpy(&d, p, sizeof d);
-      real(w, d);
+      w_real(w, d);
       break;
     }
     case F_SIZE: {
       size_t z;
       memcpy(&z, p, sizeof z);
       if (z > (size_t)LLONG_MAX) w->bad = 1;
-      integer(w, (long long)z);
+      w_integer(w, (long long)z);
       break;
     }
     case F_NAME: {
       size_t n = strnlen(p, GCPULSE_NAME_MAX);
-      str(w, p, n < GCPULSE_NAME_MAX ? n : GCPULSE_NAME_MAX - 1);
+      w_str(w, p, n < GCPULSE_NAME_MAX ? n : GCPULSE_NAME_MAX - 1);
       break;
     }
     default: /* int-based */
       memcpy(&i, p, sizeof i);
       if (t->type == F_INT) {
-        integer(w, i);
+        w_integer(w, i);
       } else if (t->type == F_BOOL) {
-        puts_(w, i ? "true" : "false");
+        w_puts(w, i ? "true" : "false");
       } else {
         const char *nm = gcpulse__config_enum_name(t->ev, i);
         if (nm == NULL) w->bad = 1;
-        else str(w, nm, strlen(nm));
+        else w_str(w, nm, strlen(nm));
       }
     }
   }
@@ -812,7 +812,7 @@ static void dump_feature(writer *w, const gcpulse_config_t *cfg, int f) {
   char buf[48];
   if (f >= 0 && f < GCPULSE_FEAT_BUILTIN_COUNT) {
     const char *nm = gcpulse_feature_name(f);
-    str(w, nm, strlen(nm));
+    w_str(w, nm, strlen(nm));
     return;
   }
   int k = f - GCPULSE_FEAT_CUSTOM;
@@ -822,11 +822,11 @@ static void dump_feature(writer *w, const gcpulse_config_t *cfg, int f) {
   }
   const char *nm = cfg->custom_names[k];
   if (nm[0] && memchr(nm, '\0', GCPULSE_NAME_MAX)) {
-    str(w, nm, strlen(nm));
+    w_str(w, nm, strlen(nm));
     return;
   }
   snprintf(buf, sizeof buf, "custom:%d", k);
-  str(w, buf, strlen(buf));
+  w_str(w, buf, strlen(buf));
 }
 
 static void dump_rule(writer *w, const gcpulse_config_t *cfg,
@@ -836,30 +836,30 @@ static void dump_rule(writer *w, const gcpulse_config_t *cfg,
     w->bad = 1;
     return;
   }
-  item(w);
-  open_(w, '{');
+  w_item(w);
+  w_open(w, '{');
   dump_fields(w, rule_fields, r);
-  key(w, "conditions");
-  open_(w, '[');
+  w_key(w, "conditions");
+  w_open(w, '[');
   for (int i = 0; i < r->n_conditions; i++) {
-    item(w);
-    open_(w, '{');
-    key(w, "feature");
+    w_item(w);
+    w_open(w, '{');
+    w_key(w, "feature");
     dump_feature(w, cfg, r->conditions[i].feature);
     dump_fields(w, cond_fields, &r->conditions[i]);
-    close_(w, '}');
+    w_close(w, '}');
   }
-  close_(w, ']');
-  key(w, "actions");
-  open_(w, '[');
+  w_close(w, ']');
+  w_key(w, "actions");
+  w_open(w, '[');
   for (int i = 0; i < r->n_actions; i++) {
-    item(w);
-    open_(w, '{');
+    w_item(w);
+    w_open(w, '{');
     dump_fields(w, action_fields, &r->actions[i]);
-    close_(w, '}');
+    w_close(w, '}');
   }
-  close_(w, ']');
-  close_(w, '}');
+  w_close(w, ']');
+  w_close(w, '}');
 }
 
 long gcpulse_config_dump_json(const gcpulse_config_t *cfg, char *dst,
@@ -869,35 +869,35 @@ long gcpulse_config_dump_json(const gcpulse_config_t *cfg, char *dst,
     return GCPULSE_EINVAL;
   writer w = {dst, cap > 0 ? cap - 1 : 0, 0, 0, 1, 0};
   static const char *const sec[] = {"input", "window", "gogc", "policy"};
-  open_(&w, '{');
+  w_open(&w, '{');
   for (size_t i = 0; i < GCPULSE__COUNTOF(sec); i++) {
     field fields[N_CONFIG_KEYS + 2];
     section_fields(sec[i], NULL, fields);
-    key(&w, sec[i]);
-    open_(&w, '{');
+    w_key(&w, sec[i]);
+    w_open(&w, '{');
     dump_fields(&w, fields, cfg);
     if (i == 1) { /* window: custom_names up to the last non-empty one */
       int last = -1;
       for (int k = 0; k < GCPULSE_CUSTOM_MAX; k++)
         if (cfg->custom_names[k][0]) last = k;
-      key(&w, "custom_names");
-      open_(&w, '[');
+      w_key(&w, "custom_names");
+      w_open(&w, '[');
       for (int k = 0; k <= last; k++) {
-        item(&w);
-        str(&w, cfg->custom_names[k],
+        w_item(&w);
+        w_str(&w, cfg->custom_names[k],
             strnlen(cfg->custom_names[k], GCPULSE_NAME_MAX - 1));
       }
-      close_(&w, ']');
+      w_close(&w, ']');
     } else if (i == 3) {
-      key(&w, "rules");
-      open_(&w, '[');
+      w_key(&w, "rules");
+      w_open(&w, '[');
       for (int k = 0; k < cfg->n_rules; k++)
         dump_rule(&w, cfg, &cfg->rules[k]);
-      close_(&w, ']');
+      w_close(&w, ']');
     }
-    close_(&w, '}');
+    w_close(&w, '}');
   }
-  close_(&w, '}');
+  w_close(&w, '}');
   if (w.bad) {
     if (cap > 0) dst[0] = '\0';
     return GCPULSE_EINVAL;
