@@ -70,7 +70,8 @@ extern "C" {
  * `make check` fails when a layout differs from the record unless the ABI
  * major was raised (here and ABI_MAJOR in the Makefile) and the record
  * regenerated (make abi-layout).  Changing a function signature or
- * removing a function also raises it; adding a function does not (the
+ * removing a function also raises it.  Adding a struct or a function does
+ * not (make abi-layout records a new struct under the same major; the
  * exported names are checked against lib/gcpulse.symbols).  Arrays in
  * public structs have fixed capacities (GCPULSE_REASON_MAX,
  * GCPULSE_RULES_MAX, GCPULSE_CUSTOM_MAX, ...), so adding an enum value
@@ -850,6 +851,35 @@ GCPULSE_API long gcpulse_config_dump_json(const gcpulse_config_t *cfg,
 /* Validate CFG without creating an instance. */
 GCPULSE_API int gcpulse_config_check(const gcpulse_config_t *cfg,
                                      gcpulse_error_t *err);
+
+/* The scalar configuration keys, from the one table the library keeps
+ * (the same one gcpulse_config_init, gcpulse_config_check, the JSON
+ * schema and docs/configuration.md come from), so that bindings read
+ * defaults and limits instead of restating them.  Strings are static. */
+typedef struct gcpulse_config_key {
+  const char *path;     /* JSON path, e.g. "gogc.period_s" */
+  const char *type;     /* "number", "integer", "bool" or "enum" */
+  double def;           /* default (an enum's C value; a bool 0 or 1) */
+  double min, max;      /* valid range of a number or integer; -HUGE_VAL /
+                           HUGE_VAL where unbounded (0 / 0 for bool, enum) */
+  int min_open, max_open; /* 1: the bound itself is not valid */
+  const char *unit;     /* "s", "bytes", "sigma", "MiB/s", "1/s" or "" */
+  const char *doc;      /* one line */
+} gcpulse_config_key_t;
+
+/* Number of keys; keys are 0 .. count-1 in JSON dump order. */
+GCPULSE_API int gcpulse_config_key_count(void);
+/* Describe key I into *OUT.  GCPULSE_EINVAL for I out of range. */
+GCPULSE_API int gcpulse_config_key(int i, gcpulse_config_key_t *out);
+/* Read / write the key at PATH of CFG as a double (an integer, bool or enum
+ * member converted).  GCPULSE_ENOTFOUND for an unknown path; set returns
+ * GCPULSE_EINVAL for a value the member cannot hold (a fraction for an
+ * integer, not finite).  Set does not check the range: gcpulse_config_check
+ * does. */
+GCPULSE_API int gcpulse_config_get(const gcpulse_config_t *cfg,
+                                   const char *path, double *out);
+GCPULSE_API int gcpulse_config_set(gcpulse_config_t *cfg, const char *path,
+                                   double value);
 
 /* ------------------------------------------------------------------------
  * Callbacks
