@@ -681,7 +681,7 @@ typedef struct gcpulse_rule_action {
  * ids are appended.  The JSON loader's defaults for a new rule: group "",
  * priority 0, ESCALATE, AND, cooldown_s/stabilization_s -1, no bump;
  * conditions: stat VALUE, op GT, exit = enter, n = m = 1, missing MISSING;
- * action magnitude 1.  Semantics: README section "Scaling policy". */
+ * action magnitude 1.  Semantics: docs/policy.md. */
 typedef struct gcpulse_rule {
   char id[GCPULSE_NAME_MAX];
   char group[GCPULSE_NAME_MAX]; /* at most one action per group per evaluation; "" = own group */
