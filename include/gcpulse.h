@@ -1068,10 +1068,10 @@ GCPULSE_API long gcpulse_stats_to_json(const gcpulse_stats_t *s, char *dst,
 }
 #endif
 
-#if defined(__cplusplus)
+#if defined(__cplusplus) && __cplusplus >= 201103L
 static_assert(GCPULSE_REASON_COUNT <= GCPULSE_REASON_MAX,
               "GCPULSE_REASON_MAX too small");
-#else
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 _Static_assert(GCPULSE_REASON_COUNT <= GCPULSE_REASON_MAX,
                "GCPULSE_REASON_MAX too small");
 #endif
