@@ -44,7 +44,6 @@
 #include "policy.h"
 
 #include <limits.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -740,11 +739,18 @@ static void w_real(writer *w, double d) {
     w->bad = 1;
     return;
   }
-  char b[40];
-  snprintf(b, sizeof b, "%.17g", d);
-  char dp = localeconv()->decimal_point[0];
-  for (char *p = b; *p; p++)
-    if (*p == dp) *p = '.';
+  char t[40], b[40];
+  int n = snprintf(t, sizeof t, "%.17g", d);
+  /* the locale's decimal point (any run of other bytes) becomes '.' */
+  size_t m = 0;
+  for (int i = 0; i < n && i < (int)sizeof t - 1; i++) {
+    char c = t[i];
+    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e')
+      b[m++] = c;
+    else if (m == 0 || b[m - 1] != '.')
+      b[m++] = '.';
+  }
+  b[m] = '\0';
   char *e = strchr(b, 'e');
   if (e) {
     char *q = e + 1, *r = e + 1;
