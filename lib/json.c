@@ -697,17 +697,16 @@ static void w_str(writer *w, const char *s, size_t n) {
       w_put(w, s + i, 1);
       i++;
     } else {
-      /* copy one valid multi-byte sequence */
-      size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-      int ok = k > 0 && i + k <= n;
-      for (size_t j = 1; ok && j < k; j++)
-        ok = ((unsigned char)s[i + j] & 0xC0) == 0x80;
-      if (!ok) {
+      /* one valid multi-byte sequence, by the reader's own rule, so the
+       * dump always loads back */
+      int k = gcpulse__utf8_seq_len((const unsigned char *)s + i,
+                                    (const unsigned char *)s + n);
+      if (k == 0) {
         w->bad = 1;
         return;
       }
-      w_put(w, s + i, k);
-      i += k;
+      w_put(w, s + i, (size_t)k);
+      i += (size_t)k;
     }
   }
   w_put(w, "\"", 1);
