@@ -812,6 +812,15 @@ GCPULSE_API int gcpulse_config_load_json(gcpulse_config_t *cfg,
 GCPULSE_API long gcpulse_config_dump_json(const gcpulse_config_t *cfg,
                                           char *dst, size_t cap);
 
+/* The policy table an instance created from CFG would run: the built-in
+ * rules (when policy_defaults is set) with CFG's rules merged by id, in
+ * evaluation order.  Copies up to MAX rules into OUT (OUT may be NULL with
+ * MAX 0) and returns how many there are (at most GCPULSE_RULES_MAX), or
+ * GCPULSE_EINVAL.  Lets a caller list every (rule, action) pair up front,
+ * e.g. to create its counters at 0. */
+GCPULSE_API int gcpulse_config_rules(const gcpulse_config_t *cfg,
+                                     gcpulse_rule_t *out, int max);
+
 /* Validate CFG without creating an instance. */
 GCPULSE_API int gcpulse_config_check(const gcpulse_config_t *cfg,
                                      gcpulse_error_t *err);

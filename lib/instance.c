@@ -185,6 +185,13 @@ static layout plan(const gcpulse_config_t *cfg) {
   return L;
 }
 
+int gcpulse_config_rules(const gcpulse_config_t *cfg, gcpulse_rule_t *out,
+                         int max) {
+  if (cfg == NULL || max < 0 || (out == NULL && max > 0)) return GCPULSE_EINVAL;
+  int n = gcpulse__policy_merge(cfg, out, max);
+  return n > GCPULSE_RULES_MAX ? GCPULSE_RULES_MAX : n;
+}
+
 size_t gcpulse_footprint(const gcpulse_config_t *cfg) {
   gcpulse_config_t def;
   if (cfg == NULL) {

@@ -95,9 +95,48 @@ static void test_lost_source_is_silent(void **state) {
   tu_sink_free(&alive);
 }
 
+/* The merged policy table a sidecar lists to create its counters at 0. */
+static void test_config_rules(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  assert_non_null(cfg);
+  gcpulse_config_init(cfg);
+  int nd = gcpulse_config_rules(cfg, NULL, 0);
+  assert_true(nd >= 1 && nd <= GCPULSE_RULES_MAX);
+  gcpulse_rule_t *rules = calloc(GCPULSE_RULES_MAX, sizeof *rules);
+  assert_non_null(rules);
+  assert_int_equal(gcpulse_config_rules(cfg, rules, GCPULSE_RULES_MAX), nd);
+  char first[GCPULSE_NAME_MAX];
+  snprintf(first, sizeof first, "%s", rules[0].id);
+  assert_true(rules[0].n_actions >= 1 && rules[0].actions[0].name[0]);
+  /* a configured rule with a built-in id replaces it in place; a new id
+   * is appended */
+  cfg->n_rules = 2;
+  snprintf(cfg->rules[0].id, GCPULSE_NAME_MAX, "%s", first);
+  cfg->rules[0].n_actions = 1;
+  snprintf(cfg->rules[0].actions[0].name, GCPULSE_NAME_MAX, "page_someone");
+  snprintf(cfg->rules[1].id, GCPULSE_NAME_MAX, "my_rule");
+  cfg->rules[1].n_actions = 1;
+  snprintf(cfg->rules[1].actions[0].name, GCPULSE_NAME_MAX, "shed_load");
+  assert_int_equal(gcpulse_config_rules(cfg, rules, GCPULSE_RULES_MAX), nd + 1);
+  assert_string_equal(rules[0].id, first);
+  assert_string_equal(rules[0].actions[0].name, "page_someone");
+  assert_string_equal(rules[nd].id, "my_rule");
+  assert_string_equal(rules[nd].actions[0].name, "shed_load");
+  /* without the built-in table only the configured rules remain */
+  cfg->policy_defaults = 0;
+  assert_int_equal(gcpulse_config_rules(cfg, rules, 1), 2);
+  assert_string_equal(rules[0].id, first);
+  assert_int_equal(gcpulse_config_rules(NULL, rules, 1), GCPULSE_EINVAL);
+  assert_int_equal(gcpulse_config_rules(cfg, NULL, 1), GCPULSE_EINVAL);
+  free(rules);
+  free(cfg);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_lost_source_is_silent),
+      cmocka_unit_test(test_config_rules),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
