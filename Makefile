@@ -1,6 +1,7 @@
 # gcpulse — plain, overridable Makefile.
 #   make            library (static + shared), pkg-config file, the gcpulse command
-#   make check      all tests (cmocka), ABI/C++/install/README checks, Go tests
+#   make check      all tests (cmocka), ABI/C++/install/README checks, Go tests,
+#                   the sidecar against a real Prometheus (check-prom)
 #   make asan       the test suite under ASan + UBSan
 #   make bench      build and run the benchmarks (BENCH_QUICK=1 for a smoke run)
 #   make demo       replay the bundled real trace through the whole pipeline
@@ -57,7 +58,7 @@ GO123 ?= /usr/lib/go-1.23/bin/go
 
 .PHONY: all static shared examples check test asan tsan valgrind bench bench-gogc demo deps \
         install uninstall clean check-abi check-cxx check-install check-readme \
-        go-test fuzz help
+        go-test check-prom fuzz help
 
 all: $(STATIC) $(SHARED) $(PCFILE) $(CLI) $(EMBED)
 static: $(STATIC)
@@ -65,7 +66,7 @@ shared: $(SHARED)
 examples: $(CLI) $(EMBED)
 
 help:
-	@sed -n '2,8p' Makefile
+	@sed -n '2,9p' Makefile
 
 # ---- dependencies: install what a fresh Debian 12 lacks ------------------
 deps:
@@ -115,6 +116,7 @@ check:
 	$(MAKE) test
 	$(MAKE) check-abi check-cxx check-install check-readme
 	$(MAKE) go-test
+	$(MAKE) check-prom
 
 asan:
 	$(MAKE) BUILD=build-asan CC=clang \
@@ -134,6 +136,11 @@ check-install: all
 
 check-readme: $(STATIC)
 	@sh tests/check_readme.sh
+
+# the sidecar against a real Prometheus and node_exporter on 127.0.0.1
+check-prom: $(CLI)
+	@sh .ci/deps.sh prom
+	@sh tests/prom_test.sh $(CLI)
 
 go-test:
 	@sh tests/go_test.sh "$(GO)" "$(GO123)"
