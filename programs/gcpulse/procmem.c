@@ -95,20 +95,22 @@ double sc_proc_cgroup_limit(long pid, char *which, size_t cap) {
     line[strcspn(line, "\n")] = '\0';
     char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
     if (c2 == NULL) continue;
+    *c1 = '\0';
     *c2 = '\0';
     const char *ctrl = c1 + 1, *rel = c2 + 1;
     double v = 0;
+    char used[1024] = "";
     if (strstr(rel, "..")) { /* outside our cgroup namespace: its own view */
       snprintf(dir, sizeof dir, "%s/%ld/root/sys/fs/cgroup", proc, pid);
       rel = "/";
     } else
       snprintf(dir, sizeof dir, "%s", cg);
     if (strcmp(line, "0") == 0 && ctrl[0] == '\0') { /* v2 */
-      v = walk_up(dir, rel, "memory.max", which, cap);
+      v = walk_up(dir, rel, "memory.max", used, sizeof used);
       if (v == 0) {
         char uni[1100];
         snprintf(uni, sizeof uni, "%s/unified", dir); /* hybrid hierarchy */
-        v = walk_up(uni, rel, "memory.max", which, cap);
+        v = walk_up(uni, rel, "memory.max", used, sizeof used);
       }
     } else { /* v1: the hierarchy whose controllers include memory */
       char list[256];
@@ -116,9 +118,12 @@ double sc_proc_cgroup_limit(long pid, char *which, size_t cap) {
       if (strstr(list, ",memory,") == NULL) continue;
       char mem[1100];
       snprintf(mem, sizeof mem, "%s/memory", dir);
-      v = walk_up(mem, rel, "memory.limit_in_bytes", which, cap);
+      v = walk_up(mem, rel, "memory.limit_in_bytes", used, sizeof used);
     }
-    if (v > 0 && (best == 0 || v < best)) best = v;
+    if (v > 0 && (best == 0 || v < best)) {
+      best = v;
+      if (cap) snprintf(which, cap, "%s", used);
+    }
   }
   fclose(f);
   return best;
