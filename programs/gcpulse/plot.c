@@ -62,7 +62,7 @@ static FILE *data_file(const char *dir, const char *name) {
 static void script(FILE *g, const char *dir, const char *out, const plot_data *p,
                    double limit_mib, int is_go, const char *title) {
   fprintf(g,
-          "set terminal pngcairo size 1200,%d font 'sans,10'\n"
+          "set terminal pngcairo size 1200,%d font 'sans,10' noenhanced\n"
           "set output '%s'\n"
           "set multiplot layout %d,1 title '%s'\n"
           "set grid\nset key outside right top\nset xrange [0:%g]\n"
@@ -80,10 +80,12 @@ static void script(FILE *g, const char *dir, const char *out, const plot_data *p
              "'' u 1:3 w lp pt 7 ps 0.4 lc rgb '#228833' t '%s'",
           dir, is_go ? "live heap (marked)" : "heap after GC");
   if (is_go) fprintf(g, ", '' u 1:4 w steps lc rgb '#ee7733' t 'heap goal'");
-  if (p->n_act)
-    fprintf(g, ", '%s/actions.dat' u 1:(%g):2 w labels rotate by 90 left offset 0,0.5 "
-               "point pt 9 ps 1.5 lc rgb '#aa3377' tc rgb '#aa3377' t 'actions'",
-            dir, fmax(p->heap_max, limit_mib) * 0.02);
+  double top = fmax(p->heap_max, limit_mib) * 1.1 + 1;
+  if (p->n_act) /* a dotted line and the action's name at each action */
+    fprintf(g, ", '%s/actions.dat' u 1:(%g) w impulses dt 3 lw 1.5 lc rgb '#aa3377' "
+               "t 'policy action', '' u 1:(%g):2 w labels rotate by 90 right offset -0.8,0 "
+               "tc rgb '#aa3377' notitle",
+            dir, top, top * 0.97);
   fprintf(g, "\nunset arrow 1\nunset label 1\n");
   fprintf(g, "set ylabel 'STW pause (ms)'\nset yrange [0:*]\n"
              "plot '%s/pause.dat' u 1:2 w impulses lw 2 lc rgb '#332288' t 'pause'\n",
@@ -132,7 +134,7 @@ int sc_plot(const gcpulse_config_t *cfg, const sc_opts *o) {
     snprintf(title, sizeof title, "gcpulse replay of %s: %d GCs, %d actions",
              base ? base + 1 : o->files[0], p.n_heap, p.n_act);
     for (char *c = title; *c; c++)
-      if (*c == '\'' || *c == '_') *c = *c == '_' ? '-' : ' ';
+      if (*c == '\'') *c = ' ';
     char cwd_script[700];
     snprintf(cwd_script, sizeof cwd_script, "cd '%s' && gnuplot", dir);
     char cwd[2048], out[4200];
