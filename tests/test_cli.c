@@ -663,6 +663,41 @@ static void test_listen_and_liveness(void **state) {
   free(trace);
 }
 
+/* follow --metric qps=FILE: rows appended to a live file reach the policy
+ * (a caller rule on qps fires once 1500 req/s arrives, not at 900; a
+ * partial row waits for its newline). */
+static void test_follow_live_metric(void **state) {
+  (void)state;
+  char csv[512], conf[512], cmd[8192];
+  snprintf(csv, sizeof csv, "%s/qps.csv", tmpdir);
+  snprintf(conf, sizeof conf, "%s/qps.json", tmpdir);
+  unlink(csv);
+  append(conf,
+         "{\"policy\": {\"period_s\": 1, \"warmup_s\": 0, \"stabilization_slots\": 512, "
+         "\"rules\": [{\"id\": \"busy\", "
+         "\"conditions\": [{\"feature\": \"qps\", \"stat\": \"last\", \"op\": \">\", "
+         "\"enter\": 1000}], \"actions\": [{\"name\": \"shed_load\"}]}]}}\n",
+         "w");
+  snprintf(cmd, sizeof cmd, "exec %s follow --config %s --metric qps=%s - 2>/dev/null", cli,
+           conf, csv);
+  child c = spawn(cmd);
+  char *trace = demo_trace();
+  write_lines(c.in, trace, 1, 20);
+  static char acc[1 << 16];
+  acc[0] = '\0';
+  append(csv, "900\n15", "w"); /* "15" is unfinished: 1500 */
+  assert_true(read_until(&c, acc, sizeof acc, "\"rule\":\"busy\"", 2.5) < 0);
+  append(csv, "00\n", "a");
+  double got = read_until(&c, acc, sizeof acc, "\"rule\":\"busy\"", 4.0);
+  assert_true(got > 0);
+  assert_non_null(strstr(acc, "\"action\":\"shed_load\""));
+  assert_non_null(strstr(acc, "\"value\":1500"));
+  close(c.in);
+  assert_int_equal(reap(&c, 3.0), 0);
+  close(c.out);
+  free(trace);
+}
+
 /* Start-up errors name the path and the reason, exit 2. */
 static void test_startup_errors(void **state) {
   (void)state;
@@ -972,6 +1007,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_follow_history_silent),
       cmocka_unit_test(test_follow_waits_and_sigterm),
       cmocka_unit_test(test_listen_and_liveness),
+      cmocka_unit_test(test_follow_live_metric),
       cmocka_unit_test(test_startup_errors),
       cmocka_unit_test(test_memory_limit_sizes),
       cmocka_unit_test(test_replay_metric_csv),

@@ -9,6 +9,7 @@
  *    process to watch) when no GC event came for --lost-after seconds,
  *    by default 5 mean GC intervals, at least 10 s, 150 s while no
  *    interval is known (Go forces a GC every 2 minutes);
+ *  - caller metrics (--metric NAME=FILE) are tailed and fed on arrival;
  *  - the textfile is rewritten once a second; the HTTP server is served.
  */
 #include "sidecar.h"
@@ -17,6 +18,7 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 volatile int sc_stop = 0;
@@ -45,11 +47,18 @@ void sc_live_init(sc_live *lv, sc_app *app, const sc_opts *o, long pid) {
   lv->last_sample = now - 1.0;
   lv->last_prom = now - 1.0;
   if (o->listen) lv->http = sc_http_open(o->listen);
+  for (int i = 0; i < o->nmetrics; i++) {
+    lv->metrics[i] = sc_metric_open(app->g, o->metrics[i], 1);
+    if (lv->metrics[i] == NULL) exit(2);
+    lv->nmetrics++;
+  }
 }
 
 void sc_live_close(sc_live *lv) {
   sc_http_close(lv->http);
   lv->http = NULL;
+  for (int i = 0; i < lv->nmetrics; i++) sc_metric_close(lv->metrics[i]);
+  lv->nmetrics = 0;
 }
 
 int sc_live_feed(sc_live *lv, const char *buf, size_t n) {
@@ -103,6 +112,8 @@ int sc_live_idle(sc_live *lv) {
     lv->last_tick = now;
   }
   if (lv->pid > 0 && now - lv->last_sample >= 1.0) sample_process(lv, now);
+  for (int i = 0; i < lv->nmetrics; i++)
+    if (sc_metric_poll(lv->metrics[i], app->g) < 0) return -1;
   double limit = lost_after(lv);
   if (app->up && lv->pid <= 0 && limit > 0 && now - lv->last_input >= limit) {
     char why[64];

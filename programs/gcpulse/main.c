@@ -72,7 +72,7 @@ static const char *usage_follow =
     "                      [--memory-limit SIZE] [--pid PID] [--from end|start]\n"
     "                      [--listen HOST:PORT] [--prom-textfile PATH]\n"
     "                      [--label KEY=VALUE]... [--lost-after SECONDS]\n"
-    "                      [--idle-exit SECONDS] FILE|-\n"
+    "                      [--metric NAME=FILE]... [--idle-exit SECONDS] FILE|-\n"
     "\n"
     "Follow a growing log file like 'tail -F' (waiting for a missing file,\n"
     "surviving truncation and rotation) or a pipe ('-', ends at end of input),\n"
@@ -83,8 +83,10 @@ static const char *usage_follow =
     "--pid the source is lost after no GC event for --lost-after seconds\n"
     "(default: 5 GC intervals, at least 10 s; 150 s before any interval is\n"
     "known).  --listen serves /metrics and /healthz; --prom-textfile writes the\n"
-    "same metrics every second (write + rename) for node_exporter.  SIGINT and\n"
-    "SIGTERM end it cleanly (exit 0).\n";
+    "same metrics every second (write + rename) for node_exporter.  --metric\n"
+    "NAME=FILE tails FILE for caller metrics (qps, rss, latency_ms, ...): each\n"
+    "new row 'value' (or 't,value', t ignored) is fed when it is read.  SIGINT\n"
+    "and SIGTERM end it cleanly (exit 0).\n";
 
 static const char *usage_run =
     "usage: gcpulse run [--config FILE.json] [--decisions FILE] [--quiet-gc]\n"
@@ -173,7 +175,7 @@ static const struct option_def {
     {"label", 1, C_REPLAY | C_FOLLOW | C_RUN},
     {"listen", 1, C_FOLLOW | C_RUN},
     {"memory-limit", 1, C_REPLAY | C_FOLLOW | C_RUN | C_PLOT},
-    {"metric", 1, C_REPLAY | C_PLOT},
+    {"metric", 1, C_REPLAY | C_FOLLOW | C_PLOT},
     {"pid", 1, C_FOLLOW | C_PROBE},
     {"from", 1, C_FOLLOW},
     {"idle-exit", 1, C_FOLLOW},

@@ -5,6 +5,11 @@
  * row (not two finite numbers, a negative value, time going backwards) is
  * reported with its file and line, counted, and skipped.  The file is
  * read lazily, one row ahead, so memory stays bounded.
+ *
+ * Live (`follow --metric NAME=FILE`): the file is tailed (waited for when
+ * missing, re-read from the start when truncated); each complete new row,
+ * "value" or "t,value", is fed at the pipeline's clock when it is read —
+ * a live producer cannot know the trace's clock, so its time is ignored.
  */
 #include "sidecar.h"
 
@@ -12,6 +17,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct sc_metric_file {
   FILE *f;
@@ -19,6 +25,7 @@ struct sc_metric_file {
   int id;              /* gcpulse metric id */
   unsigned long line, bad, fed;
   int have;            /* a row is pending in t/v */
+  int live;            /* tail the file; stamp rows on arrival */
   double t, v, last_t;
 };
 
@@ -29,6 +36,11 @@ static int next_row(sc_metric_file *m) {
     m->line++;
     size_t n = strlen(row);
     int whole = n > 0 && row[n - 1] == '\n';
+    if (!whole && feof(m->f) && m->live) { /* still being written */
+      fseek(m->f, -(long)n, SEEK_CUR);
+      m->line--;
+      break;
+    }
     if (!whole && !feof(m->f)) { /* over-long row: skip the rest of it */
       int c;
       while ((c = fgetc(m->f)) != EOF && c != '\n') {
@@ -43,13 +55,18 @@ static int next_row(sc_metric_file *m) {
     char *end;
     double t = strtod(p, &end);
     int ok = end != p && isfinite(t) && t >= 0;
+    if (ok && m->live && *(end + strspn(end, " \t\r\n")) == '\0') { /* "value" */
+      m->t = 0;
+      m->v = t;
+      return 1;
+    }
     end += strspn(end, " \t");
     ok = ok && *end == ',';
     double v = ok ? strtod(end + 1, &p) : NAN;
     ok = ok && p != end + 1 && isfinite(v) && v >= 0;
     if (ok) p += strspn(p, " \t\r\n");
     if (ok && *p == '\0') {
-      if (t < m->last_t) {
+      if (t < m->last_t && !m->live) {
         fprintf(stderr, "gcpulse: %s:%lu: time %.6g goes backwards (after %.6g); "
                 "row skipped\n", m->path, m->line, t, m->last_t);
         m->bad++;
@@ -67,10 +84,11 @@ static int next_row(sc_metric_file *m) {
   }
   if (ferror(m->f))
     fprintf(stderr, "gcpulse: %s: %s\n", m->path, strerror(errno));
+  clearerr(m->f);
   return 0;
 }
 
-sc_metric_file *sc_metric_open(gcpulse_t *g, const char *spec) {
+sc_metric_file *sc_metric_open(gcpulse_t *g, const char *spec, int live) {
   const char *eq = strchr(spec, '=');
   char name[GCPULSE_NAME_MAX];
   if (eq == NULL || (size_t)(eq - spec) >= sizeof name) {
@@ -89,14 +107,40 @@ sc_metric_file *sc_metric_open(gcpulse_t *g, const char *spec) {
   if (m == NULL) return NULL;
   m->path = eq + 1;
   m->id = id;
+  m->live = live;
   m->f = fopen(m->path, "r");
+  if (m->f == NULL && live) {
+    fprintf(stderr, "gcpulse: %s: %s; waiting for it\n", m->path, strerror(errno));
+    return m;
+  }
   if (m->f == NULL) {
     fprintf(stderr, "gcpulse: %s: %s\n", m->path, strerror(errno));
     free(m);
     return NULL;
   }
-  m->have = next_row(m);
+  m->have = live ? 0 : next_row(m);
   return m;
+}
+
+int sc_metric_poll(sc_metric_file *m, gcpulse_t *g) {
+  double t = gcpulse_time(g);
+  if (!isfinite(t)) return 0; /* no clock yet: rows wait in the file */
+  if (m->f == NULL && (m->f = fopen(m->path, "r")) == NULL) return 0;
+  struct stat st;
+  if (fstat(fileno(m->f), &st) == 0 && st.st_size < ftell(m->f)) {
+    rewind(m->f); /* truncated */
+    m->line = 0;
+  }
+  while (next_row(m)) {
+    int rc = gcpulse_feed_metric(g, m->id, t, m->v);
+    if (rc == GCPULSE_EINVAL)
+      m->bad++;
+    else if (rc < 0)
+      return rc;
+    else
+      m->fed++;
+  }
+  return 0;
 }
 
 int sc_metric_pump(sc_metric_file *m, gcpulse_t *g, double until) {
@@ -118,6 +162,6 @@ void sc_metric_close(sc_metric_file *m) {
   if (m->bad)
     fprintf(stderr, "gcpulse: %s: %lu samples fed, %lu bad rows skipped\n",
             m->path, m->fed, m->bad);
-  fclose(m->f);
+  if (m->f) fclose(m->f);
   free(m);
 }

@@ -261,7 +261,7 @@ int sc_app_feed_files(sc_app *app, const sc_opts *o) {
   int status = 0, nfiles = o->nfiles;
   sc_metric_file *mf[SC_METRICS_MAX];
   for (int i = 0; i < o->nmetrics; i++) {
-    mf[i] = sc_metric_open(app->g, o->metrics[i]);
+    mf[i] = sc_metric_open(app->g, o->metrics[i], 0);
     if (mf[i] == NULL) exit(2);
   }
   for (int i = 0; i < (nfiles ? nfiles : 1); i++) {

@@ -116,6 +116,8 @@ int sc_prom_write(sc_app *app);
 /* Exit 2 unless the textfile's directory is writable now. */
 void sc_prom_check(const char *path);
 
+typedef struct sc_metric_file sc_metric_file; /* metricfile.c */
+
 /* HTTP endpoint. */
 typedef struct sc_http sc_http;
 sc_http *sc_http_open(const char *hostport); /* exits 2 on failure */
@@ -139,6 +141,8 @@ typedef struct sc_live {
   long pid;             /* process to sample, 0 = none */
   double last_input, last_tick, last_sample, last_prom;
   int prom_failing;     /* errno of the last failed textfile write, 0 = ok */
+  int nmetrics;
+  sc_metric_file *metrics[SC_METRICS_MAX]; /* follow --metric, tailed */
 } sc_live;
 void sc_live_init(sc_live *lv, sc_app *app, const sc_opts *o, long pid);
 /* Bytes arrived: feed them (also marks the source alive). */
@@ -153,8 +157,10 @@ extern volatile int sc_stop; /* set by SIGINT/SIGTERM */
 void sc_catch_stop_signals(void);
 
 /* Caller metrics from CSV files (t_seconds,value rows). */
-typedef struct sc_metric_file sc_metric_file;
-sc_metric_file *sc_metric_open(gcpulse_t *g, const char *spec);
+sc_metric_file *sc_metric_open(gcpulse_t *g, const char *spec, int live);
+/* Live: feed the complete rows appended since the last call, stamped at
+ * the pipeline's clock. */
+int sc_metric_poll(sc_metric_file *m, gcpulse_t *g);
 /* Feed samples with t <= UNTIL (all when UNTIL is +inf). */
 int sc_metric_pump(sc_metric_file *m, gcpulse_t *g, double until);
 void sc_metric_close(sc_metric_file *m);
