@@ -332,7 +332,8 @@ static void test_run_env_and_status(void **state) {
   free(err);
   /* the summary reports the event the child printed */
   snprintf(cmd, sizeof cmd,
-           "%s run --decisions /dev/stdout -- sh -c 'echo \"%s\" >&2' 2>/dev/null | tail -1", cli,
+           "%s run --decisions /dev/stdout -- sh -c 'echo \"%s\" >&2' 2>/dev/null | grep summary",
+           cli,
            "gc 7 @2.000s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.5/1.0/0.1+0.040 ms cpu, 8->9->4 MB, 9 MB goal, 2 P");
   out = run(cmd, &st);
   assert_int_equal(st, 0);
@@ -833,9 +834,10 @@ static void test_run_wrapper_go(void **state) {
   char *dec = tu_read_file(p, &len);
   assert_non_null(strstr(dec, "\"state\":\"lost\""));
   assert_non_null(strstr(dec, "\"reason\":\"process exited\""));
-  json_t *o = json_line(dec, count_lines(dec, NULL) - 1);
+  json_t *o = json_line(dec, count_lines(dec, NULL) - 2); /* then the lost line */
   assert_non_null(o);
   assert_true(json_integer_value(json_object_get(json_object_get(o, "stats"), "events_go")) >= 5);
+  assert_non_null(json_object_get(json_object_get(o, "features"), "heap_live_bytes"));
   json_decref(o);
   free(dec);
   /* without --quiet-gc the GC lines pass through */

@@ -185,8 +185,8 @@ int sc_run(const gcpulse_config_t *cfg, const sc_opts *o) {
   }
   free(es);
   gcpulse_finish(app.g);
+  sc_app_summary(&app, 0, NULL); /* the window as the child left it */
   sc_app_lose(&app, "process exited");
-  sc_app_summary(&app, 0, NULL);
   if (app.prom && (rc = sc_prom_write(&app)) < 0)
     fprintf(stderr, "gcpulse: cannot write %s: %s\n", app.prom, strerror(-rc));
   fflush(out);
