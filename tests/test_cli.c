@@ -699,6 +699,62 @@ static void test_follow_live_metric(void **state) {
   free(trace);
 }
 
+/* follow --pid: the process's RSS is sampled every second; when it exits
+ * the source is lost at once (no silence needed); a textfile whose
+ * directory vanishes is reported once, with the reason. */
+static void test_follow_pid(void **state) {
+  (void)state;
+  char dir[512], prom[600], cmd[8192];
+  snprintf(dir, sizeof dir, "%s/piddir", tmpdir);
+  snprintf(prom, sizeof prom, "%s/pid.prom", dir);
+  mkdir(dir, 0755);
+  pid_t victim = fork();
+  assert_true(victim >= 0);
+  if (victim == 0) {
+    execl("/bin/sleep", "sleep", "30", (char *)NULL);
+    _exit(127);
+  }
+  snprintf(cmd, sizeof cmd, "exec %s follow --pid %d --prom-textfile %s - 2>%s/pid.err", cli,
+           (int)victim, prom, tmpdir);
+  child c = spawn(cmd);
+  char *trace = demo_trace();
+  write_lines(c.in, trace, 1, 60);
+  free(trace);
+  static char acc[1 << 16];
+  acc[0] = '\0';
+  for (int i = 0; i < 40 && prom_value(prom, "gcpulse_rss_bytes ") <= 0; i++) nap(0.1);
+  double rss = prom_value(prom, "gcpulse_rss_bytes ");
+  char status[64], want[64];
+  snprintf(status, sizeof status, "/proc/%d/statm", (int)victim);
+  size_t len;
+  char *statm = tu_read_file(status, &len);
+  assert_non_null(statm);
+  unsigned long pages = strtoul(strchr(statm, ' ') + 1, NULL, 10);
+  free(statm);
+  snprintf(want, sizeof want, "%.0f", (double)pages * (double)sysconf(_SC_PAGESIZE));
+  print_message("rss %.0f, /proc says %s\n", rss, want);
+  assert_true(fabs(rss - atof(want)) <= 2 * sysconf(_SC_PAGESIZE)); /* sleep's RSS */
+  assert_true(prom_value(prom, "gcpulse_up ") == 1);
+  double t0 = mono();
+  kill(victim, SIGKILL);
+  waitpid(victim, NULL, 0);
+  assert_true(read_until(&c, acc, sizeof acc, "\"reason\":\"process exited\"", 3.0) > 0);
+  assert_true(mono() - t0 < 1.6);
+  assert_true(prom_wait(prom, "gcpulse_up ", 0));
+  /* the textfile's directory goes away: one message with the reason */
+  unlink(prom);
+  assert_int_equal(rmdir(dir), 0);
+  nap(2.5);
+  close(c.in);
+  assert_int_equal(reap(&c, 3.0), 1); /* the final write failed too */
+  close(c.out);
+  char p[600];
+  snprintf(p, sizeof p, "%s/pid.err", tmpdir);
+  char *err = tu_read_file(p, &len);
+  assert_int_equal(count_lines(err, "pid.prom: No such file or directory"), 2); /* loop, final */
+  free(err);
+}
+
 /* Start-up errors name the path and the reason, exit 2. */
 static void test_startup_errors(void **state) {
   (void)state;
@@ -1010,6 +1066,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_follow_waits_and_sigterm),
       cmocka_unit_test(test_listen_and_liveness),
       cmocka_unit_test(test_follow_live_metric),
+      cmocka_unit_test(test_follow_pid),
       cmocka_unit_test(test_startup_errors),
       cmocka_unit_test(test_memory_limit_sizes),
       cmocka_unit_test(test_replay_metric_csv),
