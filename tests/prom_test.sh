@@ -91,13 +91,19 @@ t_start=$(date +%s)
 sleep 1.5 # a scrape of the action counters at 0
 for from in 1 51 101 151 201 251; do
   sed -n "${from},$((from + 49))p" "$trace" >&3
+  t_last=$(date +%s.%N)
   sleep 1
 done
 t_fed=$(date +%s.%N)
-sleep 1.5
 
 q() { curl -s "$api/query" --data-urlencode "query=$1" ${2:+--data-urlencode "time=$2"} | jq -r '.data.result[0].value[1] // "none"'; }
-t_q=$(awk -v t="$t_fed" 'BEGIN { printf "%.3f", t + 1.2 }')
+# the instant at which Prometheus holds the whole trace (136 pauses) from both paths
+i=0
+until [ "$(q 'gcpulse_gc_pause_seconds_count{job="gcpulse"}')" = 136 ] &&
+      [ "$(q 'gcpulse_gc_pause_seconds_count{job="node"}')" = 136 ]; do
+  i=$((i + 1)); [ $i -gt 80 ] && fail "Prometheus never saw the whole trace"; sleep 0.1
+done
+t_q=$(date +%s.%N)
 [ "$(q 'gcpulse_up{job="gcpulse"}' "$t_q")" = 1 ] || fail "gcpulse_up is not 1 while the trace flows"
 [ "$(q 'gcpulse_up{job="node"}' "$t_q")" = 1 ] || fail "textfile gcpulse_up is not 1 while the trace flows"
 ok "gcpulse_up 1 while the trace flows (direct and textfile)"
@@ -145,13 +151,14 @@ i=0
 until [ "$(q 'gcpulse_up{job="gcpulse"}')" = 0 ] && [ "$(q 'gcpulse_up{job="node"}')" = 0 ]; do
   i=$((i + 1)); [ $i -gt 200 ] && fail "gcpulse_up never became 0"; sleep 0.1
 done
-lost_after=$(awk -v a="$(date +%s.%N)" -v t="$t_fed" 'BEGIN { printf "%.1f", a - t }')
+lost_after=$(awk -v a="$(date +%s.%N)" -v t="$t_last" 'BEGIN { printf "%.1f", a - t }')
 grep -q '"state":"lost"' "$tmp/decisions" || fail "no source lost line"
 [ "$(q 'gcpulse_heap_live_bytes{job="gcpulse"}')" = none ] || fail "features still reported after the source was lost"
 [ "$(q 'gcpulse_action_active{job="gcpulse"} == 1')" = none ] || fail "an action still stands after the source was lost"
 ok "gcpulse_up 0 ${lost_after} s after the last line; features and standing actions gone"
+sleep 1.1
 seen=$(curl -s "$api/query_range" --data-urlencode 'query=gcpulse_up{job="gcpulse"}' \
-  --data-urlencode "start=$t_start" --data-urlencode "end=$(date +%s)" --data-urlencode step=1 |
+  --data-urlencode "start=$t_start" --data-urlencode "end=$(date +%s.%N)" --data-urlencode step=0.5 |
   jq -r '[.data.result[0].values[][1]] | join("")' | tr -s '01')
 [ "$seen" = 10 ] || fail "gcpulse_up over the run was '$seen', want 1 then 0"
 ok "gcpulse_up over the run: 1 then 0"
