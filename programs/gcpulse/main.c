@@ -179,7 +179,7 @@ static const struct option_def {
     {"pid", 1, C_FOLLOW | C_PROBE},
     {"from", 1, C_FOLLOW},
     {"idle-exit", 1, C_FOLLOW},
-    {"lost-after", 1, C_FOLLOW | C_RUN},
+    {"lost-after", 1, C_FOLLOW},
     {"decisions", 1, C_RUN},
     {"quiet-gc", 0, C_RUN},
     {"output", 1, C_PLOT},
