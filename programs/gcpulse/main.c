@@ -335,15 +335,13 @@ int main(int argc, char **argv) {
     printf("gcpulse %s\n", gcpulse_version_string());
     return 0;
   }
-  static const struct {
+  const struct {
     const char *name;
     int id;
     const char *usage;
-  } commands[] = {{"events", C_EVENTS, NULL}, {"replay", C_REPLAY, NULL},
-                  {"follow", C_FOLLOW, NULL}, {"run", C_RUN, NULL},
-                  {"plot", C_PLOT, NULL},     {"probe", C_PROBE, NULL}};
-  const char *usages[] = {usage_events, usage_replay, usage_follow,
-                          usage_run,    usage_plot,   usage_probe};
+  } commands[] = {{"events", C_EVENTS, usage_events}, {"replay", C_REPLAY, usage_replay},
+                  {"follow", C_FOLLOW, usage_follow}, {"run", C_RUN, usage_run},
+                  {"plot", C_PLOT, usage_plot},       {"probe", C_PROBE, usage_probe}};
   int c = -1;
   for (int k = 0; k < (int)(sizeof commands / sizeof commands[0]); k++)
     if (strcmp(cmd, commands[k].name) == 0) c = k;
@@ -352,7 +350,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   sc_opts o;
-  parse_opts(argc, argv, &o, usages[c], commands[c].id);
+  parse_opts(argc, argv, &o, commands[c].usage, commands[c].id);
   gcpulse_config_t *cfg = calloc(1, sizeof *cfg);
   if (cfg == NULL) sc_die("out of memory");
   load_config(&o, cfg);
