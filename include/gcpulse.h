@@ -20,13 +20,17 @@
  * time; distinct instances may be used concurrently from different
  * threads.  Callbacks run synchronously on the thread that called into the
  * instance.  Calling any mutating function of an instance from inside one
- * of its own callbacks returns GCPULSE_EBUSY.
+ * of its own callbacks returns GCPULSE_EBUSY: gcpulse_feed, _feed_line,
+ * _finish, _feed_event, _feed_metric, _metric_id, _tick, _reset and
+ * _policy_kill (gcpulse_free is refused).
  *
  * Memory.  gcpulse_new() makes exactly one allocation through the
  * configured allocator; nothing allocates after that.  The library does no
- * I/O, starts no threads and installs no signal handlers.  Only the JSON
- * configuration loader (gcpulse_config_load_json, gcpulse_config_dump_json)
- * allocates, through jansson, and it runs outside any instance.
+ * I/O, starts no threads and installs no signal handlers.  The only other
+ * allocations are the JSON configuration loader's (gcpulse_config_load_json:
+ * two temporary blocks, freed before it returns), also through the
+ * configuration's allocator; it runs outside any instance.  The library
+ * depends on libm only.
  *
  * Conventions.  Functions return 0 (GCPULSE_OK) or a negative
  * gcpulse_errno_t.  Times are seconds (double) on one clock per instance:
@@ -59,6 +63,21 @@ extern "C" {
   ((GCPULSE_VERSION_MAJOR << 16) | (GCPULSE_VERSION_MINOR << 8) |             \
    GCPULSE_VERSION_PATCH)
 
+/* ABI.  GCPULSE_ABI_MAJOR is the shared library's soname number
+ * (libgcpulse.so.GCPULSE_ABI_MAJOR).  The public structs below are
+ * size-stamped: the size, alignment and every member offset of each is
+ * recorded in tests/abi-layout.txt with the ABI major it belongs to, and
+ * `make check` fails when a layout differs from the record unless the ABI
+ * major was raised (here and ABI_MAJOR in the Makefile) and the record
+ * regenerated (make abi-layout).  Changing a function signature or
+ * removing a function also raises it.  Adding a struct or a function does
+ * not (make abi-layout records a new struct under the same major; the
+ * exported names are checked against lib/gcpulse.symbols).  Arrays in
+ * public structs have fixed capacities (GCPULSE_REASON_MAX,
+ * GCPULSE_RULES_MAX, GCPULSE_CUSTOM_MAX, ...), so adding an enum value
+ * within them, such as a new diagnostic reason, keeps the layout. */
+#define GCPULSE_ABI_MAJOR 1
+
 #if defined(_WIN32) && !defined(GCPULSE_STATIC)
 #ifdef GCPULSE_BUILDING
 #define GCPULSE_API __declspec(dllexport)
@@ -89,7 +108,8 @@ GCPULSE_API const char *gcpulse_version_string(void);
   X(EJSON, -6, "malformed JSON")                                              \
   X(ENOSPC, -7, "output buffer too small or fixed capacity exhausted")        \
   X(ENOTFOUND, -8, "no such name")                                            \
-  X(EUNKNOWN, -9, "value not known")
+  X(EUNKNOWN, -9, "value not known")                                          \
+  X(ENOTSUP, -10, "not supported by this build (JSON=0)")
 
 typedef enum gcpulse_errno {
 #define GCPULSE_X_(name, val, text) GCPULSE_##name = (val),
@@ -146,6 +166,10 @@ typedef enum gcpulse_reason {
 #undef GCPULSE_X_
   GCPULSE_REASON_COUNT
 } gcpulse_reason_t;
+
+/* Capacity of gcpulse_stats_t.by_reason: reasons can be added up to it
+ * without changing the stats layout. */
+#define GCPULSE_REASON_MAX 48
 
 /* "malformed" and its sentence; "unknown" for out-of-range values. */
 GCPULSE_API const char *gcpulse_reason_name(int reason);
@@ -658,7 +682,7 @@ typedef struct gcpulse_rule_action {
  * ids are appended.  The JSON loader's defaults for a new rule: group "",
  * priority 0, ESCALATE, AND, cooldown_s/stabilization_s -1, no bump;
  * conditions: stat VALUE, op GT, exit = enter, n = m = 1, missing MISSING;
- * action magnitude 1.  Semantics: README section "Scaling policy". */
+ * action magnitude 1.  Semantics: docs/policy.md. */
 typedef struct gcpulse_rule {
   char id[GCPULSE_NAME_MAX];
   char group[GCPULSE_NAME_MAX]; /* at most one action per group per evaluation; "" = own group */
@@ -761,7 +785,9 @@ typedef struct gcpulse_config {
   double cusum_k;          /* CUSUM allowance in sigmas; default 0.5 */
   double cusum_h;          /* CUSUM decision interval in sigmas; default 5 */
   int custom_metrics;      /* custom metric slots; default 8, max GCPULSE_CUSTOM_MAX */
-  char custom_names[GCPULSE_CUSTOM_MAX][GCPULSE_NAME_MAX]; /* pre-registered names */
+  char custom_names[GCPULSE_CUSTOM_MAX][GCPULSE_NAME_MAX]; /* pre-registered names by
+                              slot; distinct, never a built-in feature name or alias
+                              (gcpulse_metric_id) nor "custom:K" */
   double memory_limit;     /* the process memory limit in bytes (JSON window.memory_limit);
                               0 = unknown: the memory_limit_bytes metric is used.  The one
                               limit of the library: the controller's budget is
@@ -806,16 +832,20 @@ GCPULSE_API void gcpulse_config_init(gcpulse_config_t *cfg);
 /* Merge a JSON document onto CFG (normally fresh from gcpulse_config_init).
  * Unknown keys, wrong types and inconsistent values are errors; ERR (may be
  * NULL) names the key path and the problem.  CFG is left unchanged on
- * error.  Allocates temporarily through jansson; never touches an
- * instance.  The schema is documented in docs/configuration.md and the
- * examples directory. */
+ * error.  Allocates two temporary blocks (the parsed document, bounded by
+ * the 1 MiB text limit and 65536 values, and a working copy) through
+ * CFG->alloc, libc when NULL; never touches an instance.  The schema is
+ * documented in docs/configuration.md and the examples directory.
+ * Built with JSON=0: GCPULSE_ENOTSUP. */
 GCPULSE_API int gcpulse_config_load_json(gcpulse_config_t *cfg,
                                          const char *text, size_t len,
                                          gcpulse_error_t *err);
 
 /* Write CFG as JSON into DST (at most CAP bytes, NUL-terminated when CAP >
- * 0).  Returns the length needed excluding the NUL, or a negative error.
- * The output loads back to an identical configuration. */
+ * 0).  Returns the length needed excluding the NUL, or a negative error
+ * (GCPULSE_EINVAL for a value JSON cannot hold; GCPULSE_ENOTSUP with
+ * JSON=0).  Allocates nothing.  The output loads back to an identical
+ * configuration. */
 GCPULSE_API long gcpulse_config_dump_json(const gcpulse_config_t *cfg,
                                           char *dst, size_t cap);
 
@@ -832,6 +862,35 @@ GCPULSE_API int gcpulse_config_rules(const gcpulse_config_t *cfg,
 GCPULSE_API int gcpulse_config_check(const gcpulse_config_t *cfg,
                                      gcpulse_error_t *err);
 
+/* The scalar configuration keys, from the one table the library keeps
+ * (the same one gcpulse_config_init, gcpulse_config_check, the JSON
+ * schema and docs/configuration.md come from), so that bindings read
+ * defaults and limits instead of restating them.  Strings are static. */
+typedef struct gcpulse_config_key {
+  const char *path;     /* JSON path, e.g. "gogc.period_s" */
+  const char *type;     /* "number", "integer", "bool" or "enum" */
+  double def;           /* default (an enum's C value; a bool 0 or 1) */
+  double min, max;      /* valid range of a number or integer; -HUGE_VAL /
+                           HUGE_VAL where unbounded (0 / 0 for bool, enum) */
+  int min_open, max_open; /* 1: the bound itself is not valid */
+  const char *unit;     /* "s", "bytes", "sigma", "MiB/s", "1/s" or "" */
+  const char *doc;      /* one line */
+} gcpulse_config_key_t;
+
+/* Number of keys; keys are 0 .. count-1 in JSON dump order. */
+GCPULSE_API int gcpulse_config_key_count(void);
+/* Describe key I into *OUT.  GCPULSE_EINVAL for I out of range. */
+GCPULSE_API int gcpulse_config_key(int i, gcpulse_config_key_t *out);
+/* Read / write the key at PATH of CFG as a double (an integer, bool or enum
+ * member converted).  GCPULSE_ENOTFOUND for an unknown path; set returns
+ * GCPULSE_EINVAL for a value the member cannot hold (a fraction for an
+ * integer, not finite).  Set does not check the range: gcpulse_config_check
+ * does. */
+GCPULSE_API int gcpulse_config_get(const gcpulse_config_t *cfg,
+                                   const char *path, double *out);
+GCPULSE_API int gcpulse_config_set(gcpulse_config_t *cfg, const char *path,
+                                   double value);
+
 /* ------------------------------------------------------------------------
  * Callbacks
  *
@@ -840,8 +899,8 @@ GCPULSE_API int gcpulse_config_check(const gcpulse_config_t *cfg,
  * call, which returns GCPULSE_ECALLBACK (the rest of that call's input is
  * discarded and counted in stats.bytes_discarded).  Pointers passed to a
  * callback are valid only during it.  Callbacks may call the const query
- * functions (gcpulse_stats, gcpulse_feature, ...) but not the feed
- * functions of the same instance (GCPULSE_EBUSY).
+ * functions (gcpulse_stats, gcpulse_feature, ...) but no mutating
+ * function of the same instance (GCPULSE_EBUSY; see "Thread safety").
  * ------------------------------------------------------------------------ */
 
 typedef struct gcpulse_callbacks {
@@ -867,7 +926,8 @@ typedef struct gcpulse gcpulse_t;
 GCPULSE_API int gcpulse_new(const gcpulse_config_t *cfg,
                             const gcpulse_callbacks_t *cb, gcpulse_t **out);
 
-/* Free G.  NULL is a no-op.  Not from a callback. */
+/* Free G.  NULL is a no-op.  From one of G's callbacks it is refused
+ * (does nothing; G stays valid). */
 GCPULSE_API void gcpulse_free(gcpulse_t *g);
 
 /* Bytes the instance would allocate for CFG (for memory budgeting). */
@@ -911,8 +971,11 @@ GCPULSE_API int gcpulse_feed_metric(gcpulse_t *g, int metric, double t,
 
 /* Id of the custom metric NAME (registering it in a free slot if needed),
  * or a well-known metric's id for "qps", "rss_bytes"/"rss",
- * "latency_ms", "memory_limit_bytes".  GCPULSE_ENOSPC when all slots are
- * used.  Registration is not an allocation. */
+ * "latency_ms"/"latency", "memory_limit_bytes"/"memory_limit".
+ * GCPULSE_EINVAL for any other built-in feature name and for the
+ * "custom:K" syntax (a custom metric never shadows a built-in name);
+ * GCPULSE_ENOSPC when all slots are used; GCPULSE_EBUSY from a callback.
+ * Registration is not an allocation. */
 GCPULSE_API int gcpulse_metric_id(gcpulse_t *g, const char *name);
 
 /* Advance time to T with no event: rotates window panes, runs the
@@ -948,7 +1011,8 @@ typedef struct gcpulse_stats {
   uint64_t metrics;          /* caller metric samples accepted */
   uint64_t skipped;          /* lines skipped (sum of line reasons) */
   uint64_t diags;            /* diagnostics raised */
-  uint64_t by_reason[GCPULSE_REASON_COUNT];
+  uint64_t by_reason[GCPULSE_REASON_MAX]; /* by gcpulse_reason_t; entries from
+                                GCPULSE_REASON_COUNT on are 0 */
   uint64_t callback_aborts;
   uint64_t window_resets;
   uint64_t gogc_decisions;   /* decisions taken */
@@ -994,7 +1058,8 @@ GCPULSE_API double gcpulse_time(const gcpulse_t *g);
 GCPULSE_API double gcpulse_gogc_current(const gcpulse_t *g);
 
 /* Kill switches, at run time: disable (1) or enable (0) a direction
- * (GCPULSE_DIR_*) or one action name (NULL = all actions of the direction). */
+ * (GCPULSE_DIR_*) or one action name (NULL = all actions of the direction).
+ * GCPULSE_EBUSY from a callback. */
 GCPULSE_API int gcpulse_policy_kill(gcpulse_t *g, int direction,
                                     const char *action, int disabled);
 
@@ -1026,6 +1091,14 @@ GCPULSE_API long gcpulse_stats_to_json(const gcpulse_stats_t *s, char *dst,
 
 #ifdef __cplusplus
 }
+#endif
+
+#if defined(__cplusplus) && __cplusplus >= 201103L
+static_assert(GCPULSE_REASON_COUNT <= GCPULSE_REASON_MAX,
+              "GCPULSE_REASON_MAX too small");
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+_Static_assert(GCPULSE_REASON_COUNT <= GCPULSE_REASON_MAX,
+               "GCPULSE_REASON_MAX too small");
 #endif
 
 #endif /* GCPULSE_H */

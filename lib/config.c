@@ -8,8 +8,10 @@
 #include "common.h"
 #include "config.h"
 #include "gogc.h"
+#include "names.h"
 #include "policy.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,15 +67,6 @@ const int gcpulse__config_nkeys =
                  #sec "." #key " has the wrong C type in the table");
 GCPULSE__CONFIG_KEYS(GCPULSE_X_)
 #undef GCPULSE_X_
-
-const gcpulse__config_key *gcpulse__config_find(const char *section,
-                                                const char *key) {
-  for (int i = 0; i < gcpulse__config_nkeys; i++) {
-    const gcpulse__config_key *k = &gcpulse__config_keys[i];
-    if (strcmp(k->section, section) == 0 && strcmp(k->key, key) == 0) return k;
-  }
-  return NULL;
-}
 
 double gcpulse__config_get(const gcpulse__config_key *k,
                            const gcpulse_config_t *cfg) {
@@ -145,6 +138,61 @@ void gcpulse__config_range_text(const gcpulse__config_key *k, char *buf,
     snprintf(buf, cap, "finite");
 }
 
+/* ---- public access to the table ---- */
+
+int gcpulse_config_key_count(void) { return gcpulse__config_nkeys; }
+
+int gcpulse_config_key(int i, gcpulse_config_key_t *out) {
+  static const char *const types[] = {[GCPULSE__CT_DOUBLE] = "number",
+                                      [GCPULSE__CT_INT] = "integer",
+                                      [GCPULSE__CT_SIZE] = "integer",
+                                      [GCPULSE__CT_BOOL] = "bool",
+                                      [GCPULSE__CT_ENUM] = "enum"};
+  if (out == NULL || i < 0 || i >= gcpulse__config_nkeys) return GCPULSE_EINVAL;
+  const gcpulse__config_key *k = &gcpulse__config_keys[i];
+  int ranged = k->type != GCPULSE__CT_BOOL && k->type != GCPULSE__CT_ENUM;
+  out->path = k->path;
+  out->type = types[k->type];
+  out->def = k->def;
+  out->min = !ranged ? 0 : k->lo_kind == GCPULSE__R_ANY ? -HUGE_VAL : k->lo;
+  out->max = !ranged ? 0 : k->hi_kind == GCPULSE__R_ANY ? HUGE_VAL : k->hi;
+  out->min_open = k->lo_kind == GCPULSE__R_GT;
+  out->max_open = k->hi_kind == GCPULSE__R_LT;
+  out->unit = k->unit;
+  out->doc = k->doc;
+  return 0;
+}
+
+static const gcpulse__config_key *by_path(const char *path) {
+  for (int i = 0; path && i < gcpulse__config_nkeys; i++)
+    if (strcmp(gcpulse__config_keys[i].path, path) == 0)
+      return &gcpulse__config_keys[i];
+  return NULL;
+}
+
+int gcpulse_config_get(const gcpulse_config_t *cfg, const char *path,
+                       double *out) {
+  if (cfg == NULL || out == NULL) return GCPULSE_EINVAL;
+  const gcpulse__config_key *k = by_path(path);
+  if (k == NULL) return GCPULSE_ENOTFOUND;
+  *out = gcpulse__config_get(k, cfg);
+  return 0;
+}
+
+int gcpulse_config_set(gcpulse_config_t *cfg, const char *path, double value) {
+  if (cfg == NULL) return GCPULSE_EINVAL;
+  const gcpulse__config_key *k = by_path(path);
+  if (k == NULL) return GCPULSE_ENOTFOUND;
+  if (!isfinite(value)) return GCPULSE_EINVAL;
+  if (k->type != GCPULSE__CT_DOUBLE) {
+    double lo = k->type == GCPULSE__CT_SIZE ? 0 : (double)INT_MIN;
+    double hi = k->type == GCPULSE__CT_SIZE ? 9007199254740992.0 : (double)INT_MAX;
+    if (value != floor(value) || value < lo || value > hi) return GCPULSE_EINVAL;
+  }
+  set(k, cfg, value);
+  return 0;
+}
+
 void gcpulse_config_init(gcpulse_config_t *cfg) {
   if (cfg == NULL) return;
   memset(cfg, 0, sizeof *cfg);
@@ -201,7 +249,10 @@ static int check_key(const gcpulse__config_key *k, const gcpulse_config_t *cfg,
   }
 }
 
-/* Custom metric names: terminated and within the slots. */
+/* Custom metric names: terminated, within the slots, and none shadowing
+ * a built-in feature name or alias or using the "custom:K" syntax (such a
+ * name could not be told apart from the built-in in a rule, and would not
+ * survive dump -> load), and no name twice. */
 static int check_custom_names(const gcpulse_config_t *cfg,
                               gcpulse_error_t *err) {
   char path[48];
@@ -211,10 +262,20 @@ static int check_custom_names(const gcpulse_config_t *cfg,
     if (memchr(n, '\0', GCPULSE_NAME_MAX) == NULL)
       return gcpulse__error(err, GCPULSE_ECONFIG, path,
                             "name is not NUL-terminated");
-    if (n[0] && i >= cfg->custom_metrics)
+    if (n[0] == '\0') continue;
+    if (i >= cfg->custom_metrics)
       return gcpulse__error(err, GCPULSE_ECONFIG, path,
                             "more names than custom_metrics slots (%d)",
                             cfg->custom_metrics);
+    if (!gcpulse__custom_name_ok(n))
+      return gcpulse__error(err, GCPULSE_ECONFIG, path,
+                            "\"%s\" is a built-in feature name or alias, or "
+                            "the custom:K syntax",
+                            n);
+    for (int j = 0; j < i; j++)
+      if (strcmp(cfg->custom_names[j], n) == 0)
+        return gcpulse__error(err, GCPULSE_ECONFIG, path,
+                              "\"%s\" is also window.custom_names[%d]", n, j);
   }
   return 0;
 }

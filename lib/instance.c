@@ -12,6 +12,7 @@
 #include "event_fields.h"
 #include "gogc.h"
 #include "lines.h"
+#include "names.h"
 #include "policy.h"
 #include "sink.h"
 #include "trace_go.h"
@@ -53,8 +54,8 @@ struct gcpulse {
  * Memory
  * --------------------------------------------------------------------- */
 
-static void *default_alloc(void *ud, void *ptr, size_t old_size,
-                           size_t new_size) {
+void *gcpulse__libc_alloc(void *ud, void *ptr, size_t old_size,
+                          size_t new_size) {
   (void)ud;
   (void)old_size;
   if (new_size == 0) {
@@ -65,12 +66,12 @@ static void *default_alloc(void *ud, void *ptr, size_t old_size,
 }
 
 /* Offsets of each part inside the block. */
-typedef struct layout {
+typedef struct block_layout {
   size_t line, jvm, win, gogc, pol, total;
-} layout;
+} block_layout;
 
-static layout plan(const gcpulse_config_t *cfg) {
-  layout L;
+static block_layout plan_block(const gcpulse_config_t *cfg) {
+  block_layout L;
   size_t off = GCPULSE__ALIGN(sizeof(struct gcpulse));
   L.line = off;
   off += GCPULSE__ALIGN(cfg->max_line);
@@ -100,13 +101,13 @@ size_t gcpulse_footprint(const gcpulse_config_t *cfg) {
     cfg = &def;
   }
   if (gcpulse_config_check(cfg, NULL) < 0) return 0;
-  return plan(cfg).total;
+  return plan_block(cfg).total;
 }
 
 /* (Re)initialise every module inside G's block. */
 static void init_modules(gcpulse_t *g, const gcpulse_config_t *cfg) {
   char *base = (char *)g;
-  layout L = plan(cfg);
+  block_layout L = plan_block(cfg);
   memset(base + L.line, 0, L.total - L.line);
   gcpulse__lines_init(&g->lines, base + L.line, cfg->max_line);
   gcpulse__go_init(&g->go);
@@ -127,7 +128,7 @@ int gcpulse_new(const gcpulse_config_t *cfg, const gcpulse_callbacks_t *cb,
   /* the default config is large (it holds the rule table): build it in
    * temporary memory, never on the stack */
   gcpulse_config_t *def = NULL;
-  gcpulse_alloc_fn alloc = cfg && cfg->alloc ? cfg->alloc : default_alloc;
+  gcpulse_alloc_fn alloc = cfg && cfg->alloc ? cfg->alloc : gcpulse__libc_alloc;
   void *ud = cfg ? cfg->alloc_ud : NULL;
   if (cfg == NULL) {
     def = alloc(ud, NULL, 0, sizeof *def);
@@ -138,7 +139,7 @@ int gcpulse_new(const gcpulse_config_t *cfg, const gcpulse_callbacks_t *cb,
   int rc = gcpulse_config_check(cfg, NULL);
   gcpulse_t *g = NULL;
   if (rc == 0) {
-    size_t size = plan(cfg).total;
+    size_t size = plan_block(cfg).total;
     g = alloc(ud, NULL, 0, size);
     if (g == NULL) {
       rc = GCPULSE_ENOMEM;
@@ -167,7 +168,7 @@ int gcpulse_new(const gcpulse_config_t *cfg, const gcpulse_callbacks_t *cb,
 }
 
 void gcpulse_free(gcpulse_t *g) {
-  if (g == NULL) return;
+  if (g == NULL || g->busy) return; /* from a callback: refused (no free under the caller) */
   g->alloc(g->alloc_ud, g, g->size, 0);
 }
 
@@ -226,7 +227,7 @@ static int emit_action(void *ctx, const gcpulse_action_t *a) {
 }
 
 /* Run the controller and the policy at time T. */
-static int decide(gcpulse_t *g, double t, int new_cycle) {
+static int run_decisions(gcpulse_t *g, double t, int new_cycle) {
   if (g->lost) return 0; /* a lost source decides nothing */
   gcpulse_gogc_decision_t d;
   int rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
@@ -269,7 +270,7 @@ static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
   }
   double now = gcpulse__window_now(g->win);
   if (!isfinite(now)) return 0;
-  return decide(g, now, is_cycle(ev));
+  return run_decisions(g, now, is_cycle(ev));
 }
 
 static int sink_event(void *ctx, const gcpulse_event_t *ev) {
@@ -470,21 +471,16 @@ int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
   }
   gcpulse__inc(&g->st.metrics);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? decide(g, now, 0) : 0;
+  int rc = isfinite(now) ? run_decisions(g, now, 0) : 0;
   LEAVE(g, rc);
 }
 
 int gcpulse_metric_id(gcpulse_t *g, const char *name) {
-  if (g == NULL || name == NULL || name[0] == '\0') return GCPULSE_EINVAL;
-  if (strcmp(name, "qps") == 0) return GCPULSE_METRIC_QPS;
-  if (strcmp(name, "rss") == 0 || strcmp(name, "rss_bytes") == 0)
-    return GCPULSE_METRIC_RSS;
-  if (strcmp(name, "latency") == 0 || strcmp(name, "latency_ms") == 0)
-    return GCPULSE_METRIC_LATENCY;
-  if (strcmp(name, "memory_limit") == 0 ||
-      strcmp(name, "memory_limit_bytes") == 0)
-    return GCPULSE_METRIC_MEMORY_LIMIT;
-  if (strlen(name) >= GCPULSE_NAME_MAX) return GCPULSE_EINVAL;
+  if (g == NULL || name == NULL) return GCPULSE_EINVAL;
+  if (g->busy) return GCPULSE_EBUSY;
+  int f = gcpulse__feature_lookup(name);
+  if (f >= 0) return metric_valid_id(g, f) ? f : GCPULSE_EINVAL;
+  if (!gcpulse__custom_name_ok(name)) return GCPULSE_EINVAL;
   for (int i = 0; i < g->custom_n; i++)
     if (strcmp(g->custom_names[i], name) == 0) return GCPULSE_FEAT_CUSTOM + i;
   for (int i = 0; i < g->custom_cap; i++) {
@@ -510,7 +506,7 @@ int gcpulse_tick(gcpulse_t *g, double t) {
   if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
   gcpulse__window_advance(g->win, t);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? decide(g, now, 0) : 0;
+  int rc = isfinite(now) ? run_decisions(g, now, 0) : 0;
   LEAVE(g, rc);
 }
 
@@ -569,6 +565,7 @@ double gcpulse_gogc_current(const gcpulse_t *g) {
 int gcpulse_policy_kill(gcpulse_t *g, int direction, const char *action,
                         int disabled) {
   if (g == NULL) return GCPULSE_EINVAL;
+  if (g->busy) return GCPULSE_EBUSY;
   return gcpulse__policy_kill(g->pol, direction, action, disabled);
 }
 

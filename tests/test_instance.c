@@ -45,6 +45,89 @@ static void test_config_defaults_and_check(void **state) {
   free(cfg);
 }
 
+/* The configuration keys: every key's default is what gcpulse_config_init
+ * sets, and its range is exactly what gcpulse_config_check enforces (a
+ * value just outside each finite bound is rejected with the key's path, the
+ * bound itself accepted unless open). */
+static void test_config_keys(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_error_t err;
+  int n = gcpulse_config_key_count();
+  assert_int_equal(n, 60);
+  int bounds = 0;
+  for (int i = 0; i < n; i++) {
+    gcpulse_config_key_t k;
+    assert_int_equal(gcpulse_config_key(i, &k), 0);
+    gcpulse_config_init(cfg);
+    double v;
+    assert_int_equal(gcpulse_config_get(cfg, k.path, &v), 0);
+    assert_true(v == k.def);
+    int integral = strcmp(k.type, "number") != 0;
+    double step = integral ? 1 : fmax(1e-9, fabs(k.min) * 1e-9);
+    for (int side = 0; side < 2; side++) {
+      double b = side ? k.max : k.min;
+      if (!isfinite(b) || strcmp(k.type, "bool") == 0 ||
+          strcmp(k.type, "enum") == 0)
+        continue;
+      int open = side ? k.max_open : k.min_open;
+      double sd = side ? fmax(1e-9, fabs(k.max) * 1e-9) : step;
+      double out = side ? b + (integral ? 1 : sd) : b - (integral ? 1 : sd);
+      if (strcmp(k.path, "input.max_line") == 0 && out < 0) continue;
+      gcpulse_config_init(cfg);
+      /* a cross-field rule must not fire first: move the partner too */
+      if (strcmp(k.path, "gogc.min") == 0 || strcmp(k.path, "gogc.max") == 0)
+        cfg->gogc.initial = -1;
+      if (strcmp(k.path, "gogc.max") == 0) cfg->gogc.min = 1e-6;
+      if (strcmp(k.path, "gogc.min") == 0) cfg->gogc.max = 1e6;
+      if (strncmp(k.path, "policy.", 7) == 0) {
+        /* no built-in rules (max_rules), no window needing slots */
+        cfg->policy_defaults = 0;
+        cfg->deescalate_stabilization_s = 0;
+      }
+      assert_int_equal(gcpulse_config_set(cfg, k.path, out), 0);
+      if (gcpulse_config_check(cfg, &err) != GCPULSE_ECONFIG ||
+          strcmp(err.path, k.path) != 0)
+        print_message("%s = %.17g: got %s: %s\n", k.path, out, err.path,
+                      err.text);
+      assert_int_equal(gcpulse_config_check(cfg, &err), GCPULSE_ECONFIG);
+      assert_string_equal(err.path, k.path);
+      assert_int_equal(gcpulse_config_set(cfg, k.path, b), 0);
+      int rc = gcpulse_config_check(cfg, &err);
+      if (open) {
+        assert_int_equal(rc, GCPULSE_ECONFIG);
+        assert_string_equal(err.path, k.path);
+      } else if (rc != 0) {
+        print_message("%s = %.17g (bound): %s: %s\n", k.path, b, err.path,
+                      err.text);
+        assert_int_equal(rc, 0);
+      }
+      bounds++;
+    }
+  }
+  print_message("%d keys, %d finite bounds checked against the checker\n", n,
+                bounds);
+  /* get/set errors */
+  gcpulse_config_init(cfg);
+  double v;
+  assert_int_equal(gcpulse_config_get(cfg, "window.nope", &v),
+                   GCPULSE_ENOTFOUND);
+  assert_int_equal(gcpulse_config_set(cfg, "window.panes", 12.5),
+                   GCPULSE_EINVAL);
+  assert_int_equal(gcpulse_config_set(cfg, "gogc.period_s", NAN),
+                   GCPULSE_EINVAL);
+  assert_int_equal(gcpulse_config_set(cfg, "window.panes", 16), 0);
+  assert_int_equal(cfg->panes, 16);
+  assert_int_equal(gcpulse_config_set(cfg, "gogc.period_s", 2.5), 0);
+  assert_true(cfg->gogc.period_s == 2.5);
+  assert_int_equal(gcpulse_config_set(cfg, "input.max_line", 8192), 0);
+  assert_int_equal(cfg->max_line, 8192);
+  gcpulse_config_key_t k;
+  assert_int_equal(gcpulse_config_key(n, &k), GCPULSE_EINVAL);
+  assert_int_equal(gcpulse_config_key(-1, &k), GCPULSE_EINVAL);
+  free(cfg);
+}
+
 /* Records every line handed to on_diag/on_event by reason. */
 typedef struct lines_seen {
   int blank, foreign, too_long, binary;
@@ -153,6 +236,121 @@ static void test_reentrancy(void **state) {
   cb.user = &g;
   g = new_with(&cb, 4096);
   assert_int_equal(gcpulse_feed(g, "hello\n", 6), 0);
+  gcpulse_free(g);
+}
+
+/* Every mutating function of the public API, called on G from inside one
+ * of G's callbacks, returns GCPULSE_EBUSY and changes nothing
+ * (gcpulse_free, which returns nothing, is refused: G stays valid). */
+typedef struct busy_probe {
+  gcpulse_t *g;
+  int calls[4]; /* on_event, on_gogc, on_action, on_diag */
+} busy_probe;
+
+static void assert_all_mutators_busy(gcpulse_t *g) {
+  gcpulse_event_t ev;
+  memset(&ev, 0, sizeof ev);
+  ev.t = 1.0;
+  ev.known = GCPULSE_BIT(GCPULSE_FIELD_T);
+  gcpulse_stats_t before, after;
+  assert_int_equal(gcpulse_stats(g, &before), 0);
+  assert_int_equal(gcpulse_feed(g, "x\n", 2), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_feed_line(g, "x", 1), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_finish(g), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_feed_event(g, &ev), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_QPS, 1.0, 5.0),
+                   GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_metric_id(g, "fresh_metric"), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_tick(g, 1.0), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_reset(g), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_policy_kill(g, GCPULSE_DIR_ESCALATE, NULL, 1),
+                   GCPULSE_EBUSY);
+  gcpulse_free(g); /* refused */
+  assert_int_equal(gcpulse_stats(g, &after), 0);
+  assert_memory_equal(&before, &after, sizeof before);
+}
+
+static int busy_event(void *user, const gcpulse_event_t *ev) {
+  (void)ev;
+  busy_probe *p = user;
+  if (p->calls[0]++ == 0) assert_all_mutators_busy(p->g);
+  return 0;
+}
+static int busy_gogc(void *user, const gcpulse_gogc_decision_t *d) {
+  (void)d;
+  busy_probe *p = user;
+  if (p->calls[1]++ == 0) assert_all_mutators_busy(p->g);
+  return 0;
+}
+static int busy_action(void *user, const gcpulse_action_t *a) {
+  (void)a;
+  busy_probe *p = user;
+  if (p->calls[2]++ == 0) assert_all_mutators_busy(p->g);
+  return 0;
+}
+static int busy_diag(void *user, const gcpulse_diag_t *d) {
+  (void)d;
+  busy_probe *p = user;
+  if (p->calls[3]++ == 0) assert_all_mutators_busy(p->g);
+  return 0;
+}
+
+static void test_every_mutator_busy_in_callbacks(void **state) {
+  (void)state;
+  size_t len = 0;
+  char *data = tu_read_file("examples/data/go-demo.gctrace", &len);
+  assert_non_null(data);
+  /* examples/demo.json, in C */
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_config_init(cfg);
+  cfg->memory_limit = 314572800;
+  cfg->gogc.mode = GCPULSE_GOGC_ADAPTIVE;
+  busy_probe p;
+  memset(&p, 0, sizeof p);
+  gcpulse_callbacks_t cb;
+  gcpulse_callbacks_init(&cb);
+  cb.on_event = busy_event;
+  cb.on_gogc = busy_gogc;
+  cb.on_action = busy_action;
+  cb.on_diag = busy_diag;
+  cb.user = &p;
+  assert_int_equal(gcpulse_new(cfg, &cb, &p.g), 0);
+  assert_int_equal(gcpulse_feed_line(p.g, "not a trace line", 16), 0);
+  assert_int_equal(gcpulse_feed(p.g, data, len), 0);
+  assert_int_equal(gcpulse_finish(p.g), 0);
+  /* the demo trace reaches every callback (272 events, 10 decisions, the
+   * oom_bump action, 9 skipped lines + the line above) */
+  assert_int_equal(p.calls[0], 272);
+  assert_int_equal(p.calls[1], 10);
+  assert_int_equal(p.calls[2], 1);
+  assert_true(p.calls[3] >= 1);
+  /* outside callbacks the same calls work again */
+  assert_int_equal(gcpulse_metric_id(p.g, "fresh_metric"), GCPULSE_FEAT_CUSTOM);
+  assert_int_equal(gcpulse_policy_kill(p.g, GCPULSE_DIR_ESCALATE, NULL, 1), 0);
+  assert_int_equal(gcpulse_reset(p.g), 0);
+  gcpulse_free(p.g);
+  free(cfg);
+  free(data);
+}
+
+/* Custom metric names cannot shadow built-in features or aliases. */
+static void test_metric_id_names(void **state) {
+  (void)state;
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(NULL, NULL, &g), 0);
+  assert_int_equal(gcpulse_metric_id(g, "qps"), GCPULSE_METRIC_QPS);
+  assert_int_equal(gcpulse_metric_id(g, "rss"), GCPULSE_METRIC_RSS);
+  assert_int_equal(gcpulse_metric_id(g, "rss_bytes"), GCPULSE_METRIC_RSS);
+  assert_int_equal(gcpulse_metric_id(g, "latency"), GCPULSE_METRIC_LATENCY);
+  assert_int_equal(gcpulse_metric_id(g, "memory_limit"),
+                   GCPULSE_METRIC_MEMORY_LIMIT);
+  /* a built-in feature that is not a caller metric is not registered */
+  assert_int_equal(gcpulse_metric_id(g, "pause_ms"), GCPULSE_EINVAL);
+  assert_int_equal(gcpulse_metric_id(g, "custom:0"), GCPULSE_EINVAL);
+  assert_int_equal(gcpulse_metric_id(g, ""), GCPULSE_EINVAL);
+  assert_int_equal(gcpulse_metric_id(g, "sched_ms"), GCPULSE_FEAT_CUSTOM);
+  assert_int_equal(gcpulse_metric_id(g, "sched_ms"), GCPULSE_FEAT_CUSTOM);
+  assert_string_equal(gcpulse_metric_name(g, GCPULSE_FEAT_CUSTOM), "sched_ms");
   gcpulse_free(g);
 }
 
@@ -313,9 +511,12 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_version_and_errors),
       cmocka_unit_test(test_config_defaults_and_check),
+      cmocka_unit_test(test_config_keys),
       cmocka_unit_test(test_line_assembly),
       cmocka_unit_test(test_too_long_lines_bounded),
       cmocka_unit_test(test_reentrancy),
+      cmocka_unit_test(test_every_mutator_busy_in_callbacks),
+      cmocka_unit_test(test_metric_id_names),
       cmocka_unit_test(test_callback_abort),
       cmocka_unit_test(test_metrics_validation),
       cmocka_unit_test(test_no_alloc_after_init),
