@@ -31,7 +31,10 @@ static void tap(void *ud, const gcpulse_event_t *ev,
     if (k & GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE)) {
       double goal = (k & GCPULSE_BIT(GCPULSE_FIELD_HEAP_GOAL)) ? ev->heap_goal / mib : NAN;
       double after = (k & GCPULSE_BIT(GCPULSE_FIELD_HEAP_AFTER)) ? ev->heap_after / mib : NAN;
-      double live = (k & GCPULSE_BIT(GCPULSE_FIELD_HEAP_LIVE)) ? ev->heap_live / mib : after;
+      /* Go: the marked live heap (its heap after is ~ heap before); JVM: after */
+      double live = ev->kind == GCPULSE_KIND_GO_CYCLE && (k & GCPULSE_BIT(GCPULSE_FIELD_HEAP_LIVE))
+                        ? ev->heap_live / mib
+                        : after;
       fprintf(p->heap, "%.6f %.3f %.3f %.3f\n", ev->t, ev->heap_before / mib, live, goal);
       p->n_heap++;
       p->heap_max = fmax(p->heap_max, fmax(ev->heap_before / mib, isnan(goal) ? 0 : goal));
@@ -87,6 +90,7 @@ static void script(FILE *g, const char *dir, const char *out, const plot_data *p
                "tc rgb '#aa3377' notitle",
             dir, top, top * 0.97);
   fprintf(g, "\nunset arrow 1\nunset label 1\n");
+  if (!is_go) fprintf(g, "set xlabel 'trace time (s)'\n");
   fprintf(g, "set ylabel 'STW pause (ms)'\nset yrange [0:*]\n"
              "plot '%s/pause.dat' u 1:2 w impulses lw 2 lc rgb '#332288' t 'pause'\n",
           dir);
