@@ -4,6 +4,7 @@
 #   make asan       the test suite under ASan + UBSan
 #   make bench      build and run the benchmarks (BENCH_QUICK=1 for a smoke run)
 #   make demo       replay the bundled real trace through the whole pipeline
+#   make amalgamation  regenerate go/gcpulse.[ch] (the Go module's C) from lib/
 #   make install    PREFIX=/usr/local DESTDIR=
 
 # Bump ABI_MAJOR (the soname) whenever a public struct layout or a function
@@ -57,7 +58,7 @@ GO123 ?= /usr/lib/go-1.23/bin/go
 
 .PHONY: all static shared examples check test asan tsan valgrind bench bench-gogc demo deps \
         install uninstall clean check-abi check-cxx check-install check-readme \
-        go-test fuzz help
+        go-test fuzz help amalgamation check-amalgamation
 
 all: $(STATIC) $(SHARED) $(PCFILE) $(CLI) $(EMBED)
 static: $(STATIC)
@@ -65,7 +66,7 @@ shared: $(SHARED)
 examples: $(CLI) $(EMBED)
 
 help:
-	@sed -n '2,8p' Makefile
+	@sed -n '2,9p' Makefile
 
 # ---- dependencies: install what a fresh Debian 12 lacks ------------------
 deps:
@@ -113,7 +114,7 @@ check:
 	@sh .ci/deps.sh go
 	$(MAKE) all
 	$(MAKE) test
-	$(MAKE) check-abi check-cxx check-install check-readme
+	$(MAKE) check-abi check-cxx check-install check-readme check-amalgamation
 	$(MAKE) go-test
 
 asan:
@@ -134,6 +135,22 @@ check-install: all
 
 check-readme: $(STATIC)
 	@sh tests/check_readme.sh
+
+# ---- Go module (go/): the single-file library it compiles -------------------
+# go/gcpulse.c + go/gcpulse.h are generated from lib/ and include/ and
+# committed (a Go consumer builds them with cgo, no other step);
+# check-amalgamation fails when they differ from a fresh generation.
+amalgamation:
+	sh lib/amalgamate.sh go
+
+check-amalgamation:
+	@rm -rf $(BUILD)/amalgamation
+	@sh lib/amalgamate.sh $(BUILD)/amalgamation >/dev/null
+	@cmp go/gcpulse.c $(BUILD)/amalgamation/gcpulse.c && \
+	  cmp go/gcpulse.h $(BUILD)/amalgamation/gcpulse.h || \
+	  { echo "check-amalgamation: go/gcpulse.[ch] are stale: run make amalgamation" >&2; exit 1; }
+	$(CC) $(CFLAGS) -Wno-unused-function $(JANSSON_CFLAGS) -Igo -c go/gcpulse.c -o $(BUILD)/amalgamation/gcpulse.o
+	@echo "check-amalgamation: go/gcpulse.[ch] match lib/ and include/, and compile"
 
 go-test:
 	@sh tests/go_test.sh "$(GO)" "$(GO123)"

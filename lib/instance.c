@@ -163,12 +163,12 @@ static void *default_alloc(void *ud, void *ptr, size_t old_size,
 }
 
 /* Offsets of each part inside the block. */
-typedef struct layout {
+typedef struct block_layout {
   size_t line, jvm, win, gogc, pol, total;
-} layout;
+} block_layout;
 
-static layout plan(const gcpulse_config_t *cfg) {
-  layout L;
+static block_layout block_plan(const gcpulse_config_t *cfg) {
+  block_layout L;
   size_t off = GCPULSE__ALIGN(sizeof(struct gcpulse));
   L.line = off;
   off += GCPULSE__ALIGN(cfg->max_line);
@@ -191,13 +191,13 @@ size_t gcpulse_footprint(const gcpulse_config_t *cfg) {
     cfg = &def;
   }
   if (gcpulse_config_check(cfg, NULL) < 0) return 0;
-  return plan(cfg).total;
+  return block_plan(cfg).total;
 }
 
 /* (Re)initialise every module inside G's block. */
 static void init_modules(gcpulse_t *g, const gcpulse_config_t *cfg) {
   char *base = (char *)g;
-  layout L = plan(cfg);
+  block_layout L = block_plan(cfg);
   memset(base + L.line, 0, L.total - L.line);
   gcpulse__lines_init(&g->lines, base + L.line, cfg->max_line);
   gcpulse__go_init(&g->go);
@@ -229,7 +229,7 @@ int gcpulse_new(const gcpulse_config_t *cfg, const gcpulse_callbacks_t *cb,
   int rc = gcpulse_config_check(cfg, NULL);
   gcpulse_t *g = NULL;
   if (rc == 0) {
-    size_t size = plan(cfg).total;
+    size_t size = block_plan(cfg).total;
     g = alloc(ud, NULL, 0, size);
     if (g == NULL) {
       rc = GCPULSE_ENOMEM;
@@ -316,7 +316,7 @@ static int emit_action(void *ctx, const gcpulse_action_t *a) {
 }
 
 /* Run the controller and the policy at time T. */
-static int decide(gcpulse_t *g, double t, int new_cycle) {
+static int run_decisions(gcpulse_t *g, double t, int new_cycle) {
   gcpulse_gogc_decision_t d;
   int rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
                               new_cycle, &d, &g->st);
@@ -357,7 +357,7 @@ static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
   }
   double now = gcpulse__window_now(g->win);
   if (!isfinite(now)) return 0;
-  return decide(g, now, is_cycle(ev));
+  return run_decisions(g, now, is_cycle(ev));
 }
 
 static int sink_event(void *ctx, const gcpulse_event_t *ev) {
@@ -558,7 +558,7 @@ int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
   }
   gcpulse__inc(&g->st.metrics);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? decide(g, now, 0) : 0;
+  int rc = isfinite(now) ? run_decisions(g, now, 0) : 0;
   LEAVE(g, rc);
 }
 
@@ -598,7 +598,7 @@ int gcpulse_tick(gcpulse_t *g, double t) {
   if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
   gcpulse__window_advance(g->win, t);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? decide(g, now, 0) : 0;
+  int rc = isfinite(now) ? run_decisions(g, now, 0) : 0;
   LEAVE(g, rc);
 }
 

@@ -222,13 +222,13 @@ typedef struct loader {
   size_t plen;
 } loader;
 
-static int fail(loader *L, const char *fmt, ...)
+static int load_fail(loader *L, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
 
-static int fail(loader *L, const char *fmt, ...) {
+static int load_fail(loader *L, const char *fmt, ...) {
   char text[160];
   va_list ap;
   va_start(ap, fmt);
@@ -271,7 +271,7 @@ static int check_keys(loader *L, json_t *obj, const field *t) {
   json_object_foreach(obj, key, v) {
     if (find_field(t, key) == NULL) {
       size_t old = push_key(L, key);
-      int rc = fail(L, "unknown key");
+      int rc = load_fail(L, "unknown key");
       pop(L, old);
       return rc;
     }
@@ -291,13 +291,13 @@ static void enum_list(const enum_val *ev, char *buf, size_t cap) {
 
 /* Copy a JSON string into a NAME_MAX buffer. */
 static int set_name(loader *L, json_t *v, char *dst, int allow_empty) {
-  if (!json_is_string(v)) return fail(L, "expected a string");
+  if (!json_is_string(v)) return load_fail(L, "expected a string");
   const char *s = json_string_value(v);
   size_t n = json_string_length(v);
-  if (strlen(s) != n) return fail(L, "string holds a NUL byte");
+  if (strlen(s) != n) return load_fail(L, "string holds a NUL byte");
   if (n >= GCPULSE_NAME_MAX)
-    return fail(L, "name longer than %d bytes", GCPULSE_NAME_MAX - 1);
-  if (n == 0 && !allow_empty) return fail(L, "name must not be empty");
+    return load_fail(L, "name longer than %d bytes", GCPULSE_NAME_MAX - 1);
+  if (n == 0 && !allow_empty) return load_fail(L, "name must not be empty");
   memset(dst, 0, GCPULSE_NAME_MAX);
   memcpy(dst, s, n);
   return 0;
@@ -307,30 +307,30 @@ static int set_field(loader *L, const field *f, void *base, json_t *v) {
   char *p = (char *)base + f->off;
   switch (f->type) {
   case F_DOUBLE: {
-    if (!json_is_number(v)) return fail(L, "expected a number");
+    if (!json_is_number(v)) return load_fail(L, "expected a number");
     double d = json_number_value(v);
-    if (!isfinite(d)) return fail(L, "number is not finite");
+    if (!isfinite(d)) return load_fail(L, "number is not finite");
     memcpy(p, &d, sizeof d);
     return 0;
   }
   case F_INT: {
-    if (!json_is_integer(v)) return fail(L, "expected an integer");
+    if (!json_is_integer(v)) return load_fail(L, "expected an integer");
     json_int_t x = json_integer_value(v);
-    if (x < INT_MIN || x > INT_MAX) return fail(L, "integer out of range");
+    if (x < INT_MIN || x > INT_MAX) return load_fail(L, "integer out of range");
     int i = (int)x;
     memcpy(p, &i, sizeof i);
     return 0;
   }
   case F_SIZE: {
-    if (!json_is_integer(v)) return fail(L, "expected an integer");
+    if (!json_is_integer(v)) return load_fail(L, "expected an integer");
     json_int_t x = json_integer_value(v);
-    if (x < 0) return fail(L, "must be >= 0");
+    if (x < 0) return load_fail(L, "must be >= 0");
     size_t z = (size_t)x;
     memcpy(p, &z, sizeof z);
     return 0;
   }
   case F_BOOL: {
-    if (!json_is_boolean(v)) return fail(L, "expected true or false");
+    if (!json_is_boolean(v)) return load_fail(L, "expected true or false");
     int i = json_is_true(v) ? 1 : 0;
     memcpy(p, &i, sizeof i);
     return 0;
@@ -338,7 +338,7 @@ static int set_field(loader *L, const field *f, void *base, json_t *v) {
   case F_ENUM: {
     char list[120];
     enum_list(f->ev, list, sizeof list);
-    if (!json_is_string(v)) return fail(L, "expected a string: one of %s", list);
+    if (!json_is_string(v)) return load_fail(L, "expected a string: one of %s", list);
     const char *s = json_string_value(v);
     for (const enum_val *e = f->ev; e->name; e++) {
       if (strcmp(e->name, s) == 0) {
@@ -346,7 +346,7 @@ static int set_field(loader *L, const field *f, void *base, json_t *v) {
         return 0;
       }
     }
-    return fail(L, "unknown value \"%.40s\": expected one of %s", s, list);
+    return load_fail(L, "unknown value \"%.40s\": expected one of %s", s, list);
   }
   case F_NAME:
     return set_name(L, v, p, strcmp(f->key, "group") == 0);
@@ -357,7 +357,7 @@ static int set_field(loader *L, const field *f, void *base, json_t *v) {
 
 /* Check OBJ's keys against T and set every plain field present. */
 static int load_fields(loader *L, json_t *obj, const field *t, void *base) {
-  if (!json_is_object(obj)) return fail(L, "expected an object");
+  if (!json_is_object(obj)) return load_fail(L, "expected an object");
   int rc = check_keys(L, obj, t);
   if (rc < 0) return rc;
   for (const field *f = t; f->key; f++) {
@@ -374,10 +374,10 @@ static int load_fields(loader *L, json_t *obj, const field *t, void *base) {
 
 static int load_custom_names(loader *L, json_t *arr) {
   gcpulse_config_t *c = L->cfg;
-  if (!json_is_array(arr)) return fail(L, "expected an array of strings");
+  if (!json_is_array(arr)) return load_fail(L, "expected an array of strings");
   size_t n = json_array_size(arr);
   if (n > GCPULSE_CUSTOM_MAX)
-    return fail(L, "too many custom metric names: %zu (at most %d)", n,
+    return load_fail(L, "too many custom metric names: %zu (at most %d)", n,
                 GCPULSE_CUSTOM_MAX);
   memset(c->custom_names, 0, sizeof c->custom_names);
   for (size_t i = 0; i < n; i++) {
@@ -393,7 +393,7 @@ static int load_custom_names(loader *L, json_t *arr) {
  * a custom metric name, or a newly registered custom metric name. */
 static int resolve_feature(loader *L, json_t *v, int *out) {
   gcpulse_config_t *c = L->cfg;
-  if (!json_is_string(v)) return fail(L, "expected a feature name");
+  if (!json_is_string(v)) return load_fail(L, "expected a feature name");
   const char *s = json_string_value(v);
   int f = gcpulse_feature_by_name(s);
   if (f >= 0) {
@@ -411,7 +411,7 @@ static int resolve_feature(loader *L, json_t *v, int *out) {
     char *end = NULL;
     long k = strtol(s + 7, &end, 10);
     if (end == s + 7 || *end != '\0' || k < 0 || k >= c->custom_metrics)
-      return fail(L, "\"%.40s\" is not a custom metric slot below "
+      return load_fail(L, "\"%.40s\" is not a custom metric slot below "
                      "custom_metrics (%d)",
                   s, c->custom_metrics);
     *out = GCPULSE_FEAT_CUSTOM + (int)k;
@@ -419,7 +419,7 @@ static int resolve_feature(loader *L, json_t *v, int *out) {
   }
   size_t n = json_string_length(v);
   if (n == 0 || n >= GCPULSE_NAME_MAX || strlen(s) != n)
-    return fail(L, "unknown feature \"%.40s\" (custom metric names are 1 to "
+    return load_fail(L, "unknown feature \"%.40s\" (custom metric names are 1 to "
                    "%d bytes)",
                 s, GCPULSE_NAME_MAX - 1);
   int slots = c->custom_metrics < 0                  ? 0
@@ -438,7 +438,7 @@ static int resolve_feature(loader *L, json_t *v, int *out) {
       return 0;
     }
   }
-  return fail(L, "unknown feature \"%.40s\" and no free custom metric slot "
+  return load_fail(L, "unknown feature \"%.40s\" and no free custom metric slot "
                  "(custom_metrics is %d)",
               s, c->custom_metrics);
 }
@@ -455,14 +455,14 @@ static int load_condition(loader *L, json_t *o, gcpulse_condition_t *c) {
   json_t *f = json_object_get(o, "feature");
   size_t old = push_key(L, "feature");
   if (f == NULL)
-    rc = fail(L, "missing key");
+    rc = load_fail(L, "missing key");
   else
     rc = resolve_feature(L, f, &c->feature);
   pop(L, old);
   if (rc < 0) return rc;
   if (json_object_get(o, "enter") == NULL) {
     old = push_key(L, "enter");
-    rc = fail(L, "missing key");
+    rc = load_fail(L, "missing key");
     pop(L, old);
     return rc;
   }
@@ -471,10 +471,10 @@ static int load_condition(loader *L, json_t *o, gcpulse_condition_t *c) {
 }
 
 static int load_conditions(loader *L, json_t *arr, gcpulse_rule_t *r) {
-  if (!json_is_array(arr)) return fail(L, "expected an array");
+  if (!json_is_array(arr)) return load_fail(L, "expected an array");
   size_t n = json_array_size(arr);
   if (n < 1 || n > GCPULSE_CONDS_MAX)
-    return fail(L, "a rule needs 1 to %d conditions, got %zu",
+    return load_fail(L, "a rule needs 1 to %d conditions, got %zu",
                 GCPULSE_CONDS_MAX, n);
   memset(r->conditions, 0, sizeof r->conditions);
   for (size_t i = 0; i < n; i++) {
@@ -488,10 +488,10 @@ static int load_conditions(loader *L, json_t *arr, gcpulse_rule_t *r) {
 }
 
 static int load_actions(loader *L, json_t *arr, gcpulse_rule_t *r) {
-  if (!json_is_array(arr)) return fail(L, "expected an array");
+  if (!json_is_array(arr)) return load_fail(L, "expected an array");
   size_t n = json_array_size(arr);
   if (n < 1 || n > GCPULSE_ACTIONS_MAX)
-    return fail(L, "a rule needs 1 to %d actions, got %zu",
+    return load_fail(L, "a rule needs 1 to %d actions, got %zu",
                 GCPULSE_ACTIONS_MAX, n);
   memset(r->actions, 0, sizeof r->actions);
   for (size_t i = 0; i < n; i++) {
@@ -502,7 +502,7 @@ static int load_actions(loader *L, json_t *arr, gcpulse_rule_t *r) {
     int rc = load_fields(L, o, action_fields, a);
     if (rc == 0 && json_object_get(o, "name") == NULL) {
       size_t o2 = push_key(L, "name");
-      rc = fail(L, "missing key");
+      rc = load_fail(L, "missing key");
       pop(L, o2);
     }
     pop(L, old);
@@ -521,11 +521,11 @@ static void rule_new(gcpulse_rule_t *r) {
 
 static int load_rule(loader *L, json_t *o) {
   gcpulse_config_t *c = L->cfg;
-  if (!json_is_object(o)) return fail(L, "expected an object");
+  if (!json_is_object(o)) return load_fail(L, "expected an object");
   json_t *idv = json_object_get(o, "id");
   if (idv == NULL) {
     size_t old = push_key(L, "id");
-    int rc = fail(L, "missing key");
+    int rc = load_fail(L, "missing key");
     pop(L, old);
     return rc;
   }
@@ -540,7 +540,7 @@ static int load_rule(loader *L, json_t *o) {
     if (strcmp(c->rules[i].id, id) == 0) r = &c->rules[i];
   if (r == NULL) {
     if (c->n_rules < 0 || c->n_rules >= GCPULSE_RULES_MAX)
-      return fail(L, "too many rules (at most %d)", GCPULSE_RULES_MAX);
+      return load_fail(L, "too many rules (at most %d)", GCPULSE_RULES_MAX);
     r = &c->rules[c->n_rules++];
     rule_new(r);
     fresh = 1;
@@ -558,7 +558,7 @@ static int load_rule(loader *L, json_t *o) {
   json_t *d = json_object_get(o, "description");
   if (d && !json_is_string(d)) {
     old = push_key(L, "description");
-    rc = fail(L, "expected a string");
+    rc = load_fail(L, "expected a string");
     pop(L, old);
     return rc;
   }
@@ -567,7 +567,7 @@ static int load_rule(loader *L, json_t *o) {
   if (conds)
     rc = load_conditions(L, conds, r);
   else if (fresh)
-    rc = fail(L, "missing key");
+    rc = load_fail(L, "missing key");
   pop(L, old);
   if (rc < 0) return rc;
   json_t *acts = json_object_get(o, "actions");
@@ -575,16 +575,16 @@ static int load_rule(loader *L, json_t *o) {
   if (acts)
     rc = load_actions(L, acts, r);
   else if (fresh)
-    rc = fail(L, "missing key");
+    rc = load_fail(L, "missing key");
   pop(L, old);
   return rc;
 }
 
 static int load_rules(loader *L, json_t *arr) {
-  if (!json_is_array(arr)) return fail(L, "expected an array");
+  if (!json_is_array(arr)) return load_fail(L, "expected an array");
   size_t n = json_array_size(arr);
   if (n > GCPULSE_RULES_MAX)
-    return fail(L, "too many rules: %zu (at most %d)", n, GCPULSE_RULES_MAX);
+    return load_fail(L, "too many rules: %zu (at most %d)", n, GCPULSE_RULES_MAX);
   for (size_t i = 0; i < n; i++) {
     size_t old = push_index(L, i);
     int rc = load_rule(L, json_array_get(arr, i));
@@ -625,14 +625,14 @@ static int load_section(loader *L, json_t *root, const char *key,
 static int load_root(loader *L, json_t *root) {
   gcpulse_config_t *c = L->cfg;
   if (!json_is_object(root))
-    return fail(L, "the document must be a JSON object");
+    return load_fail(L, "the document must be a JSON object");
   int rc = check_keys(L, root, top_fields);
   if (rc < 0) return rc;
   json_t *v;
   size_t old;
   if ((v = json_object_get(root, "description")) && !json_is_string(v)) {
     old = push_key(L, "description");
-    rc = fail(L, "expected a string");
+    rc = load_fail(L, "expected a string");
     pop(L, old);
     return rc;
   }
