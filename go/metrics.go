@@ -264,18 +264,34 @@ func (r *recorder) heap(rec *record) {
 	if single && r.liveKnown && okA && allocs >= r.lastAllocs {
 		grown := allocs - r.lastAllocs
 		rec.after, rec.afterKnown = r.lastLive+grown, true
-		rec.before, rec.beforeKnown = rec.after, true
-		if okM && mark >= r.lastMark && rec.t > r.lastT && rec.procs > 0 {
-			workers := math.Max(1, math.Floor(0.25*float64(rec.procs)+0.5))
-			markWall := (mark - r.lastMark) / workers
-			during := float64(grown) * math.Min(1, markWall/(rec.t-r.lastT))
-			rec.before = rec.after - uint64(during)
-		}
+		rec.before, rec.beforeKnown = r.startHeap(rec, grown, mark, okM), true
 	}
 	rec.live, rec.liveKnown = r.liveNow(goalNow, rec.stacks, rec.globals)
 	r.lastLive, r.liveKnown = rec.live, rec.liveKnown
 	r.lastAllocs, r.lastMark, r.lastT = allocs, mark, rec.t
 	r.nextGoal = goalNow
+}
+
+// startHeap estimates the heap when cycle rec started (gctrace's H0):
+// the heap at the end of marking minus the allocation during the mark
+// phase that the background mark CPU proves (Go 1.20+: dedicated and
+// fractional workers run at 25 % of GOMAXPROCS while marking, so their
+// CPU / (0.25 x GOMAXPROCS) is the shortest the mark can have lasted),
+// and at least the pacer's lowest trigger, live + 0.7 x (goal - live) of
+// the previous cycle.  Exact at moderate allocation rates; at rates where
+// the mark phase takes a large part of the cycle on a contended machine
+// it overstates by up to the allocation the CPU bound cannot see.
+func (r *recorder) startHeap(rec *record, grown uint64, mark float64, okMark bool) uint64 {
+	after := float64(rec.after)
+	est := after
+	if okMark && mark >= r.lastMark && rec.t > r.lastT && rec.procs > 0 {
+		markWall := (mark - r.lastMark) / (0.25 * float64(rec.procs))
+		est -= float64(grown) * math.Min(1, markWall/(rec.t-r.lastT))
+	}
+	if rec.goalKnown && rec.goal > r.lastLive {
+		est = math.Max(est, float64(r.lastLive)+0.7*float64(rec.goal-r.lastLive))
+	}
+	return uint64(math.Min(est, after))
 }
 
 // liveNow is the live heap marked by the last cycle: exact on Go 1.21+,

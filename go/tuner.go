@@ -55,6 +55,8 @@ type Tuner struct {
 	closed bool
 	rec    *recorder
 	rss    rssReader
+	ev     C.gcpulse_event_t // scratch (a local would escape to the heap through cgo)
+	st     C.gcpulse_stats_t
 	// filled by the exported callbacks while mu is held; swapped with the
 	// spare slices by take (no allocation in steady state)
 	pendDec, spareDec []C.gcpulse_gogc_decision_t
@@ -409,7 +411,7 @@ func (t *Tuner) step(tick bool) {
 		return
 	}
 	r := t.rec.take(now)
-	var ev C.gcpulse_event_t
+	ev := &t.ev
 	// cycles that ran between two hooks: synthetic records (seq and time
 	// only) so the window's GC rate stays right
 	if r.cycles > 1 {
@@ -418,18 +420,18 @@ func (t *Tuner) step(tick bool) {
 			n = maxSynthetic
 		}
 		for i := uint64(0); i < n; i++ {
-			fillSynthetic(&ev, r.seq-n+i, r.t)
-			if C.gcpulse_feed_event(t.g, &ev) < 0 {
+			fillSynthetic(ev, r.seq-n+i, r.t)
+			if C.gcpulse_feed_event(t.g, ev) < 0 {
 				atomic.AddUint64(&t.feedErrors, 1)
 			}
 			atomic.AddUint64(&t.synthetic, 1)
 		}
 	}
-	fillRecord(&ev, &r)
+	fillRecord(ev, &r)
 	if t.cfg.OnEvent != nil {
-		t.pendEv = append(t.pendEv, ev)
+		t.pendEv = append(t.pendEv, *ev)
 	}
-	if C.gcpulse_feed_event(t.g, &ev) < 0 {
+	if C.gcpulse_feed_event(t.g, ev) < 0 {
 		atomic.AddUint64(&t.feedErrors, 1)
 	}
 	atomic.AddUint64(&t.records, 1)
@@ -664,8 +666,8 @@ func (t *Tuner) Stats() Stats {
 		return s
 	}
 	s.ExactMetrics = t.rec.exact()
-	var st C.gcpulse_stats_t
-	C.gcpulse_stats(t.g, &st)
+	st := &t.st
+	C.gcpulse_stats(t.g, st)
 	s.Events, s.EventsFed, s.Metrics = uint64(st.events), uint64(st.events_fed), uint64(st.metrics)
 	s.GOGCDecisions, s.GOGCChanges = uint64(st.gogc_decisions), uint64(st.gogc_changes)
 	s.GOGCReversals, s.GOGCTotalVariation = uint64(st.gogc_reversals), float64(st.gogc_total_variation)
