@@ -58,7 +58,7 @@ GO123 ?= /usr/lib/go-1.23/bin/go
 
 .PHONY: all static shared examples check test asan tsan valgrind bench bench-gogc demo deps \
         install uninstall clean check-abi check-cxx check-install check-readme \
-        go-test fuzz help amalgamation check-amalgamation
+        go-test fuzz help amalgamation check-amalgamation bench-go-overhead
 
 all: $(STATIC) $(SHARED) $(PCFILE) $(CLI) $(EMBED)
 static: $(STATIC)
@@ -151,6 +151,9 @@ check-amalgamation:
 	  { echo "check-amalgamation: go/gcpulse.[ch] are stale: run make amalgamation" >&2; exit 1; }
 	$(CC) $(CFLAGS) -Wno-unused-function $(JANSSON_CFLAGS) -Igo -c go/gcpulse.c -o $(BUILD)/amalgamation/gcpulse.o
 	@echo "check-amalgamation: go/gcpulse.[ch] match lib/ and include/, and compile"
+
+bench-go-overhead:
+	nice sh bench/go-overhead/run.sh $(GO) $(GO123)
 
 go-test:
 	@sh tests/go_test.sh "$(GO)" "$(GO123)"
