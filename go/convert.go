@@ -141,7 +141,7 @@ func decisionFromC(d *C.gcpulse_gogc_decision_t, cfg *Config) Decision {
 		AfterBounds:        float64(d.after_bounds),
 		AfterSlew:          float64(d.after_slew),
 		AfterDeadband:      float64(d.after_deadband),
-		MemoryLimit:        float64(d.memory_limit),
+		MemoryLimit:        float64(d.recommended_limit),
 		LiveBytes:          float64(d.live_bytes),
 		GoalBytes:          float64(d.goal_bytes),
 		StacksGlobalsBytes: float64(d.stacks_globals_bytes),

@@ -11,43 +11,340 @@
 #endif
 #include "gcpulse.h"
 
-/* ==== lib/internal.h ==== */
-#line 1 "lib/internal.h"
+/* ==== lib/common.h ==== */
+#line 1 "lib/common.h"
 /*
- * internal.h — declarations shared between the library's modules.  Nothing
- * here is exported (the library builds with -fvisibility=hidden and only
- * GCPULSE_API symbols are public).  Cross-module functions are named
- * gcpulse__module_verb.
- *
- * Module map (one .c each):
- *   names.c      string tables for every public enum
- *   numscan.c    locale-free number scanning shared by the parsers
- *   lines.c      byte chunks -> complete lines (bounded buffer)
- *   instance.c   create/free, the single memory block, dispatch, stats
- *   trace_go.c   Go gctrace / scvg / scav grammars -> events
- *   jvm/envelope.c  JVM unified-logging envelope, restarts, entry point
- *   jvm/messages.c    JVM message grammars (every collector)
- *   jvm/gcid_table.c  JVM open GC-id table, emission order, derived fields
- *   jvm/legacy.c JDK 8 legacy -XX:+PrintGCDetails records
- *   histogram.c  log-linear histogram
- *   estimators.c     EWMA, CUSUM, Theil-Sen
- *   window.c     panes over event time, clock, event/metric ingestion
- *   window_query.c  features read from the panes, supported pairs
- *   gogc.c       GOGC controller
- *   policy.c     scaling-policy engine (state, evaluation, explanations)
- *   policy_rules.c  default rule table, merging, policy validation
- *   json.c       configuration <-> JSON (the only jansson user)
- *   format.c     events/decisions/features/stats -> JSON text (no allocation)
+ * common.h — small helpers used by every module: array count, block
+ * alignment, saturating counters, and the error record (gcpulse__error,
+ * defined in instance.c).  Nothing in lib/ is exported (the library
+ * builds with -fvisibility=hidden and only GCPULSE_API symbols are
+ * public).  Cross-module functions are named gcpulse__module_verb, and
+ * each module's private declarations live in its own header (see
+ * docs/architecture.md for the module map).
  */
-#ifndef GCPULSE_INTERNAL_H
-#define GCPULSE_INTERNAL_H
+#ifndef GCPULSE_COMMON_H
+#define GCPULSE_COMMON_H
 
 
-#include <math.h>
-#include <stdbool.h>
-#include <string.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #define GCPULSE__COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Round N up to the block alignment (16 bytes). */
+#define GCPULSE__ALIGN(n) (((n) + 15u) & ~(size_t)15u)
+
+/* Saturating counter increment. */
+static inline void gcpulse__inc(uint64_t *c) {
+  if (*c != UINT64_MAX) (*c)++;
+}
+
+/* Set an error record (first error wins; ERR may be NULL).  Returns CODE. */
+int gcpulse__error(gcpulse_error_t *err, int code, const char *path,
+                   const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+#endif /* GCPULSE_COMMON_H */
+
+/* ==== lib/config.h ==== */
+#line 1 "lib/config.h"
+/*
+ * config.h — the one table of scalar configuration keys (config.c).
+ *
+ * Every scalar knob of gcpulse_config_t is one row of GCPULSE__CONFIG_KEYS:
+ * its JSON section and key (the dotted path "section.key" names it in
+ * every error), its C type and member, default, valid range, unit and a
+ * one-line description.  The table drives gcpulse_config_init (defaults),
+ * gcpulse_config_check (ranges, before the modules' cross-field checks),
+ * the JSON loader and dumper (json.c) and the generated reference in
+ * docs/configuration.md (tests/config_doc.c, `make config-doc`).
+ *
+ * Structured parts stay structured: custom metric names (window.custom_names)
+ * and the rule table (policy.rules) are not scalar rows; json.c and the
+ * policy checker handle them with full paths ("policy.rules[3].id").
+ *
+ * Adding a knob: add the member to gcpulse_config_t (documented in
+ * gcpulse.h), add one row here, regenerate the reference (make config-doc).
+ */
+#ifndef GCPULSE_CONFIG_H
+#define GCPULSE_CONFIG_H
+
+
+#include <stddef.h>
+
+/* Value types of a row. */
+enum {
+  GCPULSE__CT_DOUBLE, /* double, finite */
+  GCPULSE__CT_INT,    /* int (JSON integer) */
+  GCPULSE__CT_SIZE,   /* size_t (JSON integer >= 0) */
+  GCPULSE__CT_BOOL,   /* int 0 or 1 (JSON true/false) */
+  GCPULSE__CT_ENUM    /* int, one of the row's named values (JSON string) */
+};
+
+/* Range bounds: GE/GT a lower bound, LE/LT an upper bound, ANY none. */
+enum { GCPULSE__R_ANY, GCPULSE__R_GE, GCPULSE__R_GT, GCPULSE__R_LE,
+       GCPULSE__R_LT };
+
+/* A named enum value (JSON word <-> C value). */
+typedef struct gcpulse__enum_val {
+  const char *name;
+  int value;
+} gcpulse__enum_val;
+
+#define GCPULSE__MIB 1048576.0
+
+/* X(SECTION, KEY, TYPE, ENUM_VALUES, MEMBER, DEFAULT,
+ *   LO_KIND, LO, HI_KIND, HI, UNIT, DOC)
+ * TYPE is a GCPULSE__CT_ suffix; ENUM_VALUES the value list of an ENUM
+ * row (else NONE); MEMBER the gcpulse_config_t member; DEFAULT a number
+ * (an enum's C value, 0/1 for a bool).  Rows are in JSON dump order. */
+#define GCPULSE__CONFIG_KEYS(X)                                               \
+  X(input, format, ENUM, formats, format, GCPULSE_FORMAT_AUTO,                \
+    ANY, 0, ANY, 0, "", "trace format; auto decides Go or JVM from the first recognised line") \
+  X(input, max_line, SIZE, NONE, max_line, 4096,                              \
+    GE, 256, LE, 16777216, "bytes", "longest line kept; longer lines are skipped (too_long)") \
+  X(input, jvm_open_events, INT, NONE, jvm_open_events, 64,                   \
+    GE, 1, LE, 4096, "", "open JVM GC ids tracked (bounded table)")          \
+  X(window, window_s, DOUBLE, NONE, window_s, 60,                             \
+    GE, 1, LE, 86400, "s", "sliding window length")                          \
+  X(window, panes, INT, NONE, panes, 12,                                      \
+    GE, 2, LE, 64, "", "panes per window")       \
+  X(window, ewma_tau_s, DOUBLE, NONE, ewma_tau_s, 30,                         \
+    GT, 0, LE, 1e6, "s", "feature EWMA time constant")                       \
+  X(window, cusum_k, DOUBLE, NONE, cusum_k, 0.5,                              \
+    GE, 0, LE, 10, "sigma", "CUSUM allowance")                                \
+  X(window, cusum_h, DOUBLE, NONE, cusum_h, 5,                                \
+    GT, 0, LE, 100, "sigma", "CUSUM decision interval")                       \
+  X(window, custom_metrics, INT, NONE, custom_metrics, 8,                     \
+    GE, 0, LE, GCPULSE_CUSTOM_MAX, "", "custom metric slots")                \
+  X(window, memory_limit, DOUBLE, NONE, memory_limit, 0,                      \
+    GE, 0, ANY, 0, "bytes", "the process memory limit (0 = unknown; a memory_limit_bytes metric is used then); the controller's budget and heap_limit_ratio") \
+  X(gogc, mode, ENUM, modes, gogc.mode, GCPULSE_GOGC_ADAPTIVE,                \
+    ANY, 0, ANY, 0, "", "controller law")                                     \
+  X(gogc, period_s, DOUBLE, NONE, gogc.period_s, 10,                          \
+    GT, 0, LE, 86400, "s", "adjustment period / observation window")         \
+  X(gogc, initial, DOUBLE, NONE, gogc.initial, 100,                           \
+    ANY, 0, ANY, 0, "", "GOGC in force at start; < 0 = GOGC=off (never changed), else within [min, max]") \
+  X(gogc, min, DOUBLE, NONE, gogc.min, 25,                                    \
+    GT, 0, LE, 1e6, "", "lower GOGC bound")                                   \
+  X(gogc, max, DOUBLE, NONE, gogc.max, 500,                                   \
+    GT, 0, LE, 1e6, "", "upper GOGC bound (>= min)")                          \
+  X(gogc, df_base, DOUBLE, NONE, gogc.df_base, 100,                           \
+    GE, 0, LE, 1e6, "", "dual-factor law: base GOGC")                         \
+  X(gogc, df_qps_step, DOUBLE, NONE, gogc.df_qps_step, 500,                   \
+    GT, 0, ANY, 0, "1/s", "dual-factor law: QPS per step")                    \
+  X(gogc, df_step_gain, DOUBLE, NONE, gogc.df_step_gain, 10,                  \
+    GE, 0, ANY, 0, "", "dual-factor law: GOGC added per QPS step")            \
+  X(gogc, df_qps_cap, DOUBLE, NONE, gogc.df_qps_cap, 30,                      \
+    GE, 0, ANY, 0, "", "dual-factor law: cap of the QPS term")                \
+  X(gogc, df_growth_threshold, DOUBLE, NONE, gogc.df_growth_threshold, 20,    \
+    ANY, 0, ANY, 0, "MiB/s", "dual-factor law: heap growth above which GOGC is lowered") \
+  X(gogc, df_growth_gain, DOUBLE, NONE, gogc.df_growth_gain, 2,               \
+    GE, 0, ANY, 0, "", "dual-factor law: GOGC removed per MiB/s above the threshold") \
+  X(gogc, df_growth_cap, DOUBLE, NONE, gogc.df_growth_cap, 40,                \
+    GE, 0, ANY, 0, "", "dual-factor law: cap of the growth term")            \
+  X(gogc, limit_ratio, DOUBLE, NONE, gogc.limit_ratio, 0.9,                   \
+    GT, 0, LE, 1, "", "fraction of the memory limit the process may use (the budget)") \
+  X(gogc, headroom, DOUBLE, NONE, gogc.headroom, 0,                           \
+    GE, 0, ANY, 0, "bytes", "kept free below the budget")                     \
+  X(gogc, floor_bytes, DOUBLE, NONE, gogc.floor_bytes, 4 * GCPULSE__MIB,      \
+    GE, 0, ANY, 0, "bytes", "the heap may always grow this far above live (overrides the budget for tiny heaps)") \
+  X(gogc, cpu_target, DOUBLE, NONE, gogc.cpu_target, 0.05,                    \
+    GT, 0, LT, 1, "", "GC CPU fraction target")                               \
+  X(gogc, ewma_tau_s, DOUBLE, NONE, gogc.ewma_tau_s, 20,                      \
+    GE, 0, ANY, 0, "s", "controller input smoothing time constant (0 = none)") \
+  X(gogc, deadband, DOUBLE, NONE, gogc.deadband, 0.05,                        \
+    GE, 0, LT, 1, "", "relative change below which GOGC is not changed")      \
+  X(gogc, slew_up, DOUBLE, NONE, gogc.slew_up, 0.25,                          \
+    GT, 0, LE, 100, "", "largest relative rise per decision")                 \
+  X(gogc, slew_down, DOUBLE, NONE, gogc.slew_down, 0.5,                       \
+    GT, 0, LE, 1, "", "largest relative drop per decision when not urgent")   \
+  X(gogc, urgent_ratio, DOUBLE, NONE, gogc.urgent_ratio, 0.95,                \
+    GT, 0, LE, 2, "", "projected peak / budget above which drops are unlimited") \
+  X(gogc, dwell_s, DOUBLE, NONE, gogc.dwell_s, 10,                            \
+    GE, 0, ANY, 0, "s", "minimum time between changes")                       \
+  X(gogc, dwell_cycles, INT, NONE, gogc.dwell_cycles, 2,                      \
+    GE, 0, LE, 1000000, "", "minimum GC cycles between changes")              \
+  X(gogc, pinned_after, INT, NONE, gogc.pinned_after, 3,                      \
+    GE, 1, LE, 1000000, "", "decisions at a bound before pinned is reported") \
+  X(gogc, recommend_limit, BOOL, NONE, gogc.recommend_limit, 0,               \
+    ANY, 0, ANY, 0, "", "also recommend a Go memory limit (recommended_limit), taken to be applied") \
+  X(gogc, adaptive_economy, ENUM, economies, gogc.adaptive_economy,           \
+    GCPULSE_GOGC_ECONOMY_BOTH, ANY, 0, ANY, 0, "", "adaptive mode's economy law inside the memory bound") \
+  X(gogc, leak_window_s, DOUBLE, NONE, gogc.leak_window_s, 300,               \
+    GT, 0, ANY, 0, "s", "live heap must rise steadily this long to be a leak") \
+  X(gogc, leak_min_growth, DOUBLE, NONE, gogc.leak_min_growth, 0.2,           \
+    GE, 0, ANY, 0, "", "least relative rise of the live heap over leak_window_s to be a leak")   \
+  X(gogc, leak_chase, INT, NONE, gogc.leak_chase, 0,                          \
+    GE, 0, LE, 1, "", "1: keep lowering GOGC toward the budget after a leak is reported") \
+  X(gogc, slew_up_spare, DOUBLE, NONE, gogc.slew_up_spare, 4,                 \
+    GT, 0, LE, 100, "", "largest relative rise of a covered SPARE rise (the larger of this and slew_up)") \
+  X(gogc, spare_horizon_s, DOUBLE, NONE, gogc.spare_horizon_s, 0,             \
+    GE, 0, LE, 86400, "s", "SPARE live-heap reserve horizon (0 = 3 x period_s)") \
+  X(policy, enabled, BOOL, NONE, policy_enabled, 1,                           \
+    ANY, 0, ANY, 0, "", "run the policy table")                               \
+  X(policy, defaults, BOOL, NONE, policy_defaults, 1,                         \
+    ANY, 0, ANY, 0, "", "start from the built-in table")                      \
+  X(policy, period_s, DOUBLE, NONE, policy_period_s, 5,                       \
+    GT, 0, LE, 3600, "s", "evaluation period (event time)")                   \
+  X(policy, warmup_s, DOUBLE, NONE, warmup_s, 30,                             \
+    GE, 0, ANY, 0, "s", "no action this long after the first step")           \
+  X(policy, settle_s, DOUBLE, NONE, settle_s, 15,                             \
+    GE, 0, ANY, 0, "s", "no action this long after an applied one")           \
+  X(policy, escalate_stabilization_s, DOUBLE, NONE, escalate_stabilization_s, \
+    0, GE, 0, ANY, 0, "s", "escalation stabilisation window")                 \
+  X(policy, deescalate_stabilization_s, DOUBLE, NONE,                         \
+    deescalate_stabilization_s, 300, GE, 0, ANY, 0, "s",                      \
+    "de-escalation stabilisation window")                                     \
+  X(policy, escalate_cooldown_s, DOUBLE, NONE, escalate_cooldown_s, 60,       \
+    GE, 0, ANY, 0, "s", "per action, after an applied escalation")           \
+  X(policy, deescalate_cooldown_s, DOUBLE, NONE, deescalate_cooldown_s, 300,  \
+    GE, 0, ANY, 0, "s", "per action, after an applied de-escalation")        \
+  X(policy, deescalate_delay_s, DOUBLE, NONE, deescalate_delay_s, 0,          \
+    GE, 0, ANY, 0, "s", "no de-escalation in a group this long after an escalation there") \
+  X(policy, rate_limit_count, INT, NONE, rate_limit_count, 4,                 \
+    GE, 0, LE, 64, "", "applied actions per action name per rate_limit_period_s (0 = no limit)") \
+  X(policy, rate_limit_period_s, DOUBLE, NONE, rate_limit_period_s, 60,       \
+    GT, 0, LE, 1800, "s", "rate-limit period")                                \
+  X(policy, dry_run, BOOL, NONE, dry_run, 0,                                  \
+    ANY, 0, ANY, 0, "", "global dry run: everything runs, applied = 0")       \
+  X(policy, explain_suppressed, BOOL, NONE, explain_suppressed, 0,            \
+    ANY, 0, ANY, 0, "", "also report suppressed matches to on_action")        \
+  X(policy, max_rules, INT, NONE, max_rules, 32,                              \
+    GE, 1, LE, GCPULSE_RULES_MAX, "", "rules the instance holds after merging") \
+  X(policy, stabilization_slots, INT, NONE, stabilization_slots, 64,          \
+    GE, 2, LE, 1024, "", "recommendation history per rule; every window needs ceil(window / period_s) + 1") \
+  X(policy, explanations, INT, NONE, explanations, 64,                        \
+    GE, 1, LE, 1024, "", "explanation records kept")                          \
+  X(policy, loop_guard_count, INT, NONE, loop_guard_count, 3,                 \
+    GE, 1, LE, 16, "", "catastrophe bumps within loop_guard_window_s that raise the loop flag") \
+  X(policy, loop_guard_window_s, DOUBLE, NONE, loop_guard_window_s, 600,      \
+    GT, 0, ANY, 0, "s", "loop-guard window")
+
+/* One row of the table, as data. */
+typedef struct gcpulse__config_key {
+  const char *path;    /* "window.panes" */
+  const char *section; /* "window" */
+  const char *key;     /* "panes" */
+  const char *member;  /* "panes", "gogc.period_s": the C member */
+  int type;            /* GCPULSE__CT_* */
+  const gcpulse__enum_val *values; /* ENUM rows: NULL-terminated, else NULL */
+  size_t off;          /* offset of the member in gcpulse_config_t */
+  double def;
+  int lo_kind, hi_kind; /* GCPULSE__R_* */
+  double lo, hi;
+  const char *unit, *doc;
+} gcpulse__config_key;
+
+extern const gcpulse__config_key gcpulse__config_keys[];
+extern const int gcpulse__config_nkeys;
+
+/* The row whose path is PATH, or NULL. */
+const gcpulse__config_key *gcpulse__config_find(const char *section,
+                                                const char *key);
+/* The member of K in CFG, as a double (enum/bool/int/size converted). */
+double gcpulse__config_get(const gcpulse__config_key *k,
+                           const gcpulse_config_t *cfg);
+/* Word of an ENUM value, or NULL when VALUE is not one of them. */
+const char *gcpulse__config_enum_name(const gcpulse__enum_val *v, int value);
+/* "auto, go, jvm": the words of an enum list, into BUF. */
+void gcpulse__config_enum_list(const gcpulse__enum_val *v, char *buf,
+                               size_t cap);
+/* "[256, 16777216]", "> 0", "finite": K's valid range as text. */
+void gcpulse__config_range_text(const gcpulse__config_key *k, char *buf,
+                                size_t cap);
+
+#endif /* GCPULSE_CONFIG_H */
+
+/* ==== lib/estimators.h ==== */
+#line 1 "lib/estimators.h"
+/*
+ * estimators.h — smoothers, change detection, robust slope
+ * (estimators.c).
+ */
+#ifndef GCPULSE_ESTIMATORS_H
+#define GCPULSE_ESTIMATORS_H
+
+#include <stdint.h>
+
+/* Time-decay EWMA for irregular samples.  alpha = max(1 - exp(-dt/tau),
+ * 1/n): the first samples are averaged equally (no start-up bias) until
+ * the time kernel gives them more weight.  VAR is the matching
+ * exponentially weighted variance of the deviations. */
+typedef struct gcpulse__ewma {
+  double mean, var, t; /* t: time of the last sample */
+  uint32_t n;
+} gcpulse__ewma;
+/* Kernel weight for a gap DT with time constant TAU (0 if dt <= 0). */
+double gcpulse__ewma_alpha(double dt, double tau);
+/* Add X at time T using kernel weight ALPHA_TIME for (t - e->t).  Inline:
+ * it runs for every series sample on the hot path. */
+static inline void gcpulse__ewma_add(gcpulse__ewma *e, double x, double t,
+                                     double alpha_time) {
+  if (e->n == 0) {
+    e->mean = x;
+    e->var = 0.0;
+    e->t = t;
+    e->n = 1;
+    return;
+  }
+  if (e->n != UINT32_MAX) e->n++;
+  double a = alpha_time;
+  if (a * (double)e->n < 1.0) a = 1.0 / (double)e->n; /* start-up: plain mean */
+  double d = x - e->mean;
+  e->mean += a * d;
+  e->var = (1.0 - a) * (e->var + a * d * d);
+  if (t > e->t) e->t = t;
+}
+
+/* Two-sided tabular CUSUM on standardised values z (Page 1954):
+ * S+ = max(0, S+ + z - k), S- = max(0, S- - z - k); an alarm when either
+ * exceeds h, after which both sums restart at 0. */
+typedef struct gcpulse__cusum {
+  double sp, sn;
+} gcpulse__cusum;
+/* Returns +1 (upward shift), -1 (downward) or 0. */
+static inline int gcpulse__cusum_step(gcpulse__cusum *c, double z, double k,
+                                      double h) {
+  double sp = c->sp + z - k, sn = c->sn - z - k;
+  c->sp = sp > 0 ? sp : 0.0;
+  c->sn = sn > 0 ? sn : 0.0;
+  if (c->sp > h) {
+    c->sp = c->sn = 0.0;
+    return 1;
+  }
+  if (c->sn > h) {
+    c->sp = c->sn = 0.0;
+    return -1;
+  }
+  return 0;
+}
+
+/* Theil-Sen slope of (X[i], Y[i]), i < N: the median of the pairwise
+ * slopes over pairs with distinct x.  SCRATCH holds N*(N-1)/2 doubles.
+ * Returns 0 and *OUT, or -1 with fewer than one usable pair. */
+int gcpulse__theil_sen(const double *x, const double *y, int n,
+                       double *scratch, double *out);
+/* Least-squares slope from sums (n, sum t, sum t^2, sum y, sum t*y).
+ * Returns 0 and *OUT, or -1 when the t spread is zero. */
+int gcpulse__ols_slope(double n, double st, double stt, double sy,
+                       double sty, double *out);
+
+#endif /* GCPULSE_ESTIMATORS_H */
+
+/* ==== lib/event_fields.h ==== */
+#line 1 "lib/event_fields.h"
+/*
+ * event_fields.h — the numeric fields of gcpulse_event_t as one list,
+ * shared by the JSON writer (format.c), event validation (instance.c)
+ * and the window (window.c).
+ */
+#ifndef GCPULSE_EVENT_FIELDS_H
+#define GCPULSE_EVENT_FIELDS_H
+
 
 /* Whether event EV has field F (a GCPULSE_FIELD_ suffix) known. */
 #define GCPULSE__HAS(ev, f) (((ev)->known & GCPULSE_BIT(GCPULSE_FIELD_##f)) != 0)
@@ -84,37 +381,174 @@
   X(U32, GC_CPU_PCT_TOTAL, gc_cpu_pct_total)                                  \
   X(INT, RELEASED, released)                                                  \
   X(INT, RETAINED, retained)
-#define GCPULSE__ALIGN(n) (((n) + 15u) & ~(size_t)15u)
 
-/* Saturating counter increment. */
-static inline void gcpulse__inc(uint64_t *c) {
-  if (*c != UINT64_MAX) (*c)++;
+#endif /* GCPULSE_EVENT_FIELDS_H */
+
+/* ==== lib/feature_reader.h ==== */
+#line 1 "lib/feature_reader.h"
+/*
+ * feature_reader.h — the feature reader: how the controller (gogc.c) and the
+ * policy (policy.c) see the window.  Same contract as gcpulse_feature():
+ * 0 known, > 0 gcpulse_why_t, < 0 error.
+ */
+#ifndef GCPULSE_FEATURE_READER_H
+#define GCPULSE_FEATURE_READER_H
+
+typedef int (*gcpulse__feat_fn)(const void *ctx, int feature, int stat,
+                                double *out);
+
+#endif /* GCPULSE_FEATURE_READER_H */
+
+/* ==== lib/histogram.h ==== */
+#line 1 "lib/histogram.h"
+/*
+ * histogram.h — log-linear histogram, u16 panes + u32 aggregate
+ * (histogram.c).
+ */
+#ifndef GCPULSE_HISTOGRAM_H
+#define GCPULSE_HISTOGRAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bucket of V with S sub-bucket bits: values below 2^S are exact; above,
+ * bucket = (floor(log2 V) - S + 1) * 2^S + the S bits after the leading
+ * one.  Relative width of a bucket <= 2^-S, so the bucket midpoint is
+ * within 2^-(S+1) (1.56 % at S = 5) of any value in it.  Buckets past
+ * NB-1 clamp into the last one. */
+static inline uint32_t gcpulse__hist_bucket(uint64_t v, unsigned s,
+                                            uint32_t nb) {
+  uint32_t b;
+  if (v < (UINT64_C(1) << s)) {
+    b = (uint32_t)v;
+  } else {
+    unsigned e = 63u - (unsigned)__builtin_clzll(v);
+    b = ((e - s + 1u) << s) + ((uint32_t)(v >> (e - s)) & ((1u << s) - 1u));
+  }
+  return b < nb ? b : nb - 1u;
 }
+/* Buckets needed to cover [0, 2^MAX_LOG2) with S sub-bucket bits. */
+static inline uint32_t gcpulse__hist_nbuckets(unsigned s, unsigned max_log2) {
+  return (max_log2 - s + 1u) << s;
+}
+/* Smallest value in bucket B, and one past its largest. */
+uint64_t gcpulse__hist_lower(uint32_t b, unsigned s);
+uint64_t gcpulse__hist_upper(uint32_t b, unsigned s);
 
-/* ======================================================================
- * Sink: how the parsers hand results to the instance.
- * ====================================================================== */
+/* A windowed histogram: NPANES u16 pane arrays of NB buckets, a u32
+ * aggregate equal to their sum (kept by subtract-on-evict), and per-group
+ * (2^S buckets) sums so a quantile scans ~NB/2^S + 2^S cells.  All arrays
+ * live in caller memory (gcpulse__hist_bytes). */
+typedef struct gcpulse__hist {
+  uint16_t *panes;   /* npanes * nb */
+  uint32_t *agg;     /* nb */
+  uint32_t *grp;     /* nb >> s */
+  uint32_t nb, s, npanes;
+  uint32_t total;    /* sum of agg */
+  uint32_t saturated; /* pane increments lost to u16 saturation */
+} gcpulse__hist;
 
-typedef struct gcpulse__sink {
-  /* Deliver a complete event.  Returns 0 or a negative error (stop). */
-  int (*event)(void *ctx, const gcpulse_event_t *ev);
-  /* Report a diagnostic about the current line: REASON, byte COLUMN in the
-   * line, a static DETAIL text (may be NULL).  Returns 0 or negative. */
-  int (*diag)(void *ctx, int reason, size_t column, const char *detail);
-  void *ctx;
-} gcpulse__sink;
+size_t gcpulse__hist_bytes(unsigned s, unsigned max_log2, unsigned npanes);
+/* Lay the histogram out in MEM (gcpulse__hist_bytes bytes, zeroed). */
+void gcpulse__hist_init(gcpulse__hist *h, void *mem, unsigned s,
+                        unsigned max_log2, unsigned npanes);
+void gcpulse__hist_clear(gcpulse__hist *h);
+/* Count V in pane slot PANE.  A u16 pane bucket saturates at 65535 (the
+ * aggregate then skips the sample too, so eviction stays exact) and
+ * h->saturated counts the loss.  Returns 0, or 1 when saturated. */
+static inline int gcpulse__hist_record(gcpulse__hist *h, unsigned pane,
+                                       uint64_t v) {
+  uint32_t b = gcpulse__hist_bucket(v, h->s, h->nb);
+  uint16_t *c = &h->panes[(size_t)pane * h->nb + b];
+  if (*c == UINT16_MAX) {
+    h->saturated++;
+    return 1;
+  }
+  (*c)++;
+  h->agg[b]++;
+  h->grp[b >> h->s]++;
+  h->total++;
+  return 0;
+}
+/* Subtract pane slot PANE from the aggregate and zero it. */
+void gcpulse__hist_evict(gcpulse__hist *h, unsigned pane);
+/* Nearest-rank quantile Q in [0,1] of the aggregate: the midpoint of the
+ * bucket holding rank ceil(Q*total) (an exact value below 2^S).  Returns
+ * 0 and sets *OUT, or -1 when empty. */
+int gcpulse__hist_quantile(const gcpulse__hist *h, double q, double *out);
+/* Same on a plain u32 array (tests, merges): NB buckets, S bits. */
+int gcpulse__hist_quantile_array(const uint32_t *agg, uint32_t nb,
+                                 unsigned s, double q, double *out);
 
-/* Parser line functions return:
- *   < 0  an error from the sink (stop, propagate);
- *     0  the line is not this parser's (the caller counts *skip, a
- *        gcpulse_reason_t such as FOREIGN or BLANK);
- *     1  the line was recognised (events and diagnostics went to the sink;
- *        a recognised line with no GC data may still set *skip, e.g.
- *        GO_INFO / JVM_INFO, which the caller counts). */
+#endif /* GCPULSE_HISTOGRAM_H */
 
-/* ======================================================================
- * numscan.c
- * ====================================================================== */
+/* ==== lib/lines.h ==== */
+#line 1 "lib/lines.h"
+/*
+ * lines.h — byte chunks -> complete lines in a bounded buffer (lines.c).
+ */
+#ifndef GCPULSE_LINES_H
+#define GCPULSE_LINES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct gcpulse__lines {
+  char *buf;        /* max_line bytes, inside the instance block */
+  size_t cap;       /* max_line */
+  size_t len;       /* bytes of the pending partial line */
+  int skipping;     /* current line exceeded cap: discard to its end */
+  int after_cr;     /* last byte seen was '\r': a following '\n' is eaten */
+  uint64_t offset;  /* stream offset of the next byte */
+  uint64_t line_start; /* stream offset where the pending line started */
+} gcpulse__lines;
+
+/* Called for each complete line (without terminator).  TOO_LONG lines are
+ * reported with LINE = NULL.  Returns 0 or negative (stop). */
+typedef int (*gcpulse__line_fn)(void *ctx, const char *line, size_t len,
+                                uint64_t offset, int too_long);
+
+void gcpulse__lines_init(gcpulse__lines *l, char *buf, size_t cap);
+/* Split BUF into lines; *USED receives the bytes consumed (all of them
+ * unless FN stopped with an error). */
+int gcpulse__lines_feed(gcpulse__lines *l, const char *buf, size_t len,
+                        gcpulse__line_fn fn, void *ctx, size_t *used);
+/* Flush a pending partial line as a complete line. */
+int gcpulse__lines_finish(gcpulse__lines *l, gcpulse__line_fn fn, void *ctx);
+
+#endif /* GCPULSE_LINES_H */
+
+/* ==== lib/names.h ==== */
+#line 1 "lib/names.h"
+/*
+ * names.h — feature names shared by the JSON loader, the configuration
+ * check and gcpulse_metric_id (names.c).
+ */
+#ifndef GCPULSE_NAMES_H
+#define GCPULSE_NAMES_H
+
+/* Built-in feature id of NAME: a feature name ("pause_ms") or a metric
+ * alias ("rss", "latency", "memory_limit"); -1 if NAME is neither. */
+int gcpulse__feature_lookup(const char *name);
+
+/* Whether NAME may name a custom metric: 1 to GCPULSE_NAME_MAX-1 bytes,
+ * not a built-in name or alias, not the "custom:K" slot syntax. */
+int gcpulse__custom_name_ok(const char *name);
+
+#endif /* GCPULSE_NAMES_H */
+
+/* ==== lib/numscan.h ==== */
+#line 1 "lib/numscan.h"
+/*
+ * numscan.h — locale-free number and literal scanning shared by the
+ * parsers (numscan.c).
+ */
+#ifndef GCPULSE_NUMSCAN_H
+#define GCPULSE_NUMSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 /* Unsigned decimal integer at P (no sign).  Returns the byte after the
  * digits, or NULL if there is no digit or the value overflows 64 bits. */
@@ -151,37 +585,210 @@ static inline const char *gcpulse__lit(const char *p, const char *end,
 const char *gcpulse__find(const char *p, const char *end, const char *lit,
                           size_t len);
 
-/* ======================================================================
- * lines.c — line assembler
- * ====================================================================== */
+#endif /* GCPULSE_NUMSCAN_H */
 
-typedef struct gcpulse__lines {
-  char *buf;        /* max_line bytes, inside the instance block */
-  size_t cap;       /* max_line */
-  size_t len;       /* bytes of the pending partial line */
-  int skipping;     /* current line exceeded cap: discard to its end */
-  int after_cr;     /* last byte seen was '\r': a following '\n' is eaten */
-  uint64_t offset;  /* stream offset of the next byte */
-  uint64_t line_start; /* stream offset where the pending line started */
-} gcpulse__lines;
+/* ==== lib/sink.h ==== */
+#line 1 "lib/sink.h"
+/*
+ * sink.h — how the parsers (trace_go.c, jvm/) hand events and
+ * diagnostics to the instance, and the parser line-function contract.
+ */
+#ifndef GCPULSE_SINK_H
+#define GCPULSE_SINK_H
 
-/* Called for each complete line (without terminator).  TOO_LONG lines are
- * reported with LINE = NULL.  Returns 0 or negative (stop). */
-typedef int (*gcpulse__line_fn)(void *ctx, const char *line, size_t len,
-                                uint64_t offset, int too_long);
 
-void gcpulse__lines_init(gcpulse__lines *l, char *buf, size_t cap);
-/* Split BUF into lines; *USED receives the bytes consumed (all of them
- * unless FN stopped with an error). */
-int gcpulse__lines_feed(gcpulse__lines *l, const char *buf, size_t len,
-                        gcpulse__line_fn fn, void *ctx, size_t *used);
-/* Flush a pending partial line as a complete line. */
-int gcpulse__lines_finish(gcpulse__lines *l, gcpulse__line_fn fn, void *ctx);
+#include <stddef.h>
 
-/* ======================================================================
- * trace_go.c — Go gctrace / scavtrace
- * (owned by the Go parser; fields may be added here freely)
- * ====================================================================== */
+typedef struct gcpulse__sink {
+  /* Deliver a complete event.  Returns 0 or a negative error (stop). */
+  int (*event)(void *ctx, const gcpulse_event_t *ev);
+  /* Report a diagnostic about the current line: REASON, byte COLUMN in the
+   * line, a static DETAIL text (may be NULL).  Returns 0 or negative. */
+  int (*diag)(void *ctx, int reason, size_t column, const char *detail);
+  void *ctx;
+} gcpulse__sink;
+
+/* Parser line functions return:
+ *   < 0  an error from the sink (stop, propagate);
+ *     0  the line is not this parser's (the caller counts *skip, a
+ *        gcpulse_reason_t such as FOREIGN or BLANK);
+ *     1  the line was recognised (events and diagnostics went to the sink;
+ *        a recognised line with no GC data may still set *skip, e.g.
+ *        GO_INFO / JVM_INFO, which the caller counts). */
+
+#endif /* GCPULSE_SINK_H */
+
+/* ==== lib/window.h ==== */
+#line 1 "lib/window.h"
+/*
+ * window.h — the feature store as the instance, tests and benchmarks see
+ * it (an opaque state block; window.c ingests, window_query.c reads).
+ * The private layout both files share is in window_layout.h.
+ */
+#ifndef GCPULSE_WINDOW_H
+#define GCPULSE_WINDOW_H
+
+
+#include <stddef.h>
+
+typedef struct gcpulse__window gcpulse__window;
+
+size_t gcpulse__window_size(const gcpulse_config_t *cfg);
+/* W points at gcpulse__window_size(cfg) zeroed bytes. */
+void gcpulse__window_init(gcpulse__window *w, const gcpulse_config_t *cfg);
+void gcpulse__window_reset(gcpulse__window *w);
+/* Add an event.  Returns a gcpulse_reason_t: NONE (accepted), RESTART or
+ * GAP_RESET (accepted after resetting), OUT_OF_ORDER (dropped). */
+int gcpulse__window_event(gcpulse__window *w, const gcpulse_event_t *ev);
+/* Add a caller metric sample (id already validated).  Same returns. */
+int gcpulse__window_metric(gcpulse__window *w, int metric, double t,
+                           double value);
+/* Advance the window clock to T (rotating panes). */
+void gcpulse__window_advance(gcpulse__window *w, double t);
+/* Set a derived feature (GOGC, GOGC_PINNED) at time T. */
+void gcpulse__window_set(gcpulse__window *w, int feature, double t,
+                         double value);
+/* Read a feature (gcpulse__feat_fn contract; CTX is the window). */
+int gcpulse__window_feature(const void *w, int feature, int stat,
+                            double *out);
+/* Supported (feature, stat) pairs. */
+int gcpulse__window_supports(int feature, int stat);
+/* Current window time (latest event/metric/tick time), NAN before any. */
+double gcpulse__window_now(const gcpulse__window *w);
+
+#endif /* GCPULSE_WINDOW_H */
+
+/* ==== lib/policy.h ==== */
+#line 1 "lib/policy.h"
+/*
+ * policy.h — the scaling-policy table:
+ *   policy.c        state and evaluation engine
+ *   policy_rules.c  built-in default table, merging, validation
+ */
+#ifndef GCPULSE_POLICY_H
+#define GCPULSE_POLICY_H
+
+
+#include <stddef.h>
+#include <string.h>
+
+typedef struct gcpulse__policy gcpulse__policy;
+
+/* Tolerance of every policy time comparison (both files). */
+#define GCPULSE__POLICY_EPS 1e-9
+
+/* Rule, group and action names compare over at most GCPULSE_NAME_MAX
+ * bytes (configured names need not be terminated). */
+static inline int gcpulse__name_eq(const char *a, const char *b) {
+  return strncmp(a, b, GCPULSE_NAME_MAX) == 0;
+}
+
+/* Fill OUT with the built-in default table; returns the number of rules. */
+int gcpulse__policy_defaults(gcpulse_rule_t *out, int max);
+/* Merge the defaults (when cfg->policy_defaults) with cfg->rules by id
+ * into OUT (NULL = count only; at most MAX written).  A configured rule
+ * whose id is a default replaces it in place; the others are appended in
+ * order.  Returns the merged count (may exceed MAX). */
+int gcpulse__policy_merge(const gcpulse_config_t *cfg, gcpulse_rule_t *out,
+                          int max);
+/* Validate the policy part of CFG (thresholds, N <= M, names...). */
+int gcpulse__policy_check(const gcpulse_config_t *cfg, gcpulse_error_t *err);
+size_t gcpulse__policy_size(const gcpulse_config_t *cfg);
+void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg);
+void gcpulse__policy_reset(gcpulse__policy *p);
+typedef int (*gcpulse__action_fn)(void *ctx, const gcpulse_action_t *a);
+/* Evaluate at time T if the policy period elapsed (or FORCE).  Applied
+ * and (when configured) suppressed actions go to EMIT.  Updates the
+ * policy counters in ST. */
+int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
+                         const void *fctx, double t, int force,
+                         gcpulse__action_fn emit, void *ectx,
+                         gcpulse_stats_t *st);
+int gcpulse__policy_kill(gcpulse__policy *p, int direction,
+                         const char *action, int disabled);
+int gcpulse__policy_explanations(const gcpulse__policy *p,
+                                 gcpulse_action_t *out, int n);
+
+#endif /* GCPULSE_POLICY_H */
+
+/* ==== lib/gogc.h ==== */
+#line 1 "lib/gogc.h"
+/*
+ * gogc.h — the GOGC controller as the instance sees it (gogc.c).
+ */
+#ifndef GCPULSE_GOGC_H
+#define GCPULSE_GOGC_H
+
+
+#include <stddef.h>
+
+typedef struct gcpulse__gogc gcpulse__gogc;
+
+/* Validate CFG->gogc (bounds, ratios, periods). */
+int gcpulse__gogc_check(const gcpulse_config_t *cfg, gcpulse_error_t *err);
+size_t gcpulse__gogc_size(const gcpulse_config_t *cfg);
+void gcpulse__gogc_init(gcpulse__gogc *c, const gcpulse_config_t *cfg);
+/* Called after every event (NEW_CYCLE = 1 for a GC cycle), metric and tick,
+ * at time T.  Returns 1 and fills *OUT when a decision is due (every
+ * period_s, and early on a GC cycle when the projected peak at the current
+ * GOGC exceeds the memory budget), 0 when not, negative on error.  Reads
+ * QPS (stat LAST) on every call to average it over the period.  Updates
+ * the gogc_* counters in ST. */
+int gcpulse__gogc_step(gcpulse__gogc *c, gcpulse__feat_fn feat,
+                       const void *fctx, double t, int new_cycle,
+                       gcpulse_gogc_decision_t *out, gcpulse_stats_t *st);
+double gcpulse__gogc_current(const gcpulse__gogc *c);
+/* Forget all state (back to the configured initial GOGC). */
+void gcpulse__gogc_reset(gcpulse__gogc *c);
+/* The window was reset (restart or time gap): drop smoothed inputs. */
+void gcpulse__gogc_window_reset(gcpulse__gogc *c);
+
+#endif /* GCPULSE_GOGC_H */
+
+/* ==== lib/trace_jvm.h ==== */
+#line 1 "lib/trace_jvm.h"
+/*
+ * trace_jvm.h — the JVM GC log parser as the instance sees it (an opaque
+ * state block).  The parser's private layout, shared by the lib/jvm/
+ * sources only, is in jvm/jvm.h.
+ *   jvm/envelope.c    unified-logging envelope, restarts, line entry point
+ *   jvm/messages.c    message grammars of every collector (pauses, cycles,
+ *                     detail lines, banner lines)
+ *   jvm/gcid_table.c  bounded table of open GC ids, emission order, derived
+ *                     fields and flags
+ *   jvm/legacy.c      JDK 8 legacy -XX:+PrintGCDetails records
+ */
+#ifndef GCPULSE_TRACE_JVM_H
+#define GCPULSE_TRACE_JVM_H
+
+
+#include <stddef.h>
+
+typedef struct gcpulse__jvm gcpulse__jvm;
+
+size_t gcpulse__jvm_size(const gcpulse_config_t *cfg);
+/* P points at gcpulse__jvm_size(cfg) zeroed bytes. */
+void gcpulse__jvm_init(gcpulse__jvm *p, const gcpulse_config_t *cfg);
+/* Forget all stream state, keeping what init copied from the config. */
+void gcpulse__jvm_reset(gcpulse__jvm *p);
+int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
+                      const gcpulse__sink *k, int *skip);
+/* End of stream: close open events. */
+int gcpulse__jvm_finish(gcpulse__jvm *p, const gcpulse__sink *k);
+/* Collector detected so far (gcpulse_collector_t). */
+int gcpulse__jvm_collector(const gcpulse__jvm *p);
+
+#endif /* GCPULSE_TRACE_JVM_H */
+
+/* ==== lib/trace_go.h ==== */
+#line 1 "lib/trace_go.h"
+/*
+ * trace_go.h — Go gctrace / scvg / scavtrace parser state (trace_go.c;
+ * owned by the Go parser, fields may be added here freely).
+ */
+#ifndef GCPULSE_TRACE_GO_H
+#define GCPULSE_TRACE_GO_H
+
 
 typedef struct gcpulse__go {
   uint64_t last_seq;     /* last "gc N" seen */
@@ -200,29 +807,138 @@ void gcpulse__go_init(gcpulse__go *p);
 int gcpulse__go_line(gcpulse__go *p, const char *s, size_t n,
                      const gcpulse__sink *k, int *skip);
 
-/* ======================================================================
- * JVM GC logs (owned by the JVM parser; fields may be added here freely)
- *   jvm/envelope.c   unified-logging envelope, restarts, line entry point
- *   jvm/messages.c     message grammars of every collector (pauses, cycles,
- *                 detail lines, banner lines)
- *   jvm/gcid_table.c   bounded table of open GC ids, emission order, derived
- *                 fields and flags
- *   jvm/legacy.c  JDK 8 legacy -XX:+PrintGCDetails records
- * ====================================================================== */
+#endif /* GCPULSE_TRACE_GO_H */
 
-typedef struct gcpulse__jvm gcpulse__jvm;
+/* ==== lib/window_layout.h ==== */
+#line 1 "lib/window_layout.h"
+/*
+ * window_layout.h — the window's private layout, shared by window.c
+ * (ingestion: clock, panes, series updates) and window_query.c
+ * (features computed from the same state).  Nothing else touches it.
+ */
+#ifndef GCPULSE_WINDOW_LAYOUT_H
+#define GCPULSE_WINDOW_LAYOUT_H
 
-size_t gcpulse__jvm_size(const gcpulse_config_t *cfg);
-/* P points at gcpulse__jvm_size(cfg) zeroed bytes. */
-void gcpulse__jvm_init(gcpulse__jvm *p, const gcpulse_config_t *cfg);
-/* Forget all stream state, keeping what init copied from the config. */
-void gcpulse__jvm_reset(gcpulse__jvm *p);
-int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
-                      const gcpulse__sink *k, int *skip);
-/* End of stream: close open events. */
-int gcpulse__jvm_finish(gcpulse__jvm *p, const gcpulse__sink *k);
-/* Collector detected so far (gcpulse_collector_t). */
-int gcpulse__jvm_collector(const gcpulse__jvm *p);
+
+#include <stdint.h>
+
+/* Sample series kept per pane. */
+enum {
+  GCPULSE__SR_GC_INTERVAL,
+  GCPULSE__SR_YOUNG_INTERVAL,
+  GCPULSE__SR_PAUSE,
+  GCPULSE__SR_HEAP_LIVE,
+  GCPULSE__SR_HEAP_GOAL,
+  GCPULSE__SR_HEAP_BEFORE,
+  GCPULSE__SR_HEAP_AFTER,
+  GCPULSE__SR_ALLOC,      /* per-interval allocation rate samples, bytes/s */
+  GCPULSE__SR_META_USED,
+  GCPULSE__SR_META_PCT,
+  GCPULSE__SR_QPS,
+  GCPULSE__SR_RSS,
+  GCPULSE__SR_LATENCY,
+  GCPULSE__SR_MEMLIMIT,
+  GCPULSE__SR_GOGC,
+  GCPULSE__SR_PINNED,
+  GCPULSE__SR_ROOTS,      /* Go stacks + globals */
+  GCPULSE__SR_FIXED       /* custom metrics follow */
+};
+
+#define GCPULSE__CUSUM_WARMUP 30u /* samples before the CUSUM is armed */
+#define GCPULSE__MAX_PANES 64
+
+/* One series in one pane (64 bytes). */
+typedef struct gcpulse__wser {
+  uint32_t n;
+  float t0, t1;  /* first / last sample time, relative to the pane start */
+  float v0;      /* value of the first sample (for RATE) */
+  double sum, min, max, st, stt, sty;
+} gcpulse__wser;
+
+/* Additive counters of one pane. */
+typedef struct gcpulse__wpane {
+  int64_t idx;   /* absolute pane number: floor(t / pane width) */
+  double start;  /* idx * pane width */
+  uint32_t gc, young, full, oom, promo_n, cpu_n, alloc_n, ev;
+  double promoted, cpu_ms, alloc_bytes, alloc_dt;
+} gcpulse__wpane;
+
+/* Per-series state outside the panes. */
+typedef struct gcpulse__wstate {
+  gcpulse__ewma e;
+  gcpulse__cusum c;
+  double last_t, last_v;
+  double inv_sd;       /* 1 / EWMA deviation, refreshed every 8 samples */
+  double alarm_t;      /* time of the last CUSUM alarm, NAN if none */
+  int alarm;           /* its direction */
+  uint8_t has_last, sticky, detect, smooth; /* smooth: EWMA kept */
+} gcpulse__wstate;
+
+/* The previous event with heap figures (allocation chain). */
+typedef struct gcpulse__wheap {
+  double t, before, after, base;
+  int ok;
+} gcpulse__wheap;
+
+struct gcpulse__window {
+  /* configuration */
+  double W, pw, tau, inv_tau, k, h, min_span, mem_cfg;
+  int P, nser, ncustom;
+  /* clock */
+  double now;          /* NAN before any data */
+  double origin;       /* first data time since reset, NAN if none */
+  double last_data_t;  /* newest event/metric time, NAN if none */
+  int64_t head;        /* absolute index of the newest pane */
+  unsigned head_slot;  /* its ring slot */
+  /* stream facts since reset */
+  int runtime;         /* gcpulse_runtime_t of the last GC event */
+  int have_ev;         /* a GC event (not a scavenge) was added */
+  double prev_gc_t, prev_young_t; /* interval chains, NAN if none */
+  gcpulse__wheap prev;
+  double dc_dt, dc_alpha; /* decay cache: same dt -> same alpha */
+  uint64_t dropped;    /* out-of-order data dropped */
+  /* storage inside the block */
+  gcpulse__wpane *panes;
+  gcpulse__wser *ps;   /* P * nser */
+  gcpulse__wstate *ss; /* nser */
+  gcpulse__hist pause, lat;
+};
+
+/* Series of a caller metric id (QPS, RSS, LATENCY, MEMORY_LIMIT, GOGC,
+ * GOGC_PINNED or a configured custom slot), or -1 for any other id.
+ * Inline: it runs on every metric sample. */
+static inline int gcpulse__window_series(const gcpulse__window *w,
+                                         int metric) {
+  switch (metric) {
+  case GCPULSE_FEAT_QPS: return GCPULSE__SR_QPS;
+  case GCPULSE_FEAT_RSS: return GCPULSE__SR_RSS;
+  case GCPULSE_FEAT_LATENCY: return GCPULSE__SR_LATENCY;
+  case GCPULSE_FEAT_MEMORY_LIMIT: return GCPULSE__SR_MEMLIMIT;
+  case GCPULSE_FEAT_GOGC: return GCPULSE__SR_GOGC;
+  case GCPULSE_FEAT_GOGC_PINNED: return GCPULSE__SR_PINNED;
+  default:
+    if (metric >= GCPULSE_FEAT_CUSTOM &&
+        metric < GCPULSE_FEAT_CUSTOM + w->ncustom)
+      return GCPULSE__SR_FIXED + (metric - GCPULSE_FEAT_CUSTOM);
+    return -1;
+  }
+}
+
+#endif /* GCPULSE_WINDOW_LAYOUT_H */
+
+/* ==== lib/jvm/jvm.h ==== */
+#line 1 "lib/jvm/jvm.h"
+/*
+ * jvm/jvm.h — private state of the JVM GC log parser, shared by the
+ * lib/jvm/ sources only (owned by the JVM parser; fields may be added
+ * here freely).  The instance uses the opaque interface in trace_jvm.h.
+ */
+#ifndef GCPULSE_JVM_JVM_H
+#define GCPULSE_JVM_JVM_H
+
+
+#include <stdint.h>
+
 /* Derived fields and flags shared by both JVM grammars (promoted,
  * heap_live, FORCED, OOM rules); called on every event before emission. */
 void gcpulse__jvm_derive(gcpulse_event_t *ev);
@@ -374,367 +1090,257 @@ static inline const char *gcpulse__jvm_decimal(const char *p, const char *e,
   return q;
 }
 
-/* ======================================================================
- * Feature reader: how the controller and the policy see the window.
- * Same contract as gcpulse_feature(): 0 known, > 0 gcpulse_why_t, < 0 error.
- * ====================================================================== */
+#endif /* GCPULSE_JVM_JVM_H */
 
-typedef int (*gcpulse__feat_fn)(const void *ctx, int feature, int stat,
-                                double *out);
+/* ==== lib/config.c ==== */
+#line 1 "lib/config.c"
+/*
+ * config.c — the configuration table (config.h) and what it drives:
+ * gcpulse_config_init (defaults) and gcpulse_config_check (every row's
+ * range with its dotted path, then the structured parts and the modules'
+ * cross-field checks).  The window needs no check of its own: with
+ * window_s >= 1 s and panes <= 64 a pane is always wider than 15 ms.
+ */
 
-/* ======================================================================
- * histogram.c, estimators.c, window.c — the feature store
- * (owned by the window; fields may be added here freely)
- * ====================================================================== */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
 
-typedef struct gcpulse__window gcpulse__window;
+static const gcpulse__enum_val formats[] = {{"auto", GCPULSE_FORMAT_AUTO},
+                                            {"go", GCPULSE_FORMAT_GO},
+                                            {"jvm", GCPULSE_FORMAT_JVM},
+                                            {NULL, 0}};
+static const gcpulse__enum_val modes[] = {
+#define GCPULSE_X_(id, name) {name, GCPULSE_GOGC_##id},
+    GCPULSE_GOGC_MODE_MAP(GCPULSE_X_)
+#undef GCPULSE_X_
+    {NULL, 0}};
+static const gcpulse__enum_val economies[] = {
+    {"both", GCPULSE_GOGC_ECONOMY_BOTH},
+    {"cpu-target", GCPULSE_GOGC_ECONOMY_CPU},
+    {"dual-factor", GCPULSE_GOGC_ECONOMY_DF},
+    {NULL, 0}};
+#define NONE NULL
 
-size_t gcpulse__window_size(const gcpulse_config_t *cfg);
-/* W points at gcpulse__window_size(cfg) zeroed bytes. */
-void gcpulse__window_init(gcpulse__window *w, const gcpulse_config_t *cfg);
-/* Validate the window part of CFG (window_s, panes, ewma/cusum...). */
-int gcpulse__window_check(const gcpulse_config_t *cfg, gcpulse_error_t *err);
-void gcpulse__window_reset(gcpulse__window *w);
-/* Add an event.  Returns a gcpulse_reason_t: NONE (accepted), RESTART or
- * GAP_RESET (accepted after resetting), OUT_OF_ORDER (dropped). */
-int gcpulse__window_event(gcpulse__window *w, const gcpulse_event_t *ev);
-/* Add a caller metric sample (id already validated).  Same returns. */
-int gcpulse__window_metric(gcpulse__window *w, int metric, double t,
-                           double value);
-/* Advance the window clock to T (rotating panes). */
-void gcpulse__window_advance(gcpulse__window *w, double t);
-/* Set a derived feature (GOGC, GOGC_PINNED) at time T. */
-void gcpulse__window_set(gcpulse__window *w, int feature, double t,
-                         double value);
-/* Read a feature (gcpulse__feat_fn contract; CTX is the window). */
-int gcpulse__window_feature(const void *w, int feature, int stat,
-                            double *out);
-/* Supported (feature, stat) pairs. */
-int gcpulse__window_supports(int feature, int stat);
-/* Current window time (latest event/metric/tick time), NAN before any. */
-double gcpulse__window_now(const gcpulse__window *w);
+const gcpulse__config_key gcpulse__config_keys[] = {
+#define GCPULSE_X_(sec, key, type, values, member, def, lok, lo, hik, hi,     \
+                   unit, doc)                                                 \
+  {#sec "." #key,                                                             \
+   #sec,                                                                      \
+   #key,                                                                      \
+   #member,                                                                   \
+   GCPULSE__CT_##type,                                                        \
+   values,                                                                    \
+   offsetof(gcpulse_config_t, member),                                        \
+   (double)(def),                                                             \
+   GCPULSE__R_##lok,                                                          \
+   GCPULSE__R_##hik,                                                          \
+   (double)(lo),                                                              \
+   (double)(hi),                                                              \
+   unit,                                                                      \
+   doc},
+    GCPULSE__CONFIG_KEYS(GCPULSE_X_)
+#undef GCPULSE_X_
+};
+#undef NONE
 
-/* ---- histogram.c: log-linear histogram, u16 panes + u32 aggregate ----
- * Bucket of V with S sub-bucket bits: values below 2^S are exact; above,
- * bucket = (floor(log2 V) - S + 1) * 2^S + the S bits after the leading
- * one.  Relative width of a bucket <= 2^-S, so the bucket midpoint is
- * within 2^-(S+1) (1.56 % at S = 5) of any value in it.  Buckets past
- * NB-1 clamp into the last one. */
-static inline uint32_t gcpulse__hist_bucket(uint64_t v, unsigned s,
-                                            uint32_t nb) {
-  uint32_t b;
-  if (v < (UINT64_C(1) << s)) {
-    b = (uint32_t)v;
+const int gcpulse__config_nkeys =
+    (int)GCPULSE__COUNTOF(gcpulse__config_keys);
+
+/* Each row's member has the size its type says (checked at compile time). */
+#define GCPULSE_X_(sec, key, type, values, member, def, lok, lo, hik, hi,     \
+                   unit, doc)                                                 \
+  _Static_assert(sizeof(((gcpulse_config_t *)0)->member) ==                   \
+                     (GCPULSE__CT_##type == GCPULSE__CT_DOUBLE ? sizeof(double) \
+                      : GCPULSE__CT_##type == GCPULSE__CT_SIZE ? sizeof(size_t) \
+                                                               : sizeof(int)), \
+                 #sec "." #key " has the wrong C type in the table");
+GCPULSE__CONFIG_KEYS(GCPULSE_X_)
+#undef GCPULSE_X_
+
+const gcpulse__config_key *gcpulse__config_find(const char *section,
+                                                const char *key) {
+  for (int i = 0; i < gcpulse__config_nkeys; i++) {
+    const gcpulse__config_key *k = &gcpulse__config_keys[i];
+    if (strcmp(k->section, section) == 0 && strcmp(k->key, key) == 0) return k;
+  }
+  return NULL;
+}
+
+double gcpulse__config_get(const gcpulse__config_key *k,
+                           const gcpulse_config_t *cfg) {
+  const char *p = (const char *)cfg + k->off;
+  switch (k->type) {
+  case GCPULSE__CT_DOUBLE: {
+    double d;
+    memcpy(&d, p, sizeof d);
+    return d;
+  }
+  case GCPULSE__CT_SIZE: {
+    size_t z;
+    memcpy(&z, p, sizeof z);
+    return (double)z;
+  }
+  default: {
+    int i;
+    memcpy(&i, p, sizeof i);
+    return (double)i;
+  }
+  }
+}
+
+static void set(const gcpulse__config_key *k, gcpulse_config_t *cfg,
+                double v) {
+  char *p = (char *)cfg + k->off;
+  if (k->type == GCPULSE__CT_DOUBLE) {
+    memcpy(p, &v, sizeof v);
+  } else if (k->type == GCPULSE__CT_SIZE) {
+    size_t z = (size_t)v;
+    memcpy(p, &z, sizeof z);
   } else {
-    unsigned e = 63u - (unsigned)__builtin_clzll(v);
-    b = ((e - s + 1u) << s) + ((uint32_t)(v >> (e - s)) & ((1u << s) - 1u));
+    int i = (int)v;
+    memcpy(p, &i, sizeof i);
   }
-  return b < nb ? b : nb - 1u;
-}
-/* Buckets needed to cover [0, 2^MAX_LOG2) with S sub-bucket bits. */
-static inline uint32_t gcpulse__hist_nbuckets(unsigned s, unsigned max_log2) {
-  return (max_log2 - s + 1u) << s;
-}
-/* Smallest value in bucket B, and one past its largest. */
-uint64_t gcpulse__hist_lower(uint32_t b, unsigned s);
-uint64_t gcpulse__hist_upper(uint32_t b, unsigned s);
-
-/* A windowed histogram: NPANES u16 pane arrays of NB buckets, a u32
- * aggregate equal to their sum (kept by subtract-on-evict), and per-group
- * (2^S buckets) sums so a quantile scans ~NB/2^S + 2^S cells.  All arrays
- * live in caller memory (gcpulse__hist_bytes). */
-typedef struct gcpulse__hist {
-  uint16_t *panes;   /* npanes * nb */
-  uint32_t *agg;     /* nb */
-  uint32_t *grp;     /* nb >> s */
-  uint32_t nb, s, npanes;
-  uint32_t total;    /* sum of agg */
-  uint32_t saturated; /* pane increments lost to u16 saturation */
-} gcpulse__hist;
-
-size_t gcpulse__hist_bytes(unsigned s, unsigned max_log2, unsigned npanes);
-/* Lay the histogram out in MEM (gcpulse__hist_bytes bytes, zeroed). */
-void gcpulse__hist_init(gcpulse__hist *h, void *mem, unsigned s,
-                        unsigned max_log2, unsigned npanes);
-void gcpulse__hist_clear(gcpulse__hist *h);
-/* Count V in pane slot PANE.  A u16 pane bucket saturates at 65535 (the
- * aggregate then skips the sample too, so eviction stays exact) and
- * h->saturated counts the loss.  Returns 0, or 1 when saturated. */
-static inline int gcpulse__hist_record(gcpulse__hist *h, unsigned pane,
-                                       uint64_t v) {
-  uint32_t b = gcpulse__hist_bucket(v, h->s, h->nb);
-  uint16_t *c = &h->panes[(size_t)pane * h->nb + b];
-  if (*c == UINT16_MAX) {
-    h->saturated++;
-    return 1;
-  }
-  (*c)++;
-  h->agg[b]++;
-  h->grp[b >> h->s]++;
-  h->total++;
-  return 0;
-}
-/* Subtract pane slot PANE from the aggregate and zero it. */
-void gcpulse__hist_evict(gcpulse__hist *h, unsigned pane);
-/* Nearest-rank quantile Q in [0,1] of the aggregate: the midpoint of the
- * bucket holding rank ceil(Q*total) (an exact value below 2^S).  Returns
- * 0 and sets *OUT, or -1 when empty. */
-int gcpulse__hist_quantile(const gcpulse__hist *h, double q, double *out);
-/* Same on a plain u32 array (tests, merges): NB buckets, S bits. */
-int gcpulse__hist_quantile_array(const uint32_t *agg, uint32_t nb,
-                                 unsigned s, double q, double *out);
-
-/* ---- estimators.c: smoothers, change detection, robust slope ---- */
-
-/* Time-decay EWMA for irregular samples.  alpha = max(1 - exp(-dt/tau),
- * 1/n): the first samples are averaged equally (no start-up bias) until
- * the time kernel gives them more weight.  VAR is the matching
- * exponentially weighted variance of the deviations. */
-typedef struct gcpulse__ewma {
-  double mean, var, t; /* t: time of the last sample */
-  uint32_t n;
-} gcpulse__ewma;
-/* Kernel weight for a gap DT with time constant TAU (0 if dt <= 0). */
-double gcpulse__ewma_alpha(double dt, double tau);
-/* Add X at time T using kernel weight ALPHA_TIME for (t - e->t).  Inline:
- * it runs for every series sample on the hot path. */
-static inline void gcpulse__ewma_add(gcpulse__ewma *e, double x, double t,
-                                     double alpha_time) {
-  if (e->n == 0) {
-    e->mean = x;
-    e->var = 0.0;
-    e->t = t;
-    e->n = 1;
-    return;
-  }
-  if (e->n != UINT32_MAX) e->n++;
-  double a = alpha_time;
-  if (a * (double)e->n < 1.0) a = 1.0 / (double)e->n; /* start-up: plain mean */
-  double d = x - e->mean;
-  e->mean += a * d;
-  e->var = (1.0 - a) * (e->var + a * d * d);
-  if (t > e->t) e->t = t;
 }
 
-/* Two-sided tabular CUSUM on standardised values z (Page 1954):
- * S+ = max(0, S+ + z - k), S- = max(0, S- - z - k); an alarm when either
- * exceeds h, after which both sums restart at 0. */
-typedef struct gcpulse__cusum {
-  double sp, sn;
-} gcpulse__cusum;
-/* Returns +1 (upward shift), -1 (downward) or 0. */
-static inline int gcpulse__cusum_step(gcpulse__cusum *c, double z, double k,
-                                      double h) {
-  double sp = c->sp + z - k, sn = c->sn - z - k;
-  c->sp = sp > 0 ? sp : 0.0;
-  c->sn = sn > 0 ? sn : 0.0;
-  if (c->sp > h) {
-    c->sp = c->sn = 0.0;
-    return 1;
-  }
-  if (c->sn > h) {
-    c->sp = c->sn = 0.0;
-    return -1;
-  }
-  return 0;
+const char *gcpulse__config_enum_name(const gcpulse__enum_val *v, int value) {
+  for (; v && v->name; v++)
+    if (v->value == value) return v->name;
+  return NULL;
 }
 
-/* Theil-Sen slope of (X[i], Y[i]), i < N: the median of the pairwise
- * slopes over pairs with distinct x.  SCRATCH holds N*(N-1)/2 doubles.
- * Returns 0 and *OUT, or -1 with fewer than one usable pair. */
-int gcpulse__theil_sen(const double *x, const double *y, int n,
-                       double *scratch, double *out);
-/* Least-squares slope from sums (n, sum t, sum t^2, sum y, sum t*y).
- * Returns 0 and *OUT, or -1 when the t spread is zero. */
-int gcpulse__ols_slope(double n, double st, double stt, double sy,
-                       double sty, double *out);
+void gcpulse__config_enum_list(const gcpulse__enum_val *v, char *buf,
+                               size_t cap) {
+  size_t n = 0;
+  if (cap == 0) return;
+  buf[0] = '\0';
+  for (; v && v->name && n < cap; v++) {
+    int w = snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", v->name);
+    if (w < 0) break;
+    n += (size_t)w;
+  }
+}
 
-/* ---- window.c + window_query.c: the window's private layout ----
- * window.c owns ingestion (clock, panes, series updates); window_query.c
- * reads the same state to compute features.  Nothing else touches these. */
+void gcpulse__config_range_text(const gcpulse__config_key *k, char *buf,
+                                size_t cap) {
+  if (k->lo_kind != GCPULSE__R_ANY && k->hi_kind != GCPULSE__R_ANY)
+    snprintf(buf, cap, "%c%.15g, %.15g%c",
+             k->lo_kind == GCPULSE__R_GE ? '[' : '(', k->lo, k->hi,
+             k->hi_kind == GCPULSE__R_LE ? ']' : ')');
+  else if (k->lo_kind != GCPULSE__R_ANY)
+    snprintf(buf, cap, "%s %.15g", k->lo_kind == GCPULSE__R_GE ? ">=" : ">",
+             k->lo);
+  else if (k->hi_kind != GCPULSE__R_ANY)
+    snprintf(buf, cap, "%s %.15g", k->hi_kind == GCPULSE__R_LE ? "<=" : "<",
+             k->hi);
+  else
+    snprintf(buf, cap, "finite");
+}
 
-/* Sample series kept per pane. */
-enum {
-  GCPULSE__SR_GC_INTERVAL,
-  GCPULSE__SR_YOUNG_INTERVAL,
-  GCPULSE__SR_PAUSE,
-  GCPULSE__SR_HEAP_LIVE,
-  GCPULSE__SR_HEAP_GOAL,
-  GCPULSE__SR_HEAP_BEFORE,
-  GCPULSE__SR_HEAP_AFTER,
-  GCPULSE__SR_ALLOC,      /* per-interval allocation rate samples, bytes/s */
-  GCPULSE__SR_META_USED,
-  GCPULSE__SR_META_PCT,
-  GCPULSE__SR_QPS,
-  GCPULSE__SR_RSS,
-  GCPULSE__SR_LATENCY,
-  GCPULSE__SR_MEMLIMIT,
-  GCPULSE__SR_GOGC,
-  GCPULSE__SR_PINNED,
-  GCPULSE__SR_ROOTS,      /* Go stacks + globals */
-  GCPULSE__SR_FIXED       /* custom metrics follow */
-};
+void gcpulse_config_init(gcpulse_config_t *cfg) {
+  if (cfg == NULL) return;
+  memset(cfg, 0, sizeof *cfg);
+  for (int i = 0; i < gcpulse__config_nkeys; i++)
+    set(&gcpulse__config_keys[i], cfg, gcpulse__config_keys[i].def);
+}
 
-#define GCPULSE__CUSUM_WARMUP 30u /* samples before the CUSUM is armed */
-#define GCPULSE__MAX_PANES 64
+static int in_range(const gcpulse__config_key *k, double v) {
+  if (!isfinite(v)) return 0;
+  if (k->lo_kind == GCPULSE__R_GE && !(v >= k->lo)) return 0;
+  if (k->lo_kind == GCPULSE__R_GT && !(v > k->lo)) return 0;
+  if (k->hi_kind == GCPULSE__R_LE && !(v <= k->hi)) return 0;
+  if (k->hi_kind == GCPULSE__R_LT && !(v < k->hi)) return 0;
+  return 1;
+}
 
-/* One series in one pane (64 bytes). */
-typedef struct gcpulse__wser {
-  uint32_t n;
-  float t0, t1;  /* first / last sample time, relative to the pane start */
-  float v0;      /* value of the first sample (for RATE) */
-  double sum, min, max, st, stt, sty;
-} gcpulse__wser;
+/* K's range in words: "between 256 and 16777216 bytes", "> 0 and <= 3600
+ * s", "a finite number >= 0 (bytes)", "a finite number". */
+static void range_words(const gcpulse__config_key *k, char *buf, size_t cap) {
+  static const char *const op[] = {"", ">=", ">", "<=", "<"};
+  const char *u = k->unit;
+  if (k->lo_kind == GCPULSE__R_GE && k->hi_kind == GCPULSE__R_LE)
+    snprintf(buf, cap, "between %.15g and %.15g%s%s", k->lo, k->hi,
+             u[0] ? " " : "", u);
+  else if (k->lo_kind != GCPULSE__R_ANY && k->hi_kind != GCPULSE__R_ANY)
+    snprintf(buf, cap, "%s %.15g and %s %.15g%s%s", op[k->lo_kind], k->lo,
+             op[k->hi_kind], k->hi, u[0] ? " " : "", u);
+  else if (k->lo_kind != GCPULSE__R_ANY)
+    snprintf(buf, cap, "a finite number %s %.15g%s%s%s", op[k->lo_kind],
+             k->lo, u[0] ? " (" : "", u, u[0] ? ")" : "");
+  else
+    snprintf(buf, cap, "a finite number%s%s%s", u[0] ? " (" : "", u,
+             u[0] ? ")" : "");
+}
 
-/* Additive counters of one pane. */
-typedef struct gcpulse__wpane {
-  int64_t idx;   /* absolute pane number: floor(t / pane width) */
-  double start;  /* idx * pane width */
-  uint32_t gc, young, full, oom, promo_n, cpu_n, alloc_n, ev;
-  double promoted, cpu_ms, alloc_bytes, alloc_dt;
-} gcpulse__wpane;
-
-/* Per-series state outside the panes. */
-typedef struct gcpulse__wstate {
-  gcpulse__ewma e;
-  gcpulse__cusum c;
-  double last_t, last_v;
-  double inv_sd;       /* 1 / EWMA deviation, refreshed every 8 samples */
-  double alarm_t;      /* time of the last CUSUM alarm, NAN if none */
-  int alarm;           /* its direction */
-  uint8_t has_last, sticky, detect, smooth; /* smooth: EWMA kept */
-} gcpulse__wstate;
-
-/* The previous event with heap figures (allocation chain). */
-typedef struct gcpulse__wheap {
-  double t, before, after, base;
-  int ok;
-} gcpulse__wheap;
-
-struct gcpulse__window {
-  /* configuration */
-  double W, pw, tau, inv_tau, k, h, min_span, mem_cfg;
-  int P, nser, ncustom;
-  /* clock */
-  double now;          /* NAN before any data */
-  double origin;       /* first data time since reset, NAN if none */
-  double last_data_t;  /* newest event/metric time, NAN if none */
-  int64_t head;        /* absolute index of the newest pane */
-  unsigned head_slot;  /* its ring slot */
-  /* stream facts since reset */
-  int runtime;         /* gcpulse_runtime_t of the last GC event */
-  int have_ev;         /* a GC event (not a scavenge) was added */
-  double prev_gc_t, prev_young_t; /* interval chains, NAN if none */
-  gcpulse__wheap prev;
-  double dc_dt, dc_alpha; /* decay cache: same dt -> same alpha */
-  uint64_t dropped;    /* out-of-order data dropped */
-  /* storage inside the block */
-  gcpulse__wpane *panes;
-  gcpulse__wser *ps;   /* P * nser */
-  gcpulse__wstate *ss; /* nser */
-  gcpulse__hist pause, lat;
-};
-
-/* Series of a caller metric id (QPS, RSS, LATENCY, MEMORY_LIMIT, GOGC,
- * GOGC_PINNED or a configured custom slot), or -1 for any other id.
- * Inline: it runs on every metric sample. */
-static inline int gcpulse__window_series(const gcpulse__window *w,
-                                         int metric) {
-  switch (metric) {
-  case GCPULSE_FEAT_QPS: return GCPULSE__SR_QPS;
-  case GCPULSE_FEAT_RSS: return GCPULSE__SR_RSS;
-  case GCPULSE_FEAT_LATENCY: return GCPULSE__SR_LATENCY;
-  case GCPULSE_FEAT_MEMORY_LIMIT: return GCPULSE__SR_MEMLIMIT;
-  case GCPULSE_FEAT_GOGC: return GCPULSE__SR_GOGC;
-  case GCPULSE_FEAT_GOGC_PINNED: return GCPULSE__SR_PINNED;
+/* Check one row's value in CFG. */
+static int check_key(const gcpulse__config_key *k, const gcpulse_config_t *cfg,
+                     gcpulse_error_t *err) {
+  double v = gcpulse__config_get(k, cfg);
+  char text[120];
+  switch (k->type) {
+  case GCPULSE__CT_ENUM:
+    if (gcpulse__config_enum_name(k->values, (int)v) != NULL) return 0;
+    gcpulse__config_enum_list(k->values, text, sizeof text);
+    return gcpulse__error(err, GCPULSE_ECONFIG, k->path, "must be one of %s",
+                          text);
+  case GCPULSE__CT_BOOL:
+    if (v == 0 || v == 1) return 0;
+    return gcpulse__error(err, GCPULSE_ECONFIG, k->path, "must be 0 or 1");
   default:
-    if (metric >= GCPULSE_FEAT_CUSTOM &&
-        metric < GCPULSE_FEAT_CUSTOM + w->ncustom)
-      return GCPULSE__SR_FIXED + (metric - GCPULSE_FEAT_CUSTOM);
-    return -1;
+    if (in_range(k, v)) return 0;
+    range_words(k, text, sizeof text);
+    return gcpulse__error(err, GCPULSE_ECONFIG, k->path, "must be %s", text);
   }
 }
 
-/* ======================================================================
- * gogc.c — controller
- * ====================================================================== */
-
-typedef struct gcpulse__gogc gcpulse__gogc;
-
-/* Validate CFG->gogc (bounds, ratios, periods). */
-int gcpulse__gogc_check(const gcpulse_config_t *cfg, gcpulse_error_t *err);
-size_t gcpulse__gogc_size(const gcpulse_config_t *cfg);
-void gcpulse__gogc_init(gcpulse__gogc *c, const gcpulse_config_t *cfg);
-/* Called after every event (NEW_CYCLE = 1 for a GC cycle), metric and tick,
- * at time T.  Returns 1 and fills *OUT when a decision is due (every
- * period_s, and early on a GC cycle when the projected peak at the current
- * GOGC exceeds the memory budget), 0 when not, negative on error.  Reads
- * QPS (stat LAST) on every call to average it over the period.  Updates
- * the gogc_* counters in ST. */
-int gcpulse__gogc_step(gcpulse__gogc *c, gcpulse__feat_fn feat,
-                       const void *fctx, double t, int new_cycle,
-                       gcpulse_gogc_decision_t *out, gcpulse_stats_t *st);
-double gcpulse__gogc_current(const gcpulse__gogc *c);
-/* Forget all state (back to the configured initial GOGC). */
-void gcpulse__gogc_reset(gcpulse__gogc *c);
-/* The window was reset (restart or time gap): drop smoothed inputs. */
-void gcpulse__gogc_window_reset(gcpulse__gogc *c);
-
-/* ======================================================================
- * policy.c — scaling-policy table: state and evaluation engine
- * policy_rules.c — built-in default table, merging, validation
- * ====================================================================== */
-
-typedef struct gcpulse__policy gcpulse__policy;
-
-/* Tolerance of every policy time comparison (both files). */
-#define GCPULSE__POLICY_EPS 1e-9
-
-/* Rule, group and action names compare over at most GCPULSE_NAME_MAX
- * bytes (configured names need not be terminated). */
-static inline int gcpulse__name_eq(const char *a, const char *b) {
-  return strncmp(a, b, GCPULSE_NAME_MAX) == 0;
+/* Custom metric names: terminated, within the slots, and none shadowing
+ * a built-in feature name or alias or using the "custom:K" syntax (such a
+ * name could not be told apart from the built-in in a rule, and would not
+ * survive dump -> load), and no name twice. */
+static int check_custom_names(const gcpulse_config_t *cfg,
+                              gcpulse_error_t *err) {
+  char path[48];
+  for (int i = 0; i < GCPULSE_CUSTOM_MAX; i++) {
+    const char *n = cfg->custom_names[i];
+    snprintf(path, sizeof path, "window.custom_names[%d]", i);
+    if (memchr(n, '\0', GCPULSE_NAME_MAX) == NULL)
+      return gcpulse__error(err, GCPULSE_ECONFIG, path,
+                            "name is not NUL-terminated");
+    if (n[0] == '\0') continue;
+    if (i >= cfg->custom_metrics)
+      return gcpulse__error(err, GCPULSE_ECONFIG, path,
+                            "more names than custom_metrics slots (%d)",
+                            cfg->custom_metrics);
+    if (!gcpulse__custom_name_ok(n))
+      return gcpulse__error(err, GCPULSE_ECONFIG, path,
+                            "\"%s\" is a built-in feature name or alias, or "
+                            "the custom:K syntax",
+                            n);
+    for (int j = 0; j < i; j++)
+      if (strcmp(cfg->custom_names[j], n) == 0)
+        return gcpulse__error(err, GCPULSE_ECONFIG, path,
+                              "\"%s\" is also window.custom_names[%d]", n, j);
+  }
+  return 0;
 }
 
-/* Fill OUT with the built-in default table; returns the number of rules. */
-int gcpulse__policy_defaults(gcpulse_rule_t *out, int max);
-/* Merge the defaults (when cfg->policy_defaults) with cfg->rules by id
- * into OUT (NULL = count only; at most MAX written).  A configured rule
- * whose id is a default replaces it in place; the others are appended in
- * order.  Returns the merged count (may exceed MAX). */
-int gcpulse__policy_merge(const gcpulse_config_t *cfg, gcpulse_rule_t *out,
-                          int max);
-/* Validate the policy part of CFG (thresholds, N <= M, names...). */
-int gcpulse__policy_check(const gcpulse_config_t *cfg, gcpulse_error_t *err);
-size_t gcpulse__policy_size(const gcpulse_config_t *cfg);
-void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg);
-void gcpulse__policy_reset(gcpulse__policy *p);
-typedef int (*gcpulse__action_fn)(void *ctx, const gcpulse_action_t *a);
-/* Evaluate at time T if the policy period elapsed (or FORCE).  Applied
- * and (when configured) suppressed actions go to EMIT.  Updates the
- * policy counters in ST. */
-int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
-                         const void *fctx, double t, int force,
-                         gcpulse__action_fn emit, void *ectx,
-                         gcpulse_stats_t *st);
-int gcpulse__policy_kill(gcpulse__policy *p, int direction,
-                         const char *action, int disabled);
-int gcpulse__policy_explanations(const gcpulse__policy *p,
-                                 gcpulse_action_t *out, int n);
-
-/* ======================================================================
- * instance.c helpers used by other modules
- * ====================================================================== */
-
-/* Set an error record (first error wins; ERR may be NULL).  Returns CODE. */
-int gcpulse__error(gcpulse_error_t *err, int code, const char *path,
-                   const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-#endif /* GCPULSE_INTERNAL_H */
+int gcpulse_config_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
+  if (err) memset(err, 0, sizeof *err);
+  if (cfg == NULL)
+    return gcpulse__error(err, GCPULSE_EINVAL, "", "configuration is NULL");
+  for (int i = 0; i < gcpulse__config_nkeys; i++) {
+    int rc = check_key(&gcpulse__config_keys[i], cfg, err);
+    if (rc < 0) return rc;
+  }
+  int rc = check_custom_names(cfg, err);
+  if (rc < 0) return rc;
+  rc = gcpulse__gogc_check(cfg, err);
+  if (rc < 0) return rc;
+  return gcpulse__policy_check(cfg, err);
+}
+/* end of lib/config.c: its macros stay file-local */
+#undef GCPULSE_X_
+#undef NONE
 
 /* ==== lib/estimators.c ==== */
 #line 1 "lib/estimators.c"
@@ -762,6 +1368,8 @@ int gcpulse__error(gcpulse_error_t *err, int code, const char *path,
  * per-pane means (12 points: 66 pairs), never on the hot path.
  */
 
+#include <math.h>
+
 double gcpulse__ewma_alpha(double dt, double tau) {
   if (!(dt > 0) || !(tau > 0)) return 0.0;
   double x = dt / tau;
@@ -771,7 +1379,7 @@ double gcpulse__ewma_alpha(double dt, double tau) {
   return -expm1(-x);
 }
 
-/* gcpulse__ewma_add and gcpulse__cusum_step are inline in internal.h. */
+/* gcpulse__ewma_add and gcpulse__cusum_step are inline in estimators.h. */
 
 int gcpulse__ols_slope(double n, double st, double stt, double sy,
                        double sty, double *out) {
@@ -851,8 +1459,10 @@ int gcpulse__theil_sen(const double *x, const double *y, int n,
  * written is finite: a non-finite value is omitted with its key.
  */
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 /* An output cursor that counts what it could not write. */
 typedef struct out {
@@ -1046,7 +1656,8 @@ long gcpulse_gogc_to_json(const gcpulse_gogc_decision_t *d, char *dst,
   kv_num(&o, "after_slew", d->after_slew);
   kv_num(&o, "after_deadband", d->after_deadband);
   kv_num(&o, "after_dwell", d->after_dwell);
-  if (d->memory_limit > 0) kv_num(&o, "memory_limit", d->memory_limit);
+  if (d->recommended_limit > 0)
+    kv_num(&o, "recommended_limit", d->recommended_limit);
   key(&o, "inputs");
   open_obj(&o);
   struct {
@@ -1286,6 +1897,9 @@ long gcpulse_stats_to_json(const gcpulse_stats_t *s, char *dst, size_t cap) {
  * (or stays at the caller's "off" value, which is never changed).
  */
 
+#include <math.h>
+#include <string.h>
+
 #define GOGC_HIST 32   /* recent GOGC changes, for the CPU law's window mean */
 #define GOGC_LEAK 64   /* recent (t, live) samples, one per period decision */
 #define MIB 1048576.0
@@ -1353,80 +1967,15 @@ static int bad(gcpulse_error_t *err, const char *path, const char *what) {
   return gcpulse__error(err, GCPULSE_ECONFIG, path, "%s", what);
 }
 
-/* Validate cfg->gogc; key paths are the JSON ones ("gogc.<field>"). */
+/* Cross-field checks of cfg->gogc (each value's own range is checked by
+ * the configuration table, config.h, before this runs). */
 int gcpulse__gogc_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
   const gcpulse_gogc_config_t *c = &cfg->gogc;
-  if (c->mode < 0 || c->mode >= GCPULSE_GOGC_MODE_COUNT)
-    return bad(err, "gogc.mode",
-               "must be off, dual-factor, memory-target, cpu-target or adaptive");
-  if (!isfinite(c->period_s) || c->period_s <= 0 || c->period_s > 86400)
-    return bad(err, "gogc.period_s", "must be > 0 and <= 86400 seconds");
-  if (!isfinite(c->min) || c->min <= 0 || c->min > 1e6)
-    return bad(err, "gogc.min", "must be > 0 and <= 1000000");
-  if (!isfinite(c->max) || c->max < c->min || c->max > 1e6)
-    return bad(err, "gogc.max", "must be >= gogc.min and <= 1000000");
-  if (!isfinite(c->initial) ||
-      (c->initial >= 0 && (c->initial < c->min || c->initial > c->max)))
+  if (c->max < c->min)
+    return bad(err, "gogc.max", "must be >= gogc.min");
+  if (c->initial >= 0 && (c->initial < c->min || c->initial > c->max))
     return bad(err, "gogc.initial",
                "must be < 0 (GOGC=off) or within [gogc.min, gogc.max]");
-  if (!isfinite(c->df_base) || c->df_base < 0 || c->df_base > 1e6)
-    return bad(err, "gogc.df_base", "must be between 0 and 1000000");
-  if (!isfinite(c->df_qps_step) || c->df_qps_step <= 0)
-    return bad(err, "gogc.df_qps_step", "must be a finite number > 0");
-  if (!isfinite(c->df_step_gain) || c->df_step_gain < 0)
-    return bad(err, "gogc.df_step_gain", "must be a finite number >= 0");
-  if (!isfinite(c->df_qps_cap) || c->df_qps_cap < 0)
-    return bad(err, "gogc.df_qps_cap", "must be a finite number >= 0");
-  if (!isfinite(c->df_growth_threshold))
-    return bad(err, "gogc.df_growth_threshold", "must be finite (MiB/s)");
-  if (!isfinite(c->df_growth_gain) || c->df_growth_gain < 0)
-    return bad(err, "gogc.df_growth_gain", "must be a finite number >= 0");
-  if (!isfinite(c->df_growth_cap) || c->df_growth_cap < 0)
-    return bad(err, "gogc.df_growth_cap", "must be a finite number >= 0");
-  if (!isfinite(c->memory_limit) || c->memory_limit < 0)
-    return bad(err, "gogc.memory_limit", "must be a finite number of bytes >= 0");
-  if (!isfinite(c->limit_ratio) || c->limit_ratio <= 0 || c->limit_ratio > 1)
-    return bad(err, "gogc.limit_ratio", "must be > 0 and <= 1");
-  if (!isfinite(c->headroom) || c->headroom < 0)
-    return bad(err, "gogc.headroom", "must be a finite number of bytes >= 0");
-  if (!isfinite(c->floor_bytes) || c->floor_bytes < 0)
-    return bad(err, "gogc.floor_bytes", "must be a finite number of bytes >= 0");
-  if (!isfinite(c->cpu_target) || c->cpu_target <= 0 || c->cpu_target >= 1)
-    return bad(err, "gogc.cpu_target", "must be a fraction > 0 and < 1");
-  if (!isfinite(c->ewma_tau_s) || c->ewma_tau_s < 0)
-    return bad(err, "gogc.ewma_tau_s", "must be a finite number of seconds >= 0");
-  if (!isfinite(c->deadband) || c->deadband < 0 || c->deadband >= 1)
-    return bad(err, "gogc.deadband", "must be >= 0 and < 1");
-  if (!isfinite(c->slew_up) || c->slew_up <= 0 || c->slew_up > 100)
-    return bad(err, "gogc.slew_up", "must be > 0 and <= 100");
-  if (!isfinite(c->slew_down) || c->slew_down <= 0 || c->slew_down > 1)
-    return bad(err, "gogc.slew_down", "must be > 0 and <= 1");
-  if (!isfinite(c->urgent_ratio) || c->urgent_ratio <= 0 || c->urgent_ratio > 2)
-    return bad(err, "gogc.urgent_ratio", "must be > 0 and <= 2");
-  if (!isfinite(c->dwell_s) || c->dwell_s < 0)
-    return bad(err, "gogc.dwell_s", "must be a finite number of seconds >= 0");
-  if (c->dwell_cycles < 0 || c->dwell_cycles > 1000000)
-    return bad(err, "gogc.dwell_cycles", "must be between 0 and 1000000");
-  if (c->pinned_after < 1 || c->pinned_after > 1000000)
-    return bad(err, "gogc.pinned_after", "must be between 1 and 1000000");
-  if (c->recommend_limit != 0 && c->recommend_limit != 1)
-    return bad(err, "gogc.recommend_limit", "must be 0 or 1");
-  if (c->adaptive_economy < GCPULSE_GOGC_ECONOMY_BOTH ||
-      c->adaptive_economy > GCPULSE_GOGC_ECONOMY_DF)
-    return bad(err, "gogc.adaptive_economy", "must be both, cpu or dual-factor");
-  if (!isfinite(c->leak_window_s) || c->leak_window_s <= 0)
-    return bad(err, "gogc.leak_window_s", "must be a finite number of seconds > 0");
-  if (!isfinite(c->leak_min_growth) || c->leak_min_growth < 0)
-    return bad(err, "gogc.leak_min_growth", "must be a finite fraction >= 0");
-  if (c->leak_chase != 0 && c->leak_chase != 1)
-    return bad(err, "gogc.leak_chase", "must be 0 or 1");
-  if (!isfinite(c->slew_up_spare) || c->slew_up_spare <= 0 ||
-      c->slew_up_spare > 100)
-    return bad(err, "gogc.slew_up_spare", "must be > 0 and <= 100");
-  if (!isfinite(c->spare_horizon_s) || c->spare_horizon_s < 0 ||
-      c->spare_horizon_s > 86400)
-    return bad(err, "gogc.spare_horizon_s",
-               "must be >= 0 and <= 86400 seconds (0 = 3 x period_s)");
   return 0;
 }
 
@@ -1531,10 +2080,7 @@ static void gather(const gcpulse__gogc *c, gcpulse__feat_fn feat,
                  &in->known);
   in->before = rd(feat, fctx, GCPULSE_FEAT_HEAP_BEFORE, GCPULSE_STAT_VALUE, 0,
                   &in->known);
-  if (c->cfg.memory_limit > 0) {
-    in->limit = c->cfg.memory_limit;
-    in->known |= 1u << GCPULSE_FEAT_MEMORY_LIMIT;
-  } else if (c->cfg_limit > 0) {
+  if (c->cfg_limit > 0) {
     in->limit = c->cfg_limit;
     in->known |= 1u << GCPULSE_FEAT_MEMORY_LIMIT;
   } else {
@@ -2024,7 +2570,7 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
      * LIMIT_OVERSHOOT, so that the peak fits the budget (SPARE relies on it);
      * runway for min GOGC may use the headroom, never more than the limit
      * itself leaves for the heap (above it a breach, not a GC, happens) */
-    d->memory_limit = maxd(b.bytes / (1.0 + maxd(b.overshoot, LIMIT_OVERSHOOT)),
+    d->recommended_limit = maxd(b.bytes / (1.0 + maxd(b.overshoot, LIMIT_OVERSHOOT)),
                            mind(need, in.limit - b.nonheap));
   }
 
@@ -2070,7 +2616,7 @@ static int over_budget(gcpulse__gogc *c, gcpulse__feat_fn feat,
   if (c->leak && !k->leak_chase && c->leak_hold > 0 &&
       c->cur <= c->leak_hold)
     return 0;
-  if (k->memory_limit <= 0 && c->cfg_limit <= 0) {
+  if (c->cfg_limit <= 0) {
     /* no configured limit: without a limit metric there is no budget, so
      * skip reading every input (this runs after every GC cycle) */
     double lim;
@@ -2144,7 +2690,7 @@ int gcpulse__gogc_step(gcpulse__gogc *c, gcpulse__feat_fn feat,
  * octave [2^e, 2^(e+1)) above is cut into 2^S equal buckets, so a bucket
  * is at most 2^-S of its lower edge wide and its midpoint is within
  * 2^-(S+1) (1.56 % at S = 5) of every value in it.  The bucket index comes
- * from clz and shifts only (gcpulse__hist_bucket in internal.h).
+ * from clz and shifts only (gcpulse__hist_bucket in histogram.h).
  *
  * Windowing: each pane of the window has its own u16 bucket array; a u32
  * aggregate holds the sum over panes and is maintained by adding on record
@@ -2155,6 +2701,9 @@ int gcpulse__gogc_step(gcpulse__gogc *c, gcpulse__feat_fn feat,
  * never wrap; a saturated sample is left out of the aggregate too, so the
  * aggregate always equals the sum of the panes.
  */
+
+#include <math.h>
+#include <string.h>
 
 uint64_t gcpulse__hist_lower(uint32_t b, unsigned s) {
   uint32_t sub = 1u << s;
@@ -2289,7 +2838,9 @@ int gcpulse__hist_quantile_array(const uint32_t *agg, uint32_t nb,
  * gcpulse_new() allocates, so nothing allocates afterwards.
  */
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct gcpulse {
   gcpulse_callbacks_t cb;
@@ -2316,115 +2867,6 @@ struct gcpulse {
   gcpulse__gogc *gogc;
   gcpulse__policy *pol;
 };
-
-/* ---------------------------------------------------------------------
- * Configuration
- * --------------------------------------------------------------------- */
-
-void gcpulse_config_init(gcpulse_config_t *cfg) {
-  if (cfg == NULL) return;
-  memset(cfg, 0, sizeof *cfg);
-  cfg->format = GCPULSE_FORMAT_AUTO;
-  cfg->max_line = 4096;
-  cfg->jvm_open_events = 64;
-  cfg->window_s = 60.0;
-  cfg->panes = 12;
-  cfg->ewma_tau_s = 30.0;
-  cfg->cusum_k = 0.5;
-  cfg->cusum_h = 5.0;
-  cfg->custom_metrics = 8;
-  cfg->memory_limit = 0.0;
-
-  gcpulse_gogc_config_t *c = &cfg->gogc;
-  c->mode = GCPULSE_GOGC_ADAPTIVE;
-  c->period_s = 10.0;
-  c->initial = 100.0;
-  c->min = 25.0;
-  c->max = 500.0;
-  c->df_base = 100.0;
-  c->df_qps_step = 500.0;
-  c->df_step_gain = 10.0;
-  c->df_qps_cap = 30.0;
-  c->df_growth_threshold = 20.0;
-  c->df_growth_gain = 2.0;
-  c->df_growth_cap = 40.0;
-  c->memory_limit = 0.0;
-  c->limit_ratio = 0.9;
-  c->headroom = 0.0;
-  c->floor_bytes = 4.0 * 1048576.0;
-  c->cpu_target = 0.05;
-  c->ewma_tau_s = 20.0;
-  c->deadband = 0.05;
-  c->slew_up = 0.25;
-  c->slew_down = 0.5;
-  c->urgent_ratio = 0.95;
-  c->dwell_s = 10.0;
-  c->dwell_cycles = 2;
-  c->pinned_after = 3;
-  c->recommend_limit = 0;
-  c->adaptive_economy = GCPULSE_GOGC_ECONOMY_BOTH;
-  c->leak_window_s = 300.0;
-  c->leak_min_growth = 0.2;
-  c->leak_chase = 0;
-  c->slew_up_spare = 4.0;
-  c->spare_horizon_s = 0.0;
-
-  cfg->policy_enabled = 1;
-  cfg->policy_defaults = 1;
-  cfg->policy_period_s = 5.0;
-  cfg->warmup_s = 30.0;
-  cfg->settle_s = 15.0;
-  cfg->escalate_stabilization_s = 0.0;
-  cfg->deescalate_stabilization_s = 300.0;
-  cfg->escalate_cooldown_s = 60.0;
-  cfg->deescalate_cooldown_s = 300.0;
-  cfg->rate_limit_count = 4;
-  cfg->rate_limit_period_s = 60.0;
-  cfg->dry_run = 0;
-  cfg->explain_suppressed = 0;
-  cfg->max_rules = 32;
-  cfg->deescalate_delay_s = 0.0;
-  cfg->stabilization_slots = 64;
-  cfg->explanations = 64;
-  cfg->loop_guard_count = 3;
-  cfg->loop_guard_window_s = 600.0;
-  cfg->n_rules = 0;
-}
-
-int gcpulse_config_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
-  if (err) memset(err, 0, sizeof *err);
-  if (cfg == NULL)
-    return gcpulse__error(err, GCPULSE_EINVAL, "", "configuration is NULL");
-  if (cfg->format < GCPULSE_FORMAT_AUTO || cfg->format > GCPULSE_FORMAT_JVM)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "format",
-                          "must be auto, go or jvm");
-  if (cfg->max_line < 256 || cfg->max_line > (1u << 24))
-    return gcpulse__error(err, GCPULSE_ECONFIG, "max_line",
-                          "must be between 256 and 16777216 bytes");
-  if (cfg->jvm_open_events < 1 || cfg->jvm_open_events > 4096)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "jvm_open_events",
-                          "must be between 1 and 4096");
-  if (cfg->custom_metrics < 0 || cfg->custom_metrics > GCPULSE_CUSTOM_MAX)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "custom_metrics",
-                          "must be between 0 and %d", GCPULSE_CUSTOM_MAX);
-  for (int i = 0; i < GCPULSE_CUSTOM_MAX; i++) {
-    const char *n = cfg->custom_names[i];
-    if (memchr(n, '\0', GCPULSE_NAME_MAX) == NULL)
-      return gcpulse__error(err, GCPULSE_ECONFIG, "custom_names",
-                            "name %d is not NUL-terminated", i);
-    if (n[0] && i >= cfg->custom_metrics)
-      return gcpulse__error(err, GCPULSE_ECONFIG, "custom_names",
-                            "more names than custom_metrics slots");
-  }
-  if (!isfinite(cfg->memory_limit) || cfg->memory_limit < 0)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "memory_limit",
-                          "must be a finite number of bytes >= 0");
-  int rc = gcpulse__window_check(cfg, err);
-  if (rc < 0) return rc;
-  rc = gcpulse__gogc_check(cfg, err);
-  if (rc < 0) return rc;
-  return gcpulse__policy_check(cfg, err);
-}
 
 /* ---------------------------------------------------------------------
  * Memory
@@ -2537,7 +2979,7 @@ int gcpulse_new(const gcpulse_config_t *cfg, const gcpulse_callbacks_t *cb,
 }
 
 void gcpulse_free(gcpulse_t *g) {
-  if (g == NULL) return;
+  if (g == NULL || g->busy) return; /* from a callback: refused (no free under the caller) */
   g->alloc(g->alloc_ud, g, g->size, 0);
 }
 
@@ -2842,16 +3284,11 @@ int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
 }
 
 int gcpulse_metric_id(gcpulse_t *g, const char *name) {
-  if (g == NULL || name == NULL || name[0] == '\0') return GCPULSE_EINVAL;
-  if (strcmp(name, "qps") == 0) return GCPULSE_METRIC_QPS;
-  if (strcmp(name, "rss") == 0 || strcmp(name, "rss_bytes") == 0)
-    return GCPULSE_METRIC_RSS;
-  if (strcmp(name, "latency") == 0 || strcmp(name, "latency_ms") == 0)
-    return GCPULSE_METRIC_LATENCY;
-  if (strcmp(name, "memory_limit") == 0 ||
-      strcmp(name, "memory_limit_bytes") == 0)
-    return GCPULSE_METRIC_MEMORY_LIMIT;
-  if (strlen(name) >= GCPULSE_NAME_MAX) return GCPULSE_EINVAL;
+  if (g == NULL || name == NULL) return GCPULSE_EINVAL;
+  if (g->busy) return GCPULSE_EBUSY;
+  int f = gcpulse__feature_lookup(name);
+  if (f >= 0) return metric_valid_id(g, f) ? f : GCPULSE_EINVAL;
+  if (!gcpulse__custom_name_ok(name)) return GCPULSE_EINVAL;
   for (int i = 0; i < g->custom_n; i++)
     if (strcmp(g->custom_names[i], name) == 0) return GCPULSE_FEAT_CUSTOM + i;
   for (int i = 0; i < g->custom_cap; i++) {
@@ -2923,6 +3360,7 @@ double gcpulse_gogc_current(const gcpulse_t *g) {
 int gcpulse_policy_kill(gcpulse_t *g, int direction, const char *action,
                         int disabled) {
   if (g == NULL) return GCPULSE_EINVAL;
+  if (g->busy) return GCPULSE_EBUSY;
   return gcpulse__policy_kill(g->pol, direction, action, disabled);
 }
 
@@ -2944,10 +3382,11 @@ int gcpulse_policy_explanations(const gcpulse_t *g, gcpulse_action_t *out,
 /*
  * json.c — gcpulse_config_t <-> JSON text, the library's only jansson user.
  *
- * Design.  One field table per JSON object kind (input, window, gogc,
- * policy, rule, condition, action) maps a key to a typed member of the C
- * struct; the loader and the dumper both walk these tables, so every key
- * that can be dumped can be loaded and vice versa.  Loading works on a
+ * Design.  The scalar sections (input, window, gogc, policy) are the rows
+ * of the configuration table (config.h); the structured objects (rule,
+ * condition, action) have a field table here.  The loader and the dumper
+ * both walk these tables, so every key that can be dumped can be loaded
+ * and vice versa.  Loading works on a
  * heap copy of the caller's config and commits only when the whole
  * document parsed and gcpulse_config_check() accepted the result, so the
  * caller's config is unchanged on any error.
@@ -2972,10 +3411,12 @@ int gcpulse_policy_explanations(const gcpulse_t *g, gcpulse_action_t *out,
 
 #include <jansson.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define JSON_TEXT_MAX (1u << 20) /* documents larger than 1 MiB are refused */
 
@@ -2985,10 +3426,7 @@ int gcpulse_policy_explanations(const gcpulse_t *g, gcpulse_action_t *out,
 
 enum { F_DOUBLE, F_INT, F_BOOL, F_SIZE, F_ENUM, F_NAME, F_SPECIAL };
 
-typedef struct enum_val {
-  const char *name;
-  int value;
-} enum_val;
+typedef gcpulse__enum_val enum_val;
 
 typedef struct field {
   const char *key;
@@ -2997,19 +3435,6 @@ typedef struct field {
   const enum_val *ev; /* F_ENUM: NULL-terminated */
 } field;
 
-static const enum_val ev_format[] = {{"auto", GCPULSE_FORMAT_AUTO},
-                                     {"go", GCPULSE_FORMAT_GO},
-                                     {"jvm", GCPULSE_FORMAT_JVM},
-                                     {NULL, 0}};
-static const enum_val ev_mode[] = {
-#define GCPULSE_X_(id, name) {name, GCPULSE_GOGC_##id},
-    GCPULSE_GOGC_MODE_MAP(GCPULSE_X_)
-#undef GCPULSE_X_
-    {NULL, 0}};
-static const enum_val ev_economy[] = {{"both", GCPULSE_GOGC_ECONOMY_BOTH},
-                                      {"cpu-target", GCPULSE_GOGC_ECONOMY_CPU},
-                                      {"dual-factor", GCPULSE_GOGC_ECONOMY_DF},
-                                      {NULL, 0}};
 static const enum_val ev_direction[] = {{"escalate", GCPULSE_DIR_ESCALATE},
                                         {"neutral", GCPULSE_DIR_NEUTRAL},
                                         {"de-escalate", GCPULSE_DIR_DEESCALATE},
@@ -3032,90 +3457,12 @@ static const enum_val ev_stat[] = {
 #undef GCPULSE_X_
     {NULL, 0}};
 
-#define CF(key, type, member, ev)                                             \
-  { key, type, offsetof(gcpulse_config_t, member), ev }
-#define GF(key, type, member)                                                 \
-  { key, type, offsetof(gcpulse_gogc_config_t, member), NULL }
 #define RF(key, type, member, ev)                                             \
   { key, type, offsetof(gcpulse_rule_t, member), ev }
 #define KF(key, type, member, ev)                                             \
   { key, type, offsetof(gcpulse_condition_t, member), ev }
 #define END                                                                   \
   { NULL, 0, 0, NULL }
-
-static const field input_fields[] = {
-    CF("format", F_ENUM, format, ev_format),
-    CF("max_line", F_SIZE, max_line, NULL),
-    CF("jvm_open_events", F_INT, jvm_open_events, NULL), END};
-
-static const field window_fields[] = {
-    CF("window_s", F_DOUBLE, window_s, NULL),
-    CF("panes", F_INT, panes, NULL),
-    CF("ewma_tau_s", F_DOUBLE, ewma_tau_s, NULL),
-    CF("cusum_k", F_DOUBLE, cusum_k, NULL),
-    CF("cusum_h", F_DOUBLE, cusum_h, NULL),
-    CF("custom_metrics", F_INT, custom_metrics, NULL),
-    {"custom_names", F_SPECIAL, 0, NULL},
-    CF("memory_limit", F_DOUBLE, memory_limit, NULL), END};
-
-static const field gogc_fields[] = {
-    {"mode", F_ENUM, offsetof(gcpulse_gogc_config_t, mode), ev_mode},
-    GF("period_s", F_DOUBLE, period_s),
-    GF("initial", F_DOUBLE, initial),
-    GF("min", F_DOUBLE, min),
-    GF("max", F_DOUBLE, max),
-    GF("df_base", F_DOUBLE, df_base),
-    GF("df_qps_step", F_DOUBLE, df_qps_step),
-    GF("df_step_gain", F_DOUBLE, df_step_gain),
-    GF("df_qps_cap", F_DOUBLE, df_qps_cap),
-    GF("df_growth_threshold", F_DOUBLE, df_growth_threshold),
-    GF("df_growth_gain", F_DOUBLE, df_growth_gain),
-    GF("df_growth_cap", F_DOUBLE, df_growth_cap),
-    GF("memory_limit", F_DOUBLE, memory_limit),
-    GF("limit_ratio", F_DOUBLE, limit_ratio),
-    GF("headroom", F_DOUBLE, headroom),
-    GF("floor_bytes", F_DOUBLE, floor_bytes),
-    GF("cpu_target", F_DOUBLE, cpu_target),
-    GF("ewma_tau_s", F_DOUBLE, ewma_tau_s),
-    GF("deadband", F_DOUBLE, deadband),
-    GF("slew_up", F_DOUBLE, slew_up),
-    GF("slew_down", F_DOUBLE, slew_down),
-    GF("urgent_ratio", F_DOUBLE, urgent_ratio),
-    GF("dwell_s", F_DOUBLE, dwell_s),
-    GF("dwell_cycles", F_INT, dwell_cycles),
-    GF("pinned_after", F_INT, pinned_after),
-    GF("recommend_limit", F_BOOL, recommend_limit),
-    {"adaptive_economy", F_ENUM,
-     offsetof(gcpulse_gogc_config_t, adaptive_economy), ev_economy},
-    GF("leak_window_s", F_DOUBLE, leak_window_s),
-    GF("leak_min_growth", F_DOUBLE, leak_min_growth),
-    GF("leak_chase", F_INT, leak_chase),
-    GF("slew_up_spare", F_DOUBLE, slew_up_spare),
-    GF("spare_horizon_s", F_DOUBLE, spare_horizon_s),
-    END};
-
-static const field policy_fields[] = {
-    CF("enabled", F_BOOL, policy_enabled, NULL),
-    CF("defaults", F_BOOL, policy_defaults, NULL),
-    CF("period_s", F_DOUBLE, policy_period_s, NULL),
-    CF("warmup_s", F_DOUBLE, warmup_s, NULL),
-    CF("settle_s", F_DOUBLE, settle_s, NULL),
-    CF("escalate_stabilization_s", F_DOUBLE, escalate_stabilization_s, NULL),
-    CF("deescalate_stabilization_s", F_DOUBLE, deescalate_stabilization_s, NULL),
-    CF("escalate_cooldown_s", F_DOUBLE, escalate_cooldown_s, NULL),
-    CF("deescalate_cooldown_s", F_DOUBLE, deescalate_cooldown_s, NULL),
-    CF("deescalate_delay_s", F_DOUBLE, deescalate_delay_s, NULL),
-    CF("rate_limit_count", F_INT, rate_limit_count, NULL),
-    CF("rate_limit_period_s", F_DOUBLE, rate_limit_period_s, NULL),
-    CF("dry_run", F_BOOL, dry_run, NULL),
-    CF("explain_suppressed", F_BOOL, explain_suppressed, NULL),
-    CF("max_rules", F_INT, max_rules, NULL),
-    CF("stabilization_slots", F_INT, stabilization_slots, NULL),
-    CF("explanations", F_INT, explanations, NULL),
-    CF("loop_guard_count", F_INT, loop_guard_count, NULL),
-    CF("loop_guard_window_s", F_DOUBLE, loop_guard_window_s, NULL),
-    {"rules", F_SPECIAL, 0, NULL},
-    END};
 
 static const field rule_fields[] = {
     RF("id", F_NAME, id, NULL),
@@ -3337,14 +3684,7 @@ static int resolve_feature(loader *L, json_t *v, int *out) {
   gcpulse_config_t *c = L->cfg;
   if (!json_is_string(v)) return load_fail(L, "expected a feature name");
   const char *s = json_string_value(v);
-  int f = gcpulse_feature_by_name(s);
-  if (f >= 0) {
-    *out = f;
-    return 0;
-  }
-  if (strcmp(s, "rss") == 0) f = GCPULSE_FEAT_RSS;
-  if (strcmp(s, "latency") == 0) f = GCPULSE_FEAT_LATENCY;
-  if (strcmp(s, "memory_limit") == 0) f = GCPULSE_FEAT_MEMORY_LIMIT;
+  int f = gcpulse__feature_lookup(s);
   if (f >= 0) {
     *out = f;
     return 0;
@@ -3522,6 +3862,25 @@ static int load_rule(loader *L, json_t *o) {
   return rc;
 }
 
+/* The id of rule I of ARR (a string) may not repeat an earlier rule's:
+ * the second would silently update the first.  The error names the
+ * second one ("policy.rules[3].id"). */
+static int check_unique_id(loader *L, json_t *arr, size_t i) {
+  json_t *id = json_object_get(json_array_get(arr, i), "id");
+  if (!json_is_string(id)) return 0; /* load_rule reports it */
+  for (size_t j = 0; j < i; j++) {
+    json_t *prev = json_object_get(json_array_get(arr, j), "id");
+    if (json_is_string(prev) && json_equal(prev, id)) {
+      size_t old = push_key(L, "id");
+      int rc = load_fail(L, "duplicate rule id \"%.40s\" (also rules[%zu])",
+                    json_string_value(id), j);
+      pop(L, old);
+      return rc;
+    }
+  }
+  return 0;
+}
+
 static int load_rules(loader *L, json_t *arr) {
   if (!json_is_array(arr)) return load_fail(L, "expected an array");
   size_t n = json_array_size(arr);
@@ -3529,7 +3888,8 @@ static int load_rules(loader *L, json_t *arr) {
     return load_fail(L, "too many rules: %zu (at most %d)", n, GCPULSE_RULES_MAX);
   for (size_t i = 0; i < n; i++) {
     size_t old = push_index(L, i);
-    int rc = load_rule(L, json_array_get(arr, i));
+    int rc = check_unique_id(L, arr, i);
+    if (rc == 0) rc = load_rule(L, json_array_get(arr, i));
     pop(L, old);
     if (rc < 0) return rc;
   }
@@ -3543,17 +3903,43 @@ static const field top_fields[] = {{"input", F_SPECIAL, 0, NULL},
                                    {"description", F_SPECIAL, 0, NULL},
                                    END};
 
-/* Load the optional section KEY of ROOT: its scalar FIELDS into BASE,
+/* Rows in the configuration table (config.h). */
+#define ONE_(...) +1
+enum { N_CONFIG_KEYS = 0 GCPULSE__CONFIG_KEYS(ONE_) };
+#undef ONE_
+
+/* The field table of configuration section SEC: its scalar rows from the
+ * configuration table, then its structured member LIST (if any). */
+static void section_fields(const char *sec, const char *list,
+                           field out[N_CONFIG_KEYS + 2]) {
+  static const int type[] = {[GCPULSE__CT_DOUBLE] = F_DOUBLE,
+                             [GCPULSE__CT_INT] = F_INT,
+                             [GCPULSE__CT_SIZE] = F_SIZE,
+                             [GCPULSE__CT_BOOL] = F_BOOL,
+                             [GCPULSE__CT_ENUM] = F_ENUM};
+  int n = 0;
+  for (int i = 0; i < gcpulse__config_nkeys; i++) {
+    const gcpulse__config_key *k = &gcpulse__config_keys[i];
+    if (strcmp(k->section, sec) != 0) continue;
+    out[n++] = (field){k->key, type[k->type], k->off, k->values};
+  }
+  if (list) out[n++] = (field){list, F_SPECIAL, 0, NULL};
+  out[n] = (field)END;
+}
+
+/* Load the optional section KEY of ROOT: its scalar keys into the config,
  * then, when they loaded, its array member LIST (if present) with
  * LOAD_LIST.  Error paths name the section ("policy.rules[2]...").
  * Returns 0 (also when the section is absent) or negative. */
 static int load_section(loader *L, json_t *root, const char *key,
-                        const field *fields, void *base, const char *list,
+                        const char *list,
                         int (*load_list)(loader *, json_t *)) {
   json_t *v = json_object_get(root, key);
   if (v == NULL) return 0;
+  field fields[N_CONFIG_KEYS + 2];
+  section_fields(key, list, fields);
   size_t old = push_key(L, key);
-  int rc = load_fields(L, v, fields, base);
+  int rc = load_fields(L, v, fields, L->cfg);
   json_t *arr = rc == 0 && list ? json_object_get(v, list) : NULL;
   if (arr) {
     size_t o2 = push_key(L, list);
@@ -3565,7 +3951,6 @@ static int load_section(loader *L, json_t *root, const char *key,
 }
 
 static int load_root(loader *L, json_t *root) {
-  gcpulse_config_t *c = L->cfg;
   if (!json_is_object(root))
     return load_fail(L, "the document must be a JSON object");
   int rc = check_keys(L, root, top_fields);
@@ -3578,15 +3963,11 @@ static int load_root(loader *L, json_t *root) {
     pop(L, old);
     return rc;
   }
-  rc = load_section(L, root, "input", input_fields, c, NULL, NULL);
+  rc = load_section(L, root, "input", NULL, NULL);
   if (rc >= 0)
-    rc = load_section(L, root, "window", window_fields, c, "custom_names",
-                      load_custom_names);
-  if (rc >= 0)
-    rc = load_section(L, root, "gogc", gogc_fields, &c->gogc, NULL, NULL);
-  if (rc >= 0)
-    rc = load_section(L, root, "policy", policy_fields, c, "rules",
-                      load_rules);
+    rc = load_section(L, root, "window", "custom_names", load_custom_names);
+  if (rc >= 0) rc = load_section(L, root, "gogc", NULL, NULL);
+  if (rc >= 0) rc = load_section(L, root, "policy", "rules", load_rules);
   return rc < 0 ? rc : 0;
 }
 
@@ -3774,11 +4155,13 @@ static json_t *dump_root(const gcpulse_config_t *cfg) {
     json_decref(root);
     return NULL;
   }
-  if (dump_fields(input, input_fields, cfg) < 0 ||
-      dump_fields(window, window_fields, cfg) < 0 ||
-      dump_fields(gogc, gogc_fields, &cfg->gogc) < 0 ||
-      dump_fields(policy, policy_fields, cfg) < 0)
-    ok = 0;
+  const char *sec[] = {"input", "window", "gogc", "policy"};
+  json_t *obj[] = {input, window, gogc, policy};
+  for (size_t i = 0; i < GCPULSE__COUNTOF(sec); i++) {
+    field fields[N_CONFIG_KEYS + 2];
+    section_fields(sec[i], NULL, fields);
+    if (dump_fields(obj[i], fields, cfg) < 0) ok = 0;
+  }
   /* custom_names up to the last non-empty one (positions matter) */
   int last = -1;
   for (int i = 0; i < GCPULSE_CUSTOM_MAX; i++)
@@ -3837,12 +4220,11 @@ long gcpulse_config_dump_json(const gcpulse_config_t *cfg, char *dst,
   return n > (size_t)LONG_MAX ? GCPULSE_ENOSPC : (long)n;
 }
 /* end of lib/json.c: its macros stay file-local */
-#undef CF
 #undef END
 #undef GCPULSE_X_
-#undef GF
 #undef JSON_TEXT_MAX
 #undef KF
+#undef ONE_
 #undef RF
 
 /* ==== lib/jvm/envelope.c ==== */
@@ -3885,6 +4267,9 @@ long gcpulse_config_dump_json(const gcpulse_config_t *cfg, char *dst,
  *    window.  Times keep their origin: uptime restarts near 0 with the run,
  *    wall-clock time stays relative to the first line of the stream.
  */
+
+#include <math.h>
+#include <string.h>
 
 typedef gcpulse__jline jline;
 
@@ -4325,6 +4710,8 @@ int gcpulse__jvm_finish(gcpulse__jvm *p, const gcpulse__sink *k) {
  *    gcpulse__jvm_derive is shared with the JDK 8 grammar.
  */
 
+#include <string.h>
+
 enum { ROLE_PAUSE = GCPULSE__JVM_PAUSE, ROLE_CYCLE = GCPULSE__JVM_CYCLE };
 enum { ST_FREE = GCPULSE__JVM_FREE, ST_OPEN = GCPULSE__JVM_OPEN,
        ST_DONE = GCPULSE__JVM_DONE };
@@ -4418,7 +4805,7 @@ static int g1_like_concurrent(const gcpulse_event_t *ev) {
           ev->collector == GCPULSE_COLLECTOR_CMS);
 }
 
-/* Derived fields and flags (see internal.h and the README). */
+/* Derived fields and flags (see jvm.h and docs/trace-formats.md). */
 void gcpulse__jvm_derive(gcpulse_event_t *ev) {
   uint64_t ob = GCPULSE_BIT(GCPULSE_FIELD_OLD_BEFORE) |
                 GCPULSE_BIT(GCPULSE_FIELD_OLD_AFTER);
@@ -4616,6 +5003,8 @@ int gcpulse__jvm_close_all(gcpulse__jvm *p, const gcpulse__sink *k) {
  * it) and numbering restarts at 0.  Spliced lines from concurrent writers
  * are scanned like any other line; their fragments are best effort.
  */
+
+#include <string.h>
 
 static int legacy_is_digit(char c) { return (unsigned)(c - '0') <= 9u; }
 
@@ -5188,6 +5577,8 @@ int gcpulse__jvm8_finish(gcpulse__jvm8 *q, const gcpulse__sink *k) {
  *  - Numbers go through short-number fast paths that give the same values
  *    as numscan.c (sizes: K/M/G/T are powers of 1024, rounded to bytes).
  */
+
+#include <string.h>
 
 /* Short local names; macros, not enumerators, because gcid_table.c has the
  * same ones and the amalgamation (lib/amalgamate.sh) is one file scope. */
@@ -6066,6 +6457,8 @@ int gcpulse__jvm_body(gcpulse__jvm *p, jline *L, const char *line,
  * never grows with input.
  */
 
+#include <string.h>
+
 void gcpulse__lines_init(gcpulse__lines *l, char *buf, size_t cap) {
   memset(l, 0, sizeof *l);
   l->buf = buf;
@@ -6164,6 +6557,7 @@ int gcpulse__lines_finish(gcpulse__lines *l, gcpulse__line_fn fn, void *ctx) {
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 unsigned gcpulse_version(void) { return GCPULSE_VERSION_HEX; }
 const char *gcpulse_version_string(void) { return GCPULSE_VERSION_STRING; }
@@ -6284,6 +6678,26 @@ int gcpulse_feature_by_name(const char *name) {
   return find_name(feature_names, GCPULSE__COUNTOF(feature_names), name);
 }
 
+int gcpulse__feature_lookup(const char *name) {
+  static const struct {
+    const char *alias;
+    int id;
+  } aliases[] = {{"rss", GCPULSE_FEAT_RSS},
+                 {"latency", GCPULSE_FEAT_LATENCY},
+                 {"memory_limit", GCPULSE_FEAT_MEMORY_LIMIT}};
+  int f = gcpulse_feature_by_name(name);
+  if (f >= 0) return f;
+  for (size_t i = 0; name && i < GCPULSE__COUNTOF(aliases); i++)
+    if (strcmp(aliases[i].alias, name) == 0) return aliases[i].id;
+  return -1;
+}
+
+int gcpulse__custom_name_ok(const char *name) {
+  size_t n = strnlen(name, GCPULSE_NAME_MAX);
+  return n > 0 && n < GCPULSE_NAME_MAX && gcpulse__feature_lookup(name) < 0 &&
+         strncmp(name, "custom:", 7) != 0;
+}
+
 static const char *const stat_names[] = {
 #define GCPULSE_X_(id, name) name,
     GCPULSE_STAT_MAP(GCPULSE_X_)
@@ -6364,6 +6778,9 @@ int gcpulse__error(gcpulse_error_t *err, int code, const char *path,
  * shapes the runtimes print, detect overflow, and never read past END.
  * Integers and sizes must be below GCPULSE_INT_MAX (2^53).
  */
+
+#include <math.h>
+#include <string.h>
 
 static const double pow10_neg[] = {1e0,  1e-1, 1e-2,  1e-3,  1e-4,  1e-5,
                                    1e-6, 1e-7, 1e-8,  1e-9,  1e-10, 1e-11,
@@ -6520,6 +6937,9 @@ const char *gcpulse__find(const char *p, const char *end, const char *lit,
  * id), per-rule state and rings, the action-name table (the const char*
  * handed out in records point here), groups and the explanation ring.
  */
+
+#include <math.h>
+#include <string.h>
 
 #define NEVER (-1e300)
 #define EPS GCPULSE__POLICY_EPS
@@ -7233,7 +7653,9 @@ int gcpulse__policy_explanations(const gcpulse__policy *p,
  * trusts everything checked here.
  */
 
+#include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #define EPS GCPULSE__POLICY_EPS
 
@@ -7341,7 +7763,7 @@ static int clamp_rules(int n) {
   return n < 0 ? 0 : n > GCPULSE_RULES_MAX ? GCPULSE_RULES_MAX : n;
 }
 
-/* See internal.h.  Configured ids are unique (gcpulse__policy_check
+/* See policy.h.  Configured ids are unique (gcpulse__policy_check
  * rejects repeats), so each replaces at most one default. */
 int gcpulse__policy_merge(const gcpulse_config_t *cfg, gcpulse_rule_t *out,
                           int max) {
@@ -7428,13 +7850,6 @@ static int check_window(const gcpulse_config_t *cfg, double w,
         w, need, cfg->policy_period_s, cfg->stabilization_slots);
   return 0;
 }
-
-#define NONNEG(field, key)                                                    \
-  do {                                                                        \
-    if (!isfinite(cfg->field) || cfg->field < 0)                              \
-      return gcpulse__error(err, GCPULSE_ECONFIG, "policy." key,              \
-                            "must be a finite number >= 0");                  \
-  } while (0)
 
 static int check_condition(const gcpulse_config_t *cfg,
                            const gcpulse_condition_t *c, int ri, int ci,
@@ -7582,51 +7997,7 @@ static int check_rule(const gcpulse_config_t *cfg, int ri,
 }
 
 int gcpulse__policy_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
-  if (cfg->policy_enabled != 0 && cfg->policy_enabled != 1)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.enabled",
-                          "must be 0 or 1");
-  if (cfg->policy_defaults != 0 && cfg->policy_defaults != 1)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.defaults",
-                          "must be 0 or 1");
-  if (!isfinite(cfg->policy_period_s) || cfg->policy_period_s <= 0 ||
-      cfg->policy_period_s > 3600)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.period_s",
-                          "must be > 0 and <= 3600 seconds");
-  NONNEG(warmup_s, "warmup_s");
-  NONNEG(settle_s, "settle_s");
-  NONNEG(escalate_stabilization_s, "escalate_stabilization_s");
-  NONNEG(deescalate_stabilization_s, "deescalate_stabilization_s");
-  NONNEG(escalate_cooldown_s, "escalate_cooldown_s");
-  NONNEG(deescalate_cooldown_s, "deescalate_cooldown_s");
-  NONNEG(deescalate_delay_s, "deescalate_delay_s");
-  if (cfg->rate_limit_count < 0 || cfg->rate_limit_count > 64)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.rate_limit_count",
-                          "must be between 0 (no limit) and 64");
-  if (!isfinite(cfg->rate_limit_period_s) || cfg->rate_limit_period_s <= 0 ||
-      cfg->rate_limit_period_s > 1800)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.rate_limit_period_s",
-                          "must be > 0 and <= 1800 seconds");
-  if (cfg->dry_run != 0 && cfg->dry_run != 1)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.dry_run",
-                          "must be 0 or 1");
-  if (cfg->explain_suppressed != 0 && cfg->explain_suppressed != 1)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.explain_suppressed",
-                          "must be 0 or 1");
-  if (cfg->max_rules < 1 || cfg->max_rules > GCPULSE_RULES_MAX)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.max_rules",
-                          "must be between 1 and %d", GCPULSE_RULES_MAX);
-  if (cfg->stabilization_slots < 2 || cfg->stabilization_slots > 1024)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.stabilization_slots",
-                          "must be between 2 and 1024");
-  if (cfg->explanations < 1 || cfg->explanations > 1024)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.explanations",
-                          "must be between 1 and 1024");
-  if (cfg->loop_guard_count < 1 || cfg->loop_guard_count > 16)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.loop_guard_count",
-                          "must be between 1 and 16");
-  if (!isfinite(cfg->loop_guard_window_s) || cfg->loop_guard_window_s <= 0)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.loop_guard_window_s",
-                          "must be a finite number > 0");
+  /* scalar ranges are checked by the configuration table (config.h) */
   int rc = check_window(cfg, cfg->escalate_stabilization_s,
                         "policy.escalate_stabilization_s", err);
   if (rc < 0) return rc;
@@ -7654,7 +8025,6 @@ int gcpulse__policy_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
 #undef COND
 #undef CPATH
 #undef EPS
-#undef NONNEG
 #undef N_DEFAULTS
 #undef RPATH
 
@@ -7714,6 +8084,8 @@ int gcpulse__policy_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
  *     scav "work", bg+eager in 1.21+); retained = sys - released
  *     ("consumed") on scvg inuse lines, unknown for scav lines.
  */
+
+#include <string.h>
 
 /* The scanners must inline into the grammar code so that literal lengths
  * become constants (memcmp of a constant small size compiles to loads). */
@@ -8480,7 +8852,7 @@ int gcpulse__go_line(gcpulse__go *g, const char *s, size_t n,
  * window.c — the sliding-window feature store: configuration, layout,
  * clock, panes and ingestion of events and metrics.  The queries over the
  * same state (features, the supported (feature, stat) table) live in
- * window_query.c; the state layout both share is in internal.h.  The
+ * window_query.c; the state layout both share is in window_layout.h.  The
  * split keeps the hot path (admit, ser_add, gcpulse__window_event) in one
  * translation unit so it inlines fully, apart from the query code that
  * runs only when a feature is read.
@@ -8527,6 +8899,9 @@ int gcpulse__go_line(gcpulse__go *g, const char *s, size_t n,
  * allocates.
  */
 
+#include <math.h>
+#include <string.h>
+
 /* Histogram geometry (only the layout needs it). */
 #define PAUSE_S 5u        /* sub-bucket bits: <= 1.56 % error */
 #define PAUSE_LOG2 27u    /* pause histogram covers 0 .. 2^27 us (134 s) */
@@ -8563,30 +8938,6 @@ static wlayout wplan(const gcpulse_config_t *cfg) {
 
 size_t gcpulse__window_size(const gcpulse_config_t *cfg) {
   return wplan(cfg).total;
-}
-
-int gcpulse__window_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
-  if (!isfinite(cfg->window_s) || cfg->window_s < 1.0 ||
-      cfg->window_s > 86400.0)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "window_s",
-                          "must be between 1 and 86400 seconds");
-  if (cfg->panes < 2 || cfg->panes > GCPULSE__MAX_PANES)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "panes",
-                          "must be between 2 and %d", GCPULSE__MAX_PANES);
-  if (cfg->window_s / cfg->panes < 0.01)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "panes",
-                          "panes narrower than 10 ms (window_s / panes)");
-  if (!isfinite(cfg->ewma_tau_s) || cfg->ewma_tau_s <= 0 ||
-      cfg->ewma_tau_s > 1e6)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "ewma_tau_s",
-                          "must be > 0 and <= 1e6 seconds");
-  if (!isfinite(cfg->cusum_k) || cfg->cusum_k < 0 || cfg->cusum_k > 10)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "cusum_k",
-                          "must be between 0 and 10 sigmas");
-  if (!isfinite(cfg->cusum_h) || cfg->cusum_h <= 0 || cfg->cusum_h > 100)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "cusum_h",
-                          "must be > 0 and <= 100 sigmas");
-  return 0;
 }
 
 /* Forget the data; keep configuration and, with KEEP_STICKY, the last
@@ -9082,6 +9433,9 @@ void gcpulse__window_set(gcpulse__window *w, int feature, double t,
  * Results follow the gcpulse__feat_fn contract: 0 and a finite *OUT, a
  * gcpulse_why_t saying why the value is unknown, or a negative error.
  */
+
+#include <math.h>
+#include <string.h>
 
 #define M(s) (1u << GCPULSE_STAT_##s)
 #define SAMPLE                                                                 \

@@ -291,7 +291,6 @@ func (t *Tuner) fillConfig(c *C.gcpulse_config_t) error {
 	}
 	if t.limit > 0 {
 		c.memory_limit = C.double(t.limit)
-		c.gogc.memory_limit = C.double(t.limit)
 	}
 	if t.backstop() {
 		c.gogc.recommend_limit = 1
@@ -585,11 +584,11 @@ func (t *Tuner) apply(d *C.gcpulse_gogc_decision_t) bool {
 		atomic.AddUint64(&t.applied, 1)
 		changed = true
 	}
-	if cur := atomic.LoadInt64(&t.goLimit); cur > 0 && d.memory_limit > 0 {
+	if cur := atomic.LoadInt64(&t.goLimit); cur > 0 && d.recommended_limit > 0 {
 		// The recommendation is a heap budget; Go's limit also counts the
 		// runtime's own memory (stacks, metadata, free spans), added back,
 		// up to the backstop set at Start.
-		l := int64(float64(d.memory_limit) + t.rec.runtimeOverhead())
+		l := int64(float64(d.recommended_limit) + t.rec.runtimeOverhead())
 		if l > t.goLimitMax {
 			l = t.goLimitMax
 		}

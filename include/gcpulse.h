@@ -20,7 +20,9 @@
  * time; distinct instances may be used concurrently from different
  * threads.  Callbacks run synchronously on the thread that called into the
  * instance.  Calling any mutating function of an instance from inside one
- * of its own callbacks returns GCPULSE_EBUSY.
+ * of its own callbacks returns GCPULSE_EBUSY: gcpulse_feed, _feed_line,
+ * _finish, _feed_event, _feed_metric, _metric_id, _tick, _reset and
+ * _policy_kill (gcpulse_free is refused).
  *
  * Memory.  gcpulse_new() makes exactly one allocation through the
  * configured allocator; nothing allocates after that.  The library does no
@@ -58,6 +60,20 @@ extern "C" {
 #define GCPULSE_VERSION_HEX                                                   \
   ((GCPULSE_VERSION_MAJOR << 16) | (GCPULSE_VERSION_MINOR << 8) |             \
    GCPULSE_VERSION_PATCH)
+
+/* ABI.  GCPULSE_ABI_MAJOR is the shared library's soname number
+ * (libgcpulse.so.GCPULSE_ABI_MAJOR).  The public structs below are
+ * size-stamped: the size, alignment and every member offset of each is
+ * recorded in tests/abi-layout.txt with the ABI major it belongs to, and
+ * `make check` fails when a layout differs from the record unless the ABI
+ * major was raised (here and ABI_MAJOR in the Makefile) and the record
+ * regenerated (make abi-layout).  Changing a function signature or
+ * removing a function also raises it; adding a function does not (the
+ * exported names are checked against lib/gcpulse.symbols).  Arrays in
+ * public structs have fixed capacities (GCPULSE_REASON_MAX,
+ * GCPULSE_RULES_MAX, GCPULSE_CUSTOM_MAX, ...), so adding an enum value
+ * within them, such as a new diagnostic reason, keeps the layout. */
+#define GCPULSE_ABI_MAJOR 1
 
 #if defined(_WIN32) && !defined(GCPULSE_STATIC)
 #ifdef GCPULSE_BUILDING
@@ -146,6 +162,10 @@ typedef enum gcpulse_reason {
 #undef GCPULSE_X_
   GCPULSE_REASON_COUNT
 } gcpulse_reason_t;
+
+/* Capacity of gcpulse_stats_t.by_reason: reasons can be added up to it
+ * without changing the stats layout. */
+#define GCPULSE_REASON_MAX 48
 
 /* "malformed" and its sentence; "unknown" for out-of-range values. */
 GCPULSE_API const char *gcpulse_reason_name(int reason);
@@ -544,9 +564,8 @@ typedef struct gcpulse_gogc_config {
   double df_growth_threshold; /* 20 MB/s (MiB/s) */
   double df_growth_gain;      /* 2 */
   double df_growth_cap;       /* 40 */
-  /* memory-target */
-  double memory_limit;   /* bytes; default 0 = use gcpulse_config.memory_limit, else the
-                          * memory_limit metric, else no budget */
+  /* memory-target: the budget is limit_ratio x the memory limit
+   * (gcpulse_config.memory_limit, else the memory_limit_bytes metric) */
   double limit_ratio;    /* fraction of the limit the process may use; 0.9 */
   double headroom;       /* bytes kept free below the budget; default 0 */
   double floor_bytes;    /* the heap may always grow this far above live (minimum
@@ -597,7 +616,7 @@ typedef struct gcpulse_gogc_decision {
   double after_slew;    /* after the slew limiter */
   double after_deadband;
   double after_dwell;   /* == value */
-  double memory_limit;  /* recommended Go memory limit in bytes, or 0 */
+  double recommended_limit; /* recommended Go memory limit in bytes (recommend_limit), or 0 */
   /* inputs actually used (NaN never appears: unknown inputs are 0 with the bit clear) */
   uint32_t inputs_known; /* bit GCPULSE_FEAT_x for each input below that was known */
   double qps, growth_bps, live_bytes, goal_bytes, stacks_globals_bytes;
@@ -745,6 +764,10 @@ typedef enum gcpulse_format {
 typedef void *(*gcpulse_alloc_fn)(void *ud, void *ptr, size_t old_size,
                                   size_t new_size);
 
+/* The configuration.  Every scalar member below is one row of the table
+ * in lib/config.h, which gives its JSON key ("window.panes"), default,
+ * valid range and unit; docs/configuration.md is generated from it.
+ * gcpulse_config_check names a bad value by that dotted key. */
 typedef struct gcpulse_config {
   /* input */
   int format;              /* gcpulse_format_t; default AUTO */
@@ -757,8 +780,13 @@ typedef struct gcpulse_config {
   double cusum_k;          /* CUSUM allowance in sigmas; default 0.5 */
   double cusum_h;          /* CUSUM decision interval in sigmas; default 5 */
   int custom_metrics;      /* custom metric slots; default 8, max GCPULSE_CUSTOM_MAX */
-  char custom_names[GCPULSE_CUSTOM_MAX][GCPULSE_NAME_MAX]; /* pre-registered names */
-  double memory_limit;     /* bytes, 0 = unknown (a memory_limit metric may set it) */
+  char custom_names[GCPULSE_CUSTOM_MAX][GCPULSE_NAME_MAX]; /* pre-registered names by
+                              slot; distinct, never a built-in feature name or alias
+                              (gcpulse_metric_id) nor "custom:K" */
+  double memory_limit;     /* the process memory limit in bytes (JSON window.memory_limit);
+                              0 = unknown: the memory_limit_bytes metric is used.  The one
+                              limit of the library: the controller's budget is
+                              gogc.limit_ratio x this, heap_limit_ratio divides by it */
   /* controller */
   gcpulse_gogc_config_t gogc;
   /* policy */
@@ -800,7 +828,8 @@ GCPULSE_API void gcpulse_config_init(gcpulse_config_t *cfg);
  * Unknown keys, wrong types and inconsistent values are errors; ERR (may be
  * NULL) names the key path and the problem.  CFG is left unchanged on
  * error.  Allocates temporarily through jansson; never touches an
- * instance.  The schema is documented in README.md and the examples directory. */
+ * instance.  The schema is documented in docs/configuration.md and the
+ * examples directory. */
 GCPULSE_API int gcpulse_config_load_json(gcpulse_config_t *cfg,
                                          const char *text, size_t len,
                                          gcpulse_error_t *err);
@@ -823,8 +852,8 @@ GCPULSE_API int gcpulse_config_check(const gcpulse_config_t *cfg,
  * call, which returns GCPULSE_ECALLBACK (the rest of that call's input is
  * discarded and counted in stats.bytes_discarded).  Pointers passed to a
  * callback are valid only during it.  Callbacks may call the const query
- * functions (gcpulse_stats, gcpulse_feature, ...) but not the feed
- * functions of the same instance (GCPULSE_EBUSY).
+ * functions (gcpulse_stats, gcpulse_feature, ...) but no mutating
+ * function of the same instance (GCPULSE_EBUSY; see "Thread safety").
  * ------------------------------------------------------------------------ */
 
 typedef struct gcpulse_callbacks {
@@ -850,7 +879,8 @@ typedef struct gcpulse gcpulse_t;
 GCPULSE_API int gcpulse_new(const gcpulse_config_t *cfg,
                             const gcpulse_callbacks_t *cb, gcpulse_t **out);
 
-/* Free G.  NULL is a no-op.  Not from a callback. */
+/* Free G.  NULL is a no-op.  From one of G's callbacks it is refused
+ * (does nothing; G stays valid). */
 GCPULSE_API void gcpulse_free(gcpulse_t *g);
 
 /* Bytes the instance would allocate for CFG (for memory budgeting). */
@@ -894,8 +924,11 @@ GCPULSE_API int gcpulse_feed_metric(gcpulse_t *g, int metric, double t,
 
 /* Id of the custom metric NAME (registering it in a free slot if needed),
  * or a well-known metric's id for "qps", "rss_bytes"/"rss",
- * "latency_ms", "memory_limit_bytes".  GCPULSE_ENOSPC when all slots are
- * used.  Registration is not an allocation. */
+ * "latency_ms"/"latency", "memory_limit_bytes"/"memory_limit".
+ * GCPULSE_EINVAL for any other built-in feature name and for the
+ * "custom:K" syntax (a custom metric never shadows a built-in name);
+ * GCPULSE_ENOSPC when all slots are used; GCPULSE_EBUSY from a callback.
+ * Registration is not an allocation. */
 GCPULSE_API int gcpulse_metric_id(gcpulse_t *g, const char *name);
 
 /* Advance time to T with no event: rotates window panes, runs the
@@ -916,7 +949,8 @@ typedef struct gcpulse_stats {
   uint64_t metrics;          /* caller metric samples accepted */
   uint64_t skipped;          /* lines skipped (sum of line reasons) */
   uint64_t diags;            /* diagnostics raised */
-  uint64_t by_reason[GCPULSE_REASON_COUNT];
+  uint64_t by_reason[GCPULSE_REASON_MAX]; /* by gcpulse_reason_t; entries from
+                                GCPULSE_REASON_COUNT on are 0 */
   uint64_t callback_aborts;
   uint64_t window_resets;
   uint64_t gogc_decisions;   /* decisions taken */
@@ -962,7 +996,8 @@ GCPULSE_API double gcpulse_time(const gcpulse_t *g);
 GCPULSE_API double gcpulse_gogc_current(const gcpulse_t *g);
 
 /* Kill switches, at run time: disable (1) or enable (0) a direction
- * (GCPULSE_DIR_*) or one action name (NULL = all actions of the direction). */
+ * (GCPULSE_DIR_*) or one action name (NULL = all actions of the direction).
+ * GCPULSE_EBUSY from a callback. */
 GCPULSE_API int gcpulse_policy_kill(gcpulse_t *g, int direction,
                                     const char *action, int disabled);
 
@@ -994,6 +1029,14 @@ GCPULSE_API long gcpulse_stats_to_json(const gcpulse_stats_t *s, char *dst,
 
 #ifdef __cplusplus
 }
+#endif
+
+#if defined(__cplusplus)
+static_assert(GCPULSE_REASON_COUNT <= GCPULSE_REASON_MAX,
+              "GCPULSE_REASON_MAX too small");
+#else
+_Static_assert(GCPULSE_REASON_COUNT <= GCPULSE_REASON_MAX,
+               "GCPULSE_REASON_MAX too small");
 #endif
 
 #endif /* GCPULSE_H */

@@ -24,7 +24,10 @@
  *  - Numbers go through short-number fast paths that give the same values
  *    as numscan.c (sizes: K/M/G/T are powers of 1024, rounded to bytes).
  */
-#include "internal.h"
+#include "common.h"
+#include "jvm.h"
+
+#include <string.h>
 
 /* Short local names; macros, not enumerators, because gcid_table.c has the
  * same ones and the amalgamation (lib/amalgamate.sh) is one file scope. */
