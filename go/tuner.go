@@ -596,6 +596,7 @@ func (t *Tuner) apply(d *C.gcpulse_gogc_decision_t) bool {
 			debug.SetMemoryLimit(l)
 			atomic.StoreInt64(&t.goLimit, l)
 			atomic.AddUint64(&t.limitSets, 1)
+			t.rec.goalChanged()
 		}
 	}
 	if changed {
