@@ -18,9 +18,8 @@
 // the package still compiles; Start returns ErrCgoRequired.
 //
 // Precedence of the environment: GOGC is the controller's starting point;
-// GOMEMLIMIT is a ceiling the tuner never raises the Go memory limit
-// above, and the memory limit itself only when no container limit (or
-// Config.MemoryLimit) is known.  See docs/go.md.
+// GOMEMLIMIT is a ceiling: the tuner plans within it and never sets the Go
+// memory limit above (or, when it binds, below) it.  See docs/go.md.
 package gcpulse
 
 import (
@@ -64,7 +63,8 @@ type Config struct {
 	Mode string
 	// MemoryLimit in bytes (>= MinMemoryLimit and above the heap in
 	// use): > 0 this value; 0 detect: the cgroup v2/v1 limit (walking
-	// parents), else a GOMEMLIMIT in force; NoLimit (-1): none.
+	// parents), else a GOMEMLIMIT in force; NoLimit (-1): none.  A
+	// GOMEMLIMIT in force below it is the limit instead (a ceiling).
 	MemoryLimit int64
 	// CgroupRoot is the filesystem root for cgroup detection ("" = "/").
 	CgroupRoot string

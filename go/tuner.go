@@ -209,8 +209,17 @@ func boolInt(b bool) int {
 }
 
 // resolveLimit turns Config.MemoryLimit into bytes (0 = none): the
-// given value (validated), else the cgroup's, else a GOMEMLIMIT in force.
+// given value (validated), else the cgroup's, else a GOMEMLIMIT in force;
+// a GOMEMLIMIT below the value found is a ceiling the tuner plans within.
 func resolveLimit(cfg *Config, goLimit int64, heapInUse uint64) (int64, error) {
+	l, err := findLimit(cfg, goLimit, heapInUse)
+	if err == nil && l > 0 && goLimit > 0 && goLimit < l {
+		l = goLimit
+	}
+	return l, err
+}
+
+func findLimit(cfg *Config, goLimit int64, heapInUse uint64) (int64, error) {
 	switch {
 	case cfg.MemoryLimit < 0:
 		return 0, nil
@@ -712,6 +721,9 @@ func (t *Tuner) MemoryLimit() int64 { return t.limit }
 // from the environment).  It is idempotent and returns within StopTimeout
 // even when a callback blocks.  Another Start is possible afterwards.
 func (t *Tuner) Stop() {
+	if t == nil {
+		return
+	}
 	t.once.Do(func() {
 		t.hook.stopped.Store(true)
 		close(t.stopCh)

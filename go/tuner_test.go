@@ -144,6 +144,8 @@ func TestDoubleStart(t *testing.T) {
 	}
 	tu2.Stop()
 	tu.Stop() // a stale Stop does not touch the new tuner's slot
+	var none *Tuner
+	none.Stop() // defer t.Stop() after a failed Start is harmless
 }
 
 func TestValidation(t *testing.T) {
@@ -337,14 +339,24 @@ func TestEnvPrecedence(t *testing.T) {
 	if want := []string{"50", mib200}; !reflect.DeepEqual(stop, want) {
 		t.Errorf("after Stop %v, want %v", stop, want)
 	}
-	// a cgroup limit (512 MiB) with a lower GOMEMLIMIT: the cgroup is the
-	// limit, GOMEMLIMIT caps the backstop (0.9 x 512 MiB = 460.8 MiB > 200)
+	// a cgroup limit (512 MiB) with a lower GOMEMLIMIT: GOMEMLIMIT is the
+	// ceiling the tuner plans within, and the Go limit stays at it
 	out, _ = runChild(t, "env", "GOMEMLIMIT=200MiB", "GCPULSE_TEST_CGROUP=testdata/cgroup/v2-parent")
 	start, stop = parse(out)
-	if want := []string{"100", "536870912", mib200}; !reflect.DeepEqual(start, want) {
+	if want := []string{"100", mib200, mib200}; !reflect.DeepEqual(start, want) {
 		t.Errorf("cgroup 512 MiB + GOMEMLIMIT=200MiB: start %v, want %v", start, want)
 	}
 	if want := []string{"100", mib200}; !reflect.DeepEqual(stop, want) {
+		t.Errorf("after Stop %v, want %v", stop, want)
+	}
+	// a higher GOMEMLIMIT than the cgroup's 512 MiB: the backstop is
+	// 0.9 x 512 MiB, below the ceiling
+	out, _ = runChild(t, "env", "GOMEMLIMIT=1GiB", "GCPULSE_TEST_CGROUP=testdata/cgroup/v2-parent")
+	start, stop = parse(out)
+	if want := []string{"100", "536870912", "483183820"}; !reflect.DeepEqual(start, want) {
+		t.Errorf("cgroup 512 MiB + GOMEMLIMIT=1GiB: start %v, want %v", start, want)
+	}
+	if want := []string{"100", "1073741824"}; !reflect.DeepEqual(stop, want) {
 		t.Errorf("after Stop %v, want %v", stop, want)
 	}
 	// GOGC=off stays off; Stop restores off and no limit
