@@ -5,6 +5,8 @@ package gcpulse
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
+	"math"
 	"errors"
 	"fmt"
 	"os"
@@ -511,4 +513,55 @@ func goMinor() int {
 		return 99
 	}
 	return n
+}
+
+// TestEventCarriesEveryCField: for real Go and JVM logs, every field the C
+// library reports in its JSON has the same value in the Go Event.
+func TestEventCarriesEveryCField(t *testing.T) {
+	byTag := map[string]int{}
+	ty := reflect.TypeOf(Event{})
+	for i := 0; i < ty.NumField(); i++ {
+		byTag[ty.Field(i).Tag.Get("json")] = i
+	}
+	seen := map[string]int{}
+	defer func() { traceJSONHook = nil }()
+	traceJSONHook = func(e Event, js string) {
+		var m map[string]interface{}
+		if err := json.Unmarshal([]byte(js), &m); err != nil {
+			t.Fatalf("C JSON %q: %v", js, err)
+		}
+		v := reflect.ValueOf(e)
+		for _, name := range fieldNames {
+			c, ok := m[name].(float64)
+			if !ok {
+				continue
+			}
+			if !e.Has(name) {
+				t.Errorf("%s in the C JSON but not known in Go: %s", name, js)
+				continue
+			}
+			seen[name]++
+			f := v.Field(byTag[name])
+			var g float64
+			switch f.Kind() {
+			case reflect.Float64:
+				g = f.Float()
+			default:
+				g = float64(f.Uint())
+			}
+			if math.Abs(g-c) > 1e-6*math.Max(1, math.Abs(c)) {
+				t.Errorf("%s: Go %v, C %v (%s)", name, g, c, js)
+			}
+		}
+	}
+	for _, f := range []string{"go/go1.19-gogc50-1p.log", "jvm/jdk17-g1-gcstar.log", "jvm/jdk17-parallel-gcstar.log",
+		"jvm/jdk17-serial-gcstar.log", "jvm/jdk17-z-gcstar.log", "jvm/jdk17-shenandoah-gcstar.log"} {
+		if err := ParseTrace(bytes.NewReader(corpus(t, f)), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("fields compared: %v", seen)
+	if seen["heap_before"] == 0 || seen["metaspace_used"] == 0 {
+		t.Errorf("the logs exercised too few fields: %v", seen)
+	}
 }
