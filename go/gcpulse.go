@@ -1,7 +1,6 @@
 // Package gcpulse tunes the Go garbage collector with the gcpulse C
 // library, compiled into this package with cgo (gcpulse.c is the whole
-// library as one generated file; it needs libjansson and libm at link
-// time).  One call, Start, hooks every GC cycle, feeds a per-GC record
+// library as one generated file; it needs only libc and libm).  One call, Start, hooks every GC cycle, feeds a per-GC record
 // built from runtime/metrics to the library's sliding-window features,
 // GOGC controller and scaling-policy table, and applies the controller's
 // decisions with debug.SetGCPercent and, when a memory limit is known,
@@ -128,7 +127,7 @@ const StopTimeout = 2 * time.Second
 var (
 	// ErrCgoRequired: the package was built without cgo.
 	ErrCgoRequired = errors.New("gcpulse: this build has no cgo: gcpulse compiles its C library with cgo; " +
-		"build with CGO_ENABLED=1, a C compiler and libjansson-dev (apt-get install gcc libjansson-dev)")
+		"build with CGO_ENABLED=1 and a C compiler (e.g. apt-get install gcc)")
 	// ErrAlreadyStarted: a tuner is already running in this process.
 	ErrAlreadyStarted = errors.New("gcpulse: a tuner is already running in this process")
 	// ErrVersionMismatch: the compiled C library is not this package's version.

@@ -15,7 +15,7 @@ package gcpulse
 //     converted to Go values only when a callback wants them).
 
 // #cgo CFLAGS: -O2
-// #cgo LDFLAGS: -ljansson -lm
+// #cgo LDFLAGS: -lm
 // #include <stdlib.h>
 // #include "gcpulse.h"
 // #include "bridge.h"

@@ -53,8 +53,8 @@ struct gcpulse {
  * Memory
  * --------------------------------------------------------------------- */
 
-static void *default_alloc(void *ud, void *ptr, size_t old_size,
-                           size_t new_size) {
+void *gcpulse__libc_alloc(void *ud, void *ptr, size_t old_size,
+                          size_t new_size) {
   (void)ud;
   (void)old_size;
   if (new_size == 0) {
@@ -69,7 +69,7 @@ typedef struct block_layout {
   size_t line, jvm, win, gogc, pol, total;
 } block_layout;
 
-static block_layout block_plan(const gcpulse_config_t *cfg) {
+static block_layout plan_block(const gcpulse_config_t *cfg) {
   block_layout L;
   size_t off = GCPULSE__ALIGN(sizeof(struct gcpulse));
   L.line = off;
@@ -93,13 +93,13 @@ size_t gcpulse_footprint(const gcpulse_config_t *cfg) {
     cfg = &def;
   }
   if (gcpulse_config_check(cfg, NULL) < 0) return 0;
-  return block_plan(cfg).total;
+  return plan_block(cfg).total;
 }
 
 /* (Re)initialise every module inside G's block. */
 static void init_modules(gcpulse_t *g, const gcpulse_config_t *cfg) {
   char *base = (char *)g;
-  block_layout L = block_plan(cfg);
+  block_layout L = plan_block(cfg);
   memset(base + L.line, 0, L.total - L.line);
   gcpulse__lines_init(&g->lines, base + L.line, cfg->max_line);
   gcpulse__go_init(&g->go);
@@ -120,7 +120,7 @@ int gcpulse_new(const gcpulse_config_t *cfg, const gcpulse_callbacks_t *cb,
   /* the default config is large (it holds the rule table): build it in
    * temporary memory, never on the stack */
   gcpulse_config_t *def = NULL;
-  gcpulse_alloc_fn alloc = cfg && cfg->alloc ? cfg->alloc : default_alloc;
+  gcpulse_alloc_fn alloc = cfg && cfg->alloc ? cfg->alloc : gcpulse__libc_alloc;
   void *ud = cfg ? cfg->alloc_ud : NULL;
   if (cfg == NULL) {
     def = alloc(ud, NULL, 0, sizeof *def);
@@ -131,7 +131,7 @@ int gcpulse_new(const gcpulse_config_t *cfg, const gcpulse_callbacks_t *cb,
   int rc = gcpulse_config_check(cfg, NULL);
   gcpulse_t *g = NULL;
   if (rc == 0) {
-    size_t size = block_plan(cfg).total;
+    size_t size = plan_block(cfg).total;
     g = alloc(ud, NULL, 0, size);
     if (g == NULL) {
       rc = GCPULSE_ENOMEM;
