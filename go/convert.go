@@ -6,7 +6,10 @@ package gcpulse
 // #include "gcpulse.h"
 import "C"
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 const (
 	bitSeq       = 1 << C.GCPULSE_FIELD_SEQ
@@ -130,10 +133,35 @@ func cFieldNames() []string {
 	return out
 }
 
+// C name tables copied once (a decision per GC must not allocate names).
+var (
+	namesOnce   sync.Once
+	modeNames   [C.GCPULSE_GOGC_MODE_COUNT]string
+	reasonNames [C.GCPULSE_GR_COUNT]string
+)
+
+func loadNames() {
+	for i := range modeNames {
+		modeNames[i] = C.GoString(C.gcpulse_gogc_mode_name(C.int(i)))
+	}
+	for i := range reasonNames {
+		reasonNames[i] = C.GoString(C.gcpulse_gogc_reason_name(C.int(i)))
+	}
+}
+
+func modeName(m C.int) string {
+	namesOnce.Do(loadNames)
+	if m < 0 || int(m) >= len(modeNames) {
+		return "unknown"
+	}
+	return modeNames[m]
+}
+
 func decisionFromC(d *C.gcpulse_gogc_decision_t, cfg *Config) Decision {
+	namesOnce.Do(loadNames)
 	out := Decision{
 		T:                  float64(d.t),
-		Mode:               C.GoString(C.gcpulse_gogc_mode_name(d.mode)),
+		Mode:               modeName(d.mode),
 		Changed:            d.changed != 0,
 		Value:              float64(d.value),
 		Previous:           float64(d.previous),
@@ -162,7 +190,7 @@ func decisionFromC(d *C.gcpulse_gogc_decision_t, cfg *Config) Decision {
 
 // reasonNumbers attaches to reason code i the numbers it compared.
 func reasonNumbers(i int, d *Decision, cfg *Config) Reason {
-	r := Reason{Name: C.GoString(C.gcpulse_gogc_reason_name(C.int(i)))}
+	r := Reason{Name: reasonNames[i]}
 	bound := func(v, def float64) float64 {
 		if v > 0 {
 			return v
