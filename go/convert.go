@@ -182,7 +182,8 @@ func decisionFromC(d *C.gcpulse_gogc_decision_t, cfg *Config) Decision {
 	}
 	for i := 0; i < int(C.GCPULSE_GR_COUNT); i++ {
 		if uint32(d.reasons)&(1<<uint(i)) != 0 {
-			out.Reasons = append(out.Reasons, reasonNumbers(i, &out, cfg))
+			out.Reasons = append(out.Reasons, reasonNames[i])
+			out.ReasonDetails = append(out.ReasonDetails, reasonNumbers(i, &out, cfg))
 		}
 	}
 	return out

@@ -252,8 +252,12 @@ type Decision struct {
 	LiveBytes, GoalBytes, StacksGlobalsBytes float64
 	BudgetBytes, ProjectedPeakBytes          float64
 	GCCPUFraction, QPS, GrowthBps            float64
-	Reasons                                  []Reason
-	Pinned                                   int // consecutive decisions at a bound
+	// Reasons are the reason codes' names ("memory_budget_bound", ...);
+	// ReasonDetails the same reasons, in the same order, with the numbers
+	// each compared.
+	Reasons       []string
+	ReasonDetails []Reason
+	Pinned        int // consecutive decisions at a bound
 	// Applied is set by the Tuner: the value was written with
 	// debug.SetGCPercent (false in dry-run or when unchanged).
 	Applied bool
@@ -280,17 +284,17 @@ type Reason struct {
 // Action is one policy action or, when configured, a suppressed match
 // (gcpulse_action_t).
 type Action struct {
-	T                       float64
-	Rule                    string
-	Action                  string // "scale_out", "scale_up_memory", ...
-	Direction               int    // 1 escalate, -1 de-escalate, 0 neutral
-	Applied                 bool   // the caller should act (false in dry-run / suppressed)
-	Suppressed              bool
-	Raw, Stabilized, Limited float64 // magnitude through the limiters
-	Final                   float64  // magnitude to apply
-	Constraints             []string // why suppressed/limited ("Cooldown", ...)
-	Loop                    bool     // catastrophe loop guard raised
-	Conditions              []Condition
+	T                        float64
+	Rule                     string
+	Action                   string // "scale_out", "scale_up_memory", ...
+	Direction                int    // 1 escalate, -1 de-escalate, 0 neutral
+	Applied                  bool   // the caller should act (false in dry-run / suppressed)
+	Suppressed               bool
+	Raw, Stabilized, Limited float64  // magnitude through the limiters
+	Final                    float64  // magnitude to apply
+	Constraints              []string // why suppressed/limited ("Cooldown", ...)
+	Loop                     bool     // catastrophe loop guard raised
+	Conditions               []Condition
 }
 
 // Condition is what one of the rule's conditions saw at the evaluation

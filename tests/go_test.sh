@@ -139,6 +139,8 @@ for GO in "$GO1" "$GO2"; do
   fi
   echo "== go_test: $ver ($GO)"
   # 1. the module's own tests
+  fmt=$(cd "$ROOT/go" && "$("$GO" env GOROOT)/bin/gofmt" -l .)
+  [ -z "$fmt" ] || fail "$ver: not gofmt-formatted: $fmt"
   (cd "$ROOT/go" && "$GO" vet ./...)
   if [ "$minor" -ge 21 ]; then
     (cd "$ROOT/go" && GOEXPERIMENT=cgocheck2 "$GO" test -race -count=1 -v ./...)

@@ -50,7 +50,7 @@ func start(mode, configFile string) (*gcpulse.Tuner, error) {
 	cfg := gcpulse.Config{
 		OnGOGC: func(d gcpulse.Decision) {
 			if d.Applied || d.Changed {
-				printf("gcpulse: GOGC %v -> %v (applied %v) %s", d.Previous, d.Value, d.Applied, reasons(d.Reasons))
+				printf("gcpulse: GOGC %v -> %v (applied %v) %s", d.Previous, d.Value, d.Applied, reasons(d.ReasonDetails))
 			}
 		},
 		OnAction: func(a gcpulse.Action) {
