@@ -338,11 +338,19 @@ var builtinMetrics = map[Metric]C.int{
 }
 
 // registerMetrics builds the name -> id table Observe reads (read-only
-// after Start, so Observe needs no lock for it).
+// after Start, so Observe needs no lock for it): the built-in metrics, the
+// custom metrics PolicyJSON's rules and custom_names registered, and
+// Config.CustomMetrics.
 func (t *Tuner) registerMetrics() error {
 	t.metricIDs = make(map[Metric]C.int, len(builtinMetrics)+len(t.cfg.CustomMetrics))
 	for k, v := range builtinMetrics {
 		t.metricIDs[k] = v
+	}
+	for id := C.int(C.GCPULSE_FEAT_CUSTOM); id < C.GCPULSE_FEAT_CUSTOM+C.GCPULSE_CUSTOM_MAX; id++ {
+		// an unregistered id reads as the generic feature name
+		if name := C.GoString(C.gcpulse_metric_name(t.g, id)); name != C.GoString(C.gcpulse_feature_name(id)) {
+			t.metricIDs[Metric(name)] = id
+		}
 	}
 	for _, name := range t.cfg.CustomMetrics {
 		cs := C.CString(name)

@@ -565,3 +565,50 @@ func TestEventCarriesEveryCField(t *testing.T) {
 		t.Errorf("the logs exercised too few fields: %v", seen)
 	}
 }
+
+// TestActionExplained: a rule on a custom metric declared by PolicyJSON
+// fires, and the Go Action carries what its condition compared.
+func TestActionExplained(t *testing.T) {
+	restoreRuntime(t)
+	const doc = `{"policy": {"rules": [{"id": "queue_fuse", "conditions": [
+		{"feature": "queue_depth", "stat": "last", "op": ">", "enter": 10}],
+		"actions": [{"name": "shed_load", "magnitude": 2}]}]}}`
+	got := make(chan Action, 16)
+	tu, err := Start(Config{MemoryLimit: NoLimit, PolicyJSON: doc, Warmup: time.Millisecond,
+		TickInterval: 10 * time.Millisecond, OnAction: func(a Action) {
+			if a.Action == "shed_load" {
+				select {
+				case got <- a:
+				default:
+				}
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tu.Stop()
+	var a Action
+	deadline := time.After(10 * time.Second)
+wait:
+	for {
+		if err := tu.Observe("queue_depth", 50); err != nil { // declared by the rule
+			t.Fatal(err)
+		}
+		runtime.GC()
+		select {
+		case a = <-got:
+			break wait
+		case <-deadline:
+			t.Fatalf("no shed_load action; stats %+v", tu.Stats())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if a.Rule != "queue_fuse" || len(a.Conditions) != 1 {
+		t.Fatalf("action %+v", a)
+	}
+	c := a.Conditions[0]
+	if !c.Known || c.Value != 50 || c.Threshold != 10 || !c.Latched {
+		t.Errorf("condition %+v, want queue_depth last 50 > 10", c)
+	}
+	t.Logf("action %+v", a)
+}
