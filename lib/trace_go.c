@@ -319,7 +319,7 @@ static int go_emit(const gcpulse__sink *k, gcpulse_event_t *ev) {
 
 #define KNOW(ev, f) ((ev)->known |= GCPULSE_BIT(GCPULSE_FIELD_##f))
 
-static void swap_runs(gcpulse__go *g) {
+static void go_swap_runs(gcpulse__go *g) {
   uint64_t s = g->last_seq;
   double t = g->last_t;
   int hs = g->have_seq, ht = g->have_t;
@@ -353,7 +353,7 @@ static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
   int alt = g->alt_have_seq && seq > g->alt_seq &&
             !(have_t && g->alt_have_t && t < g->alt_t);
   if (alt && (!cur || seq - g->alt_seq < seq - g->last_seq)) {
-    swap_runs(g);
+    go_swap_runs(g);
     if (!g->interleaved) {
       g->interleaved = 1;
       rc = k->diag(k->ctx, GCPULSE_REASON_INTERLEAVED, col,

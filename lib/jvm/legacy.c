@@ -36,7 +36,7 @@
 
 #include <string.h>
 
-static int is_digit(char c) { return (unsigned)(c - '0') <= 9u; }
+static int legacy_is_digit(char c) { return (unsigned)(c - '0') <= 9u; }
 
 void gcpulse__jvm8_init(gcpulse__jvm8 *q) { memset(q, 0, sizeof *q); }
 
@@ -60,7 +60,7 @@ static const char *prefixes(gcpulse__jvm8 *q, const char *p, const char *e,
       }
       break;
     }
-    if (p >= e || !is_digit(*p)) break;
+    if (p >= e || !legacy_is_digit(*p)) break;
     if (e - p >= 24 && p[4] == '-' && p[10] == 'T') {
       /* 2022-07-26T21:00:40.750+0800: */
       int Y = 0, M = 0, D = 0, h = 0, mi = 0, s = 0, ms = 0, oh = 0, om = 0;
@@ -74,14 +74,14 @@ static const char *prefixes(gcpulse__jvm8 *q, const char *p, const char *e,
       c += 19;
       if (c < e && *c == '.') {
         c++;
-        for (int i = 0; i < 3 && c < e && is_digit(*c); i++, c++)
+        for (int i = 0; i < 3 && c < e && legacy_is_digit(*c); i++, c++)
           ms = ms * 10 + (*c - '0');
       }
       int sign = 1;
       if (c < e && (*c == '+' || *c == '-')) {
         sign = *c == '-' ? -1 : 1;
         c++;
-        if (e - c >= 4 && is_digit(c[0]) && is_digit(c[3])) {
+        if (e - c >= 4 && legacy_is_digit(c[0]) && legacy_is_digit(c[3])) {
           oh = (c[0] - '0') * 10 + (c[1] - '0');
           om = (c[2] - '0') * 10 + (c[3] - '0');
           c += 4;
@@ -146,7 +146,7 @@ static void set_pair(gcpulse_event_t *ev, int fb, int fa, uint64_t *pb,
 static int size_out_of_range(const char *p, const char *e) {
   double v;
   const char *q = gcpulse__scan_decimal(p, e, 0, &v);
-  if (q == NULL) return p < e && is_digit(*p); /* hundreds of digits */
+  if (q == NULL) return p < e && legacy_is_digit(*p); /* hundreds of digits */
   return q < e && (*q == 'B' || *q == 'K' || *q == 'k' || *q == 'M' ||
                    *q == 'G' || *q == 'T');
 }
@@ -267,17 +267,17 @@ static const char *scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
   const char *x = p, *prev = p; /* end of the previous "->" */
   while ((x = gcpulse__find(x, e, "->", 2)) != NULL) {
     const char *ts = x, *lim = x - prev > SIZE_MAX_LEN ? x - SIZE_MAX_LEN : prev;
-    while (ts > lim && (is_digit(ts[-1]) || ts[-1] == '.' || ts[-1] == 'K' ||
+    while (ts > lim && (legacy_is_digit(ts[-1]) || ts[-1] == '.' || ts[-1] == 'K' ||
                         ts[-1] == 'M' || ts[-1] == 'G' || ts[-1] == 'B' ||
                         ts[-1] == '(' || ts[-1] == ')'))
       ts--;
-    if (ts == lim && lim > prev && is_digit(ts[-1])) { /* hundreds of digits */
+    if (ts == lim && lim > prev && legacy_is_digit(ts[-1])) { /* hundreds of digits */
       if (!bad) bad = ts;
       x += 2;
       prev = x;
       continue;
     }
-    while (ts < x && !is_digit(*ts)) ts++;
+    while (ts < x && !legacy_is_digit(*ts)) ts++;
     /* label: "Name: " (or a pool left open on the previous line) */
     const char *le = ts;
     while (le > prev && le[-1] == ' ') le--;
@@ -307,7 +307,7 @@ static const char *scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
   }
   if (last) {
     const char *s = last;
-    while (s > p && (is_digit(s[-1]) || s[-1] == '.' || s[-1] == ',')) s--;
+    while (s > p && (legacy_is_digit(s[-1]) || s[-1] == '.' || s[-1] == ',')) s--;
     double v;
     if (s < last && s[-1] != '/' && gcpulse__scan_decimal(s, last, 1, &v)) {
       q->ev.pause_ms = v * 1000.0;
@@ -422,7 +422,7 @@ static int conc_line(gcpulse__jvm8 *q, const char *b, const char *e,
   const char *s = gcpulse__find(b, e, " secs]", 6);
   if (s) {
     const char *n = s;
-    while (n > b && (is_digit(n[-1]) || n[-1] == '.')) n--;
+    while (n > b && (legacy_is_digit(n[-1]) || n[-1] == '.')) n--;
     double v;
     if (n < s && gcpulse__scan_decimal(n, s, 0, &v)) {
       q->conc.concurrent_ms += v * 1000.0;
@@ -442,8 +442,8 @@ static int conc_line(gcpulse__jvm8 *q, const char *b, const char *e,
  * "[GC Worker Start" or a "[GC ref-proc" clause. */
 static int causeless_gc(const char *r, const char *e) {
   if (r >= e) return 0;
-  if (*r == '[' || *r == '-' || is_digit(*r)) return 1;
-  return *r == ' ' && r + 1 < e && (r[1] == '[' || is_digit(r[1]));
+  if (*r == '[' || *r == '-' || legacy_is_digit(*r)) return 1;
+  return *r == ' ' && r + 1 < e && (r[1] == '[' || legacy_is_digit(r[1]));
 }
 
 /* The kind of a cause-less "[GC" record from its first line: CMS prints
@@ -464,9 +464,9 @@ static const char *stamp_before(const char *b, const char *c, double *t) {
   while (r > b && r[-1] == ' ') r--;
   if (r == b || r[-1] != ':') return c;
   const char *n = r - 1, *lim = n - b > 24 ? n - 24 : b;
-  while (n > lim && (is_digit(n[-1]) || n[-1] == '.' || n[-1] == ',')) n--;
+  while (n > lim && (legacy_is_digit(n[-1]) || n[-1] == '.' || n[-1] == ',')) n--;
   double v;
-  if (n == r - 1 || (n == lim && n > b && is_digit(n[-1])) ||
+  if (n == r - 1 || (n == lim && n > b && legacy_is_digit(n[-1])) ||
       gcpulse__scan_decimal(n, r - 1, 1, &v) != r - 1)
     return c;
   *t = v;
@@ -508,9 +508,9 @@ static int shen8_line(gcpulse__jvm8 *q, const char *b, const char *e,
   const char *ms = gcpulse__find(name, e, " ms]", 4);
   if (ms == NULL) return 0; /* "[Concurrent ..." of something else */
   const char *n = ms, *lim = ms - name > 32 ? ms - 32 : name;
-  while (n > lim && (is_digit(n[-1]) || n[-1] == '.' || n[-1] == ',')) n--;
+  while (n > lim && (legacy_is_digit(n[-1]) || n[-1] == '.' || n[-1] == ',')) n--;
   double d;
-  if (n == lim && n > name && is_digit(n[-1])) /* hundreds of digits */
+  if (n == lim && n > name && legacy_is_digit(n[-1])) /* hundreds of digits */
     return k->diag(k->ctx, GCPULSE_REASON_OVERFLOW, 0, "a duration below 10^32 ms");
   if (n == ms || gcpulse__scan_decimal(n, ms, 1, &d) != ms) return 0;
   q->seen = 1;
