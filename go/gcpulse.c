@@ -938,6 +938,7 @@ typedef struct gcpulse__go {
   double alt_t;
   int alt_have_seq, alt_have_t;
   int interleaved;       /* INTERLEAVED was reported */
+  int alt_quiet;         /* lines of this process in a row since then */
   uint64_t scav_seq;     /* scavenge events emitted so far */
   /* Event records reused for every line (zeroed once by init; each grammar
    * rewrites the same fields every time), so no 300-byte clear per line. */
@@ -1104,6 +1105,7 @@ typedef struct gcpulse__jvm8 {
   uint64_t alt_next_seq;
   int interleaved;     /* records of two JVMs alternate */
   int interleave_new;  /* ... first seen on this line: report it */
+  int alt_quiet;       /* records of this run in a row since then */
   char label[16];      /* pool name left open at the end of a line ("[DefNew") */
   gcpulse_event_t ev;  /* the record in progress */
   int conc_active;     /* CMS / G1 concurrent cycle being summed */
@@ -1187,6 +1189,7 @@ struct gcpulse__jvm {
   uint64_t alt_max_id;
   double alt_up;
   int interleaved;   /* INTERLEAVED was reported */
+  int alt_quiet;     /* GC-id lines of this run in a row since then */
   gcpulse__jvm8 legacy;
   gcpulse__jvm_entry e[];
 };
@@ -5071,6 +5074,12 @@ int gcpulse__jv_equal(const gcpulse__jv *a, const gcpulse__jv *b) {
 
 typedef gcpulse__jline jline;
 
+/* GC-id lines of one run in a row after which the other run (the one
+ * before the last restart) is forgotten: interleaving shows within a few
+ * GCs, and a new run whose ids and uptime pass the old run's must not be
+ * taken for it. */
+#define ALT_QUIET_LINES 64
+
 /* Uptime going back by at least this much starts a new run. */
 #define RESTART_BACK_S 0.25
 
@@ -5400,8 +5409,8 @@ static void jvm_swap_runs(gcpulse__jvm *p) {
  * not below the run's largest (or is still open there) and its uptime did
  * not go back.  It continues this run when it fits it; it continues the
  * other run (the one before the last restart) when it fits only that one,
- * or both and that one's last uptime (else largest id) is nearer: two JVMs
- * write to one stream, reported once (INTERLEAVED), and not a restart.
+ * or both and that one is nearer by GC id and by uptime: two JVMs write to
+ * one stream, reported once (INTERLEAVED), and not a restart.
  * Fitting neither, it is a new run when its uptime went back or its id is
  * 0.  Returns 1 for a new run, 0, or the sink's error. */
 static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
@@ -5413,11 +5422,12 @@ static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
     int cur = !back && (id >= p->max_id || gcpulse__jvm_has_id(p, id));
     int alt = p->have_alt && id >= p->alt_max_id &&
               !(have_up && up + RESTART_BACK_S <= p->alt_up);
-    if (alt && cur) /* both fit: the nearer one */
-      alt = have_up && p->have_up
-                ? fabs(up - p->alt_up) < fabs(up - p->last_up)
-                : id - p->alt_max_id < id - p->max_id;
+    if (alt && cur) /* both fit: the other only when nearer by id and time */
+      alt = id - p->alt_max_id < id - p->max_id &&
+            (!have_up || !p->have_up ||
+             fabs(up - p->alt_up) < fabs(up - p->last_up));
     if (alt) {
+      p->alt_quiet = 0;
       jvm_swap_runs(p);
       if (!p->interleaved) {
         p->interleaved = 1;
@@ -5428,10 +5438,13 @@ static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
     }
     if (!cur && (back || (id == 0 && p->max_id > 0))) {
       p->have_alt = 1;
+      p->alt_quiet = 0;
       p->alt_max_id = p->max_id;
       p->alt_up = p->last_up;
       return 1;
     }
+    /* the other run is forgotten after ALT_QUIET_LINES lines of this one */
+    if (p->have_alt && ++p->alt_quiet > ALT_QUIET_LINES) p->have_alt = 0;
     return 0;
   }
   if (!p->run_gc || L->msg >= L->end) return 0;
@@ -5441,6 +5454,7 @@ static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
   if (*b == 'U' && (q = GCPULSE__LIT(b, e, "Using ")) != NULL)
     banner = gcpulse__jvm_using(q, e) >= 0;
   if (banner) {
+    p->alt_quiet = 0;
     p->have_alt = p->have_max_id;
     p->alt_max_id = p->max_id;
     p->alt_up = p->last_up;
@@ -5532,6 +5546,7 @@ int gcpulse__jvm_finish(gcpulse__jvm *p, const gcpulse__sink *k) {
   return gcpulse__jvm_close_all(p, k);
 }
 /* end of lib/jvm/envelope.c: its macros stay file-local */
+#undef ALT_QUIET_LINES
 #undef RESTART_BACK_S
 #undef TAGS8
 #undef WALL_CUT_S
@@ -6477,7 +6492,13 @@ static int run_of(gcpulse__jvm8 *q, double t) {
     double da = t - q->alt_t, dc = t - q->last_t;
     alt = (da < 0 ? -da : da) < (dc < 0 ? -dc : dc);
   }
-  if (!alt) return back;
+  if (!alt) {
+    /* the other run is forgotten after 16 records of this one */
+    if (back) q->alt_quiet = 0;
+    else if (q->have_alt && ++q->alt_quiet > 16) q->have_alt = 0;
+    return back;
+  }
+  q->alt_quiet = 0;
   double lt = q->last_t;
   uint64_t ns = q->next_seq;
   q->last_t = q->alt_t;
@@ -9586,6 +9607,12 @@ static int go_emit(const gcpulse__sink *k, gcpulse_event_t *ev) {
 
 #define KNOW(ev, f) ((ev)->known |= GCPULSE_BIT(GCPULSE_FIELD_##f))
 
+/* Lines of one process in a row after which the other one (the run before
+ * the last restart) is forgotten: interleaving shows within a few lines,
+ * and a new run whose numbers and clock pass the old run's must not be
+ * taken for it. */
+#define ALT_QUIET 16
+
 static void go_swap_runs(gcpulse__go *g) {
   uint64_t s = g->last_seq;
   double t = g->last_t;
@@ -9627,7 +9654,9 @@ static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
                    "one process per stream (two write here; not a restart)");
       if (rc < 0) return rc;
     }
+    g->alt_quiet = 0;
   } else if (!cur) {
+    g->alt_quiet = 0;
     *flags |= GCPULSE_EV_RESTART;
     g->alt_seq = g->last_seq;
     g->alt_t = g->last_t;
@@ -9637,6 +9666,8 @@ static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
     if (seq > 1)
       rc = k->diag(k->ctx, GCPULSE_REASON_SEQ_REUSED, col,
                    "a GC number above the previous one");
+  } else if (g->alt_have_seq && ++g->alt_quiet > ALT_QUIET) {
+    g->alt_have_seq = 0; /* the other process is gone (a plain restart) */
   }
   g->have_seq = 1;
   g->last_seq = seq;
@@ -10125,6 +10156,7 @@ int gcpulse__go_line(gcpulse__go *g, const char *s, size_t n,
   return 0;
 }
 /* end of lib/trace_go.c: its macros stay file-local */
+#undef ALT_QUIET
 #undef GO_INLINE
 #undef GO_T_MAX_S
 #undef KNOW

@@ -319,6 +319,12 @@ static int go_emit(const gcpulse__sink *k, gcpulse_event_t *ev) {
 
 #define KNOW(ev, f) ((ev)->known |= GCPULSE_BIT(GCPULSE_FIELD_##f))
 
+/* Lines of one process in a row after which the other one (the run before
+ * the last restart) is forgotten: interleaving shows within a few lines,
+ * and a new run whose numbers and clock pass the old run's must not be
+ * taken for it. */
+#define ALT_QUIET 16
+
 static void go_swap_runs(gcpulse__go *g) {
   uint64_t s = g->last_seq;
   double t = g->last_t;
@@ -360,7 +366,9 @@ static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
                    "one process per stream (two write here; not a restart)");
       if (rc < 0) return rc;
     }
+    g->alt_quiet = 0;
   } else if (!cur) {
+    g->alt_quiet = 0;
     *flags |= GCPULSE_EV_RESTART;
     g->alt_seq = g->last_seq;
     g->alt_t = g->last_t;
@@ -370,6 +378,8 @@ static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
     if (seq > 1)
       rc = k->diag(k->ctx, GCPULSE_REASON_SEQ_REUSED, col,
                    "a GC number above the previous one");
+  } else if (g->alt_have_seq && ++g->alt_quiet > ALT_QUIET) {
+    g->alt_have_seq = 0; /* the other process is gone (a plain restart) */
   }
   g->have_seq = 1;
   g->last_seq = seq;

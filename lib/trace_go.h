@@ -20,6 +20,7 @@ typedef struct gcpulse__go {
   double alt_t;
   int alt_have_seq, alt_have_t;
   int interleaved;       /* INTERLEAVED was reported */
+  int alt_quiet;         /* lines of this process in a row since then */
   uint64_t scav_seq;     /* scavenge events emitted so far */
   /* Event records reused for every line (zeroed once by init; each grammar
    * rewrites the same fields every time), so no 300-byte clear per line. */

@@ -42,6 +42,16 @@ static double pause_sum(const tu_sink *s, long *n) {
   return sum;
 }
 
+static void check_one_restart(const tu_sink *s, size_t at) {
+  size_t n = 0;
+  for (size_t i = 0; i < s->n_ev; i++)
+    if (s->ev[i].flags & GCPULSE_EV_RESTART) {
+      n++;
+      assert_int_equal(i, at);
+    }
+  assert_int_equal(n, 1);
+}
+
 /* JDK 7 Parallel: "[GC [PSYoungGen: ...", "[GC-- [PSYoungGen" (promotion
  * failed), "[Full GC [PSYoungGen ... [PSPermGen: ...]" with no comma. */
 static void test_parallel_nocause(void **state) {
@@ -504,6 +514,47 @@ static void test_jdk8_interleaved(void **state) {
   tu_sink_free(&s);
 }
 
+/* A plain restart whose new run outlives the old one (its record times and
+ * GC ids pass the old run's last) is not taken for interleaving. */
+static void test_restart_outliving_old_run(void **state) {
+  (void)state;
+  static char text[65536];
+  size_t o = (size_t)snprintf(text, sizeof text, "%s", HDR);
+  for (int i = 0; i < 20; i++) /* run 1: 1 s .. 20 s */
+    o += (size_t)snprintf(text + o, sizeof text - o,
+                          "%d.000: [GC (Allocation Failure) [PSYoungGen: 6144K->1001K(7168K)] "
+                          "6144K->1001K(23552K), 0.0010000 secs] [Times: user=0.01 sys=0.00, real=0.00 secs]\n",
+                          1 + i);
+  o += (size_t)snprintf(text + o, sizeof text - o, "%s", HDR);
+  for (int i = 0; i < 60; i++) /* run 2: 0.5 s .. 30 s */
+    o += (size_t)snprintf(text + o, sizeof text - o,
+                          "%d.500: [GC (Allocation Failure) [PSYoungGen: 6144K->1001K(7168K)] "
+                          "6144K->1001K(23552K), 0.0010000 secs] [Times: user=0.01 sys=0.00, real=0.00 secs]\n",
+                          i / 2);
+  tu_sink s;
+  gcpulse_stats_t st;
+  gcpulse_t *g = feed(text, 0, &s, &st);
+  assert_int_equal(s.n_ev, 80);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_INTERLEAVED], 0);
+  check_one_restart(&s, 20);
+  gcpulse_free(g);
+  tu_sink_free(&s);
+  /* unified logging: run 2's ids and uptime pass run 1's */
+  o = 0;
+  o += (size_t)snprintf(text + o, sizeof text - o, "[0.010s][info][gc] Using G1\n");
+  for (int i = 0; i < 10; i++)
+    o += (size_t)snprintf(text + o, sizeof text - o, UL("%d.000", "%d", "1.000"), 1 + i, i);
+  o += (size_t)snprintf(text + o, sizeof text - o, "[0.010s][info][gc] Using G1\n");
+  for (int i = 0; i < 40; i++)
+    o += (size_t)snprintf(text + o, sizeof text - o, UL("%d.500", "%d", "1.000"), i / 2, i);
+  g = feed(text, 0, &s, &st);
+  assert_int_equal(s.n_ev, 50);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_INTERLEAVED], 0);
+  check_one_restart(&s, 10);
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parallel_nocause),
@@ -520,6 +571,7 @@ int main(void) {
       cmocka_unit_test(test_size_rounding_bound),
       cmocka_unit_test(test_printgc_and_promotion_failed),
       cmocka_unit_test(test_jdk8_interleaved),
+      cmocka_unit_test(test_restart_outliving_old_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

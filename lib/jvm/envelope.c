@@ -43,6 +43,12 @@
 
 typedef gcpulse__jline jline;
 
+/* GC-id lines of one run in a row after which the other run (the one
+ * before the last restart) is forgotten: interleaving shows within a few
+ * GCs, and a new run whose ids and uptime pass the old run's must not be
+ * taken for it. */
+#define ALT_QUIET_LINES 64
+
 /* Uptime going back by at least this much starts a new run. */
 #define RESTART_BACK_S 0.25
 
@@ -372,8 +378,8 @@ static void jvm_swap_runs(gcpulse__jvm *p) {
  * not below the run's largest (or is still open there) and its uptime did
  * not go back.  It continues this run when it fits it; it continues the
  * other run (the one before the last restart) when it fits only that one,
- * or both and that one's last uptime (else largest id) is nearer: two JVMs
- * write to one stream, reported once (INTERLEAVED), and not a restart.
+ * or both and that one is nearer by GC id and by uptime: two JVMs write to
+ * one stream, reported once (INTERLEAVED), and not a restart.
  * Fitting neither, it is a new run when its uptime went back or its id is
  * 0.  Returns 1 for a new run, 0, or the sink's error. */
 static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
@@ -385,11 +391,12 @@ static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
     int cur = !back && (id >= p->max_id || gcpulse__jvm_has_id(p, id));
     int alt = p->have_alt && id >= p->alt_max_id &&
               !(have_up && up + RESTART_BACK_S <= p->alt_up);
-    if (alt && cur) /* both fit: the nearer one */
-      alt = have_up && p->have_up
-                ? fabs(up - p->alt_up) < fabs(up - p->last_up)
-                : id - p->alt_max_id < id - p->max_id;
+    if (alt && cur) /* both fit: the other only when nearer by id and time */
+      alt = id - p->alt_max_id < id - p->max_id &&
+            (!have_up || !p->have_up ||
+             fabs(up - p->alt_up) < fabs(up - p->last_up));
     if (alt) {
+      p->alt_quiet = 0;
       jvm_swap_runs(p);
       if (!p->interleaved) {
         p->interleaved = 1;
@@ -400,10 +407,13 @@ static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
     }
     if (!cur && (back || (id == 0 && p->max_id > 0))) {
       p->have_alt = 1;
+      p->alt_quiet = 0;
       p->alt_max_id = p->max_id;
       p->alt_up = p->last_up;
       return 1;
     }
+    /* the other run is forgotten after ALT_QUIET_LINES lines of this one */
+    if (p->have_alt && ++p->alt_quiet > ALT_QUIET_LINES) p->have_alt = 0;
     return 0;
   }
   if (!p->run_gc || L->msg >= L->end) return 0;
@@ -413,6 +423,7 @@ static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
   if (*b == 'U' && (q = GCPULSE__LIT(b, e, "Using ")) != NULL)
     banner = gcpulse__jvm_using(q, e) >= 0;
   if (banner) {
+    p->alt_quiet = 0;
     p->have_alt = p->have_max_id;
     p->alt_max_id = p->max_id;
     p->alt_up = p->last_up;

@@ -36,6 +36,7 @@ typedef struct gcpulse__jvm8 {
   uint64_t alt_next_seq;
   int interleaved;     /* records of two JVMs alternate */
   int interleave_new;  /* ... first seen on this line: report it */
+  int alt_quiet;       /* records of this run in a row since then */
   char label[16];      /* pool name left open at the end of a line ("[DefNew") */
   gcpulse_event_t ev;  /* the record in progress */
   int conc_active;     /* CMS / G1 concurrent cycle being summed */
@@ -119,6 +120,7 @@ struct gcpulse__jvm {
   uint64_t alt_max_id;
   double alt_up;
   int interleaved;   /* INTERLEAVED was reported */
+  int alt_quiet;     /* GC-id lines of this run in a row since then */
   gcpulse__jvm8 legacy;
   gcpulse__jvm_entry e[];
 };

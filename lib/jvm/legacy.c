@@ -594,7 +594,13 @@ static int run_of(gcpulse__jvm8 *q, double t) {
     double da = t - q->alt_t, dc = t - q->last_t;
     alt = (da < 0 ? -da : da) < (dc < 0 ? -dc : dc);
   }
-  if (!alt) return back;
+  if (!alt) {
+    /* the other run is forgotten after 16 records of this one */
+    if (back) q->alt_quiet = 0;
+    else if (q->have_alt && ++q->alt_quiet > 16) q->have_alt = 0;
+    return back;
+  }
+  q->alt_quiet = 0;
   double lt = q->last_t;
   uint64_t ns = q->next_seq;
   q->last_t = q->alt_t;
