@@ -257,9 +257,9 @@ demo: deps
 # binary with its corpus group too (GCPULSE_CORPUS_TESTS=1: the tests that
 # read real logs of the shared corpus in place).
 CONFORMANCE_DIRS ?= $(or $(GCPULSE_CORPUS),../shared/corpus) tests/data
-conformance: all $(TEST_BINS)
+conformance: all $(TEST_BINS) $(TEST_LOCALE)
 	@python3 tests/conformance/check.py --run $(BUILD)/gcpulse tests/conformance/baseline.txt $(CONFORMANCE_DIRS)
-	@GCPULSE_CORPUS_TESTS=1 sh tests/run.sh $(TEST_BINS)
+	@GCPULSE_CORPUS_TESTS=1 LOCPATH=$(abspath $(BUILD)/locale) sh tests/run.sh $(TEST_BINS)
 conformance-update: all
 	@python3 tests/conformance/check.py --run $(BUILD)/gcpulse tests/conformance/baseline.txt $(CONFORMANCE_DIRS) --update
 
