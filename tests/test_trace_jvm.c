@@ -78,6 +78,7 @@ static const totals fixture_totals[] = {
     {"tests/data/jvm8/jdk7-serial-perm.log", GCPULSE_COLLECTOR_SERIAL, 4, 154.453, 4},
     {"tests/data/jvm8/jdk8-comma-serial.log", GCPULSE_COLLECTOR_SERIAL, 3, 32.449, 3},
     {"tests/data/jvm8/jdk8-shenandoah.log", GCPULSE_COLLECTOR_SHENANDOAH, 8, 85.415, 10},
+    {"tests/data/jvm8/jdk7-printgc.log", GCPULSE_COLLECTOR_UNKNOWN, 3, 172.0326, 3},
 };
 
 static void check_totals(const totals *t, const char *path, int format) {

@@ -13,8 +13,10 @@ formats (docs/trace-formats.md), sharing no code with the C parsers:
   JDK <= 8 concurrent phases are cut out first ("[CMS-concurrent-...]" with
            the "[Times: ...]" after it, "[GC concurrent-...]"); then every
            "[Times: ...]" closes one record whose pause is the last
-           "<x> secs]" before it, and every JDK 8 Shenandoah
-           "[Pause ..., <x> ms]" is one pause.
+           "<x> secs]" before it (a log without any "[Times:", i.e.
+           -XX:+PrintGC alone: every line with "[GC" or "[Full GC" and a
+           "<x> secs]" is one record, the last such value its pause), and
+           every JDK 8 Shenandoah "[Pause ..., <x> ms]" is one pause.
 
 usage: check.py FILE...                   per-file "pauses sum_ms" (checker)
        check.py --run GCPULSE BASELINE DIR...
@@ -71,6 +73,18 @@ def count_jvm(data):
             total += num(m.group(1))
         return n, total
     text = L8_CONC.sub(b"", data)
+    if not L8_TIMES.search(text):  # -XX:+PrintGC alone: one record a line
+        n, total = 0, 0.0
+        for line in text.splitlines():
+            if b"[GC" in line or b"[Full GC" in line:
+                secs = L8_SECS.findall(line)
+                if secs:
+                    n += 1
+                    total += num(secs[-1]) * 1000.0
+        for m in SHEN8.finditer(text):
+            n += 1
+            total += num(m.group(1))
+        return n, total
     n, total, start = 0, 0.0, 0
     for m in L8_TIMES.finditer(text):
         last = None
