@@ -711,49 +711,6 @@ const char *gcpulse__find(const char *p, const char *end, const char *lit,
 
 #endif /* GCPULSE_NUMSCAN_H */
 
-/* ==== lib/sink.h ==== */
-#line 1 "lib/sink.h"
-/*
- * sink.h — how the parsers (trace_go.c, jvm/) hand events and
- * diagnostics to the instance, and the parser line-function contract.
- */
-#ifndef GCPULSE_SINK_H
-#define GCPULSE_SINK_H
-
-
-#include <stddef.h>
-
-typedef struct gcpulse__sink {
-  /* Deliver a complete event.  Returns 0 or a negative error (stop). */
-  int (*event)(void *ctx, const gcpulse_event_t *ev);
-  /* Report a diagnostic about the current line: REASON, byte COLUMN in the
-   * line, a static DETAIL text (may be NULL).  Returns 0 or negative. */
-  int (*diag)(void *ctx, int reason, size_t column, const char *detail);
-  void *ctx;
-} gcpulse__sink;
-
-/* Event times (seconds since the process started) above this are absurd:
- * kept, flagged GCPULSE_EV_SUSPECT_TIME. */
-#define GCPULSE__T_MAX_S 315576000.0 /* 10 years */
-
-/* The last check of a parsed event before it reaches the sink, after every
- * unit scaling and product (numscan.c): a known field that is not finite,
- * negative (a duration) or not below GCPULSE_INT_MAX (an integer) is left
- * out (bit cleared) with one OVERFLOW diagnostic; a time above
- * GCPULSE__T_MAX_S is flagged SUSPECT_TIME with a diagnostic.  Every
- * parser calls it on every event.  Returns 0 or the sink's error. */
-int gcpulse__event_sane(gcpulse_event_t *ev, const gcpulse__sink *k);
-
-/* Parser line functions return:
- *   < 0  an error from the sink (stop, propagate);
- *     0  the line is not this parser's (the caller counts *skip, a
- *        gcpulse_reason_t such as FOREIGN or BLANK);
- *     1  the line was recognised (events and diagnostics went to the sink;
- *        a recognised line with no GC data may still set *skip, e.g.
- *        GO_INFO / JVM_INFO, which the caller counts). */
-
-#endif /* GCPULSE_SINK_H */
-
 /* ==== lib/window.h ==== */
 #line 1 "lib/window.h"
 /*
@@ -793,6 +750,71 @@ int gcpulse__window_supports(int feature, int stat);
 double gcpulse__window_now(const gcpulse__window *w);
 
 #endif /* GCPULSE_WINDOW_H */
+
+/* ==== lib/sink.h ==== */
+#line 1 "lib/sink.h"
+/*
+ * sink.h — how the parsers (trace_go.c, jvm/) hand events and
+ * diagnostics to the instance, and the parser line-function contract.
+ */
+#ifndef GCPULSE_SINK_H
+#define GCPULSE_SINK_H
+
+
+#include <stddef.h>
+
+typedef struct gcpulse__sink {
+  /* Deliver a complete event.  Returns 0 or a negative error (stop). */
+  int (*event)(void *ctx, const gcpulse_event_t *ev);
+  /* Report a diagnostic about the current line: REASON, byte COLUMN in the
+   * line, a static DETAIL text (may be NULL).  Returns 0 or negative. */
+  int (*diag)(void *ctx, int reason, size_t column, const char *detail);
+  void *ctx;
+} gcpulse__sink;
+
+/* Event times (seconds since the process started) above this are absurd:
+ * kept, flagged GCPULSE_EV_SUSPECT_TIME. */
+#define GCPULSE__T_MAX_S 315576000.0 /* 10 years */
+
+/* The last check of a parsed event before it reaches the sink, after every
+ * unit scaling and product (numscan.c): a known field that is not finite,
+ * negative (a duration) or not below GCPULSE_INT_MAX (an integer) is left
+ * out (bit cleared) with one OVERFLOW diagnostic; a time above
+ * GCPULSE__T_MAX_S is flagged SUSPECT_TIME with a diagnostic.  Every
+ * parser calls it on every event.  Returns 0 or the sink's error. */
+int gcpulse__event_fix(gcpulse_event_t *ev, const gcpulse__sink *k);
+
+/* Fast path: every field in range, known or not (unknown fields are zero
+ * or an earlier event's sane values).  v - v == 0 fails for NaN and
+ * infinities, and so does v >= 0 for NaN; the tests are independent (no
+ * chain of adds).  OR-ing the integers keeps any bit at or above 2^53.
+ * Inline: one event per gc line, and a call costs as much as the test. */
+static inline int gcpulse__event_sane(gcpulse_event_t *ev,
+                                      const gcpulse__sink *k) {
+  int ok = (ev->t - ev->t == 0) & (ev->t >= 0) & (ev->t <= GCPULSE__T_MAX_S);
+  uint64_t ints = ev->seq;
+#define GCPULSE__FAST_MS(f) ok &= (ev->f - ev->f == 0) & (ev->f >= 0);
+#define GCPULSE__FAST_INT(f) ints |= ev->f;
+#define GCPULSE__FAST_U32(f)
+#define GCPULSE__FAST(ty, F, f) GCPULSE__FAST_##ty(f)
+  GCPULSE__EVENT_NUMBERS(GCPULSE__FAST)
+#undef GCPULSE__FAST
+#undef GCPULSE__FAST_MS
+#undef GCPULSE__FAST_INT
+#undef GCPULSE__FAST_U32
+  if (ok & (ints < GCPULSE_INT_MAX)) return 0;
+  return gcpulse__event_fix(ev, k);
+}
+
+/* Parser line functions return:
+ *   < 0  an error from the sink (stop, propagate);
+ *     0  the line is not this parser's (the caller counts *skip, a
+ *        gcpulse_reason_t such as FOREIGN or BLANK);
+ *     1  the line was recognised (events and diagnostics went to the sink;
+ *        a recognised line with no GC data may still set *skip, e.g.
+ *        GO_INFO / JVM_INFO, which the caller counts). */
+
+#endif /* GCPULSE_SINK_H */
 
 /* ==== lib/policy.h ==== */
 #line 1 "lib/policy.h"
@@ -880,77 +902,6 @@ void gcpulse__gogc_reset(gcpulse__gogc *c);
 void gcpulse__gogc_window_reset(gcpulse__gogc *c);
 
 #endif /* GCPULSE_GOGC_H */
-
-/* ==== lib/trace_jvm.h ==== */
-#line 1 "lib/trace_jvm.h"
-/*
- * trace_jvm.h — the JVM GC log parser as the instance sees it (an opaque
- * state block).  The parser's private layout, shared by the lib/jvm/
- * sources only, is in jvm/jvm.h.
- *   jvm/envelope.c    unified-logging envelope, restarts, line entry point
- *   jvm/messages.c    message grammars of every collector (pauses, cycles,
- *                     detail lines, banner lines)
- *   jvm/gcid_table.c  bounded table of open GC ids, emission order, derived
- *                     fields and flags
- *   jvm/legacy.c      JDK 8 legacy -XX:+PrintGCDetails records
- */
-#ifndef GCPULSE_TRACE_JVM_H
-#define GCPULSE_TRACE_JVM_H
-
-
-#include <stddef.h>
-
-typedef struct gcpulse__jvm gcpulse__jvm;
-
-size_t gcpulse__jvm_size(const gcpulse_config_t *cfg);
-/* P points at gcpulse__jvm_size(cfg) zeroed bytes. */
-void gcpulse__jvm_init(gcpulse__jvm *p, const gcpulse_config_t *cfg);
-/* Forget all stream state, keeping what init copied from the config. */
-void gcpulse__jvm_reset(gcpulse__jvm *p);
-int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
-                      const gcpulse__sink *k, int *skip);
-/* End of stream: close open events. */
-int gcpulse__jvm_finish(gcpulse__jvm *p, const gcpulse__sink *k);
-/* Collector detected so far (gcpulse_collector_t). */
-int gcpulse__jvm_collector(const gcpulse__jvm *p);
-
-#endif /* GCPULSE_TRACE_JVM_H */
-
-/* ==== lib/trace_go.h ==== */
-#line 1 "lib/trace_go.h"
-/*
- * trace_go.h — Go gctrace / scvg / scavtrace parser state (trace_go.c;
- * owned by the Go parser, fields may be added here freely).
- */
-#ifndef GCPULSE_TRACE_GO_H
-#define GCPULSE_TRACE_GO_H
-
-
-typedef struct gcpulse__go {
-  uint64_t last_seq;     /* last "gc N" seen */
-  double last_t;         /* last trusted "@T" (not SUSPECT_TIME) */
-  int have_seq;
-  int have_t;            /* last_t is valid (cleared on restart) */
-  int forced_pending;    /* a "GC forced" line was seen: flag the next cycle */
-  /* the other process of the stream: the run before the last restart, or
-   * the second writer once lines of two processes alternate */
-  uint64_t alt_seq;
-  double alt_t;
-  int alt_have_seq, alt_have_t;
-  int interleaved;       /* INTERLEAVED was reported */
-  int alt_quiet;         /* lines of this process in a row since then */
-  uint64_t scav_seq;     /* scavenge events emitted so far */
-  /* Event records reused for every line (zeroed once by init; each grammar
-   * rewrites the same fields every time), so no 300-byte clear per line. */
-  gcpulse_event_t cyc;   /* GO_CYCLE */
-  gcpulse_event_t scav;  /* SCAVENGE */
-} gcpulse__go;
-
-void gcpulse__go_init(gcpulse__go *p);
-int gcpulse__go_line(gcpulse__go *p, const char *s, size_t n,
-                     const gcpulse__sink *k, int *skip);
-
-#endif /* GCPULSE_TRACE_GO_H */
 
 /* ==== lib/window_layout.h ==== */
 #line 1 "lib/window_layout.h"
@@ -1068,6 +1019,77 @@ static inline int gcpulse__window_series(const gcpulse__window *w,
 }
 
 #endif /* GCPULSE_WINDOW_LAYOUT_H */
+
+/* ==== lib/trace_jvm.h ==== */
+#line 1 "lib/trace_jvm.h"
+/*
+ * trace_jvm.h — the JVM GC log parser as the instance sees it (an opaque
+ * state block).  The parser's private layout, shared by the lib/jvm/
+ * sources only, is in jvm/jvm.h.
+ *   jvm/envelope.c    unified-logging envelope, restarts, line entry point
+ *   jvm/messages.c    message grammars of every collector (pauses, cycles,
+ *                     detail lines, banner lines)
+ *   jvm/gcid_table.c  bounded table of open GC ids, emission order, derived
+ *                     fields and flags
+ *   jvm/legacy.c      JDK 8 legacy -XX:+PrintGCDetails records
+ */
+#ifndef GCPULSE_TRACE_JVM_H
+#define GCPULSE_TRACE_JVM_H
+
+
+#include <stddef.h>
+
+typedef struct gcpulse__jvm gcpulse__jvm;
+
+size_t gcpulse__jvm_size(const gcpulse_config_t *cfg);
+/* P points at gcpulse__jvm_size(cfg) zeroed bytes. */
+void gcpulse__jvm_init(gcpulse__jvm *p, const gcpulse_config_t *cfg);
+/* Forget all stream state, keeping what init copied from the config. */
+void gcpulse__jvm_reset(gcpulse__jvm *p);
+int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
+                      const gcpulse__sink *k, int *skip);
+/* End of stream: close open events. */
+int gcpulse__jvm_finish(gcpulse__jvm *p, const gcpulse__sink *k);
+/* Collector detected so far (gcpulse_collector_t). */
+int gcpulse__jvm_collector(const gcpulse__jvm *p);
+
+#endif /* GCPULSE_TRACE_JVM_H */
+
+/* ==== lib/trace_go.h ==== */
+#line 1 "lib/trace_go.h"
+/*
+ * trace_go.h — Go gctrace / scvg / scavtrace parser state (trace_go.c;
+ * owned by the Go parser, fields may be added here freely).
+ */
+#ifndef GCPULSE_TRACE_GO_H
+#define GCPULSE_TRACE_GO_H
+
+
+typedef struct gcpulse__go {
+  uint64_t last_seq;     /* last "gc N" seen */
+  double last_t;         /* last trusted "@T" (not SUSPECT_TIME) */
+  int have_seq;
+  int have_t;            /* last_t is valid (cleared on restart) */
+  int forced_pending;    /* a "GC forced" line was seen: flag the next cycle */
+  /* the other process of the stream: the run before the last restart, or
+   * the second writer once lines of two processes alternate */
+  uint64_t alt_seq;
+  double alt_t;
+  int alt_have_seq, alt_have_t;
+  int interleaved;       /* INTERLEAVED was reported */
+  int alt_quiet;         /* lines of this process in a row since then */
+  uint64_t scav_seq;     /* scavenge events emitted so far */
+  /* Event records reused for every line (zeroed once by init; each grammar
+   * rewrites the same fields every time), so no 300-byte clear per line. */
+  gcpulse_event_t cyc;   /* GO_CYCLE */
+  gcpulse_event_t scav;  /* SCAVENGE */
+} gcpulse__go;
+
+void gcpulse__go_init(gcpulse__go *p);
+int gcpulse__go_line(gcpulse__go *p, const char *s, size_t n,
+                     const gcpulse__sink *k, int *skip);
+
+#endif /* GCPULSE_TRACE_GO_H */
 
 /* ==== lib/jvm/jvm.h ==== */
 #line 1 "lib/jvm/jvm.h"
@@ -8068,27 +8090,7 @@ const char *gcpulse__find(const char *p, const char *end, const char *lit,
 #define SANE_INT(v) ((v) < GCPULSE_INT_MAX)
 #define SANE_U32(v) 1
 
-/* Fast path: every field in range, known or not (unknown fields are zero
- * or an earlier event's sane values).  v - v == 0 fails for NaN and
- * infinities, and so does v >= 0 for NaN; the tests are independent (no
- * chain of adds).  OR-ing the integers keeps any bit at or above 2^53. */
-static int all_sane(const gcpulse_event_t *ev) {
-  int ok = (ev->t - ev->t == 0) & (ev->t >= 0) & (ev->t <= GCPULSE__T_MAX_S);
-  uint64_t ints = ev->seq;
-#define FAST_MS(f) ok &= (ev->f - ev->f == 0) & (ev->f >= 0);
-#define FAST_INT(f) ints |= ev->f;
-#define FAST_U32(f)
-#define FAST_(ty, F, f) FAST_##ty(f)
-  GCPULSE__EVENT_NUMBERS(FAST_)
-#undef FAST_
-#undef FAST_MS
-#undef FAST_INT
-#undef FAST_U32
-  return ok & (ints < GCPULSE_INT_MAX);
-}
-
-int gcpulse__event_sane(gcpulse_event_t *ev, const gcpulse__sink *k) {
-  if (all_sane(ev)) return 0;
+int gcpulse__event_fix(gcpulse_event_t *ev, const gcpulse__sink *k) {
   uint64_t bad = 0;
 #define CHECK_(ty, F, f)                                                      \
   if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_##F)) && !SANE_##ty(ev->f))      \
@@ -8123,10 +8125,6 @@ int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out) {
 }
 /* end of lib/numscan.c: its macros stay file-local */
 #undef CHECK_
-#undef FAST_
-#undef FAST_INT
-#undef FAST_MS
-#undef FAST_U32
 #undef SANE_INT
 #undef SANE_MS
 #undef SANE_U32

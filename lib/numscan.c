@@ -114,27 +114,7 @@ const char *gcpulse__find(const char *p, const char *end, const char *lit,
 #define SANE_INT(v) ((v) < GCPULSE_INT_MAX)
 #define SANE_U32(v) 1
 
-/* Fast path: every field in range, known or not (unknown fields are zero
- * or an earlier event's sane values).  v - v == 0 fails for NaN and
- * infinities, and so does v >= 0 for NaN; the tests are independent (no
- * chain of adds).  OR-ing the integers keeps any bit at or above 2^53. */
-static int all_sane(const gcpulse_event_t *ev) {
-  int ok = (ev->t - ev->t == 0) & (ev->t >= 0) & (ev->t <= GCPULSE__T_MAX_S);
-  uint64_t ints = ev->seq;
-#define FAST_MS(f) ok &= (ev->f - ev->f == 0) & (ev->f >= 0);
-#define FAST_INT(f) ints |= ev->f;
-#define FAST_U32(f)
-#define FAST_(ty, F, f) FAST_##ty(f)
-  GCPULSE__EVENT_NUMBERS(FAST_)
-#undef FAST_
-#undef FAST_MS
-#undef FAST_INT
-#undef FAST_U32
-  return ok & (ints < GCPULSE_INT_MAX);
-}
-
-int gcpulse__event_sane(gcpulse_event_t *ev, const gcpulse__sink *k) {
-  if (all_sane(ev)) return 0;
+int gcpulse__event_fix(gcpulse_event_t *ev, const gcpulse__sink *k) {
   uint64_t bad = 0;
 #define CHECK_(ty, F, f)                                                      \
   if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_##F)) && !SANE_##ty(ev->f))      \
