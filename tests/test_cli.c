@@ -767,6 +767,87 @@ static void test_follow_pid(void **state) {
   free(err);
 }
 
+/* Raw bytes to the HTTP endpoint; the reply (malloc'd) or NULL. */
+static char *http_raw(int port, const char *req, size_t len) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_port = htons((uint16_t)port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+    close(fd);
+    return NULL;
+  }
+  if (len) assert_int_equal(send(fd, req, len, MSG_NOSIGNAL), (ssize_t)len);
+  char *buf = calloc(1, 1 << 16);
+  size_t n = 0;
+  ssize_t r;
+  while ((r = read(fd, buf + n, (1 << 16) - 1 - n)) > 0) n += (size_t)r;
+  close(fd);
+  return buf;
+}
+
+/* The endpoint is bounded: oversize, malformed and non-GET requests get
+ * 400/405, a client that never finishes its request is dropped after 5 s,
+ * connections beyond 16 are refused, and it keeps serving. */
+static void test_http_bounded(void **state) {
+  (void)state;
+  int port = free_port();
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd, "exec %s follow --listen 127.0.0.1:%d -", cli, port);
+  child c = spawn(cmd);
+  char *r = NULL;
+  for (int i = 0; i < 50 && (r = http_get(port, "/healthz")) == NULL; i++) nap(0.05);
+  assert_non_null(r);
+  free(r);
+  char big[6000];
+  memset(big, 'A', sizeof big);
+  memcpy(big, "GET /", 5);
+  r = http_raw(port, big, sizeof big);
+  assert_non_null(strstr(r, "400 Bad Request"));
+  free(r);
+  r = http_raw(port, "\r\n\r\n", 4);
+  assert_non_null(strstr(r, "400 Bad Request"));
+  free(r);
+  r = http_raw(port, "POST /metrics HTTP/1.1\r\n\r\n", 26);
+  assert_non_null(strstr(r, "405 Method Not Allowed"));
+  free(r);
+  r = http_raw(port, "HEAD /metrics HTTP/1.0\r\n\r\n", 26);
+  assert_non_null(strstr(r, "200 OK"));
+  assert_null(strstr(r, "# HELP")); /* no body for HEAD */
+  free(r);
+  /* 20 idle connections: the server holds 16, refuses the rest, and frees
+   * the slots after 5 s */
+  int idle[20];
+  for (int i = 0; i < 20; i++) {
+    idle[i] = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(idle[i], (struct sockaddr *)&a, sizeof a), 0);
+  }
+  double t0 = mono();
+  char *m = NULL;
+  while (mono() - t0 < 8) {
+    m = http_get(port, "/metrics");
+    if (m && strstr(m, "200 OK")) break;
+    free(m);
+    m = NULL;
+    nap(0.2);
+  }
+  assert_non_null(m);
+  print_message("served again %.1f s after 20 idle connections\n", mono() - t0);
+  assert_true(mono() - t0 < 7);
+  free(m);
+  for (int i = 0; i < 20; i++) close(idle[i]);
+  close(c.in);
+  assert_int_equal(reap(&c, 3.0), 0);
+  close(c.out);
+}
+
 /* Start-up errors name the path and the reason, exit 2. */
 static void test_startup_errors(void **state) {
   (void)state;
@@ -1091,6 +1172,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_listen_and_liveness),
       cmocka_unit_test(test_follow_live_metric),
       cmocka_unit_test(test_follow_pid),
+      cmocka_unit_test(test_http_bounded),
       cmocka_unit_test(test_startup_errors),
       cmocka_unit_test(test_memory_limit_sizes),
       cmocka_unit_test(test_replay_metric_csv),
