@@ -126,8 +126,15 @@ $(BUILD)/tests/test_%: tests/test_%.c $(TEST_UTIL_O) $(STATIC)
 	$(CC) $(CFLAGS) $(DEPFLAGS) $(CMOCKA_CFLAGS) -Ilib $(JANSSON_CFLAGS) -o $@ $< $(TEST_UTIL_O) \
 	  $(STATIC) $(CMOCKA_LIBS) $(JANSSON_LIBS) $(LDLIBS) -lpthread
 
-test: $(TEST_BINS) $(CLI)
-	@sh tests/run.sh $(TEST_BINS)
+# A decimal-comma locale for the tests (LC_NUMERIC must not leak into any
+# JSON the library writes or reads), compiled into the build directory.
+TEST_LOCALE := $(BUILD)/locale/de_DE.UTF-8
+$(TEST_LOCALE):
+	@mkdir -p $(@D)
+	@localedef -i de_DE -f UTF-8 $@ 2>/dev/null || [ -d $@ ]
+
+test: $(TEST_BINS) $(CLI) $(TEST_LOCALE)
+	@LOCPATH=$(abspath $(BUILD)/locale) sh tests/run.sh $(TEST_BINS)
 
 check:
 	@sh .ci/deps.sh go
