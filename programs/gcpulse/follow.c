@@ -151,6 +151,7 @@ int sc_follow(const gcpulse_config_t *cfg, const sc_opts *o) {
   }
   int status = follow_loop(&lv, &s, is_pipe);
   if (!is_pipe && s.fd >= 0) close(s.fd);
+  app.closing = 1;
   gcpulse_finish(app.g);
   if (is_pipe && !sc_stop) sc_app_lose(&app, "end of input");
   if (app.prom && (rc = sc_prom_write(&app)) < 0) {
