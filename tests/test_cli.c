@@ -1060,6 +1060,24 @@ static void test_probe_cgroups(void **state) {
   assert_true(num(o, "rss_bytes") == 20.0 * page);
   json_decref(o);
   free(out);
+  /* follow --pid feeds both every second: the limit reaches the exposition
+   * and the heap/limit ratio (the trace's peak, goal 302 MB at gc 136) */
+  char prom[600];
+  snprintf(prom, sizeof prom, "%s/cg.prom", tmpdir);
+  snprintf(cmd, sizeof cmd,
+           "exec env GCPULSE_PROC_ROOT=%s/p2 GCPULSE_CGROUP_ROOT=%s/cg2 %s follow --pid 42 "
+           "--prom-textfile %s -",
+           tmpdir, tmpdir, cli, prom);
+  child c = spawn(cmd);
+  char *trace = demo_trace();
+  write_lines(c.in, trace, 1, 281);
+  free(trace);
+  assert_true(prom_wait(prom, "gcpulse_memory_limit_bytes ", 1073741824.0));
+  assert_true(prom_wait(prom, "gcpulse_rss_bytes ", 2560.0 * page));
+  assert_true(fabs(prom_value(prom, "gcpulse_heap_limit_ratio ") - 302.0 / 1024) < 1e-6);
+  close(c.in);
+  assert_int_equal(reap(&c, 3.0), 0);
+  close(c.out);
   /* a zombie is not alive */
   snprintf(cmd, sizeof cmd,
            "echo '42 (java) Z 1' > %s/p2/42/stat && GCPULSE_PROC_ROOT=%s/p2 %s probe "
