@@ -547,6 +547,43 @@ static void test_follow_history_silent(void **state) {
                                "rule=\"oom_bump\"} ") == 419430400);
 }
 
+/* A huge log: history is read from its last 16 MiB only (start-up stays
+ * bounded); the GC events at its end are all there. */
+static void test_follow_history_bounded(void **state) {
+  (void)state;
+  char log[512], prom[512], cmd[8192];
+  snprintf(log, sizeof log, "%s/huge.log", tmpdir);
+  snprintf(prom, sizeof prom, "%s/huge.prom", tmpdir);
+  FILE *f = fopen(log, "w");
+  assert_non_null(f);
+  const char *noise = "{\"level\":\"info\",\"msg\":\"served\",\"requests\":112535,"
+                      "\"path\":\"/api/v1/items\"}\n"; /* 72 bytes */
+  long lines = (20L << 20) / (long)strlen(noise);
+  for (long i = 0; i < lines; i++) fputs(noise, f);
+  char *trace = demo_trace();
+  fputs(trace, f);
+  free(trace);
+  fclose(f);
+  int st;
+  snprintf(cmd, sizeof cmd,
+           "%s follow --idle-exit 0.5 --prom-textfile %s %s 2>%s/huge.err >/dev/null", cli,
+           prom, log, tmpdir);
+  double t0 = mono();
+  free(run(cmd, &st));
+  assert_int_equal(st, 0);
+  print_message("20 MiB log: started and idled out in %.2f s\n", mono() - t0);
+  assert_true(prom_value(prom, "gcpulse_gc_events_total{kind=\"go_cycle\"} ") == 136);
+  double read = prom_value(prom, "gcpulse_lines_total ");
+  assert_true(read > 281 && read < (double)lines * 0.85); /* ~16 of 20 MiB */
+  char p[600];
+  size_t len;
+  snprintf(p, sizeof p, "%s/huge.err", tmpdir);
+  char *err = tu_read_file(p, &len);
+  assert_non_null(strstr(err, "history from the last 167"));
+  free(err);
+  unlink(log);
+}
+
 /* follow FILE waits for a missing file; SIGTERM ends it with status 0 and a
  * final textfile. */
 static void test_follow_waits_and_sigterm(void **state) {
@@ -1186,6 +1223,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_run_env_and_status),
       cmocka_unit_test(test_follow_pipe_streams),
       cmocka_unit_test(test_follow_history_silent),
+      cmocka_unit_test(test_follow_history_bounded),
       cmocka_unit_test(test_follow_waits_and_sigterm),
       cmocka_unit_test(test_listen_and_liveness),
       cmocka_unit_test(test_follow_live_metric),
