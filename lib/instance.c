@@ -93,7 +93,8 @@ void gcpulse_config_init(gcpulse_config_t *cfg) {
   cfg->policy_enabled = 1;
   cfg->policy_defaults = 1;
   cfg->policy_period_s = 5.0;
-  cfg->warmup_s = 30.0;
+  cfg->policy_min_eval_s = 1.0;
+  cfg->warmup_s = 10.0;
   cfg->settle_s = 15.0;
   cfg->escalate_stabilization_s = 0.0;
   cfg->deescalate_stabilization_s = 300.0;
@@ -315,8 +316,10 @@ static int emit_action(void *ctx, const gcpulse_action_t *a) {
   return 0;
 }
 
-/* Run the controller and the policy at time T. */
-static int decide(gcpulse_t *g, double t, int new_cycle) {
+/* Run the controller and the policy at time T.  NEW_CYCLE: a GC cycle
+ * ended; TRIGGER: the policy may evaluate before its period (a GC cycle
+ * or a tick). */
+static int decide(gcpulse_t *g, double t, int new_cycle, int trigger) {
   gcpulse_gogc_decision_t d;
   int rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
                               new_cycle, &d, &g->st);
@@ -329,8 +332,8 @@ static int decide(gcpulse_t *g, double t, int new_cycle) {
       return GCPULSE_ECALLBACK;
     }
   }
-  return gcpulse__policy_step(g->pol, gcpulse__window_feature, g->win, t, 0,
-                              emit_action, g, &g->st);
+  return gcpulse__policy_step(g->pol, gcpulse__window_feature, g->win, t,
+                              trigger, emit_action, g, &g->st);
 }
 
 static int is_cycle(const gcpulse_event_t *ev) {
@@ -357,7 +360,7 @@ static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
   }
   double now = gcpulse__window_now(g->win);
   if (!isfinite(now)) return 0;
-  return decide(g, now, is_cycle(ev));
+  return decide(g, now, is_cycle(ev), is_cycle(ev));
 }
 
 static int sink_event(void *ctx, const gcpulse_event_t *ev) {
@@ -558,7 +561,7 @@ int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
   }
   gcpulse__inc(&g->st.metrics);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? decide(g, now, 0) : 0;
+  int rc = isfinite(now) ? decide(g, now, 0, 0) : 0;
   LEAVE(g, rc);
 }
 
@@ -598,7 +601,7 @@ int gcpulse_tick(gcpulse_t *g, double t) {
   if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
   gcpulse__window_advance(g->win, t);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? decide(g, now, 0) : 0;
+  int rc = isfinite(now) ? decide(g, now, 0, 1) : 0;
   LEAVE(g, rc);
 }
 

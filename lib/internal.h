@@ -696,11 +696,12 @@ size_t gcpulse__policy_size(const gcpulse_config_t *cfg);
 void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg);
 void gcpulse__policy_reset(gcpulse__policy *p);
 typedef int (*gcpulse__action_fn)(void *ctx, const gcpulse_action_t *a);
-/* Evaluate at time T if the policy period elapsed (or FORCE).  Applied
- * and (when configured) suppressed actions go to EMIT.  Updates the
- * policy counters in ST. */
+/* Evaluate at time T if the policy period elapsed, or on TRIGGER (a GC
+ * cycle or a tick) if min_eval_s elapsed since the last evaluation.
+ * Applied and (when configured) suppressed actions go to EMIT.  Updates
+ * the policy counters in ST. */
 int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
-                         const void *fctx, double t, int force,
+                         const void *fctx, double t, int trigger,
                          gcpulse__action_fn emit, void *ectx,
                          gcpulse_stats_t *st);
 int gcpulse__policy_kill(gcpulse__policy *p, int direction,

@@ -5,20 +5,27 @@
  * policy_rules.c (they run at configuration time, never per step).
  *
  * Design.  The instance calls gcpulse__policy_step() after every event,
- * metric and tick; the table evaluates once per policy_period_s of event
- * time (drift-free schedule) and runs each rule through a fixed pipeline:
+ * metric and tick; the table evaluates at every GC cycle and tick (the
+ * trigger) at most once per min_eval_s, and in any case once per
+ * policy_period_s of event time (drift-free schedule) while input comes.
+ * Time is cut into datapoint slots of policy_period_s counted from the
+ * first input; each rule runs through a fixed pipeline:
  *
  *   conditions   each reads one (feature, statistic) from the window,
- *                applies enter/exit hysteresis (a latched state) and pushes
- *                the latched bit into an N-of-M ring (a uint64_t, M <= 64);
- *                the condition is true when >= N of the last M datapoints
- *                breached.  Unknown data follows the condition's missing
+ *                applies enter/exit hysteresis (a latched state) and
+ *                records the latched bit as its slot's datapoint in an
+ *                N-of-M ring (a uint64_t, M <= 64): a later evaluation in
+ *                the same slot overwrites it, slots without an evaluation
+ *                keep the previous state (the state held until the next
+ *                evaluation); the condition is true when >= N of the last
+ *                M slots breached: N-of-M over time, not over calls.  Unknown data follows the condition's missing
  *                policy; a de-escalation is vetoed whenever any feature it
  *                needs is unknown (reason MissingData), whatever the policy.
  *   match        AND / OR over the conditions: the "raw" recommendation.
- *   stabilise    per-rule ring of (time, matched) recommendations; the rule
- *                is stabilised when it matched at every evaluation of its
- *                window (escalate: min over the up-window, default 0 s;
+ *   stabilise    per-rule ring of (time, matched) recommendations, one per
+ *                slot (a slot matched only if every evaluation in it
+ *                matched); the rule is stabilised when it matched at every
+ *                slot of its window (escalate: min over the up-window, default 0 s;
  *                de-escalate: max over the down-window, default 300 s —
  *                HPA semantics expressed on signed capacity deltas).
  *   gate         warm-up, post-action settle, per-(action, direction)
@@ -48,7 +55,8 @@
  *                (global or per rule) runs everything, updates state as
  *                if applied and reports applied = 0.
  *
- * Catastrophe rules (bump_ratio > 0) skip warm-up and settle and ask for
+ * Urgent rules (emergencies) skip warm-up and settle.
+ * Catastrophe rules (bump_ratio > 0) skip warm-up and settle too and ask for
  * max(base * ratio, base + min_step) capped at bump_cap, where base is the
  * memory limit feature, else the window's peak heap, else the action's
  * magnitude, and never below the previous bump.  loop_guard_count bumps in
@@ -69,9 +77,10 @@
  * --------------------------------------------------------------------- */
 
 typedef struct cond_state {
-  uint64_t bits; /* newest datapoint in bit 0 */
+  uint64_t bits; /* newest datapoint (slot) in bit 0 */
   int pushed;    /* datapoints pushed, saturating at 64 */
   int latched;   /* hysteresis state */
+  long slot;     /* slot of bit 0 */
 } cond_state;
 
 typedef struct rule_state {
@@ -105,7 +114,8 @@ typedef struct group_state {
 
 struct gcpulse__policy {
   int enabled, dry_run, explain;
-  double period, warmup, settle, stab_up, stab_down, cool_up, cool_down;
+  double period, min_eval, warmup, settle, stab_up, stab_down, cool_up,
+      cool_down;
   double delay_down, rate_period, loop_window;
   double horizon; /* longest time any stored timestamp matters */
   int rate_count, slots, n_expl, loop_count;
@@ -118,7 +128,7 @@ struct gcpulse__policy {
   int expl_head, expl_n;
   unsigned char dir_killed[3];
   int started;
-  double start, last_t, next_eval, last_applied;
+  double start, last_t, next_eval, last_eval, last_applied;
 };
 
 typedef struct layout {
@@ -186,7 +196,7 @@ static void clear_state(gcpulse__policy *p) {
   p->expl_head = p->expl_n = 0;
   p->started = 0;
   p->start = p->last_t = p->next_eval = 0;
-  p->last_applied = NEVER;
+  p->last_eval = p->last_applied = NEVER;
 }
 
 void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg) {
@@ -197,6 +207,9 @@ void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg) {
   p->dry_run = cfg->dry_run;
   p->explain = cfg->explain_suppressed;
   p->period = cfg->policy_period_s;
+  p->min_eval = cfg->policy_min_eval_s < cfg->policy_period_s
+                    ? cfg->policy_min_eval_s
+                    : cfg->policy_period_s;
   p->warmup = cfg->warmup_s;
   p->settle = cfg->settle_s;
   p->stab_up = cfg->escalate_stabilization_s;
@@ -301,19 +314,40 @@ static void push_bit(cond_state *cs, int bit) {
   if (cs->pushed < 64) cs->pushed++;
 }
 
+/* Record BIT as the datapoint of SLOT: overwrite a datapoint of the same
+ * slot; slots skipped since the last one keep its state. */
+static void record_bit(cond_state *cs, long slot, int bit) {
+  if (cs->pushed > 0 && slot <= cs->slot) {
+    cs->bits = (cs->bits & ~UINT64_C(1)) | (uint64_t)(bit != 0);
+    return;
+  }
+  if (cs->pushed > 0) {
+    int prev = (int)(cs->bits & 1u);
+    long gap = slot - cs->slot - 1;
+    for (long k = 0; k < gap && k < 64; k++) push_bit(cs, prev);
+  }
+  push_bit(cs, bit);
+  cs->slot = slot;
+}
+
 enum { C_FALSE, C_TRUE, C_MISSING };
 
 /* Evaluate condition C with state CS at this datapoint.  DEESC forces
  * unknown data to C_MISSING.  Fills EV; sets *UNKNOWN when the feature
  * could not be read. */
 static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
-                          gcpulse__feat_fn feat, const void *fctx, int deesc,
-                          gcpulse_condition_eval_t *ev, int *unknown) {
+                          long slot, gcpulse__feat_fn feat, const void *fctx,
+                          int deesc, gcpulse_condition_eval_t *ev,
+                          int *unknown) {
   double v = 0.0;
   int why = feat(fctx, c->feature, c->stat, &v);
   if (why == 0 && !isfinite(v)) why = GCPULSE_WHY_NOT_FINITE;
   if (why < 0) why = GCPULSE_WHY_UNSUPPORTED;
   if (why != 0) v = 0.0;
+  ev->feature = c->feature;
+  ev->stat = c->stat;
+  ev->op = c->op;
+  ev->unit = gcpulse_feature_unit(c->feature);
   ev->value = v;
   ev->why = why;
   ev->threshold = cs->latched ? c->exit : c->enter;
@@ -323,7 +357,7 @@ static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
       cs->latched = op_enter(c->op, v, c->enter);
     else if (op_leave(c->op, v, c->exit))
       cs->latched = 0;
-    push_bit(cs, cs->latched);
+    record_bit(cs, slot, cs->latched);
   } else {
     *unknown = 1;
     if (deesc) {
@@ -331,8 +365,8 @@ static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
     } else {
       switch (c->missing) {
       case GCPULSE_MISSING_IGNORE: break;
-      case GCPULSE_MISSING_BREACHING: push_bit(cs, 1); break;
-      case GCPULSE_MISSING_NOT_BREACHING: push_bit(cs, 0); break;
+      case GCPULSE_MISSING_BREACHING: record_bit(cs, slot, 1); break;
+      case GCPULSE_MISSING_NOT_BREACHING: record_bit(cs, slot, 0); break;
       default: missing = 1; break;
       }
     }
@@ -343,6 +377,12 @@ static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
   ev->latched = cs->latched;
   if (missing) return C_MISSING;
   return ev->hits >= c->n ? C_TRUE : C_FALSE;
+}
+
+/* The datapoint slot of time T: policy periods since the first input. */
+static long slot_of(const gcpulse__policy *p, double t) {
+  double k = floor((t - p->start) / p->period + EPS);
+  return k < -1e15 ? -1000000000000000L : k > 1e15 ? 1000000000000000L : (long)k;
 }
 
 static double rule_window(const gcpulse__policy *p, const gcpulse_rule_t *r) {
@@ -377,10 +417,17 @@ static int stabilize(gcpulse__policy *p, int i, double t) {
   if (rec && p->rules[i].direction == GCPULSE_DIR_DEESCALATE &&
       group_wants_up(p, i))
     rec = 0;
-  s->hist_t[s->hist_head] = t;
-  s->hist_m[s->hist_head] = (unsigned char)rec;
-  s->hist_head = (s->hist_head + 1) % p->slots;
-  if (s->hist_n < p->slots) s->hist_n++;
+  int newest = (s->hist_head - 1 + p->slots) % p->slots;
+  if (s->hist_n > 0 && slot_of(p, s->hist_t[newest]) == slot_of(p, t)) {
+    /* a miss keeps its own time: the window must pass the miss itself */
+    if (!rec) s->hist_t[newest] = t;
+    s->hist_m[newest] = (unsigned char)(s->hist_m[newest] && rec);
+  } else {
+    s->hist_t[s->hist_head] = t;
+    s->hist_m[s->hist_head] = (unsigned char)rec;
+    s->hist_head = (s->hist_head + 1) % p->slots;
+    if (s->hist_n < p->slots) s->hist_n++;
+  }
   double w = rule_window(p, &p->rules[i]);
   if (!s->matched) return 0;
   if (w <= 0) return 1;
@@ -439,14 +486,14 @@ static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t) {
   const gcpulse_rule_t *r = &p->rules[i];
   const rule_state *s = &p->rs[i];
   uint32_t c = 0;
-  int bump = r->bump_ratio > 0;
+  int urgent = r->bump_ratio > 0 || r->urgent;
   if (s->could)
     c |= BIT(MISSING_DATA);
   else if (!s->stable)
     c |= BIT(STABILIZED);
   if (r->disabled) c |= BIT(DISABLED);
-  if (!bump && t - p->start < p->warmup - EPS) c |= BIT(WARMING_UP);
-  if (!bump && t - p->last_applied < p->settle - EPS) c |= BIT(SETTLING);
+  if (!urgent && t - p->start < p->warmup - EPS) c |= BIT(WARMING_UP);
+  if (!urgent && t - p->last_applied < p->settle - EPS) c |= BIT(SETTLING);
   if (r->direction == GCPULSE_DIR_DEESCALATE &&
       t - p->groups[s->group].last_escalate < p->delay_down - EPS)
     c |= BIT(COOLDOWN);
@@ -542,14 +589,15 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
                     const void *fctx, double t, gcpulse__action_fn emit,
                     void *ectx, gcpulse_stats_t *st) {
   /* 1. conditions, match, stabilisation */
+  long slot = slot_of(p, t);
   for (int i = 0; i < p->n_rules; i++) {
     const gcpulse_rule_t *r = &p->rules[i];
     rule_state *s = &p->rs[i];
     int deesc = r->direction == GCPULSE_DIR_DEESCALATE;
     int n_true = 0, n_false = 0, n_missing = 0, unknown = 0;
     for (int c = 0; c < r->n_conditions; c++) {
-      int v = eval_condition(&r->conditions[c], &s->c[c], feat, fctx, deesc,
-                             &s->ev[c], &unknown);
+      int v = eval_condition(&r->conditions[c], &s->c[c], slot, feat, fctx,
+                             deesc, &s->ev[c], &unknown);
       if (v == C_TRUE) n_true++;
       else if (v == C_FALSE) n_false++;
       else n_missing++;
@@ -679,6 +727,7 @@ static void shift_times(gcpulse__policy *p, double d) {
   shift(&p->start, d);
   shift(&p->next_eval, d);
   shift(&p->last_applied, d);
+  shift(&p->last_eval, d);
   for (int i = 0; i < p->n_rules; i++) {
     rule_state *s = &p->rs[i];
     for (int k = 0; k < s->hist_n; k++) shift(&s->hist_t[k], d);
@@ -693,7 +742,7 @@ static void shift_times(gcpulse__policy *p, double d) {
 }
 
 int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
-                         const void *fctx, double t, int force,
+                         const void *fctx, double t, int trigger,
                          gcpulse__action_fn emit, void *ectx,
                          gcpulse_stats_t *st) {
   if (p == NULL || feat == NULL || st == NULL) return GCPULSE_EINVAL;
@@ -711,8 +760,11 @@ int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
     p->next_eval = t;
   }
   p->last_t = t;
-  if (!force && t < p->next_eval - EPS) return 0;
-  p->next_eval += p->period;
+  int due = t >= p->next_eval - EPS ||
+            (trigger && t - p->last_eval >= p->min_eval - EPS);
+  if (!due) return 0;
+  p->last_eval = t;
+  if (t >= p->next_eval - EPS) p->next_eval += p->period;
   if (p->next_eval <= t + EPS) p->next_eval = t + p->period;
   gcpulse__inc(&st->policy_evaluations);
   return evaluate(p, feat, fctx, t, emit, ectx, st);
