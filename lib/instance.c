@@ -317,8 +317,8 @@ static int emit_action(void *ctx, const gcpulse_action_t *a) {
 }
 
 /* Run the controller and the policy at time T.  NEW_CYCLE: a GC cycle
- * ended; TRIGGER: the policy may evaluate before its period (a GC cycle
- * or a tick). */
+ * ended; TRIGGER: the policy may evaluate before its period
+ * (GCPULSE__EVAL_*: a GC cycle or a tick, or an OOM-class event). */
 static int decide(gcpulse_t *g, double t, int new_cycle, int trigger) {
   gcpulse_gogc_decision_t d;
   int rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
@@ -360,7 +360,10 @@ static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
   }
   double now = gcpulse__window_now(g->win);
   if (!isfinite(now)) return 0;
-  return decide(g, now, is_cycle(ev), is_cycle(ev));
+  int trigger = (ev->flags & GCPULSE_EV_OOM)  ? GCPULSE__EVAL_NOW
+                : is_cycle(ev)                ? GCPULSE__EVAL_SOON
+                                              : GCPULSE__EVAL_DUE;
+  return decide(g, now, is_cycle(ev), trigger);
 }
 
 static int sink_event(void *ctx, const gcpulse_event_t *ev) {
@@ -561,7 +564,7 @@ int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
   }
   gcpulse__inc(&g->st.metrics);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? decide(g, now, 0, 0) : 0;
+  int rc = isfinite(now) ? decide(g, now, 0, GCPULSE__EVAL_DUE) : 0;
   LEAVE(g, rc);
 }
 
@@ -601,7 +604,7 @@ int gcpulse_tick(gcpulse_t *g, double t) {
   if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
   gcpulse__window_advance(g->win, t);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? decide(g, now, 0, 1) : 0;
+  int rc = isfinite(now) ? decide(g, now, 0, GCPULSE__EVAL_SOON) : 0;
   LEAVE(g, rc);
 }
 

@@ -5,8 +5,8 @@
  * policy_rules.c (they run at configuration time, never per step).
  *
  * Design.  The instance calls gcpulse__policy_step() after every event,
- * metric and tick; the table evaluates at every GC cycle and tick (the
- * trigger) at most once per min_eval_s, and in any case once per
+ * metric and tick; the table evaluates at every GC cycle and tick at most
+ * once per min_eval_s, at every OOM-class event, and in any case once per
  * policy_period_s of event time (drift-free schedule) while input comes.
  * Time is cut into datapoint slots of policy_period_s counted from the
  * first input; each rule runs through a fixed pipeline:
@@ -594,13 +594,14 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
     const gcpulse_rule_t *r = &p->rules[i];
     rule_state *s = &p->rs[i];
     int deesc = r->direction == GCPULSE_DIR_DEESCALATE;
-    int n_true = 0, n_false = 0, n_missing = 0, unknown = 0;
+    int n_true = 0, n_false = 0, n_missing = 0, n_na = 0, unknown = 0;
     for (int c = 0; c < r->n_conditions; c++) {
       int v = eval_condition(&r->conditions[c], &s->c[c], slot, feat, fctx,
                              deesc, &s->ev[c], &unknown);
       if (v == C_TRUE) n_true++;
       else if (v == C_FALSE) n_false++;
       else n_missing++;
+      if (s->ev[c].why == GCPULSE_WHY_NOT_APPLICABLE) n_na++;
     }
     if (r->any) {
       s->matched = n_true > 0;
@@ -613,7 +614,9 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
       s->matched = 0;
       s->could = 1;
     }
-    s->lean = s->could && n_true > 0;
+    /* partly matched; a rule that cannot match on this runtime (a feature
+     * not applicable, e.g. promotion on Go) has no opinion */
+    s->lean = s->could && n_true > 0 && n_na == 0;
   }
   for (int i = 0; i < p->n_rules; i++) p->rs[i].stable = stabilize(p, i, t);
   /* 2. rule-level constraints and per-group winners */
@@ -760,8 +763,9 @@ int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
     p->next_eval = t;
   }
   p->last_t = t;
-  int due = t >= p->next_eval - EPS ||
-            (trigger && t - p->last_eval >= p->min_eval - EPS);
+  int due = t >= p->next_eval - EPS || trigger == GCPULSE__EVAL_NOW ||
+            (trigger == GCPULSE__EVAL_SOON &&
+             t - p->last_eval >= p->min_eval - EPS);
   if (!due) return 0;
   p->last_eval = t;
   if (t >= p->next_eval - EPS) p->next_eval += p->period;

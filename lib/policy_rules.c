@@ -51,12 +51,16 @@ static const gcpulse_rule_t default_rules[] = {
     /* 2. young-GC interval falling and promotion rising while allocation
      * rises: more load than the young generation absorbs (lifetime
      * anomaly).  The allocation condition keeps a leak (flat allocation,
-     * young collections squeezed by a filling heap) out of this rule */
+     * young collections squeezed by a filling heap) out of this rule; the
+     * full-GC condition keeps it to young-generation trouble: with more
+     * than 2 full GCs a minute the old generation or metaspace is the
+     * problem, and memory_bound / pause_spike speak */
     {.id = "lifetime_anomaly", .group = "replicas", .priority = 40,
-     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 3,
+     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 4,
      .conditions = {COND(YOUNG_GC_INTERVAL, SLOPE, LT, 0.0, 0.0, 3, 4),
                     COND(PROMOTION_RATE, SLOPE, GT, 0.0, 0.0, 3, 4),
-                    COND(ALLOC_RATE, SLOPE, GT, 65536.0, 0.0, 3, 4)},
+                    COND(ALLOC_RATE, SLOPE, GT, 65536.0, 0.0, 3, 4),
+                    COND(FULL_GC_RATE, VALUE, LT, 2.0, 4.0, 1, 1)},
      .n_actions = 2,
      .actions = {ACT("scale_out", 1.0), ACT("enable_object_pool", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
@@ -67,17 +71,17 @@ static const gcpulse_rule_t default_rules[] = {
                     COND(PAUSE, SLOPE, GT, 0.8, 0.4, 1, 1)},
      .n_actions = 1, .actions = {ACT("elastic_scale_plan", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 4. RSS rising (over the window and still now) past what the GC heap
-     * explains (RSS > 1.5 x the peak heap) while the post-GC heap is
-     * flat: memory outside the GC.  The ratio keeps the start-up ramp
+    /* 4. RSS rising (over the window and still now, 10 of the last 15 s)
+     * past what the GC heap explains (RSS > 1.5 x the peak heap) while
+     * the post-GC heap is flat: memory outside the GC.  The ratio keeps the start-up ramp
      * (RSS climbing while the runtime first touches its heap) from
      * reading as a leak: there RSS only catches up with the heap */
     {.id = "offheap_leak", .group = "leak", .priority = 30,
      .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 4,
-     .conditions = {COND(RSS, SLOPE, GT, 262144.0, 131072.0, 3, 4),
-                    COND(RSS, RECENT_SLOPE, GT, 262144.0, 131072.0, 3, 4),
+     .conditions = {COND(RSS, SLOPE, GT, 262144.0, 131072.0, 2, 3),
+                    COND(RSS, RECENT_SLOPE, GT, 262144.0, 131072.0, 2, 3),
                     COND(RSS_HEAP_RATIO, VALUE, GT, 1.5, 1.4, 1, 1),
-                    COND(HEAP_GROWTH_TS, VALUE, LT, 65536.0, 131072.0, 3, 4)},
+                    COND(HEAP_GROWTH_TS, VALUE, LT, 65536.0, 131072.0, 2, 3)},
      .n_actions = 1, .actions = {ACT("suspect_offheap_leak", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
     /* 5. GC CPU high now (the recent fraction, 5-10 s) with the heap near
@@ -91,13 +95,18 @@ static const gcpulse_rule_t default_rules[] = {
                     COND(HEAP_LIMIT_RATIO, VALUE, GT, 0.9, 0.85, 1, 1)},
      .n_actions = 1, .actions = {ACT("restart_or_shed", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1, .urgent = 1},
-    /* 6. the GOGC controller is pinned at a bound: tuning exhausted.  At
-     * the top bound the controller counts a pin only while GC CPU is
-     * above its target (the bound binds); the GC CPU condition here keeps
-     * a memory-rich service whose GOGC merely reached the top quiet */
+    /* 6. the GOGC controller is pinned at its top bound while GC CPU stays
+     * high: tuning exhausted, the work needs more CPUs.  The controller
+     * counts a pin at the top only while GC CPU is above its target (the
+     * bound binds); the conditions here say the same in the policy's own
+     * terms: GOGC high (>= 200: the top region of the default 25-500
+     * range; a pin at the bottom is memory-bound, answered by the memory
+     * rules, not by replicas) and GC CPU > 10 %.  A memory-rich service
+     * whose GOGC merely reached the top stays quiet */
     {.id = "gogc_exhausted", .group = "replicas", .priority = 45,
-     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 2,
+     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 3,
      .conditions = {COND(GOGC_PINNED, VALUE, GE, 3.0, 1.0, 1, 1),
+                    COND(GOGC, VALUE, GE, 200.0, 200.0, 1, 1),
                     COND(GC_CPU_FRACTION, VALUE, GT, 0.1, 0.05, 1, 1)},
      .n_actions = 1, .actions = {ACT("scale_out", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
@@ -112,13 +121,15 @@ static const gcpulse_rule_t default_rules[] = {
      .cooldown_s = 120, .stabilization_s = -1, .bump_ratio = 1.2,
      .bump_min_step = 104857600.0, .bump_cap = 34359738368.0},
     /* scale-down counterparts.  scale_in: fewer than one collection a
-     * minute (latched until two a minute) for 30 s and the whole
-     * down-window.  No GC-CPU condition: with no collection in the window
+     * minute (latched until 2.5 a minute: evaluated at the instant of a
+     * GC, a window of 5 s panes can still hold the previous GC one minute
+     * back and read 2.04/min for a service collecting every 54 s) for
+     * 30 s and the whole down-window.  No GC-CPU condition: with no collection in the window
      * the GC CPU fraction is unknown, and an unknown feature vetoes a
      * de-escalation, so "rate < 1/min AND cpu low" could never hold. */
     {.id = "scale_in", .group = "replicas", .priority = 10,
      .direction = GCPULSE_DIR_DEESCALATE, .any = 0, .n_conditions = 1,
-     .conditions = {COND(GC_RATE, VALUE, LT, 1.0, 2.0, 6, 6)},
+     .conditions = {COND(GC_RATE, VALUE, LT, 1.0, 2.5, 6, 6)},
      .n_actions = 1, .actions = {ACT("scale_in", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
     {.id = "scale_down_memory", .group = "memory", .priority = 10,
@@ -127,24 +138,36 @@ static const gcpulse_rule_t default_rules[] = {
                     COND(FULL_GC_COUNT, VALUE, LE, 0.0, 0.0, 1, 1)},
      .n_actions = 1, .actions = {ACT("scale_down_memory", 0.9)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 10. the post-GC heap rising steadily (robust and least-squares
-     * slopes both > 512 KiB/s for 25 of 30 s) while allocation is flat: a
-     * heap leak.  Named, not scaled: more replicas or memory only postpone
-     * it.  25 of 30 s: a start-up ramp of the heap reads as growth for
-     * 10-15 s, a leak for as long as it lasts */
+    /* 10. the live heap rising steadily (least-squares slope of the live
+     * heap and Theil-Sen slope of the post-GC heap both > 512 KiB/s, and
+     * > 60 % of the heap per minute, for 25 of 30 s) while allocation is
+     * flat: a heap leak.  Named, not scaled: more replicas or memory only
+     * postpone it.  The live heap is Go's marked heap, and on the JVM the
+     * heap after old-generation collections only (full, mixed, concurrent
+     * cycles): after young GCs it also holds promoted garbage, which
+     * grows for minutes in a healthy G1 service until marking runs.  25 of
+     * 30 s: a start-up ramp reads as growth for 10-15 s, a leak for as
+     * long as it lasts; the relative bound keeps the noisy readings of a
+     * big concurrent heap (ZGC) from reading as growth */
     {.id = "heap_leak", .group = "leak", .priority = 35,
-     .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 3,
-     .conditions = {COND(HEAP_GROWTH_TS, VALUE, GT, 524288.0, 262144.0, 5, 6),
-                    COND(HEAP_GROWTH, VALUE, GT, 524288.0, 262144.0, 5, 6),
+     .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 4,
+     .conditions = {COND(HEAP_LIVE, SLOPE, GT, 524288.0, 262144.0, 5, 6),
+                    COND(HEAP_GROWTH_TS, VALUE, GT, 524288.0, 262144.0, 5, 6),
+                    COND(HEAP_GROWTH_PCT, VALUE, GT, 60.0, 30.0, 5, 6),
                     COND(ALLOC_RATE, SLOPE, LT, 262144.0, 524288.0, 5, 6)},
      .n_actions = 1, .actions = {ACT("suspect_heap_leak", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 11. a heap leak whose post-GC heap passed 80 % of the limit: the
-     * time to act is before the OOM.  Urgent */
+    /* 11. the post-GC heap rising steadily at flat allocation (a leak, or
+     * state that only a restart or less load will shed) and past 70 % of
+     * the memory limit: act before the OOM.  Urgent.  It reads the post-GC
+     * heap, not the live heap: near the limit there is no time to wait for
+     * an old-generation collection to tell garbage from leak */
     {.id = "leak_near_limit", .group = "survival", .priority = 80,
-     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 2,
+     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 4,
      .conditions = {COND(HEAP_GROWTH_TS, VALUE, GT, 524288.0, 262144.0, 5, 6),
-                    COND(HEAP_LIMIT_RATIO, LAST, GT, 0.8, 0.75, 1, 1)},
+                    COND(HEAP_GROWTH_PCT, VALUE, GT, 60.0, 30.0, 5, 6),
+                    COND(ALLOC_RATE, SLOPE, LT, 262144.0, 524288.0, 5, 6),
+                    COND(HEAP_LIMIT_RATIO, LAST, GT, 0.7, 0.65, 1, 1)},
      .n_actions = 1, .actions = {ACT("restart_or_shed", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1, .urgent = 1},
 };

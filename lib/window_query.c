@@ -64,6 +64,7 @@ static const uint16_t supported[GCPULSE_FEAT_BUILTIN_COUNT] = {
     [GCPULSE_FEAT_GOGC] = GAUGE,
     [GCPULSE_FEAT_GOGC_PINNED] = GAUGE,
     [GCPULSE_FEAT_HEAP_ROOTS] = GAUGE,
+    [GCPULSE_FEAT_HEAP_GROWTH_PCT] = M(VALUE),
     [GCPULSE_FEAT_RSS_HEAP_RATIO] = M(VALUE),
 };
 
@@ -387,6 +388,17 @@ static int heap_growth_ts(const gcpulse__window *w, double *out) {
   return finite_out(sl, out);
 }
 
+/* The Theil-Sen growth as percent of the mean post-GC heap per minute. */
+static int heap_growth_pct(const gcpulse__window *w, double *out) {
+  double ts;
+  int r = heap_growth_ts(w, &ts);
+  if (r != 0) return r;
+  sagg a;
+  ser_agg(w, postgc_series(w), &a);
+  if (a.n == 0 || !(a.sum > 0)) return GCPULSE_WHY_NO_DATA;
+  return finite_out(ts / (a.sum / a.n) * 6000.0, out);
+}
+
 /* Allocation rate over the window: bytes / seconds of the event pairs. */
 static int alloc_rate(const gcpulse__window *w, double *out) {
   double bytes = 0, dt = 0;
@@ -516,6 +528,7 @@ static int feature_read(const gcpulse__window *w, int f, int stat,
     return ser_stat(w, postgc_series(w), f, GCPULSE_STAT_SLOPE,
                     GCPULSE_STAT_SLOPE, out);
   case GCPULSE_FEAT_HEAP_GROWTH_TS: return heap_growth_ts(w, out);
+  case GCPULSE_FEAT_HEAP_GROWTH_PCT: return heap_growth_pct(w, out);
   case GCPULSE_FEAT_PROMOTION_RATE:
     return pane_rate(w, PR_PROMO, 1.0, stat, 1, f, out);
   case GCPULSE_FEAT_METASPACE_USED:
