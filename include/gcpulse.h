@@ -549,9 +549,8 @@ typedef struct gcpulse_gogc_config {
   double df_growth_threshold; /* 20 MB/s (MiB/s) */
   double df_growth_gain;      /* 2 */
   double df_growth_cap;       /* 40 */
-  /* memory-target */
-  double memory_limit;   /* bytes; default 0 = use gcpulse_config.memory_limit, else the
-                          * memory_limit metric, else no budget */
+  /* memory-target: the budget is limit_ratio x the memory limit
+   * (gcpulse_config.memory_limit, else the memory_limit_bytes metric) */
   double limit_ratio;    /* fraction of the limit the process may use; 0.9 */
   double headroom;       /* bytes kept free below the budget; default 0 */
   double floor_bytes;    /* the heap may always grow this far above live (minimum
@@ -602,7 +601,7 @@ typedef struct gcpulse_gogc_decision {
   double after_slew;    /* after the slew limiter */
   double after_deadband;
   double after_dwell;   /* == value */
-  double memory_limit;  /* recommended Go memory limit in bytes, or 0 */
+  double recommended_limit; /* recommended Go memory limit in bytes (recommend_limit), or 0 */
   /* inputs actually used (NaN never appears: unknown inputs are 0 with the bit clear) */
   uint32_t inputs_known; /* bit GCPULSE_FEAT_x for each input below that was known */
   double qps, growth_bps, live_bytes, goal_bytes, stacks_globals_bytes;
@@ -762,6 +761,10 @@ typedef enum gcpulse_format {
 typedef void *(*gcpulse_alloc_fn)(void *ud, void *ptr, size_t old_size,
                                   size_t new_size);
 
+/* The configuration.  Every scalar member below is one row of the table
+ * in lib/config.h, which gives its JSON key ("window.panes"), default,
+ * valid range and unit; docs/configuration.md is generated from it.
+ * gcpulse_config_check names a bad value by that dotted key. */
 typedef struct gcpulse_config {
   /* input */
   int format;              /* gcpulse_format_t; default AUTO */
@@ -775,7 +778,10 @@ typedef struct gcpulse_config {
   double cusum_h;          /* CUSUM decision interval in sigmas; default 5 */
   int custom_metrics;      /* custom metric slots; default 8, max GCPULSE_CUSTOM_MAX */
   char custom_names[GCPULSE_CUSTOM_MAX][GCPULSE_NAME_MAX]; /* pre-registered names */
-  double memory_limit;     /* bytes, 0 = unknown (a memory_limit metric may set it) */
+  double memory_limit;     /* the process memory limit in bytes (JSON window.memory_limit);
+                              0 = unknown: the memory_limit_bytes metric is used.  The one
+                              limit of the library: the controller's budget is
+                              gogc.limit_ratio x this, heap_limit_ratio divides by it */
   /* controller */
   gcpulse_gogc_config_t gogc;
   /* policy */
@@ -824,7 +830,8 @@ GCPULSE_API void gcpulse_config_init(gcpulse_config_t *cfg);
  * Unknown keys, wrong types and inconsistent values are errors; ERR (may be
  * NULL) names the key path and the problem.  CFG is left unchanged on
  * error.  Allocates temporarily through jansson; never touches an
- * instance.  The schema is documented in README.md and the examples directory. */
+ * instance.  The schema is documented in docs/configuration.md and the
+ * examples directory. */
 GCPULSE_API int gcpulse_config_load_json(gcpulse_config_t *cfg,
                                          const char *text, size_t len,
                                          gcpulse_error_t *err);

@@ -67,7 +67,11 @@
  * Every number is checked for finiteness; the value never leaves [min, max]
  * (or stays at the caller's "off" value, which is never changed).
  */
-#include "internal.h"
+#include "common.h"
+#include "gogc.h"
+
+#include <math.h>
+#include <string.h>
 
 #define GOGC_HIST 32   /* recent GOGC changes, for the CPU law's window mean */
 #define GOGC_LEAK 64   /* recent (t, live) samples, one per period decision */
@@ -136,80 +140,15 @@ static int bad(gcpulse_error_t *err, const char *path, const char *what) {
   return gcpulse__error(err, GCPULSE_ECONFIG, path, "%s", what);
 }
 
-/* Validate cfg->gogc; key paths are the JSON ones ("gogc.<field>"). */
+/* Cross-field checks of cfg->gogc (each value's own range is checked by
+ * the configuration table, config.h, before this runs). */
 int gcpulse__gogc_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
   const gcpulse_gogc_config_t *c = &cfg->gogc;
-  if (c->mode < 0 || c->mode >= GCPULSE_GOGC_MODE_COUNT)
-    return bad(err, "gogc.mode",
-               "must be off, dual-factor, memory-target, cpu-target or adaptive");
-  if (!isfinite(c->period_s) || c->period_s <= 0 || c->period_s > 86400)
-    return bad(err, "gogc.period_s", "must be > 0 and <= 86400 seconds");
-  if (!isfinite(c->min) || c->min <= 0 || c->min > 1e6)
-    return bad(err, "gogc.min", "must be > 0 and <= 1000000");
-  if (!isfinite(c->max) || c->max < c->min || c->max > 1e6)
-    return bad(err, "gogc.max", "must be >= gogc.min and <= 1000000");
-  if (!isfinite(c->initial) ||
-      (c->initial >= 0 && (c->initial < c->min || c->initial > c->max)))
+  if (c->max < c->min)
+    return bad(err, "gogc.max", "must be >= gogc.min");
+  if (c->initial >= 0 && (c->initial < c->min || c->initial > c->max))
     return bad(err, "gogc.initial",
                "must be < 0 (GOGC=off) or within [gogc.min, gogc.max]");
-  if (!isfinite(c->df_base) || c->df_base < 0 || c->df_base > 1e6)
-    return bad(err, "gogc.df_base", "must be between 0 and 1000000");
-  if (!isfinite(c->df_qps_step) || c->df_qps_step <= 0)
-    return bad(err, "gogc.df_qps_step", "must be a finite number > 0");
-  if (!isfinite(c->df_step_gain) || c->df_step_gain < 0)
-    return bad(err, "gogc.df_step_gain", "must be a finite number >= 0");
-  if (!isfinite(c->df_qps_cap) || c->df_qps_cap < 0)
-    return bad(err, "gogc.df_qps_cap", "must be a finite number >= 0");
-  if (!isfinite(c->df_growth_threshold))
-    return bad(err, "gogc.df_growth_threshold", "must be finite (MiB/s)");
-  if (!isfinite(c->df_growth_gain) || c->df_growth_gain < 0)
-    return bad(err, "gogc.df_growth_gain", "must be a finite number >= 0");
-  if (!isfinite(c->df_growth_cap) || c->df_growth_cap < 0)
-    return bad(err, "gogc.df_growth_cap", "must be a finite number >= 0");
-  if (!isfinite(c->memory_limit) || c->memory_limit < 0)
-    return bad(err, "gogc.memory_limit", "must be a finite number of bytes >= 0");
-  if (!isfinite(c->limit_ratio) || c->limit_ratio <= 0 || c->limit_ratio > 1)
-    return bad(err, "gogc.limit_ratio", "must be > 0 and <= 1");
-  if (!isfinite(c->headroom) || c->headroom < 0)
-    return bad(err, "gogc.headroom", "must be a finite number of bytes >= 0");
-  if (!isfinite(c->floor_bytes) || c->floor_bytes < 0)
-    return bad(err, "gogc.floor_bytes", "must be a finite number of bytes >= 0");
-  if (!isfinite(c->cpu_target) || c->cpu_target <= 0 || c->cpu_target >= 1)
-    return bad(err, "gogc.cpu_target", "must be a fraction > 0 and < 1");
-  if (!isfinite(c->ewma_tau_s) || c->ewma_tau_s < 0)
-    return bad(err, "gogc.ewma_tau_s", "must be a finite number of seconds >= 0");
-  if (!isfinite(c->deadband) || c->deadband < 0 || c->deadband >= 1)
-    return bad(err, "gogc.deadband", "must be >= 0 and < 1");
-  if (!isfinite(c->slew_up) || c->slew_up <= 0 || c->slew_up > 100)
-    return bad(err, "gogc.slew_up", "must be > 0 and <= 100");
-  if (!isfinite(c->slew_down) || c->slew_down <= 0 || c->slew_down > 1)
-    return bad(err, "gogc.slew_down", "must be > 0 and <= 1");
-  if (!isfinite(c->urgent_ratio) || c->urgent_ratio <= 0 || c->urgent_ratio > 2)
-    return bad(err, "gogc.urgent_ratio", "must be > 0 and <= 2");
-  if (!isfinite(c->dwell_s) || c->dwell_s < 0)
-    return bad(err, "gogc.dwell_s", "must be a finite number of seconds >= 0");
-  if (c->dwell_cycles < 0 || c->dwell_cycles > 1000000)
-    return bad(err, "gogc.dwell_cycles", "must be between 0 and 1000000");
-  if (c->pinned_after < 1 || c->pinned_after > 1000000)
-    return bad(err, "gogc.pinned_after", "must be between 1 and 1000000");
-  if (c->recommend_limit != 0 && c->recommend_limit != 1)
-    return bad(err, "gogc.recommend_limit", "must be 0 or 1");
-  if (c->adaptive_economy < GCPULSE_GOGC_ECONOMY_BOTH ||
-      c->adaptive_economy > GCPULSE_GOGC_ECONOMY_DF)
-    return bad(err, "gogc.adaptive_economy", "must be both, cpu or dual-factor");
-  if (!isfinite(c->leak_window_s) || c->leak_window_s <= 0)
-    return bad(err, "gogc.leak_window_s", "must be a finite number of seconds > 0");
-  if (!isfinite(c->leak_min_growth) || c->leak_min_growth < 0)
-    return bad(err, "gogc.leak_min_growth", "must be a finite fraction >= 0");
-  if (c->leak_chase != 0 && c->leak_chase != 1)
-    return bad(err, "gogc.leak_chase", "must be 0 or 1");
-  if (!isfinite(c->slew_up_spare) || c->slew_up_spare <= 0 ||
-      c->slew_up_spare > 100)
-    return bad(err, "gogc.slew_up_spare", "must be > 0 and <= 100");
-  if (!isfinite(c->spare_horizon_s) || c->spare_horizon_s < 0 ||
-      c->spare_horizon_s > 86400)
-    return bad(err, "gogc.spare_horizon_s",
-               "must be >= 0 and <= 86400 seconds (0 = 3 x period_s)");
   return 0;
 }
 
@@ -314,10 +253,7 @@ static void gather(const gcpulse__gogc *c, gcpulse__feat_fn feat,
                  &in->known);
   in->before = rd(feat, fctx, GCPULSE_FEAT_HEAP_BEFORE, GCPULSE_STAT_VALUE, 0,
                   &in->known);
-  if (c->cfg.memory_limit > 0) {
-    in->limit = c->cfg.memory_limit;
-    in->known |= 1u << GCPULSE_FEAT_MEMORY_LIMIT;
-  } else if (c->cfg_limit > 0) {
+  if (c->cfg_limit > 0) {
     in->limit = c->cfg_limit;
     in->known |= 1u << GCPULSE_FEAT_MEMORY_LIMIT;
   } else {
@@ -807,7 +743,7 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
      * LIMIT_OVERSHOOT, so that the peak fits the budget (SPARE relies on it);
      * runway for min GOGC may use the headroom, never more than the limit
      * itself leaves for the heap (above it a breach, not a GC, happens) */
-    d->memory_limit = maxd(b.bytes / (1.0 + maxd(b.overshoot, LIMIT_OVERSHOOT)),
+    d->recommended_limit = maxd(b.bytes / (1.0 + maxd(b.overshoot, LIMIT_OVERSHOOT)),
                            mind(need, in.limit - b.nonheap));
   }
 
@@ -853,7 +789,7 @@ static int over_budget(gcpulse__gogc *c, gcpulse__feat_fn feat,
   if (c->leak && !k->leak_chase && c->leak_hold > 0 &&
       c->cur <= c->leak_hold)
     return 0;
-  if (k->memory_limit <= 0 && c->cfg_limit <= 0) {
+  if (c->cfg_limit <= 0) {
     /* no configured limit: without a limit metric there is no budget, so
      * skip reading every input (this runs after every GC cycle) */
     double lim;
