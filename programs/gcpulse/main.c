@@ -45,13 +45,16 @@ static const char *usage_events =
 
 static const char *usage_replay =
     "usage: gcpulse replay [--config FILE.json] [--format auto|go|jvm]\n"
-    "                      [--events] [--summary json|text] [FILE...|-]\n"
+    "                      [--events] [--suppressed] [--summary json|text]\n"
+    "                      [FILE...|-]\n"
     "\n"
     "Run the whole pipeline on a recorded trace: every GOGC decision is printed\n"
     "as {\"type\":\"gogc\",...} and every policy action as {\"type\":\"action\",...};\n"
     "then one {\"type\":\"summary\",...} line with the counters and the final\n"
-    "window features.  --events also prints the events; --summary text prints a\n"
-    "human-readable summary on stderr instead of the JSON summary line.\n";
+    "window features.  --events also prints the events; --suppressed also prints\n"
+    "the matches a constraint held back (\"suppressed\":true, with the\n"
+    "constraint names) and counts them by constraint in the summary; --summary\n"
+    "text prints a human-readable summary on stderr instead of the JSON line.\n";
 
 static const char *usage_follow =
     "usage: gcpulse follow [--config FILE.json] [--format auto|go|jvm]\n"
@@ -98,6 +101,7 @@ typedef struct opts {
   const char *summary;
   int format;
   int events;
+  int suppressed;
   double idle_exit;
   int nfiles;
   char **files;
@@ -126,6 +130,10 @@ static void parse_opts(int argc, char **argv, opts *o, const char *usage,
       sc_die("unknown option '%s' (see --help)", a);
     if (strcmp(name, "events") == 0) {
       o->events = 1;
+      continue;
+    }
+    if (strcmp(name, "suppressed") == 0) {
+      o->suppressed = 1;
       continue;
     }
     if (i + 1 >= argc) sc_die("option '%s' needs a value", a);
@@ -202,8 +210,10 @@ int main(int argc, char **argv) {
     cfg->policy_enabled = 0;
     rc = sc_events(cfg, o.nfiles, o.files);
   } else if (strcmp(cmd, "replay") == 0) {
-    parse_opts(argc, argv, &o, usage_replay, "config format events summary");
+    parse_opts(argc, argv, &o, usage_replay,
+               "config format events suppressed summary");
     load_config(&o, cfg);
+    if (o.suppressed) cfg->explain_suppressed = 1;
     rc = sc_replay(cfg, o.nfiles, o.files, o.events,
                    o.summary && strcmp(o.summary, "text") == 0);
   } else if (strcmp(cmd, "follow") == 0) {

@@ -89,6 +89,10 @@ static int on_action(void *user, const gcpulse_action_t *a) {
       app->n_action_names++;
     }
     if (i < 16) app->action_counts[i]++;
+  } else {
+    app->suppressed++;
+    for (int c = 0; c < GCPULSE_CONSTRAINT_COUNT; c++)
+      if (a->constraints & (1u << c)) app->suppressed_by[c]++;
   }
   if (app->print_decisions) {
     PRINT_JSON(app, gcpulse_action_to_json, a);
@@ -238,6 +242,13 @@ static void print_text_summary(sc_app *app, const char *what) {
   for (int i = 0; i < app->n_action_names; i++)
     fprintf(o, "%s %s x%lu", i ? "," : ":", app->action_names[i],
             app->action_counts[i]);
+  if (app->suppressed) {
+    fprintf(o, "\n  suppressed %lu matches:", app->suppressed);
+    for (int k = 0, n = 0; k < GCPULSE_CONSTRAINT_COUNT; k++)
+      if (app->suppressed_by[k])
+        fprintf(o, "%s %s x%lu", n++ ? "," : "", gcpulse_constraint_name(k),
+                app->suppressed_by[k]);
+  }
   fprintf(o, "\n  (nan = not enough data in the last window; every decision "
              "above is one JSON line on stdout)\n");
 }
@@ -255,6 +266,17 @@ void sc_app_summary(sc_app *app, int text, const char *what) {
   fprintf(app->out, ",\"gogc\":%.0f,\"features\":", gcpulse_gogc_current(app->g));
   FORMAT_JSON(app, gcpulse_features_to_json, app->g);
   fputs(app->buf, app->out);
+  if (app->suppressed) {
+    /* suppressed matches reported (--suppressed), by constraint; a match
+     * held by several constraints counts under each */
+    fprintf(app->out, ",\"suppressed\":{\"total\":%lu,\"by_constraint\":{",
+            app->suppressed);
+    for (int c = 0, n = 0; c < GCPULSE_CONSTRAINT_COUNT; c++)
+      if (app->suppressed_by[c])
+        fprintf(app->out, "%s\"%s\":%lu", n++ ? "," : "",
+                gcpulse_constraint_name(c), app->suppressed_by[c]);
+    fputs("}}", app->out);
+  }
   fputs("}\n", app->out);
 }
 

@@ -19,6 +19,8 @@ typedef struct sc_app {
   unsigned long action_counts[16];
   char action_names[16][GCPULSE_NAME_MAX];
   int n_action_names;
+  unsigned long suppressed; /* suppressed records reported (explain_suppressed) */
+  unsigned long suppressed_by[GCPULSE_CONSTRAINT_COUNT]; /* ... per constraint bit */
   char *buf;            /* JSON scratch */
   size_t cap;
 } sc_app;
