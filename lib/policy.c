@@ -589,10 +589,10 @@ static int note_bump(gcpulse__policy *p, int i, double t, double level) {
   return n >= p->loop_count;
 }
 
-static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
-                    const void *fctx, double t, gcpulse__action_fn emit,
-                    void *ectx, gcpulse_stats_t *st) {
-  /* 1. conditions, match, stabilisation */
+/* Step 1 of an evaluation at T: read every rule's conditions and decide
+ * matched / could (missing data) / lean (partly matched). */
+static void match_rules(gcpulse__policy *p, gcpulse__feat_fn feat,
+                        const void *fctx, double t) {
   long slot = slot_of(p, t);
   for (int i = 0; i < p->n_rules; i++) {
     const gcpulse_rule_t *r = &p->rules[i];
@@ -622,6 +622,13 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
      * not applicable, e.g. promotion on Go) has no opinion */
     s->lean = s->could && n_true > 0 && n_na == 0;
   }
+}
+
+static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
+                    const void *fctx, double t, gcpulse__action_fn emit,
+                    void *ectx, gcpulse_stats_t *st) {
+  /* 1. conditions, match, stabilisation */
+  match_rules(p, feat, fctx, t);
   for (int i = 0; i < p->n_rules; i++) p->rs[i].stable = stabilize(p, i, t);
   /* 2. rule-level constraints and per-group winners */
   uint32_t rc[GCPULSE_RULES_MAX];
