@@ -703,6 +703,136 @@ static void test_warmup_settle(void **state) {
   rig_free(&g);
 }
 
+/* Urgent rules are not held by warm-up or settle; others are. */
+static void test_urgent_skips_warmup(void **state) {
+  (void)state;
+  rig g = {0};
+  g.cfg = bare_config();
+  g.cfg->warmup_s = 30;
+  g.cfg->settle_s = 15;
+  g.cfg->escalate_cooldown_s = 0;
+  g.cfg->rate_limit_count = 0;
+  gcpulse_rule_t *r = add_rule(g.cfg, "slow", "a", GCPULSE_DIR_ESCALATE, 0);
+  add_cond(r, GCPULSE_FEAT_QPS, GCPULSE_OP_GT, 1, 1, 1, 1);
+  add_action(r, "x", 1);
+  r = add_rule(g.cfg, "now", "b", GCPULSE_DIR_ESCALATE, 0);
+  add_cond(r, GCPULSE_FEAT_QPS, GCPULSE_OP_GT, 1, 1, 1, 1);
+  add_action(r, "y", 1);
+  r->urgent = 1;
+  rig_start(&g);
+  g.f.v[GCPULSE_FEAT_QPS] = 2;
+  assert_int_equal(rig_step(&g, 0), 0);
+  assert_int_equal(count_applied(g.r, "y"), 1); /* at the first step */
+  assert_int_equal(count_applied(g.r, "x"), 0);
+  assert_int_equal(count_constraint(g.r, GCPULSE_CONSTRAINT_WARMING_UP), 1);
+  for (double t = 5; t <= 30; t += 5) assert_int_equal(rig_step(&g, t), 0);
+  assert_int_equal(count_applied(g.r, "y"), 7); /* never settling */
+  assert_int_equal(count_applied(g.r, "x"), 0); /* settle after y holds x */
+  rig_free(&g);
+}
+
+/* N-of-M counts slots of period_s of time, not evaluations: a condition
+ * "3 of 4" becomes true after it held for 3 slots (10-15 s at 5 s), whether
+ * the policy evaluates 10 times a second or once per period, and a slot
+ * without an evaluation keeps the previous state. */
+static double nofm_first(double step) {
+  rig g = {0};
+  g.cfg = bare_config();
+  gcpulse_rule_t *r = add_rule(g.cfg, "r", "", GCPULSE_DIR_ESCALATE, 0);
+  add_cond(r, GCPULSE_FEAT_QPS, GCPULSE_OP_GT, 1, 1, 3, 4);
+  add_action(r, "x", 1);
+  rig_start(&g);
+  double first = -1;
+  for (double t = 0; t < 60 && first < 0; t += step) {
+    g.f.v[GCPULSE_FEAT_QPS] = t >= 20 ? 2 : 0;
+    assert_int_equal(gcpulse__policy_step(g.p, fake_feat, &g.f, t,
+                                          GCPULSE__EVAL_NOW, rec_emit, g.r,
+                                          &g.st),
+                     0);
+    if (count_applied(g.r, NULL) > 0) first = t;
+  }
+  rig_free(&g);
+  return first;
+}
+
+static void test_n_of_m_over_time(void **state) {
+  (void)state;
+  double fast = nofm_first(0.1), slow = nofm_first(5.0), odd = nofm_first(2.5);
+  print_message("3 of 4 from 20 s: at %.1f s (0.1 s steps), %.1f s (5 s), "
+                "%.1f s (2.5 s)\n", fast, slow, odd);
+  /* slots 4, 5, 6 ([20,25), [25,30), [30,35)) breached: true in slot 6 */
+  assert_true(fabs(fast - 30.0) < 1e-6);
+  assert_true(fabs(slow - 30.0) < 1e-6);
+  assert_true(fabs(odd - 30.0) < 1e-6);
+  /* a gap: one evaluation at 20 (true) and the next at 31: the slots in
+   * between keep the state (true), so 3 of 4 holds at 31 */
+  rig g = {0};
+  g.cfg = bare_config();
+  gcpulse_rule_t *r = add_rule(g.cfg, "r", "", GCPULSE_DIR_ESCALATE, 0);
+  add_cond(r, GCPULSE_FEAT_QPS, GCPULSE_OP_GT, 1, 1, 3, 4);
+  add_action(r, "x", 1);
+  rig_start(&g);
+  g.f.v[GCPULSE_FEAT_QPS] = 0;
+  assert_int_equal(rig_step(&g, 0), 0);
+  assert_int_equal(rig_step(&g, 15), 0);
+  g.f.v[GCPULSE_FEAT_QPS] = 2;
+  assert_int_equal(rig_step(&g, 20), 0);
+  assert_int_equal(count_applied(g.r, NULL), 0);
+  assert_int_equal(rig_step(&g, 31), 0);
+  assert_int_equal(count_applied(g.r, NULL), 1);
+  assert_int_equal(g.r->a[0].conditions[0].hits, 3);
+  rig_free(&g);
+}
+
+/* When the instance evaluates: every GC cycle at most once per min_eval_s
+ * (1 s), every OOM-class event at once, metrics only once per period. */
+static void test_eval_schedule(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_config_init(cfg);
+  assert_true(cfg->policy_min_eval_s <= 1.0);
+  assert_true(cfg->warmup_s <= 10.0);
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(cfg, NULL, &g), 0);
+  gcpulse_event_t ev;
+  gcpulse_event_init(&ev);
+  ev.runtime = GCPULSE_RT_GO;
+  ev.collector = GCPULSE_COLLECTOR_GO;
+  ev.kind = GCPULSE_KIND_GO_CYCLE;
+  ev.known = GCPULSE_BIT(GCPULSE_FIELD_T) | GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS);
+  ev.pause_ms = 0.1;
+  /* a GC every 0.25 s for 10 s: 40 cycles, 10 evaluations */
+  for (int i = 0; i < 40; i++) {
+    ev.t = 0.25 * i;
+    assert_int_equal(gcpulse_feed_event(g, &ev), 0);
+  }
+  gcpulse_stats_t st;
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.policy_evaluations, 10);
+  /* metrics every 0.25 s for 10 s more: once per period (5 s) */
+  for (int i = 0; i < 40; i++)
+    assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_RSS, 10.0 + 0.25 * i,
+                                         1e8),
+                     0);
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.policy_evaluations, 12);
+  /* OOM-class events evaluate at once */
+  ev.flags = GCPULSE_EV_OOM;
+  for (int i = 0; i < 4; i++) {
+    ev.t = 20.0 + 0.01 * i;
+    assert_int_equal(gcpulse_feed_event(g, &ev), 0);
+  }
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.policy_evaluations, 16);
+  /* ticks trigger like GC cycles */
+  assert_int_equal(gcpulse_tick(g, 21.5), 0);
+  assert_int_equal(gcpulse_tick(g, 21.7), 0);
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.policy_evaluations, 17);
+  gcpulse_free(g);
+  free(cfg);
+}
+
 static void test_conflict_and_group_veto(void **state) {
   (void)state;
   rig g = {0};
@@ -1521,6 +1651,9 @@ int main(void) {
       cmocka_unit_test(test_kill_switch),
       cmocka_unit_test(test_loop_guard_and_bump),
       cmocka_unit_test(test_warmup_settle),
+      cmocka_unit_test(test_urgent_skips_warmup),
+      cmocka_unit_test(test_n_of_m_over_time),
+      cmocka_unit_test(test_eval_schedule),
       cmocka_unit_test(test_conflict_and_group_veto),
       cmocka_unit_test(test_conflict_across_groups),
       cmocka_unit_test(test_group_veto_unknown_sibling),
