@@ -73,7 +73,7 @@ extern "C" {
  * public structs have fixed capacities (GCPULSE_REASON_MAX,
  * GCPULSE_RULES_MAX, GCPULSE_CUSTOM_MAX, ...), so adding an enum value
  * within them, such as a new diagnostic reason, keeps the layout. */
-#define GCPULSE_ABI_MAJOR 1
+#define GCPULSE_ABI_MAJOR 2
 
 #if defined(_WIN32) && !defined(GCPULSE_STATIC)
 #ifdef GCPULSE_BUILDING
@@ -737,8 +737,10 @@ typedef struct gcpulse_condition_eval {
   int feature;       /* gcpulse_feature_t or custom metric id (gcpulse_metric_name) */
   int stat;          /* gcpulse_stat_t */
   int op;            /* gcpulse_op_t */
-  const char *unit;  /* unit of VALUE and THRESHOLD (gcpulse_feature_unit; "" for a
-                        custom metric), static storage */
+  const char *unit;  /* unit of VALUE and THRESHOLD, static storage: the feature's
+                        unit (gcpulse_feature_unit), per second of it for SLOPE,
+                        RECENT_SLOPE and RATE ("bytes/s"), "" for CUSUM and custom
+                        metrics */
   double value;      /* the statistic read (0 if unknown) */
   int why;           /* gcpulse_why_t; KNOWN if value is valid */
   double threshold;  /* the enter or exit threshold that applied */

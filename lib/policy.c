@@ -69,6 +69,7 @@
  */
 #include "common.h"
 #include "policy.h"
+#include "names.h"
 
 #include <math.h>
 #include <string.h>
@@ -351,7 +352,7 @@ static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
   ev->feature = c->feature;
   ev->stat = c->stat;
   ev->op = c->op;
-  ev->unit = gcpulse_feature_unit(c->feature);
+  ev->unit = gcpulse__stat_unit(c->feature, c->stat);
   ev->value = v;
   ev->why = why;
   ev->threshold = cs->latched ? c->exit : c->enter;

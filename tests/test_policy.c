@@ -1361,7 +1361,13 @@ static void check_explained(const gcpulse_action_t *a) {
     assert_true(gcpulse_feature_supports(e->feature, e->stat));
     assert_true(e->op >= GCPULSE_OP_GT && e->op <= GCPULSE_OP_LE);
     assert_non_null(e->unit);
-    assert_string_equal(e->unit, gcpulse_feature_unit(e->feature));
+    char want[64];
+    int per_s = e->stat == GCPULSE_STAT_SLOPE ||
+                e->stat == GCPULSE_STAT_RECENT_SLOPE ||
+                e->stat == GCPULSE_STAT_RATE;
+    snprintf(want, sizeof want, "%s%s", gcpulse_feature_unit(e->feature),
+             per_s ? "/s" : "");
+    assert_string_equal(e->unit, want);
     assert_true(isfinite(e->threshold) && isfinite(e->value));
   }
   char buf[4096];
