@@ -761,6 +761,12 @@ typedef struct gcpulse_action {
   double limited;       /* after rate limits and caps */
   double final;         /* what the caller should apply (0 if suppressed) */
   uint32_t constraints; /* bits (1u << gcpulse_constraint_t) */
+  double until;         /* suppressed by WarmingUp, Settling, Cooldown or
+                           RateLimited: the event time at which the last of them
+                           ends (0: none of them) */
+  const char *by;       /* suppressed by Conflict or GroupVeto: the id of the rule
+                           that won or vetoed (valid for the instance's lifetime),
+                           else NULL */
   int loop;             /* catastrophe loop guard raised */
   int n_conditions;
   gcpulse_condition_eval_t conditions[GCPULSE_CONDS_MAX];

@@ -282,6 +282,8 @@ long gcpulse_action_to_json(const gcpulse_action_t *a, char *dst, size_t cap) {
     }
   }
   put(&o, "]", 1);
+  if (a->until > 0) kv_num(&o, "until", a->until);
+  if (a->by) kv_str(&o, "by", a->by);
   key(&o, "conditions");
   put(&o, "[", 1);
   int nc = a->n_conditions < 0                   ? 0

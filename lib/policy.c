@@ -469,9 +469,21 @@ static int rate_used(const gcpulse__policy *p, const name_state *nm,
    (1u << GCPULSE_CONSTRAINT_LOOP_GUARD))
 #define BIT(c) (1u << GCPULSE_CONSTRAINT_##c)
 
+/* The numbers behind a record's constraints: the event time at which the
+ * time-based ones (warm-up, settle, cooldown, rate limit, delay) end, and
+ * the rule that won over it or vetoed it (-1: none). */
+typedef struct held {
+  double until;
+  int by;
+} held;
+
+static void hold_until(held *h, double end) {
+  if (end > h->until) h->until = end;
+}
+
 /* Action-level constraints for action A of rule I at T. */
 static uint32_t action_constraints(const gcpulse__policy *p, int i, int a,
-                                   double t) {
+                                   double t, held *h) {
   const gcpulse_rule_t *r = &p->rules[i];
   const name_state *nm = &p->names[p->rs[i].act[a]];
   int d = dir_index(r->direction);
@@ -479,15 +491,25 @@ static uint32_t action_constraints(const gcpulse__policy *p, int i, int a,
   double cool = r->cooldown_s >= 0                       ? r->cooldown_s
                 : r->direction == GCPULSE_DIR_DEESCALATE ? p->cool_down
                                                          : p->cool_up;
-  if (t - nm->last[d] < cool - EPS) c |= BIT(COOLDOWN);
-  if (p->rate_count > 0 && rate_used(p, nm, t) >= p->rate_count)
+  if (t - nm->last[d] < cool - EPS) {
+    c |= BIT(COOLDOWN);
+    hold_until(h, nm->last[d] + cool);
+  }
+  if (p->rate_count > 0 && rate_used(p, nm, t) >= p->rate_count) {
     c |= BIT(RATE_LIMITED);
+    double first = t; /* the oldest applied time still in the period */
+    for (int k = 0; k < nm->rate_n; k++)
+      if (nm->rate[k] > t - p->rate_period + EPS && nm->rate[k] < first)
+        first = nm->rate[k];
+    hold_until(h, first + p->rate_period);
+  }
   if (nm->killed[d]) c |= BIT(KILL_SWITCH);
   return c;
 }
 
 /* Rule-level constraints (before conflict resolution). */
-static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t) {
+static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t,
+                                 held *h) {
   const gcpulse_rule_t *r = &p->rules[i];
   const rule_state *s = &p->rs[i];
   uint32_t c = 0;
@@ -497,11 +519,19 @@ static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t) {
   else if (!s->stable)
     c |= BIT(STABILIZED);
   if (r->disabled) c |= BIT(DISABLED);
-  if (!urgent && t - p->start < p->warmup - EPS) c |= BIT(WARMING_UP);
-  if (!urgent && t - p->last_applied < p->settle - EPS) c |= BIT(SETTLING);
+  if (!urgent && t - p->start < p->warmup - EPS) {
+    c |= BIT(WARMING_UP);
+    hold_until(h, p->start + p->warmup);
+  }
+  if (!urgent && t - p->last_applied < p->settle - EPS) {
+    c |= BIT(SETTLING);
+    hold_until(h, p->last_applied + p->settle);
+  }
   if (r->direction == GCPULSE_DIR_DEESCALATE &&
-      t - p->groups[s->group].last_escalate < p->delay_down - EPS)
+      t - p->groups[s->group].last_escalate < p->delay_down - EPS) {
     c |= BIT(COOLDOWN);
+    hold_until(h, p->groups[s->group].last_escalate + p->delay_down);
+  }
   if (p->dir_killed[dir_index(r->direction)]) c |= BIT(KILL_SWITCH);
   if (r->direction == GCPULSE_DIR_DEESCALATE) {
     /* every other live rule of the group must agree */
@@ -512,6 +542,7 @@ static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t) {
       if (p->rules[q].direction >= 0 ? (o->matched || o->lean)
                                      : !(o->matched && o->stable)) {
         c |= BIT(GROUP_VETO);
+        h->by = q;
         break;
       }
     }
@@ -634,16 +665,19 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
   /* 2. rule-level constraints and per-group winners */
   uint32_t rc[GCPULSE_RULES_MAX];
   uint32_t ac[GCPULSE_RULES_MAX][GCPULSE_ACTIONS_MAX];
+  held rh[GCPULSE_RULES_MAX], ah[GCPULSE_RULES_MAX][GCPULSE_ACTIONS_MAX];
   int winner[GCPULSE_RULES_MAX]; /* per group: rule index or -1 */
   for (int g = 0; g < p->n_groups; g++) winner[g] = -1;
   for (int i = 0; i < p->n_rules; i++) {
     rule_state *s = &p->rs[i];
     rc[i] = 0;
+    rh[i] = (held){0.0, -1};
     if (!s->matched && !s->could) continue;
-    rc[i] = rule_constraints(p, i, t);
+    rc[i] = rule_constraints(p, i, t, &rh[i]);
     int any_ok = 0;
     for (int a = 0; a < p->rules[i].n_actions; a++) {
-      ac[i][a] = action_constraints(p, i, a, t);
+      ah[i][a] = rh[i];
+      ac[i][a] = action_constraints(p, i, a, t, &ah[i][a]);
       if (ac[i][a] == 0) any_ok = 1;
     }
     if (rc[i] == 0 && any_ok) {
@@ -654,11 +688,11 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
   /* across groups: an escalation wins over de-escalations of other groups
    * at the same evaluation (CONFLICT), so no two opposite actions come at
    * once; settle_s keeps them apart afterwards */
-  int escalating = 0;
+  int escalating = -1; /* an escalating winner */
   for (int g = 0; g < p->n_groups; g++)
     if (winner[g] >= 0 && p->rules[winner[g]].direction == GCPULSE_DIR_ESCALATE)
-      escalating = 1;
-  for (int g = 0; escalating && g < p->n_groups; g++)
+      escalating = winner[g];
+  for (int g = 0; escalating >= 0 && g < p->n_groups; g++)
     if (winner[g] >= 0 &&
         p->rules[winner[g]].direction == GCPULSE_DIR_DEESCALATE)
       winner[g] = -1;
@@ -668,7 +702,11 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
     rule_state *s = &p->rs[i];
     if (!s->matched && !s->could) continue;
     uint32_t rcon = rc[i];
-    if (rcon == 0 && winner[s->group] != i) rcon |= BIT(CONFLICT);
+    if (rcon == 0 && winner[s->group] != i) {
+      rcon |= BIT(CONFLICT);
+      int w = winner[s->group] >= 0 ? winner[s->group] : escalating;
+      for (int a = 0; a < r->n_actions; a++) ah[i][a].by = w;
+    }
     int bump = r->bump_ratio > 0;
     double bval = bump ? bump_value(p, i, feat, fctx) : 0.0;
     int any_applied = 0;
@@ -695,6 +733,10 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
       if (dry && !x->suppressed) con |= BIT(DRY_RUN);
       x->applied = !x->suppressed && !dry;
       x->constraints = con;
+      if (x->suppressed) {
+        x->until = ah[i][a].until;
+        x->by = ah[i][a].by >= 0 ? p->rules[ah[i][a].by].id : NULL;
+      }
       x->n_conditions = r->n_conditions;
       memcpy(x->conditions, s->ev, sizeof x->conditions);
       if (!x->suppressed) {

@@ -141,7 +141,8 @@ int main(void) {
   {
     member m[] = {M(t), M(rule), M(action), M(direction), M(applied),
                   M(suppressed), M(raw), M(stabilized), M(limited), M(final),
-                  M(constraints), M(loop), M(n_conditions), M(conditions)};
+                  M(constraints), M(until), M(by), M(loop), M(n_conditions),
+                  M(conditions)};
     DUMP(T, m);
   }
 #undef T

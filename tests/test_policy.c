@@ -728,6 +728,18 @@ static void test_urgent_skips_warmup(void **state) {
   for (double t = 5; t <= 30; t += 5) assert_int_equal(rig_step(&g, t), 0);
   assert_int_equal(count_applied(g.r, "y"), 7); /* never settling */
   assert_int_equal(count_applied(g.r, "x"), 0); /* settle after y holds x */
+  /* the held records say until when: the later of the warm-up's end (30)
+   * and the settle after y, applied 5 s before each step (t - 5 + 15) */
+  int nx = 0;
+  for (int i = 0; i < g.r->n; i++) {
+    const gcpulse_action_t *a = &g.r->a[i];
+    if (strcmp(a->action, "x") != 0) continue;
+    assert_true(a->suppressed);
+    double warm = a->t < 30 ? 30.0 : 0.0, settle = a->t > 0 ? a->t + 10 : 0;
+    assert_true(fabs(a->until - (warm > settle ? warm : settle)) < 1e-9);
+    nx++;
+  }
+  assert_int_equal(nx, 7);
   rig_free(&g);
 }
 
@@ -865,6 +877,17 @@ static void test_conflict_and_group_veto(void **state) {
   /* in1 matched but in2 does not agree */
   assert_int_equal(count_applied(g.r, "shrink"), 0);
   assert_int_equal(count_constraint(g.r, GCPULSE_CONSTRAINT_GROUP_VETO), 1);
+  /* the records name who won or vetoed */
+  for (int i = 0; i < g.r->n; i++) {
+    const gcpulse_action_t *a = &g.r->a[i];
+    if (!a->suppressed) {
+      assert_null(a->by);
+      continue;
+    }
+    if (strcmp(a->rule, "lo") == 0 || strcmp(a->rule, "n") == 0)
+      assert_string_equal(a->by, "hi"); /* Conflict */
+    if (strcmp(a->rule, "in1") == 0) assert_string_equal(a->by, "in2");
+  }
   g.f.v[GCPULSE_FEAT_LATENCY] = 5;
   g.r->n = 0;
   assert_int_equal(rig_step(&g, 5), 0);
