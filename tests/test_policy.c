@@ -1502,6 +1502,47 @@ static void test_emergency_short_log(void **state) {
   free(buf);
 }
 
+/* The heap after GC at >= 95 % of the limit is an emergency: during the
+ * warm-up, at the first GC that shows it. */
+static void test_heap_after_gc_at_limit(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_config_init(cfg);
+  cfg->memory_limit = 100.0 * 1048576.0;
+  trace_log s;
+  memset(&s, 0, sizeof s);
+  gcpulse_callbacks_t cb;
+  gcpulse_callbacks_init(&cb);
+  cb.on_action = on_trace_act;
+  cb.user = &s;
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(cfg, &cb, &g), 0);
+  for (int i = 0; i < 8; i++) {
+    gcpulse_event_t e;
+    gcpulse_event_init(&e);
+    e.runtime = GCPULSE_RT_GO;
+    e.collector = GCPULSE_COLLECTOR_GO;
+    e.kind = GCPULSE_KIND_GO_CYCLE;
+    e.t = 0.5 * i;
+    e.heap_live = (uint64_t)((i < 4 ? 50.0 : 96.0) * 1048576.0); /* from 2 s */
+    e.heap_before = e.heap_live;
+    e.heap_after = e.heap_live;
+    e.heap_goal = e.heap_live;
+    e.known = GCPULSE_BIT(GCPULSE_FIELD_T) | GCPULSE_BIT(GCPULSE_FIELD_HEAP_LIVE) |
+              GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE) |
+              GCPULSE_BIT(GCPULSE_FIELD_HEAP_AFTER) |
+              GCPULSE_BIT(GCPULSE_FIELD_HEAP_GOAL);
+    assert_int_equal(gcpulse_feed_event(g, &e), 0);
+  }
+  const gcpulse_action_t *a = first_of(&s, "oom_bump");
+  assert_non_null(a);
+  assert_true(a->t >= 2.0 && a->t <= 3.0); /* next evaluation: <= 1 s */
+  assert_int_equal(a->conditions[2].stat, GCPULSE_STAT_LAST);
+  assert_true(fabs(a->conditions[2].value - 0.96) < 1e-12);
+  gcpulse_free(g);
+  free(cfg);
+}
+
 /* gogc_exhausted (default table) asks for scale_out only when GOGC is
  * pinned at its top with GC CPU still high: reaching the top is no reason
  * to scale, nor is a pin at the bottom (memory-bound: the memory rules
@@ -1693,6 +1734,7 @@ int main(void) {
       cmocka_unit_test(test_recordings),
       cmocka_unit_test(test_metaspace_in_time),
       cmocka_unit_test(test_emergency_short_log),
+      cmocka_unit_test(test_heap_after_gc_at_limit),
       cmocka_unit_test(test_gogc_exhausted_binding),
       cmocka_unit_test(test_trace_gogc_exhausted),
       cmocka_unit_test(test_trace_offheap_leak),
