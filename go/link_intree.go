@@ -12,5 +12,5 @@ package gcpulse
 // link_pkgconfig.go).
 
 // #cgo CFLAGS: -I${SRCDIR}/../include
-// #cgo LDFLAGS: -L${SRCDIR}/../build -l:libgcpulse.a -ljansson -lm
+// #cgo LDFLAGS: -L${SRCDIR}/../build -l:libgcpulse.a -lm
 import "C"

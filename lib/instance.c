@@ -53,8 +53,8 @@ struct gcpulse {
  * Memory
  * --------------------------------------------------------------------- */
 
-static void *default_alloc(void *ud, void *ptr, size_t old_size,
-                           size_t new_size) {
+void *gcpulse__libc_alloc(void *ud, void *ptr, size_t old_size,
+                          size_t new_size) {
   (void)ud;
   (void)old_size;
   if (new_size == 0) {
@@ -65,12 +65,12 @@ static void *default_alloc(void *ud, void *ptr, size_t old_size,
 }
 
 /* Offsets of each part inside the block. */
-typedef struct layout {
+typedef struct block_layout {
   size_t line, jvm, win, gogc, pol, total;
-} layout;
+} block_layout;
 
-static layout plan(const gcpulse_config_t *cfg) {
-  layout L;
+static block_layout plan_block(const gcpulse_config_t *cfg) {
+  block_layout L;
   size_t off = GCPULSE__ALIGN(sizeof(struct gcpulse));
   L.line = off;
   off += GCPULSE__ALIGN(cfg->max_line);
@@ -93,13 +93,13 @@ size_t gcpulse_footprint(const gcpulse_config_t *cfg) {
     cfg = &def;
   }
   if (gcpulse_config_check(cfg, NULL) < 0) return 0;
-  return plan(cfg).total;
+  return plan_block(cfg).total;
 }
 
 /* (Re)initialise every module inside G's block. */
 static void init_modules(gcpulse_t *g, const gcpulse_config_t *cfg) {
   char *base = (char *)g;
-  layout L = plan(cfg);
+  block_layout L = plan_block(cfg);
   memset(base + L.line, 0, L.total - L.line);
   gcpulse__lines_init(&g->lines, base + L.line, cfg->max_line);
   gcpulse__go_init(&g->go);
@@ -120,7 +120,7 @@ int gcpulse_new(const gcpulse_config_t *cfg, const gcpulse_callbacks_t *cb,
   /* the default config is large (it holds the rule table): build it in
    * temporary memory, never on the stack */
   gcpulse_config_t *def = NULL;
-  gcpulse_alloc_fn alloc = cfg && cfg->alloc ? cfg->alloc : default_alloc;
+  gcpulse_alloc_fn alloc = cfg && cfg->alloc ? cfg->alloc : gcpulse__libc_alloc;
   void *ud = cfg ? cfg->alloc_ud : NULL;
   if (cfg == NULL) {
     def = alloc(ud, NULL, 0, sizeof *def);
@@ -131,7 +131,7 @@ int gcpulse_new(const gcpulse_config_t *cfg, const gcpulse_callbacks_t *cb,
   int rc = gcpulse_config_check(cfg, NULL);
   gcpulse_t *g = NULL;
   if (rc == 0) {
-    size_t size = plan(cfg).total;
+    size_t size = plan_block(cfg).total;
     g = alloc(ud, NULL, 0, size);
     if (g == NULL) {
       rc = GCPULSE_ENOMEM;
@@ -220,7 +220,7 @@ static int emit_action(void *ctx, const gcpulse_action_t *a) {
 /* Run the controller and the policy at time T.  NEW_CYCLE: a GC cycle
  * ended; TRIGGER: the policy may evaluate before its period
  * (GCPULSE__EVAL_*: a GC cycle or a tick, or an OOM-class event). */
-static int decide(gcpulse_t *g, double t, int new_cycle, int trigger) {
+static int run_decisions(gcpulse_t *g, double t, int new_cycle, int trigger) {
   gcpulse_gogc_decision_t d;
   int rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
                               new_cycle, &d, &g->st);
@@ -264,7 +264,7 @@ static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
   int trigger = (ev->flags & GCPULSE_EV_OOM)  ? GCPULSE__EVAL_NOW
                 : is_cycle(ev)                ? GCPULSE__EVAL_SOON
                                               : GCPULSE__EVAL_DUE;
-  return decide(g, now, is_cycle(ev), trigger);
+  return run_decisions(g, now, is_cycle(ev), trigger);
 }
 
 static int sink_event(void *ctx, const gcpulse_event_t *ev) {
@@ -465,7 +465,7 @@ int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
   }
   gcpulse__inc(&g->st.metrics);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? decide(g, now, 0, GCPULSE__EVAL_DUE) : 0;
+  int rc = isfinite(now) ? run_decisions(g, now, 0, GCPULSE__EVAL_DUE) : 0;
   LEAVE(g, rc);
 }
 
@@ -500,7 +500,7 @@ int gcpulse_tick(gcpulse_t *g, double t) {
   if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
   gcpulse__window_advance(g->win, t);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? decide(g, now, 0, GCPULSE__EVAL_SOON) : 0;
+  int rc = isfinite(now) ? run_decisions(g, now, 0, GCPULSE__EVAL_SOON) : 0;
   LEAVE(g, rc);
 }
 

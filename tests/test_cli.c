@@ -170,6 +170,7 @@ static void test_events_jvm_auto(void **state) {
   free(out);
 }
 
+#ifndef GCPULSE_NO_JSON /* --config needs the JSON loader */
 static void test_replay_demo(void **state) {
   (void)state;
   char cmd[8192];
@@ -236,6 +237,7 @@ static void test_replay_suppressed(void **state) {
   assert_int_equal(count_lines(out, "\"suppressed\""), 0);
   free(out);
 }
+#endif
 
 static void append(const char *path, const char *text, const char *mode) {
   FILE *f = fopen(path, mode);
@@ -288,6 +290,7 @@ static const char *gc_line(int n, double t) {
            n, t);
   return buf;
 }
+
 
 static void test_follow_truncate_rotate(void **state) {
   (void)state;
@@ -385,8 +388,10 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_usage_errors),
       cmocka_unit_test(test_events_go),
       cmocka_unit_test(test_events_jvm_auto),
+#ifndef GCPULSE_NO_JSON
       cmocka_unit_test(test_replay_demo),
       cmocka_unit_test(test_replay_suppressed),
+#endif
       cmocka_unit_test(test_follow_truncate_rotate),
       cmocka_unit_test(test_run_env_and_status),
   };
