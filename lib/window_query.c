@@ -300,8 +300,8 @@ static int pane_rate_slope(const gcpulse__window *w, int which, double scale,
 }
 
 /* The recent rate (LAST): numerator of the head pane and the one before
- * it over the time they cover, so it reads at least one pane width of
- * input (a window's worth at the start): a short horizon for emergencies. */
+ * it over the time they cover (one to two pane widths; less at the start
+ * of the stream): a short horizon for emergencies. */
 static int pane_rate_recent(const gcpulse__window *w, int which, double scale,
                             double *out) {
   double sum = 0, from = ((double)w->head - 1.0) * w->pw;
