@@ -144,21 +144,21 @@ static const gcpulse_rule_t default_rules[] = {
      .cooldown_s = -1, .stabilization_s = -1},
     /* 10. the live heap rising steadily (least-squares slope of the live
      * heap and Theil-Sen slope of the post-GC heap both > 512 KiB/s, and
-     * > 60 % of the heap per minute, for 25 of 30 s) while allocation is
+     * > 60 % of the heap per minute, for 20 of 25 s) while allocation is
      * flat: a heap leak.  Named, not scaled: more replicas or memory only
      * postpone it.  The live heap is Go's marked heap, and on the JVM the
      * heap after old-generation collections only (full, mixed, concurrent
      * cycles): after young GCs it also holds promoted garbage, which
-     * grows for minutes in a healthy G1 service until marking runs.  25 of
-     * 30 s: a start-up ramp reads as growth for 10-15 s, a leak for as
+     * grows for minutes in a healthy G1 service until marking runs.  20 of
+     * 25 s: a start-up ramp reads as growth for 10-15 s, a leak for as
      * long as it lasts; the relative bound keeps the noisy readings of a
      * big concurrent heap (ZGC) from reading as growth */
     {.id = "heap_leak", .group = "leak", .priority = 35,
      .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 4,
-     .conditions = {COND(HEAP_LIVE, SLOPE, GT, 524288.0, 262144.0, 5, 6),
-                    COND(HEAP_GROWTH_TS, VALUE, GT, 524288.0, 262144.0, 5, 6),
-                    COND(HEAP_GROWTH_PCT, VALUE, GT, 60.0, 30.0, 5, 6),
-                    COND(ALLOC_RATE, SLOPE, LT, 262144.0, 524288.0, 5, 6)},
+     .conditions = {COND(HEAP_LIVE, SLOPE, GT, 524288.0, 262144.0, 4, 5),
+                    COND(HEAP_GROWTH_TS, VALUE, GT, 524288.0, 262144.0, 4, 5),
+                    COND(HEAP_GROWTH_PCT, VALUE, GT, 60.0, 30.0, 4, 5),
+                    COND(ALLOC_RATE, SLOPE, LT, 262144.0, 524288.0, 4, 5)},
      .n_actions = 1, .actions = {ACT("suspect_heap_leak", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
     /* 11. the post-GC heap rising steadily at flat allocation (a leak, or
