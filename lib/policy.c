@@ -656,6 +656,45 @@ static void match_rules(gcpulse__policy *p, gcpulse__feat_fn feat,
   }
 }
 
+/* The record of action A of rule I at T, held by constraints CON (whose
+ * numbers are H); BVAL is a bump rule's ask.  Notes an applied action.
+ * Returns 1 if applied (or would be, dry-run). */
+static int build_record(gcpulse__policy *p, int i, int a, double t,
+                        uint32_t con, const held *h, double bval,
+                        gcpulse_action_t *x) {
+  const gcpulse_rule_t *r = &p->rules[i];
+  const rule_state *s = &p->rs[i];
+  int bump = r->bump_ratio > 0;
+  memset(x, 0, sizeof *x);
+  x->t = t;
+  x->rule = r->id;
+  x->action = p->names[s->act[a]].name;
+  x->direction = r->direction;
+  x->raw = bump ? bval : r->actions[a].magnitude;
+  x->stabilized = (s->matched && s->stable) ? x->raw : 0.0;
+  x->limited = (con & (BIT(COOLDOWN) | BIT(RATE_LIMITED))) ? 0.0
+                                                            : x->stabilized;
+  if (bump && r->bump_cap > 0 && x->limited > r->bump_cap) {
+    x->limited = r->bump_cap;
+    con |= BIT(CAPPED);
+  }
+  x->suppressed = (con & ~INFO_BITS) != 0;
+  x->final = x->suppressed ? 0.0 : x->limited;
+  int dry = p->dry_run || r->dry_run;
+  if (dry && !x->suppressed) con |= BIT(DRY_RUN);
+  x->applied = !x->suppressed && !dry;
+  x->constraints = con;
+  if (x->suppressed) {
+    x->until = h->until;
+    x->by = h->by >= 0 ? p->rules[h->by].id : NULL;
+  }
+  x->n_conditions = r->n_conditions;
+  memcpy(x->conditions, s->ev, sizeof x->conditions);
+  if (x->suppressed) return 0;
+  note_applied(p, i, a, t);
+  return 1;
+}
+
 static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
                     const void *fctx, double t, gcpulse__action_fn emit,
                     void *ectx, gcpulse_stats_t *st) {
@@ -711,39 +750,9 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
     double bval = bump ? bump_value(p, i, feat, fctx) : 0.0;
     int any_applied = 0;
     gcpulse_action_t rec[GCPULSE_ACTIONS_MAX];
-    for (int a = 0; a < r->n_actions; a++) {
-      gcpulse_action_t *x = &rec[a];
-      memset(x, 0, sizeof *x);
-      uint32_t con = rcon | ac[i][a];
-      x->t = t;
-      x->rule = r->id;
-      x->action = p->names[s->act[a]].name;
-      x->direction = r->direction;
-      x->raw = bump ? bval : r->actions[a].magnitude;
-      x->stabilized = (s->matched && s->stable) ? x->raw : 0.0;
-      x->limited = (con & (BIT(COOLDOWN) | BIT(RATE_LIMITED))) ? 0.0
-                                                                : x->stabilized;
-      if (bump && r->bump_cap > 0 && x->limited > r->bump_cap) {
-        x->limited = r->bump_cap;
-        con |= BIT(CAPPED);
-      }
-      x->suppressed = (con & ~INFO_BITS) != 0;
-      x->final = x->suppressed ? 0.0 : x->limited;
-      int dry = p->dry_run || r->dry_run;
-      if (dry && !x->suppressed) con |= BIT(DRY_RUN);
-      x->applied = !x->suppressed && !dry;
-      x->constraints = con;
-      if (x->suppressed) {
-        x->until = ah[i][a].until;
-        x->by = ah[i][a].by >= 0 ? p->rules[ah[i][a].by].id : NULL;
-      }
-      x->n_conditions = r->n_conditions;
-      memcpy(x->conditions, s->ev, sizeof x->conditions);
-      if (!x->suppressed) {
-        note_applied(p, i, a, t);
-        any_applied = 1;
-      }
-    }
+    for (int a = 0; a < r->n_actions; a++)
+      any_applied |= build_record(p, i, a, t, rcon | ac[i][a], &ah[i][a],
+                                  bval, &rec[a]);
     int loop = 0;
     if (bump && any_applied) {
       double lvl = 0;
