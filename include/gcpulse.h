@@ -827,7 +827,8 @@ typedef struct gcpulse_config {
                               (event, metric, tick) arrives; default 5 */
   double policy_min_eval_s; /* the policy also evaluates at every GC cycle event and
                               every gcpulse_tick, at most once per min_eval_s of event
-                              time; default 1 (0 < min_eval_s <= period_s) */
+                              time; default 1 (> 0; above period_s it acts as
+                              period_s) */
   double warmup_s;         /* no action in the first seconds of the stream, except
                               urgent and bump rules; default 10 */
   double settle_s;         /* no action this long after any applied action; default 15 */
