@@ -1,10 +1,12 @@
 # gcpulse — plain, overridable Makefile.
 #   make            library (static + shared), pkg-config file, the gcpulse command
-#   make check      all tests (cmocka), ABI/C++/install/README checks, Go tests
+#   make check      all tests (cmocka), ABI/C++/install/README checks, Go tests,
+#                   the sidecar against a real Prometheus (check-prom)
 #   make asan       the test suite under ASan + UBSan
 #   make JSON=0     without the JSON configuration code (check-nojson tests it)
 #   make bench      build and run the benchmarks (BENCH_QUICK=1 for a smoke run)
 #   make demo       replay the bundled real trace through the whole pipeline
+#   make amalgamation  regenerate go/gcpulse.[ch] (the Go module's C) from lib/
 #   make install    PREFIX=/usr/local DESTDIR=
 
 # ABI_MAJOR (the soname number) is GCPULSE_ABI_MAJOR in include/gcpulse.h;
@@ -72,7 +74,7 @@ GO123 ?= /usr/lib/go-1.23/bin/go
 .PHONY: all static shared examples check test asan tsan valgrind bench bench-gogc demo deps \
         install uninstall clean check-abi check-cxx check-install check-readme \
         config-doc check-config-doc abi-layout check-nojson \
-        go-test fuzz help
+        go-test check-prom fuzz help amalgamation check-amalgamation bench-go-overhead
 
 all: $(STATIC) $(SHARED) $(PCFILE) $(CLI) $(EMBED)
 static: $(STATIC)
@@ -125,15 +127,23 @@ $(BUILD)/tests/test_%: tests/test_%.c $(TEST_UTIL_O) $(STATIC)
 	$(CC) $(CFLAGS) $(DEPFLAGS) $(CMOCKA_CFLAGS) -Ilib $(JANSSON_CFLAGS) -o $@ $< $(TEST_UTIL_O) \
 	  $(STATIC) $(CMOCKA_LIBS) $(JANSSON_LIBS) $(LDLIBS) -lpthread
 
-test: $(TEST_BINS) $(CLI)
-	@sh tests/run.sh $(TEST_BINS)
+# A decimal-comma locale for the tests (LC_NUMERIC must not leak into any
+# JSON the library writes or reads), compiled into the build directory.
+TEST_LOCALE := $(BUILD)/locale/de_DE.UTF-8
+$(TEST_LOCALE):
+	@mkdir -p $(@D)
+	@localedef -i de_DE -f UTF-8 $@ 2>/dev/null || [ -d $@ ]
+
+test: $(TEST_BINS) $(CLI) $(TEST_LOCALE)
+	@LOCPATH=$(abspath $(BUILD)/locale) sh tests/run.sh $(TEST_BINS)
 
 check:
 	@sh .ci/deps.sh go
 	$(MAKE) all
 	$(MAKE) test
-	$(MAKE) check-abi check-cxx check-install check-readme check-config-doc
+	$(MAKE) check-abi check-cxx check-install check-readme check-config-doc check-amalgamation
 	$(MAKE) go-test
+	$(MAKE) check-prom
 
 # The core without the JSON configuration code, in its own build directory.
 check-nojson:
@@ -170,6 +180,27 @@ check-install: all
 check-readme: $(STATIC)
 	@sh tests/check_readme.sh
 
+# ---- Go module (go/): the single-file library it compiles -------------------
+# go/gcpulse.c + go/gcpulse.h are generated from lib/ and include/ and
+# committed (a Go consumer builds them with cgo, no other step);
+# check-amalgamation fails when they differ from a fresh generation or do
+# not compile (-Wno-shadow: one file scope, so a file-local typedef such as
+# format.c's `out` meets parameters of that name in later files).
+amalgamation:
+	sh lib/amalgamate.sh go
+
+check-amalgamation:
+	@rm -rf $(BUILD)/amalgamation
+	@sh lib/amalgamate.sh $(BUILD)/amalgamation >/dev/null
+	@cmp go/gcpulse.c $(BUILD)/amalgamation/gcpulse.c && \
+	  cmp go/gcpulse.h $(BUILD)/amalgamation/gcpulse.h || \
+	  { echo "check-amalgamation: go/gcpulse.[ch] are stale: run make amalgamation" >&2; exit 1; }
+	$(CC) $(CFLAGS) -Wno-unused-function -Wno-shadow -Igo -c go/gcpulse.c -o $(BUILD)/amalgamation/gcpulse.o
+	@echo "check-amalgamation: go/gcpulse.[ch] match lib/ and include/, and compile"
+
+bench-go-overhead:
+	nice sh bench/go-overhead/run.sh $(GO) $(GO123)
+
 # The configuration reference in docs/configuration.md is generated from
 # the table in lib/config.h: `make config-doc` rewrites the block between
 # its GENERATED markers; check-config-doc fails when it is stale.
@@ -183,6 +214,11 @@ config-doc: $(CONFIG_DOC)
 
 check-config-doc: $(CONFIG_DOC)
 	@sh tests/config_doc.sh $(CONFIG_DOC) docs/configuration.md check
+
+# the sidecar against a real Prometheus and node_exporter on 127.0.0.1
+check-prom: $(CLI)
+	@sh .ci/deps.sh prom
+	@sh tests/prom_test.sh $(CLI)
 
 go-test:
 	@sh tests/go_test.sh "$(GO)" "$(GO123)"

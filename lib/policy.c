@@ -183,7 +183,7 @@ static const char *group_name(const gcpulse_rule_t *r) {
 }
 
 /* Forget all dynamic state; keep layout, config and kill switches. */
-static void clear_state(gcpulse__policy *p) {
+static void policy_clear_state(gcpulse__policy *p) {
   for (int i = 0; i < p->n_rules; i++) {
     rule_state *s = &p->rs[i];
     memset(s->c, 0, sizeof s->c);
@@ -278,10 +278,10 @@ void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg) {
     if (r->stabilization_s > h) h = r->stabilization_s;
   }
   p->horizon = h;
-  clear_state(p);
+  policy_clear_state(p);
 }
 
-void gcpulse__policy_reset(gcpulse__policy *p) { clear_state(p); }
+void gcpulse__policy_reset(gcpulse__policy *p) { policy_clear_state(p); }
 
 /* ---------------------------------------------------------------------
  * Evaluation
@@ -385,7 +385,7 @@ static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
 }
 
 /* The datapoint slot of time T: policy periods since the first input. */
-static long slot_of(const gcpulse__policy *p, double t) {
+static long policy_slot(const gcpulse__policy *p, double t) {
   double k = floor((t - p->start) / p->period + EPS);
   return k < -1e15 ? -1000000000000000L : k > 1e15 ? 1000000000000000L : (long)k;
 }
@@ -423,7 +423,7 @@ static int stabilize(gcpulse__policy *p, int i, double t) {
       group_wants_up(p, i))
     rec = 0;
   int newest = (s->hist_head - 1 + p->slots) % p->slots;
-  if (s->hist_n > 0 && slot_of(p, s->hist_t[newest]) == slot_of(p, t)) {
+  if (s->hist_n > 0 && policy_slot(p, s->hist_t[newest]) == policy_slot(p, t)) {
     /* a miss keeps its own time: the window must pass the miss itself */
     if (!rec) s->hist_t[newest] = t;
     s->hist_m[newest] = (unsigned char)(s->hist_m[newest] && rec);
@@ -625,7 +625,7 @@ static int note_bump(gcpulse__policy *p, int i, double t, double level) {
  * matched / could (missing data) / lean (partly matched). */
 static void match_rules(gcpulse__policy *p, gcpulse__feat_fn feat,
                         const void *fctx, double t) {
-  long slot = slot_of(p, t);
+  long slot = policy_slot(p, t);
   for (int i = 0; i < p->n_rules; i++) {
     const gcpulse_rule_t *r = &p->rules[i];
     rule_state *s = &p->rs[i];
@@ -835,6 +835,10 @@ int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
   if (p->next_eval <= t + EPS) p->next_eval = t + p->period;
   gcpulse__inc(&st->policy_evaluations);
   return evaluate(p, feat, fctx, t, emit, ectx, st);
+}
+
+void gcpulse__policy_dry_run(gcpulse__policy *p, int on) {
+  if (p) p->dry_run = on != 0;
 }
 
 int gcpulse__policy_kill(gcpulse__policy *p, int direction,

@@ -48,6 +48,8 @@ int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
                          const void *fctx, double t, int trigger,
                          gcpulse__action_fn emit, void *ectx,
                          gcpulse_stats_t *st);
+/* Set the global dry run (gcpulse_policy_dry_run). */
+void gcpulse__policy_dry_run(gcpulse__policy *p, int on);
 int gcpulse__policy_kill(gcpulse__policy *p, int direction,
                          const char *action, int disabled);
 int gcpulse__policy_explanations(const gcpulse__policy *p,
