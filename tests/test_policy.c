@@ -1504,6 +1504,42 @@ static void test_emergency_short_log(void **state) {
   free(buf);
 }
 
+/* gcpulse_policy_dry_run at run time: history fed dry moves the cooldowns
+ * as if applied, so the action does not fire again right after it. */
+static void test_run_time_dry_run(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = bare_config();
+  cfg->explain_suppressed = 0;
+  gcpulse_rule_t *r = add_rule(cfg, "busy", "", GCPULSE_DIR_ESCALATE, 0);
+  add_cond(r, GCPULSE_FEAT_QPS, GCPULSE_OP_GT, 1, 1, 1, 1);
+  add_action(r, "scale_out", 1);
+  r->cooldown_s = 60;
+  trace_log s;
+  memset(&s, 0, sizeof s);
+  gcpulse_callbacks_t cb;
+  gcpulse_callbacks_init(&cb);
+  cb.on_action = on_trace_act;
+  cb.user = &s;
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(cfg, &cb, &g), 0);
+  assert_int_equal(gcpulse_policy_dry_run(g, 2), GCPULSE_EINVAL);
+  assert_int_equal(gcpulse_policy_dry_run(g, 1), 0);
+  for (int t = 0; t <= 10; t++)
+    assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_QPS, t, 5), 0);
+  gcpulse_action_t ex[4];
+  assert_int_equal(gcpulse_policy_explanations(g, ex, 4), 1); /* at t = 0 */
+  assert_int_equal(ex[0].applied, 0);
+  assert_true(ex[0].constraints & (1u << GCPULSE_CONSTRAINT_DRY_RUN));
+  assert_int_equal(gcpulse_policy_dry_run(g, 0), 0);
+  for (int t = 11; t <= 59; t++)
+    assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_QPS, t, 5), 0);
+  assert_int_equal(s.n_applied, 0); /* cooling down since the dry one */
+  assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_QPS, 60, 5), 0);
+  assert_int_equal(s.n_applied, 1);
+  gcpulse_free(g);
+  free(cfg);
+}
+
 /* The heap after GC at >= 95 % of the limit is an emergency: during the
  * warm-up, at the first GC that shows it. */
 static void test_heap_after_gc_at_limit(void **state) {
@@ -1736,6 +1772,7 @@ int main(void) {
       cmocka_unit_test(test_recordings),
       cmocka_unit_test(test_metaspace_in_time),
       cmocka_unit_test(test_emergency_short_log),
+      cmocka_unit_test(test_run_time_dry_run),
       cmocka_unit_test(test_heap_after_gc_at_limit),
       cmocka_unit_test(test_gogc_exhausted_binding),
       cmocka_unit_test(test_trace_gogc_exhausted),
