@@ -435,7 +435,7 @@ GCPULSE_API const char *gcpulse_field_name(int field);
   X(GOGC_PINNED, "gogc_pinned", "count", "consecutive controller decisions pinned at a bound: at min (memory-bound), or at max while GC CPU is still above target (CPU-bound); 0 if not pinned; VALUE=last; sample stats") \
   X(HEAP_ROOTS, "heap_roots_bytes", "bytes", "Go GC roots of the last cycle: stacks + globals (the roots term of the heap goal)") \
   X(HEAP_GROWTH_PCT, "heap_growth_pct", "percent/min", "heap_growth_ts / mean post-GC heap in the window x 6000: how fast the heap grows relative to its size; VALUE") \
-  X(RSS_HEAP_RATIO, "rss_heap_ratio", "ratio", "caller RSS (last) / peak heap in the window (max of goal, heap before, heap after): how much of the process the GC heap does not explain; NO_DATA without both; VALUE")
+  X(RSS_HEAP_RATIO, "rss_heap_ratio", "ratio", "peak caller RSS / peak heap in the window (max of goal, heap before, heap after): how much of the process the GC heap does not explain; NO_DATA without both; VALUE")
 
 typedef enum gcpulse_feature {
 #define GCPULSE_X_(id, name, unit, text) GCPULSE_FEAT_##id,

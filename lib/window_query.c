@@ -471,11 +471,12 @@ static int heap_limit_ratio(const gcpulse__window *w, int stat, double *out) {
   return finite_out(peak / limit, out);
 }
 
-/* The caller's RSS (last in the window) over the window's peak heap. */
+/* The caller's peak RSS over the window's peak heap: both peaks of the
+ * same window (RSS samples that arrive after a later event still count). */
 static int rss_heap_ratio(const gcpulse__window *w, double *out) {
   double rss, peak = peak_heap(w);
-  int r = ser_stat(w, GCPULSE__SR_RSS, GCPULSE_FEAT_RSS, GCPULSE_STAT_LAST,
-                   GCPULSE_STAT_LAST, &rss);
+  int r = ser_stat(w, GCPULSE__SR_RSS, GCPULSE_FEAT_RSS, GCPULSE_STAT_MAX,
+                   GCPULSE_STAT_MAX, &rss);
   if (r != 0) return r;
   if (!(peak > 0)) return GCPULSE_WHY_NO_DATA;
   return finite_out(rss / peak, out);
