@@ -1,6 +1,7 @@
 # gcpulse — plain, overridable Makefile.
 #   make            library (static + shared), pkg-config file, the gcpulse command
-#   make check      all tests (cmocka), ABI/C++/install/README checks, Go tests
+#   make check      all tests (cmocka), ABI/C++/install/README checks, Go tests,
+#                   the sidecar against a real Prometheus (check-prom)
 #   make asan       the test suite under ASan + UBSan
 #   make JSON=0     without the JSON configuration code (check-nojson tests it)
 #   make bench      build and run the benchmarks (BENCH_QUICK=1 for a smoke run)
@@ -73,7 +74,7 @@ GO123 ?= /usr/lib/go-1.23/bin/go
 .PHONY: all static shared examples check test asan tsan valgrind bench bench-gogc demo deps \
         install uninstall clean check-abi check-cxx check-install check-readme \
         config-doc check-config-doc abi-layout check-nojson \
-        go-test fuzz help amalgamation check-amalgamation bench-go-overhead
+        go-test check-prom fuzz help amalgamation check-amalgamation bench-go-overhead
 
 all: $(STATIC) $(SHARED) $(PCFILE) $(CLI) $(EMBED)
 static: $(STATIC)
@@ -126,8 +127,15 @@ $(BUILD)/tests/test_%: tests/test_%.c $(TEST_UTIL_O) $(STATIC)
 	$(CC) $(CFLAGS) $(DEPFLAGS) $(CMOCKA_CFLAGS) -Ilib $(JANSSON_CFLAGS) -o $@ $< $(TEST_UTIL_O) \
 	  $(STATIC) $(CMOCKA_LIBS) $(JANSSON_LIBS) $(LDLIBS) -lpthread
 
-test: $(TEST_BINS) $(CLI)
-	@sh tests/run.sh $(TEST_BINS)
+# A decimal-comma locale for the tests (LC_NUMERIC must not leak into any
+# JSON the library writes or reads), compiled into the build directory.
+TEST_LOCALE := $(BUILD)/locale/de_DE.UTF-8
+$(TEST_LOCALE):
+	@mkdir -p $(@D)
+	@localedef -i de_DE -f UTF-8 $@ 2>/dev/null || [ -d $@ ]
+
+test: $(TEST_BINS) $(CLI) $(TEST_LOCALE)
+	@LOCPATH=$(abspath $(BUILD)/locale) sh tests/run.sh $(TEST_BINS)
 
 check:
 	@sh .ci/deps.sh go
@@ -135,6 +143,7 @@ check:
 	$(MAKE) test
 	$(MAKE) check-abi check-cxx check-install check-readme check-config-doc check-amalgamation
 	$(MAKE) go-test
+	$(MAKE) check-prom
 
 # The core without the JSON configuration code, in its own build directory.
 check-nojson:
@@ -205,6 +214,11 @@ config-doc: $(CONFIG_DOC)
 
 check-config-doc: $(CONFIG_DOC)
 	@sh tests/config_doc.sh $(CONFIG_DOC) docs/configuration.md check
+
+# the sidecar against a real Prometheus and node_exporter on 127.0.0.1
+check-prom: $(CLI)
+	@sh .ci/deps.sh prom
+	@sh tests/prom_test.sh $(CLI)
 
 go-test:
 	@sh tests/go_test.sh "$(GO)" "$(GO123)"

@@ -587,6 +587,10 @@ int gcpulse__json_parse(gcpulse__jdoc *d, const char *text, size_t len,
                         gcpulse_error_t *err);
 void gcpulse__json_free(gcpulse__jdoc *d);
 
+/* Length of the UTF-8 sequence at P (before E): 1..4, or 0 when it is
+ * invalid (overlong, surrogate, above U+10FFFF, truncated). */
+int gcpulse__utf8_seq_len(const unsigned char *p, const unsigned char *e);
+
 /* Member KEY of object O, or NULL (also when O is not an object). */
 const gcpulse__jv *gcpulse__jv_get(const gcpulse__jv *o, const char *key);
 /* Element I of array A, or NULL. */
@@ -1707,10 +1711,24 @@ static void key(out *o, const char *k) {
 static void kv_num(out *o, const char *k, double v) {
   if (!isfinite(v)) return;
   key(o, k);
-  if (v == floor(v) && fabs(v) < 9007199254740992.0)
+  if (v == floor(v) && fabs(v) < 9007199254740992.0) {
     putf(o, "%.0f", v);
-  else
-    putf(o, "%.10g", v);
+    return;
+  }
+  /* printf writes the decimal point of the caller's LC_NUMERIC (",", or
+   * several bytes in some locales); JSON needs ".": any run of bytes that
+   * is not a digit, sign or exponent mark is that point */
+  char tmp[48], num[48];
+  int n = snprintf(tmp, sizeof tmp, "%.10g", v);
+  size_t m = 0;
+  for (int i = 0; i < n && i < (int)sizeof tmp - 1; i++) {
+    char c = tmp[i];
+    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e')
+      num[m++] = c;
+    else if (m == 0 || num[m - 1] != '.')
+      num[m++] = '.';
+  }
+  put(o, num, m);
 }
 
 static void kv_u64(out *o, const char *k, uint64_t v) {
@@ -3011,6 +3029,7 @@ struct gcpulse {
   int format;                 /* configured gcpulse_format_t */
   int detected;               /* format decided for this stream */
   int busy;                   /* inside a mutating call */
+  int lost;                   /* gcpulse_source_lost() and no event since */
   double memory_limit;        /* from the config */
   int custom_cap;             /* custom metric slots */
   int custom_n;               /* slots in use */
@@ -3064,6 +3083,13 @@ static block_layout plan_block(const gcpulse_config_t *cfg) {
   off += GCPULSE__ALIGN(gcpulse__policy_size(cfg));
   L.total = off;
   return L;
+}
+
+int gcpulse_config_rules(const gcpulse_config_t *cfg, gcpulse_rule_t *out,
+                         int max) {
+  if (cfg == NULL || max < 0 || (out == NULL && max > 0)) return GCPULSE_EINVAL;
+  int n = gcpulse__policy_merge(cfg, out, max);
+  return n > GCPULSE_RULES_MAX ? GCPULSE_RULES_MAX : n;
 }
 
 size_t gcpulse_footprint(const gcpulse_config_t *cfg) {
@@ -3158,6 +3184,7 @@ int gcpulse_reset(gcpulse_t *g) {
   g->detected = g->format;
   g->st.format = g->detected;
   g->line_no = 0;
+  g->lost = 0;
   return 0;
 }
 
@@ -3199,6 +3226,7 @@ static int emit_action(void *ctx, const gcpulse_action_t *a) {
 
 /* Run the controller and the policy at time T. */
 static int run_decisions(gcpulse_t *g, double t, int new_cycle) {
+  if (g->lost) return 0; /* a lost source decides nothing */
   gcpulse_gogc_decision_t d;
   int rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
                               new_cycle, &d, &g->st);
@@ -3222,6 +3250,7 @@ static int is_cycle(const gcpulse_event_t *ev) {
 /* An event from any source: count it, show it, window it, decide. */
 static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
   gcpulse__inc(&g->st.events);
+  g->lost = 0; /* the source is back */
   if (ev->kind == GCPULSE_KIND_SCAVENGE) gcpulse__inc(&g->st.scavenges);
   if (g->cb.on_event && g->cb.on_event(g->cb.user, ev) != 0) {
     gcpulse__inc(&g->st.callback_aborts);
@@ -3479,9 +3508,19 @@ int gcpulse_tick(gcpulse_t *g, double t) {
   LEAVE(g, rc);
 }
 
+int gcpulse_source_lost(gcpulse_t *g, double t) {
+  ENTER(g);
+  if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
+  gcpulse__window_advance(g->win, t);
+  g->lost = 1;
+  LEAVE(g, 0);
+}
+
 /* ---------------------------------------------------------------------
  * Queries
  * --------------------------------------------------------------------- */
+
+int gcpulse_is_source_lost(const gcpulse_t *g) { return g && g->lost; }
 
 int gcpulse_stats(const gcpulse_t *g, gcpulse_stats_t *out) {
   if (g == NULL || out == NULL) return GCPULSE_EINVAL;
@@ -3498,6 +3537,9 @@ int gcpulse_feature(const gcpulse_t *g, int feature, int stat, double *out) {
   } else if (feature < 0 || feature >= GCPULSE_FEAT_BUILTIN_COUNT) {
     return GCPULSE_EINVAL;
   }
+  if (!gcpulse__window_supports(feature, stat))
+    return GCPULSE_WHY_UNSUPPORTED;
+  if (g->lost) return GCPULSE_WHY_SOURCE_LOST;
   int r = gcpulse__window_feature(g->win, feature, stat, out);
   if (r != 0 || !isfinite(*out)) {
     *out = 0.0;
@@ -3581,7 +3623,6 @@ int gcpulse_policy_explanations(const gcpulse_t *g, gcpulse_action_t *out,
 
 
 #include <limits.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -4235,17 +4276,16 @@ static void w_str(writer *w, const char *s, size_t n) {
       w_put(w, s + i, 1);
       i++;
     } else {
-      /* copy one valid multi-byte sequence */
-      size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-      int ok = k > 0 && i + k <= n;
-      for (size_t j = 1; ok && j < k; j++)
-        ok = ((unsigned char)s[i + j] & 0xC0) == 0x80;
-      if (!ok) {
+      /* one valid multi-byte sequence, by the reader's own rule, so the
+       * dump always loads back */
+      int k = gcpulse__utf8_seq_len((const unsigned char *)s + i,
+                                    (const unsigned char *)s + n);
+      if (k == 0) {
         w->bad = 1;
         return;
       }
-      w_put(w, s + i, k);
-      i += k;
+      w_put(w, s + i, (size_t)k);
+      i += (size_t)k;
     }
   }
   w_put(w, "\"", 1);
@@ -4277,11 +4317,18 @@ static void w_real(writer *w, double d) {
     w->bad = 1;
     return;
   }
-  char b[40];
-  snprintf(b, sizeof b, "%.17g", d);
-  char dp = localeconv()->decimal_point[0];
-  for (char *p = b; *p; p++)
-    if (*p == dp) *p = '.';
+  char t[40], b[40];
+  int n = snprintf(t, sizeof t, "%.17g", d);
+  /* the locale's decimal point (any run of other bytes) becomes '.' */
+  size_t m = 0;
+  for (int i = 0; i < n && i < (int)sizeof t - 1; i++) {
+    char c = t[i];
+    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e')
+      b[m++] = c;
+    else if (m == 0 || b[m - 1] != '.')
+      b[m++] = '.';
+  }
+  b[m] = '\0';
   char *e = strchr(b, 'e');
   if (e) {
     char *q = e + 1, *r = e + 1;
@@ -4532,9 +4579,7 @@ static gcpulse__jv *new_node(jparser *J, int kind) {
   return v;
 }
 
-/* Length of the UTF-8 sequence at P (1..4), or 0 when it is invalid
- * (overlong, surrogate, above U+10FFFF, truncated). */
-static int utf8_seq_len(const unsigned char *p, const unsigned char *e) {
+int gcpulse__utf8_seq_len(const unsigned char *p, const unsigned char *e) {
   unsigned c = p[0];
   int n;
   unsigned min;
@@ -4645,7 +4690,7 @@ static int string(jparser *J, const char **s, size_t *n) {
       len += (size_t)k;
       continue;
     }
-    int k = utf8_seq_len((const unsigned char *)J->p, (const unsigned char *)J->end);
+    int k = gcpulse__utf8_seq_len((const unsigned char *)J->p, (const unsigned char *)J->end);
     if (k == 0) return jfail(J, J->p, "invalid UTF-8 in string");
     if (dst) memcpy(dst + len, J->p, (size_t)k);
     len += (size_t)k;

@@ -477,7 +477,8 @@ typedef enum gcpulse_stat {
   X(NOT_APPLICABLE, "not_applicable") /* not produced by this runtime/collector */ \
   X(NO_LIMIT, "no_memory_limit")    /* needs a memory limit that is not set */ \
   X(UNSUPPORTED, "unsupported")     /* statistic not kept for this feature */ \
-  X(NOT_FINITE, "not_finite")       /* computation would not be finite (e.g. zero rate) */
+  X(NOT_FINITE, "not_finite")       /* computation would not be finite (e.g. zero rate) */ \
+  X(SOURCE_LOST, "source_lost")     /* gcpulse_source_lost() was called and no event came since */
 
 typedef enum gcpulse_why {
 #define GCPULSE_X_(id, name) GCPULSE_WHY_##id,
@@ -848,6 +849,15 @@ GCPULSE_API int gcpulse_config_load_json(gcpulse_config_t *cfg,
 GCPULSE_API long gcpulse_config_dump_json(const gcpulse_config_t *cfg,
                                           char *dst, size_t cap);
 
+/* The policy table an instance created from CFG would run: the built-in
+ * rules (when policy_defaults is set) with CFG's rules merged by id, in
+ * evaluation order.  Copies up to MAX rules into OUT (OUT may be NULL with
+ * MAX 0) and returns how many there are (at most GCPULSE_RULES_MAX), or
+ * GCPULSE_EINVAL.  Lets a caller list every (rule, action) pair up front,
+ * e.g. to create its counters at 0. */
+GCPULSE_API int gcpulse_config_rules(const gcpulse_config_t *cfg,
+                                     gcpulse_rule_t *out, int max);
+
 /* Validate CFG without creating an instance. */
 GCPULSE_API int gcpulse_config_check(const gcpulse_config_t *cfg,
                                      gcpulse_error_t *err);
@@ -971,6 +981,21 @@ GCPULSE_API int gcpulse_metric_id(gcpulse_t *g, const char *name);
 /* Advance time to T with no event: rotates window panes, runs the
  * controller and the policy if their periods elapsed. */
 GCPULSE_API int gcpulse_tick(gcpulse_t *g, double t);
+
+/* The source is gone (the process died, its log stopped): advance time
+ * to T (as gcpulse_tick, without deciding) and mark the instance lost.
+ * Until the next GC event (gcpulse_feed* producing an event, or
+ * gcpulse_feed_event) every gcpulse_feature() query returns
+ * GCPULSE_WHY_SOURCE_LOST, and the controller and the policy take no
+ * decision (ticks and metrics only move the clock and the window).  The
+ * window's data is kept: the first event after the source returns is
+ * judged with it (a restarted process is detected and resets the window
+ * as usual).  gcpulse_reset clears the mark.  Returns 0, GCPULSE_EINVAL
+ * for a non-finite or negative T, GCPULSE_EBUSY from a callback. */
+GCPULSE_API int gcpulse_source_lost(gcpulse_t *g, double t);
+
+/* 1 while the instance is marked lost (see gcpulse_source_lost), else 0. */
+GCPULSE_API int gcpulse_is_source_lost(const gcpulse_t *g);
 
 /* ------------------------------------------------------------------------
  * Queries (allowed from callbacks)

@@ -31,6 +31,7 @@ struct gcpulse {
   int format;                 /* configured gcpulse_format_t */
   int detected;               /* format decided for this stream */
   int busy;                   /* inside a mutating call */
+  int lost;                   /* gcpulse_source_lost() and no event since */
   double memory_limit;        /* from the config */
   int custom_cap;             /* custom metric slots */
   int custom_n;               /* slots in use */
@@ -84,6 +85,13 @@ static block_layout plan_block(const gcpulse_config_t *cfg) {
   off += GCPULSE__ALIGN(gcpulse__policy_size(cfg));
   L.total = off;
   return L;
+}
+
+int gcpulse_config_rules(const gcpulse_config_t *cfg, gcpulse_rule_t *out,
+                         int max) {
+  if (cfg == NULL || max < 0 || (out == NULL && max > 0)) return GCPULSE_EINVAL;
+  int n = gcpulse__policy_merge(cfg, out, max);
+  return n > GCPULSE_RULES_MAX ? GCPULSE_RULES_MAX : n;
 }
 
 size_t gcpulse_footprint(const gcpulse_config_t *cfg) {
@@ -178,6 +186,7 @@ int gcpulse_reset(gcpulse_t *g) {
   g->detected = g->format;
   g->st.format = g->detected;
   g->line_no = 0;
+  g->lost = 0;
   return 0;
 }
 
@@ -219,6 +228,7 @@ static int emit_action(void *ctx, const gcpulse_action_t *a) {
 
 /* Run the controller and the policy at time T. */
 static int run_decisions(gcpulse_t *g, double t, int new_cycle) {
+  if (g->lost) return 0; /* a lost source decides nothing */
   gcpulse_gogc_decision_t d;
   int rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
                               new_cycle, &d, &g->st);
@@ -242,6 +252,7 @@ static int is_cycle(const gcpulse_event_t *ev) {
 /* An event from any source: count it, show it, window it, decide. */
 static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
   gcpulse__inc(&g->st.events);
+  g->lost = 0; /* the source is back */
   if (ev->kind == GCPULSE_KIND_SCAVENGE) gcpulse__inc(&g->st.scavenges);
   if (g->cb.on_event && g->cb.on_event(g->cb.user, ev) != 0) {
     gcpulse__inc(&g->st.callback_aborts);
@@ -499,9 +510,19 @@ int gcpulse_tick(gcpulse_t *g, double t) {
   LEAVE(g, rc);
 }
 
+int gcpulse_source_lost(gcpulse_t *g, double t) {
+  ENTER(g);
+  if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
+  gcpulse__window_advance(g->win, t);
+  g->lost = 1;
+  LEAVE(g, 0);
+}
+
 /* ---------------------------------------------------------------------
  * Queries
  * --------------------------------------------------------------------- */
+
+int gcpulse_is_source_lost(const gcpulse_t *g) { return g && g->lost; }
 
 int gcpulse_stats(const gcpulse_t *g, gcpulse_stats_t *out) {
   if (g == NULL || out == NULL) return GCPULSE_EINVAL;
@@ -518,6 +539,9 @@ int gcpulse_feature(const gcpulse_t *g, int feature, int stat, double *out) {
   } else if (feature < 0 || feature >= GCPULSE_FEAT_BUILTIN_COUNT) {
     return GCPULSE_EINVAL;
   }
+  if (!gcpulse__window_supports(feature, stat))
+    return GCPULSE_WHY_UNSUPPORTED;
+  if (g->lost) return GCPULSE_WHY_SOURCE_LOST;
   int r = gcpulse__window_feature(g->win, feature, stat, out);
   if (r != 0 || !isfinite(*out)) {
     *out = 0.0;

@@ -44,7 +44,6 @@
 #include "policy.h"
 
 #include <limits.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -698,17 +697,16 @@ static void w_str(writer *w, const char *s, size_t n) {
       w_put(w, s + i, 1);
       i++;
     } else {
-      /* copy one valid multi-byte sequence */
-      size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-      int ok = k > 0 && i + k <= n;
-      for (size_t j = 1; ok && j < k; j++)
-        ok = ((unsigned char)s[i + j] & 0xC0) == 0x80;
-      if (!ok) {
+      /* one valid multi-byte sequence, by the reader's own rule, so the
+       * dump always loads back */
+      int k = gcpulse__utf8_seq_len((const unsigned char *)s + i,
+                                    (const unsigned char *)s + n);
+      if (k == 0) {
         w->bad = 1;
         return;
       }
-      w_put(w, s + i, k);
-      i += k;
+      w_put(w, s + i, (size_t)k);
+      i += (size_t)k;
     }
   }
   w_put(w, "\"", 1);
@@ -740,11 +738,18 @@ static void w_real(writer *w, double d) {
     w->bad = 1;
     return;
   }
-  char b[40];
-  snprintf(b, sizeof b, "%.17g", d);
-  char dp = localeconv()->decimal_point[0];
-  for (char *p = b; *p; p++)
-    if (*p == dp) *p = '.';
+  char t[40], b[40];
+  int n = snprintf(t, sizeof t, "%.17g", d);
+  /* the locale's decimal point (any run of other bytes) becomes '.' */
+  size_t m = 0;
+  for (int i = 0; i < n && i < (int)sizeof t - 1; i++) {
+    char c = t[i];
+    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e')
+      b[m++] = c;
+    else if (m == 0 || b[m - 1] != '.')
+      b[m++] = '.';
+  }
+  b[m] = '\0';
   char *e = strchr(b, 'e');
   if (e) {
     char *q = e + 1, *r = e + 1;

@@ -55,9 +55,7 @@ static gcpulse__jv *new_node(jparser *J, int kind) {
   return v;
 }
 
-/* Length of the UTF-8 sequence at P (1..4), or 0 when it is invalid
- * (overlong, surrogate, above U+10FFFF, truncated). */
-static int utf8_seq_len(const unsigned char *p, const unsigned char *e) {
+int gcpulse__utf8_seq_len(const unsigned char *p, const unsigned char *e) {
   unsigned c = p[0];
   int n;
   unsigned min;
@@ -168,7 +166,7 @@ static int string(jparser *J, const char **s, size_t *n) {
       len += (size_t)k;
       continue;
     }
-    int k = utf8_seq_len((const unsigned char *)J->p, (const unsigned char *)J->end);
+    int k = gcpulse__utf8_seq_len((const unsigned char *)J->p, (const unsigned char *)J->end);
     if (k == 0) return jfail(J, J->p, "invalid UTF-8 in string");
     if (dst) memcpy(dst + len, J->p, (size_t)k);
     len += (size_t)k;

@@ -58,6 +58,10 @@ int gcpulse__json_parse(gcpulse__jdoc *d, const char *text, size_t len,
                         gcpulse_error_t *err);
 void gcpulse__json_free(gcpulse__jdoc *d);
 
+/* Length of the UTF-8 sequence at P (before E): 1..4, or 0 when it is
+ * invalid (overlong, surrogate, above U+10FFFF, truncated). */
+int gcpulse__utf8_seq_len(const unsigned char *p, const unsigned char *e);
+
 /* Member KEY of object O, or NULL (also when O is not an object). */
 const gcpulse__jv *gcpulse__jv_get(const gcpulse__jv *o, const char *key);
 /* Element I of array A, or NULL. */

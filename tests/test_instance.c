@@ -2,6 +2,7 @@
  * assembler, callbacks, re-entrancy and the no-allocation-after-init rule. */
 #include "util.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +127,49 @@ static void test_config_keys(void **state) {
   assert_int_equal(gcpulse_config_key(n, &k), GCPULSE_EINVAL);
   assert_int_equal(gcpulse_config_key(-1, &k), GCPULSE_EINVAL);
   free(cfg);
+}
+
+/* The caller's LC_NUMERIC never reaches JSON: under a decimal-comma
+ * locale the event, decision and configuration JSON still use '.', and
+ * the loader still reads "1.5".  `make test` compiles de_DE.UTF-8 into the
+ * build directory and sets LOCPATH; run by hand without it, skipped. */
+static void test_json_ignores_locale(void **state) {
+  (void)state;
+  if (setlocale(LC_NUMERIC, "de_DE.UTF-8") == NULL) {
+    if (getenv("LOCPATH") != NULL)
+      fail_msg("de_DE.UTF-8 not found under LOCPATH=%s", getenv("LOCPATH"));
+    print_message("no de_DE.UTF-8 locale (run through make test): skipped\n");
+    skip();
+  }
+  char probe[16];
+  snprintf(probe, sizeof probe, "%.2f", 1.25);
+  assert_string_equal(probe, "1,25"); /* the locale is in force */
+  gcpulse_event_t ev;
+  memset(&ev, 0, sizeof ev);
+  ev.t = 12.5;
+  ev.pause_ms = 0.125;
+  ev.known = GCPULSE_BIT(GCPULSE_FIELD_T) | GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS);
+  char buf[1024];
+  assert_true(gcpulse_event_to_json(&ev, buf, sizeof buf) > 0);
+  assert_non_null(strstr(buf, "\"t\":12.5,"));
+  assert_non_null(strstr(buf, "\"pause_ms\":0.125"));
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_config_init(cfg);
+#ifndef GCPULSE_NO_JSON
+  static char dumped[1 << 15];
+  assert_true(gcpulse_config_dump_json(cfg, dumped, sizeof dumped) > 0);
+  assert_non_null(strstr(dumped, "\"limit_ratio\": 0.90000000000000002,"));
+  const char *doc = "{\"gogc\":{\"cpu_target\":0.5}}";
+  assert_int_equal(gcpulse_config_load_json(cfg, doc, strlen(doc), NULL), 0);
+  assert_true(cfg->gogc.cpu_target == 0.5);
+#endif
+  free(cfg);
+}
+
+static int c_locale(void **state) {
+  (void)state;
+  setlocale(LC_NUMERIC, "C"); /* also when the test failed half-way */
+  return 0;
 }
 
 /* Records every line handed to on_diag/on_event by reason. */
@@ -512,6 +556,7 @@ int main(void) {
       cmocka_unit_test(test_version_and_errors),
       cmocka_unit_test(test_config_defaults_and_check),
       cmocka_unit_test(test_config_keys),
+      cmocka_unit_test_teardown(test_json_ignores_locale, c_locale),
       cmocka_unit_test(test_line_assembly),
       cmocka_unit_test(test_too_long_lines_bounded),
       cmocka_unit_test(test_reentrancy),

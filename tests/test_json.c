@@ -495,6 +495,14 @@ static void test_reader(void **state) {
   assert_int_equal(gcpulse_config_load_json(c, doc, k, &err), GCPULSE_EJSON);
   assert_string_equal(err.text, "too many values in one document");
   free(doc);
+  /* a name built in C with bytes that are not UTF-8 (here an overlong
+   * '/') cannot be dumped: EINVAL, never text that would not load back */
+  gcpulse_config_init(c);
+  strcpy(c->custom_names[0], "a\xc0\xaf" "b");
+  char small[64] = "x";
+  assert_int_equal(gcpulse_config_dump_json(c, small, sizeof small),
+                   GCPULSE_EINVAL);
+  assert_string_equal(small, "");
   free(c);
 }
 
