@@ -547,6 +547,43 @@ static void test_follow_history_silent(void **state) {
                                "rule=\"oom_bump\"} ") == 419430400);
 }
 
+/* A huge log: history is read from its last 16 MiB only (start-up stays
+ * bounded); the GC events at its end are all there. */
+static void test_follow_history_bounded(void **state) {
+  (void)state;
+  char log[512], prom[512], cmd[8192];
+  snprintf(log, sizeof log, "%s/huge.log", tmpdir);
+  snprintf(prom, sizeof prom, "%s/huge.prom", tmpdir);
+  FILE *f = fopen(log, "w");
+  assert_non_null(f);
+  const char *noise = "{\"level\":\"info\",\"msg\":\"served\",\"requests\":112535,"
+                      "\"path\":\"/api/v1/items\"}\n"; /* 72 bytes */
+  long lines = (20L << 20) / (long)strlen(noise);
+  for (long i = 0; i < lines; i++) fputs(noise, f);
+  char *trace = demo_trace();
+  fputs(trace, f);
+  free(trace);
+  fclose(f);
+  int st;
+  snprintf(cmd, sizeof cmd,
+           "%s follow --idle-exit 0.5 --prom-textfile %s %s 2>%s/huge.err >/dev/null", cli,
+           prom, log, tmpdir);
+  double t0 = mono();
+  free(run(cmd, &st));
+  assert_int_equal(st, 0);
+  print_message("20 MiB log: started and idled out in %.2f s\n", mono() - t0);
+  assert_true(prom_value(prom, "gcpulse_gc_events_total{kind=\"go_cycle\"} ") == 136);
+  double read = prom_value(prom, "gcpulse_lines_total ");
+  assert_true(read > 281 && read < (double)lines * 0.85); /* ~16 of 20 MiB */
+  char p[600];
+  size_t len;
+  snprintf(p, sizeof p, "%s/huge.err", tmpdir);
+  char *err = tu_read_file(p, &len);
+  assert_non_null(strstr(err, "history from the last 167"));
+  free(err);
+  unlink(log);
+}
+
 /* follow FILE waits for a missing file; SIGTERM ends it with status 0 and a
  * final textfile. */
 static void test_follow_waits_and_sigterm(void **state) {
@@ -767,6 +804,87 @@ static void test_follow_pid(void **state) {
   free(err);
 }
 
+/* Raw bytes to the HTTP endpoint; the reply (malloc'd) or NULL. */
+static char *http_raw(int port, const char *req, size_t len) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_port = htons((uint16_t)port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+    close(fd);
+    return NULL;
+  }
+  if (len) assert_int_equal(send(fd, req, len, MSG_NOSIGNAL), (ssize_t)len);
+  char *buf = calloc(1, 1 << 16);
+  size_t n = 0;
+  ssize_t r;
+  while ((r = read(fd, buf + n, (1 << 16) - 1 - n)) > 0) n += (size_t)r;
+  close(fd);
+  return buf;
+}
+
+/* The endpoint is bounded: oversize, malformed and non-GET requests get
+ * 400/405, a client that never finishes its request is dropped after 5 s,
+ * connections beyond 16 are refused, and it keeps serving. */
+static void test_http_bounded(void **state) {
+  (void)state;
+  int port = free_port();
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd, "exec %s follow --listen 127.0.0.1:%d -", cli, port);
+  child c = spawn(cmd);
+  char *r = NULL;
+  for (int i = 0; i < 50 && (r = http_get(port, "/healthz")) == NULL; i++) nap(0.05);
+  assert_non_null(r);
+  free(r);
+  char big[6000];
+  memset(big, 'A', sizeof big);
+  memcpy(big, "GET /", 5);
+  r = http_raw(port, big, sizeof big);
+  assert_non_null(strstr(r, "400 Bad Request"));
+  free(r);
+  r = http_raw(port, "\r\n\r\n", 4);
+  assert_non_null(strstr(r, "400 Bad Request"));
+  free(r);
+  r = http_raw(port, "POST /metrics HTTP/1.1\r\n\r\n", 26);
+  assert_non_null(strstr(r, "405 Method Not Allowed"));
+  free(r);
+  r = http_raw(port, "HEAD /metrics HTTP/1.0\r\n\r\n", 26);
+  assert_non_null(strstr(r, "200 OK"));
+  assert_null(strstr(r, "# HELP")); /* no body for HEAD */
+  free(r);
+  /* 20 idle connections: the server holds 16, refuses the rest, and frees
+   * the slots after 5 s */
+  int idle[20];
+  for (int i = 0; i < 20; i++) {
+    idle[i] = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(idle[i], (struct sockaddr *)&a, sizeof a), 0);
+  }
+  double t0 = mono();
+  char *m = NULL;
+  while (mono() - t0 < 8) {
+    m = http_get(port, "/metrics");
+    if (m && strstr(m, "200 OK")) break;
+    free(m);
+    m = NULL;
+    nap(0.2);
+  }
+  assert_non_null(m);
+  print_message("served again %.1f s after 20 idle connections\n", mono() - t0);
+  assert_true(mono() - t0 < 7);
+  free(m);
+  for (int i = 0; i < 20; i++) close(idle[i]);
+  close(c.in);
+  assert_int_equal(reap(&c, 3.0), 0);
+  close(c.out);
+}
+
 /* Start-up errors name the path and the reason, exit 2. */
 static void test_startup_errors(void **state) {
   (void)state;
@@ -979,6 +1097,24 @@ static void test_probe_cgroups(void **state) {
   assert_true(num(o, "rss_bytes") == 20.0 * page);
   json_decref(o);
   free(out);
+  /* follow --pid feeds both every second: the limit reaches the exposition
+   * and the heap/limit ratio (the trace's peak, goal 302 MB at gc 136) */
+  char prom[600];
+  snprintf(prom, sizeof prom, "%s/cg.prom", tmpdir);
+  snprintf(cmd, sizeof cmd,
+           "exec env GCPULSE_PROC_ROOT=%s/p2 GCPULSE_CGROUP_ROOT=%s/cg2 %s follow --pid 42 "
+           "--prom-textfile %s -",
+           tmpdir, tmpdir, cli, prom);
+  child c = spawn(cmd);
+  char *trace = demo_trace();
+  write_lines(c.in, trace, 1, 281);
+  free(trace);
+  assert_true(prom_wait(prom, "gcpulse_memory_limit_bytes ", 1073741824.0));
+  assert_true(prom_wait(prom, "gcpulse_rss_bytes ", 2560.0 * page));
+  assert_true(fabs(prom_value(prom, "gcpulse_heap_limit_ratio ") - 302.0 / 1024) < 1e-6);
+  close(c.in);
+  assert_int_equal(reap(&c, 3.0), 0);
+  close(c.out);
   /* a zombie is not alive */
   snprintf(cmd, sizeof cmd,
            "echo '42 (java) Z 1' > %s/p2/42/stat && GCPULSE_PROC_ROOT=%s/p2 %s probe "
@@ -1087,10 +1223,12 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_run_env_and_status),
       cmocka_unit_test(test_follow_pipe_streams),
       cmocka_unit_test(test_follow_history_silent),
+      cmocka_unit_test(test_follow_history_bounded),
       cmocka_unit_test(test_follow_waits_and_sigterm),
       cmocka_unit_test(test_listen_and_liveness),
       cmocka_unit_test(test_follow_live_metric),
       cmocka_unit_test(test_follow_pid),
+      cmocka_unit_test(test_http_bounded),
       cmocka_unit_test(test_startup_errors),
       cmocka_unit_test(test_memory_limit_sizes),
       cmocka_unit_test(test_replay_metric_csv),

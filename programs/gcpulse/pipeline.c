@@ -81,7 +81,7 @@ static int on_event(void *user, const gcpulse_event_t *ev) {
   sc_app *app = user;
   count_event(app, ev);
   if (app->tap) app->tap(app->tap_ud, ev, NULL, NULL);
-  if (!app->up) {
+  if (!app->up && !app->closing) {
     app->up = 1;
     if (app->lost_reported) sc_app_source(app, 1, "event");
   }

@@ -61,6 +61,8 @@ typedef struct sc_app {
   int print_events;     /* events as JSON Lines */
   int print_decisions;  /* gogc and action decisions as JSON Lines */
   int warming;          /* reading history: decisions are not reported */
+  int closing;          /* end of stream: events closed by gcpulse_finish
+                           do not bring a lost source back */
   const char *prom;     /* Prometheus textfile path or NULL */
   char labels[2048];    /* constant labels, rendered: k="v",k2="v2" */
   double memory_limit;  /* bytes from config/--memory-limit, 0 = none */
@@ -141,6 +143,7 @@ typedef struct sc_live {
   long pid;             /* process to sample, 0 = none */
   double last_input, last_tick, last_sample, last_prom;
   int prom_failing;     /* errno of the last failed textfile write, 0 = ok */
+  int exited;           /* the watched process is gone: lost once its last lines are read */
   int nmetrics;
   sc_metric_file *metrics[SC_METRICS_MAX]; /* follow --metric, tailed */
 } sc_live;
