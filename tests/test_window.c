@@ -900,12 +900,12 @@ int main(void) {
       cmocka_unit_test(test_cusum_in_window),
       cmocka_unit_test(test_set_and_sticky),
       cmocka_unit_test(test_supported_pairs_implemented),
+      cmocka_unit_test(test_leak_and_emergency_features),
   };
   /* the transcriptions checked against the shared corpus: `make
    * conformance` (GCPULSE_CORPUS_TESTS=1), not make check */
   const struct CMUnitTest corpus_tests[] = {
       cmocka_unit_test(test_transcription_matches_corpus),
-      cmocka_unit_test(test_leak_and_emergency_features),
   };
   int rc = cmocka_run_group_tests_name("window", tests, NULL, NULL);
   if (tu_corpus_tests())
