@@ -28,3 +28,8 @@ run jdk17-g1-utc-hostname.log -Xmx64m -XX:+UseG1GC -Xlog:gc*:file=jdk17-g1-utc-h
 # Concurrent collectors (gc* default decorators).
 run jdk17-shenandoah-gcstar.log -Xmx64m -XX:+UseShenandoahGC -Xlog:gc*:file=jdk17-shenandoah-gcstar.log Churn steady 60
 run jdk17-z-gcstar.log -Xmx64m -XX:+UseZGC -Xlog:gc*:file=jdk17-z-gcstar.log Churn steady 300
+# Not recorded (no JDK 11/21 here): jdk11-serial-nested.log,
+# jdk21-zgc-gen.log, jdk17-shenandoah-degenerated.log,
+# jdk21-g1-timeonly.log and jdk1x-shenandoah-comma.log are written by hand
+# from trace-formats.md §2.2, §2.5.3, §2.5.6 and §2.5.7 (shapes that a
+# healthy JDK 17 run does not print).
