@@ -76,6 +76,12 @@ static const totals fixture_totals[] = {
     /* + one concurrent cycle per GC id */
     {"tests/data/jvm/jdk17-shenandoah-gcstar.log", GCPULSE_COLLECTOR_SHENANDOAH, 20, 0.408, 25},
     {"tests/data/jvm/jdk17-z-gcstar.log", GCPULSE_COLLECTOR_ZGC, 24, 0.183, 32},
+    /* unified shapes written from the format (tests/data/jvm/make.sh) */
+    {"tests/data/jvm/jdk11-serial-nested.log", GCPULSE_COLLECTOR_SERIAL, 4, 24.075, 4},
+    {"tests/data/jvm/jdk17-shenandoah-degenerated.log", GCPULSE_COLLECTOR_SHENANDOAH, 4, 1.567, 5},
+    {"tests/data/jvm/jdk1x-shenandoah-comma.log", GCPULSE_COLLECTOR_UNKNOWN, 1, 5.918, 1},
+    {"tests/data/jvm/jdk21-g1-timeonly.log", GCPULSE_COLLECTOR_G1, 1, 17.812, 1},
+    {"tests/data/jvm/jdk21-zgc-gen.log", GCPULSE_COLLECTOR_ZGC_GEN, 9, 0.072, 12},
     /* JDK 6/7/8 shapes written from the format (tests/test_jvm_legacy.c) */
     {"tests/data/jvm8/jdk6-icms-interrupted.log", GCPULSE_COLLECTOR_CMS, 5, 130.300, 6},
     {"tests/data/jvm8/jdk7-cms-nocause.log", GCPULSE_COLLECTOR_CMS, 7, 4668.143, 9},
@@ -83,6 +89,8 @@ static const totals fixture_totals[] = {
     {"tests/data/jvm8/jdk7-serial-perm.log", GCPULSE_COLLECTOR_SERIAL, 4, 154.453, 4},
     {"tests/data/jvm8/jdk8-comma-serial.log", GCPULSE_COLLECTOR_SERIAL, 3, 32.449, 3},
     {"tests/data/jvm8/jdk8-shenandoah.log", GCPULSE_COLLECTOR_SHENANDOAH, 8, 85.415, 10},
+    {"tests/data/jvm8/jdk8-g1-ergonomics.log", GCPULSE_COLLECTOR_G1, 4, 20.146, 5},
+    {"tests/data/jvm8/jdk8-serial-tenuring.log", GCPULSE_COLLECTOR_SERIAL, 3, 28.588, 3},
     {"tests/data/jvm8/jdk7-printgc.log", GCPULSE_COLLECTOR_UNKNOWN, 3, 172.0326, 3},
 };
 
