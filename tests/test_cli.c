@@ -816,7 +816,7 @@ static void test_follow_pid(void **state) {
   }
   print_message("rss %.0f, /proc says %.0f\n", rss, want);
   assert_true(fabs(rss - want) <= 2.0 * (double)sysconf(_SC_PAGESIZE)); /* sleep's RSS */
-  assert_true(prom_value(prom, "gcpulse_up ") == 1);
+  assert_true(prom_wait(prom, "gcpulse_up ", 1)); /* the textfile after the lines were read */
   double t0 = mono();
   kill(victim, SIGKILL);
   waitpid(victim, NULL, 0);
