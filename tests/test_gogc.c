@@ -1075,18 +1075,22 @@ static rec replay(const char *path, int mode) {
 
 static void test_corpus_determinism(void **state) {
   (void)state;
-  const char *files[] = {"go/go1.19-pulse-2p.log", "go/go1.19-gogc50-1p.log",
-                         "go/go1.19-gomemlimit-300m.log"};
+  /* committed Go recordings of several seconds (tests/data/policy/make.sh) */
+  const char *files[] = {"tests/data/policy/go-pulse.log",
+                         "tests/data/policy/go-spiral.log",
+                         "tests/data/policy/go-steady.log",
+                         "tests/data/policy/go-leak.log",
+                         "tests/data/policy/go-cgoleak.log"};
   for (size_t i = 0; i < GCPULSE__COUNTOF(files); i++) {
-    TU_CORPUS_OR_SKIP(path, files[i]);
     char copy[4096];
-    snprintf(copy, sizeof copy, "%s", path);
+    snprintf(copy, sizeof copy, "%s", files[i]);
     for (size_t m = 0; m < GCPULSE__COUNTOF(all_modes); m++) {
       rec a = replay(copy, all_modes[m]);
       rec b = replay(copy, all_modes[m]);
       print_message("%s %s: %zu decisions\n", files[i],
                     gcpulse_gogc_mode_name(all_modes[m]), a.n);
       assert_int_equal(a.bad, 0);
+      assert_true(a.n > 0); /* something to compare */
       assert_int_equal(a.n, b.n);
       assert_true(a.hash == b.hash);
     }
