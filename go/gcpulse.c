@@ -194,9 +194,11 @@ typedef struct gcpulse__enum_val {
   X(policy, defaults, BOOL, NONE, policy_defaults, 1,                         \
     ANY, 0, ANY, 0, "", "start from the built-in table")                      \
   X(policy, period_s, DOUBLE, NONE, policy_period_s, 5,                       \
-    GT, 0, LE, 3600, "s", "evaluation period (event time)")                   \
-  X(policy, warmup_s, DOUBLE, NONE, warmup_s, 30,                             \
-    GE, 0, ANY, 0, "s", "no action this long after the first step")           \
+    GT, 0, LE, 3600, "s", "datapoint period: N-of-M and stabilisation slots; evaluation at least this often") \
+  X(policy, min_eval_s, DOUBLE, NONE, policy_min_eval_s, 1,                   \
+    GT, 0, LE, 3600, "s", "evaluate at every GC cycle and tick at most this often (capped at period_s)") \
+  X(policy, warmup_s, DOUBLE, NONE, warmup_s, 10,                             \
+    GE, 0, ANY, 0, "s", "no action this long after the first step, except urgent and bump rules") \
   X(policy, settle_s, DOUBLE, NONE, settle_s, 15,                             \
     GE, 0, ANY, 0, "s", "no action this long after an applied one")           \
   X(policy, escalate_stabilization_s, DOUBLE, NONE, escalate_stabilization_s, \
@@ -655,6 +657,11 @@ int gcpulse__feature_lookup(const char *name);
  * not a built-in name or alias, not the "custom:K" slot syntax. */
 int gcpulse__custom_name_ok(const char *name);
 
+/* Unit of STAT of FEATURE, static storage: the feature's unit, per second
+ * of it for SLOPE, RECENT_SLOPE and RATE ("bytes" -> "bytes/s"), "" for
+ * the CUSUM flag and for custom metrics. */
+const char *gcpulse__stat_unit(int feature, int stat);
+
 #endif /* GCPULSE_NAMES_H */
 
 /* ==== lib/numscan.h ==== */
@@ -855,13 +862,19 @@ size_t gcpulse__policy_size(const gcpulse_config_t *cfg);
 void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg);
 void gcpulse__policy_reset(gcpulse__policy *p);
 typedef int (*gcpulse__action_fn)(void *ctx, const gcpulse_action_t *a);
-/* Evaluate at time T if the policy period elapsed (or FORCE).  Applied
- * and (when configured) suppressed actions go to EMIT.  Updates the
- * policy counters in ST. */
+/* When the policy evaluates at an input (TRIGGER of gcpulse__policy_step):
+ * DUE once its period elapsed (metrics), SOON also once min_eval_s
+ * elapsed since the last evaluation (GC cycles, ticks), NOW at once
+ * (OOM-class events: emergencies do not wait). */
+enum { GCPULSE__EVAL_DUE, GCPULSE__EVAL_SOON, GCPULSE__EVAL_NOW };
+/* Evaluate at time T as TRIGGER allows.  Applied and (when configured)
+ * suppressed actions go to EMIT.  Updates the policy counters in ST. */
 int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
-                         const void *fctx, double t, int force,
+                         const void *fctx, double t, int trigger,
                          gcpulse__action_fn emit, void *ectx,
                          gcpulse_stats_t *st);
+/* Set the global dry run (gcpulse_policy_dry_run). */
+void gcpulse__policy_dry_run(gcpulse__policy *p, int on);
 int gcpulse__policy_kill(gcpulse__policy *p, int direction,
                          const char *action, int disabled);
 int gcpulse__policy_explanations(const gcpulse__policy *p,
@@ -1935,6 +1948,16 @@ long gcpulse_gogc_to_json(const gcpulse_gogc_decision_t *d, char *dst,
   return finish(&o);
 }
 
+static const char *cond_op_text(int op) {
+  switch (op) {
+  case GCPULSE_OP_GT: return ">";
+  case GCPULSE_OP_GE: return ">=";
+  case GCPULSE_OP_LT: return "<";
+  case GCPULSE_OP_LE: return "<=";
+  default: return "?";
+  }
+}
+
 long gcpulse_action_to_json(const gcpulse_action_t *a, char *dst, size_t cap) {
   out o;
   if (a == NULL || !init_out(&o, dst, cap)) return GCPULSE_EINVAL;
@@ -1963,6 +1986,8 @@ long gcpulse_action_to_json(const gcpulse_action_t *a, char *dst, size_t cap) {
     }
   }
   put(&o, "]", 1);
+  if (a->until > 0) kv_num(&o, "until", a->until);
+  if (a->by) kv_str(&o, "by", a->by);
   key(&o, "conditions");
   put(&o, "[", 1);
   int nc = a->n_conditions < 0                   ? 0
@@ -1972,11 +1997,21 @@ long gcpulse_action_to_json(const gcpulse_action_t *a, char *dst, size_t cap) {
     const gcpulse_condition_eval_t *c = &a->conditions[i];
     if (i) put(&o, ",", 1);
     open_obj(&o);
+    char fname[24];
+    const char *fn = gcpulse_feature_name(c->feature);
+    if (c->feature >= GCPULSE_FEAT_CUSTOM) {
+      snprintf(fname, sizeof fname, "custom_%d", c->feature - GCPULSE_FEAT_CUSTOM);
+      fn = fname;
+    }
+    kv_str(&o, "feature", fn);
+    kv_str(&o, "stat", gcpulse_stat_name(c->stat));
+    kv_str(&o, "op", cond_op_text(c->op));
+    kv_num(&o, "threshold", c->threshold);
     if (c->why == GCPULSE_WHY_KNOWN)
       kv_num(&o, "value", c->value);
     else
       kv_str(&o, "unknown", gcpulse_why_name(c->why));
-    kv_num(&o, "threshold", c->threshold);
+    kv_str(&o, "unit", c->unit ? c->unit : "");
     kv_bool(&o, "latched", c->latched);
     kv_int(&o, "hits", c->hits);
     kv_int(&o, "seen", c->seen);
@@ -3290,8 +3325,10 @@ static int emit_action(void *ctx, const gcpulse_action_t *a) {
   return 0;
 }
 
-/* Run the controller and the policy at time T. */
-static int run_decisions(gcpulse_t *g, double t, int new_cycle) {
+/* Run the controller and the policy at time T.  NEW_CYCLE: a GC cycle
+ * ended; TRIGGER: the policy may evaluate before its period
+ * (GCPULSE__EVAL_*: a GC cycle or a tick, or an OOM-class event). */
+static int run_decisions(gcpulse_t *g, double t, int new_cycle, int trigger) {
   if (g->lost) return 0; /* a lost source decides nothing */
   gcpulse_gogc_decision_t d;
   int rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
@@ -3305,8 +3342,8 @@ static int run_decisions(gcpulse_t *g, double t, int new_cycle) {
       return GCPULSE_ECALLBACK;
     }
   }
-  return gcpulse__policy_step(g->pol, gcpulse__window_feature, g->win, t, 0,
-                              emit_action, g, &g->st);
+  return gcpulse__policy_step(g->pol, gcpulse__window_feature, g->win, t,
+                              trigger, emit_action, g, &g->st);
 }
 
 static int is_cycle(const gcpulse_event_t *ev) {
@@ -3334,7 +3371,10 @@ static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
   }
   double now = gcpulse__window_now(g->win);
   if (!isfinite(now)) return 0;
-  return run_decisions(g, now, is_cycle(ev));
+  int trigger = (ev->flags & GCPULSE_EV_OOM)  ? GCPULSE__EVAL_NOW
+                : is_cycle(ev)                ? GCPULSE__EVAL_SOON
+                                              : GCPULSE__EVAL_DUE;
+  return run_decisions(g, now, is_cycle(ev), trigger);
 }
 
 static int sink_event(void *ctx, const gcpulse_event_t *ev) {
@@ -3535,7 +3575,7 @@ int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
   }
   gcpulse__inc(&g->st.metrics);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? run_decisions(g, now, 0) : 0;
+  int rc = isfinite(now) ? run_decisions(g, now, 0, GCPULSE__EVAL_DUE) : 0;
   LEAVE(g, rc);
 }
 
@@ -3570,7 +3610,7 @@ int gcpulse_tick(gcpulse_t *g, double t) {
   if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
   gcpulse__window_advance(g->win, t);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? run_decisions(g, now, 0) : 0;
+  int rc = isfinite(now) ? run_decisions(g, now, 0, GCPULSE__EVAL_SOON) : 0;
   LEAVE(g, rc);
 }
 
@@ -3631,6 +3671,13 @@ int gcpulse_policy_kill(gcpulse_t *g, int direction, const char *action,
   if (g == NULL) return GCPULSE_EINVAL;
   if (g->busy) return GCPULSE_EBUSY;
   return gcpulse__policy_kill(g->pol, direction, action, disabled);
+}
+
+int gcpulse_policy_dry_run(gcpulse_t *g, int on) {
+  if (g == NULL || (on != 0 && on != 1)) return GCPULSE_EINVAL;
+  if (g->busy) return GCPULSE_EBUSY;
+  gcpulse__policy_dry_run(g->pol, on);
+  return 0;
 }
 
 int gcpulse_policy_explanations(const gcpulse_t *g, gcpulse_action_t *out,
@@ -3756,6 +3803,7 @@ static const field rule_fields[] = {
     RF("stabilization_s", F_DOUBLE, stabilization_s, NULL),
     RF("dry_run", F_BOOL, dry_run, NULL),
     RF("disabled", F_BOOL, disabled, NULL),
+    RF("urgent", F_BOOL, urgent, NULL),
     RF("bump_ratio", F_DOUBLE, bump_ratio, NULL),
     RF("bump_min_step", F_DOUBLE, bump_min_step, NULL),
     RF("bump_cap", F_DOUBLE, bump_cap, NULL),
@@ -7872,6 +7920,19 @@ const char *gcpulse_feature_name(int f) {
     return "custom";
   return pick(feature_names, GCPULSE__COUNTOF(feature_names), f);
 }
+static const char *const feature_rate_units[] = {
+#define GCPULSE_X_(id, name, unit, text) unit "/s",
+    GCPULSE_FEATURE_MAP(GCPULSE_X_)
+#undef GCPULSE_X_
+};
+const char *gcpulse__stat_unit(int f, int stat) {
+  if (f < 0 || f >= GCPULSE_FEAT_BUILTIN_COUNT || stat == GCPULSE_STAT_CUSUM)
+    return "";
+  if (stat == GCPULSE_STAT_SLOPE || stat == GCPULSE_STAT_RECENT_SLOPE ||
+      stat == GCPULSE_STAT_RATE)
+    return feature_rate_units[f];
+  return gcpulse_feature_unit(f);
+}
 const char *gcpulse_feature_unit(int f) {
   if (f >= GCPULSE_FEAT_CUSTOM && f < GCPULSE_FEAT_CUSTOM + GCPULSE_CUSTOM_MAX)
     return "";
@@ -8138,20 +8199,27 @@ int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out) {
  * policy_rules.c (they run at configuration time, never per step).
  *
  * Design.  The instance calls gcpulse__policy_step() after every event,
- * metric and tick; the table evaluates once per policy_period_s of event
- * time (drift-free schedule) and runs each rule through a fixed pipeline:
+ * metric and tick; the table evaluates at every GC cycle and tick at most
+ * once per min_eval_s, at every OOM-class event, and in any case once per
+ * policy_period_s of event time (drift-free schedule) while input comes.
+ * Time is cut into datapoint slots of policy_period_s counted from the
+ * first input; each rule runs through a fixed pipeline:
  *
  *   conditions   each reads one (feature, statistic) from the window,
- *                applies enter/exit hysteresis (a latched state) and pushes
- *                the latched bit into an N-of-M ring (a uint64_t, M <= 64);
- *                the condition is true when >= N of the last M datapoints
- *                breached.  Unknown data follows the condition's missing
+ *                applies enter/exit hysteresis (a latched state) and
+ *                records the latched bit as its slot's datapoint in an
+ *                N-of-M ring (a uint64_t, M <= 64): a later evaluation in
+ *                the same slot overwrites it, slots without an evaluation
+ *                keep the previous state (the state held until the next
+ *                evaluation); the condition is true when >= N of the last
+ *                M slots breached: N-of-M over time, not over calls.  Unknown data follows the condition's missing
  *                policy; a de-escalation is vetoed whenever any feature it
  *                needs is unknown (reason MissingData), whatever the policy.
  *   match        AND / OR over the conditions: the "raw" recommendation.
- *   stabilise    per-rule ring of (time, matched) recommendations; the rule
- *                is stabilised when it matched at every evaluation of its
- *                window (escalate: min over the up-window, default 0 s;
+ *   stabilise    per-rule ring of (time, matched) recommendations, one per
+ *                slot (a slot matched only if every evaluation in it
+ *                matched); the rule is stabilised when it matched at every
+ *                slot of its window (escalate: min over the up-window, default 0 s;
  *                de-escalate: max over the down-window, default 300 s —
  *                HPA semantics expressed on signed capacity deltas).
  *   gate         warm-up, post-action settle, per-(action, direction)
@@ -8181,7 +8249,8 @@ int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out) {
  *                (global or per rule) runs everything, updates state as
  *                if applied and reports applied = 0.
  *
- * Catastrophe rules (bump_ratio > 0) skip warm-up and settle and ask for
+ * Urgent rules (emergencies) skip warm-up and settle.
+ * Catastrophe rules (bump_ratio > 0) skip warm-up and settle too and ask for
  * max(base * ratio, base + min_step) capped at bump_cap, where base is the
  * memory limit feature, else the window's peak heap, else the action's
  * magnitude, and never below the previous bump.  loop_guard_count bumps in
@@ -8204,9 +8273,10 @@ int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out) {
  * --------------------------------------------------------------------- */
 
 typedef struct cond_state {
-  uint64_t bits; /* newest datapoint in bit 0 */
+  uint64_t bits; /* newest datapoint (slot) in bit 0 */
   int pushed;    /* datapoints pushed, saturating at 64 */
   int latched;   /* hysteresis state */
+  long slot;     /* slot of bit 0 */
 } cond_state;
 
 typedef struct rule_state {
@@ -8240,7 +8310,8 @@ typedef struct group_state {
 
 struct gcpulse__policy {
   int enabled, dry_run, explain;
-  double period, warmup, settle, stab_up, stab_down, cool_up, cool_down;
+  double period, min_eval, warmup, settle, stab_up, stab_down, cool_up,
+      cool_down;
   double delay_down, rate_period, loop_window;
   double horizon; /* longest time any stored timestamp matters */
   int rate_count, slots, n_expl, loop_count;
@@ -8253,7 +8324,7 @@ struct gcpulse__policy {
   int expl_head, expl_n;
   unsigned char dir_killed[3];
   int started;
-  double start, last_t, next_eval, last_applied;
+  double start, last_t, next_eval, last_eval, last_applied;
 };
 
 typedef struct layout {
@@ -8321,7 +8392,7 @@ static void policy_clear_state(gcpulse__policy *p) {
   p->expl_head = p->expl_n = 0;
   p->started = 0;
   p->start = p->last_t = p->next_eval = 0;
-  p->last_applied = NEVER;
+  p->last_eval = p->last_applied = NEVER;
 }
 
 void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg) {
@@ -8332,6 +8403,9 @@ void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg) {
   p->dry_run = cfg->dry_run;
   p->explain = cfg->explain_suppressed;
   p->period = cfg->policy_period_s;
+  p->min_eval = cfg->policy_min_eval_s < cfg->policy_period_s
+                    ? cfg->policy_min_eval_s
+                    : cfg->policy_period_s;
   p->warmup = cfg->warmup_s;
   p->settle = cfg->settle_s;
   p->stab_up = cfg->escalate_stabilization_s;
@@ -8436,19 +8510,40 @@ static void push_bit(cond_state *cs, int bit) {
   if (cs->pushed < 64) cs->pushed++;
 }
 
+/* Record BIT as the datapoint of SLOT: overwrite a datapoint of the same
+ * slot; slots skipped since the last one keep its state. */
+static void record_bit(cond_state *cs, long slot, int bit) {
+  if (cs->pushed > 0 && slot <= cs->slot) {
+    cs->bits = (cs->bits & ~UINT64_C(1)) | (uint64_t)(bit != 0);
+    return;
+  }
+  if (cs->pushed > 0) {
+    int prev = (int)(cs->bits & 1u);
+    long gap = slot - cs->slot - 1;
+    for (long k = 0; k < gap && k < 64; k++) push_bit(cs, prev);
+  }
+  push_bit(cs, bit);
+  cs->slot = slot;
+}
+
 enum { C_FALSE, C_TRUE, C_MISSING };
 
 /* Evaluate condition C with state CS at this datapoint.  DEESC forces
  * unknown data to C_MISSING.  Fills EV; sets *UNKNOWN when the feature
  * could not be read. */
 static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
-                          gcpulse__feat_fn feat, const void *fctx, int deesc,
-                          gcpulse_condition_eval_t *ev, int *unknown) {
+                          long slot, gcpulse__feat_fn feat, const void *fctx,
+                          int deesc, gcpulse_condition_eval_t *ev,
+                          int *unknown) {
   double v = 0.0;
   int why = feat(fctx, c->feature, c->stat, &v);
   if (why == 0 && !isfinite(v)) why = GCPULSE_WHY_NOT_FINITE;
   if (why < 0) why = GCPULSE_WHY_UNSUPPORTED;
   if (why != 0) v = 0.0;
+  ev->feature = c->feature;
+  ev->stat = c->stat;
+  ev->op = c->op;
+  ev->unit = gcpulse__stat_unit(c->feature, c->stat);
   ev->value = v;
   ev->why = why;
   ev->threshold = cs->latched ? c->exit : c->enter;
@@ -8458,7 +8553,7 @@ static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
       cs->latched = op_enter(c->op, v, c->enter);
     else if (op_leave(c->op, v, c->exit))
       cs->latched = 0;
-    push_bit(cs, cs->latched);
+    record_bit(cs, slot, cs->latched);
   } else {
     *unknown = 1;
     if (deesc) {
@@ -8466,8 +8561,8 @@ static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
     } else {
       switch (c->missing) {
       case GCPULSE_MISSING_IGNORE: break;
-      case GCPULSE_MISSING_BREACHING: push_bit(cs, 1); break;
-      case GCPULSE_MISSING_NOT_BREACHING: push_bit(cs, 0); break;
+      case GCPULSE_MISSING_BREACHING: record_bit(cs, slot, 1); break;
+      case GCPULSE_MISSING_NOT_BREACHING: record_bit(cs, slot, 0); break;
       default: missing = 1; break;
       }
     }
@@ -8478,6 +8573,12 @@ static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
   ev->latched = cs->latched;
   if (missing) return C_MISSING;
   return ev->hits >= c->n ? C_TRUE : C_FALSE;
+}
+
+/* The datapoint slot of time T: policy periods since the first input. */
+static long policy_slot(const gcpulse__policy *p, double t) {
+  double k = floor((t - p->start) / p->period + EPS);
+  return k < -1e15 ? -1000000000000000L : k > 1e15 ? 1000000000000000L : (long)k;
 }
 
 static double rule_window(const gcpulse__policy *p, const gcpulse_rule_t *r) {
@@ -8512,10 +8613,17 @@ static int stabilize(gcpulse__policy *p, int i, double t) {
   if (rec && p->rules[i].direction == GCPULSE_DIR_DEESCALATE &&
       group_wants_up(p, i))
     rec = 0;
-  s->hist_t[s->hist_head] = t;
-  s->hist_m[s->hist_head] = (unsigned char)rec;
-  s->hist_head = (s->hist_head + 1) % p->slots;
-  if (s->hist_n < p->slots) s->hist_n++;
+  int newest = (s->hist_head - 1 + p->slots) % p->slots;
+  if (s->hist_n > 0 && policy_slot(p, s->hist_t[newest]) == policy_slot(p, t)) {
+    /* a miss keeps its own time: the window must pass the miss itself */
+    if (!rec) s->hist_t[newest] = t;
+    s->hist_m[newest] = (unsigned char)(s->hist_m[newest] && rec);
+  } else {
+    s->hist_t[s->hist_head] = t;
+    s->hist_m[s->hist_head] = (unsigned char)rec;
+    s->hist_head = (s->hist_head + 1) % p->slots;
+    if (s->hist_n < p->slots) s->hist_n++;
+  }
   double w = rule_window(p, &p->rules[i]);
   if (!s->matched) return 0;
   if (w <= 0) return 1;
@@ -8552,9 +8660,21 @@ static int rate_used(const gcpulse__policy *p, const name_state *nm,
    (1u << GCPULSE_CONSTRAINT_LOOP_GUARD))
 #define BIT(c) (1u << GCPULSE_CONSTRAINT_##c)
 
+/* The numbers behind a record's constraints: the event time at which the
+ * time-based ones (warm-up, settle, cooldown, rate limit, delay) end, and
+ * the rule that won over it or vetoed it (-1: none). */
+typedef struct held {
+  double until;
+  int by;
+} held;
+
+static void hold_until(held *h, double end) {
+  if (end > h->until) h->until = end;
+}
+
 /* Action-level constraints for action A of rule I at T. */
 static uint32_t action_constraints(const gcpulse__policy *p, int i, int a,
-                                   double t) {
+                                   double t, held *h) {
   const gcpulse_rule_t *r = &p->rules[i];
   const name_state *nm = &p->names[p->rs[i].act[a]];
   int d = dir_index(r->direction);
@@ -8562,29 +8682,47 @@ static uint32_t action_constraints(const gcpulse__policy *p, int i, int a,
   double cool = r->cooldown_s >= 0                       ? r->cooldown_s
                 : r->direction == GCPULSE_DIR_DEESCALATE ? p->cool_down
                                                          : p->cool_up;
-  if (t - nm->last[d] < cool - EPS) c |= BIT(COOLDOWN);
-  if (p->rate_count > 0 && rate_used(p, nm, t) >= p->rate_count)
+  if (t - nm->last[d] < cool - EPS) {
+    c |= BIT(COOLDOWN);
+    hold_until(h, nm->last[d] + cool);
+  }
+  if (p->rate_count > 0 && rate_used(p, nm, t) >= p->rate_count) {
     c |= BIT(RATE_LIMITED);
+    double first = t; /* the oldest applied time still in the period */
+    for (int k = 0; k < nm->rate_n; k++)
+      if (nm->rate[k] > t - p->rate_period + EPS && nm->rate[k] < first)
+        first = nm->rate[k];
+    hold_until(h, first + p->rate_period);
+  }
   if (nm->killed[d]) c |= BIT(KILL_SWITCH);
   return c;
 }
 
 /* Rule-level constraints (before conflict resolution). */
-static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t) {
+static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t,
+                                 held *h) {
   const gcpulse_rule_t *r = &p->rules[i];
   const rule_state *s = &p->rs[i];
   uint32_t c = 0;
-  int bump = r->bump_ratio > 0;
+  int urgent = r->bump_ratio > 0 || r->urgent;
   if (s->could)
     c |= BIT(MISSING_DATA);
   else if (!s->stable)
     c |= BIT(STABILIZED);
   if (r->disabled) c |= BIT(DISABLED);
-  if (!bump && t - p->start < p->warmup - EPS) c |= BIT(WARMING_UP);
-  if (!bump && t - p->last_applied < p->settle - EPS) c |= BIT(SETTLING);
+  if (!urgent && t - p->start < p->warmup - EPS) {
+    c |= BIT(WARMING_UP);
+    hold_until(h, p->start + p->warmup);
+  }
+  if (!urgent && t - p->last_applied < p->settle - EPS) {
+    c |= BIT(SETTLING);
+    hold_until(h, p->last_applied + p->settle);
+  }
   if (r->direction == GCPULSE_DIR_DEESCALATE &&
-      t - p->groups[s->group].last_escalate < p->delay_down - EPS)
+      t - p->groups[s->group].last_escalate < p->delay_down - EPS) {
     c |= BIT(COOLDOWN);
+    hold_until(h, p->groups[s->group].last_escalate + p->delay_down);
+  }
   if (p->dir_killed[dir_index(r->direction)]) c |= BIT(KILL_SWITCH);
   if (r->direction == GCPULSE_DIR_DEESCALATE) {
     /* every other live rule of the group must agree */
@@ -8595,6 +8733,7 @@ static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t) {
       if (p->rules[q].direction >= 0 ? (o->matched || o->lean)
                                      : !(o->matched && o->stable)) {
         c |= BIT(GROUP_VETO);
+        h->by = q;
         break;
       }
     }
@@ -8673,21 +8812,23 @@ static int note_bump(gcpulse__policy *p, int i, double t, double level) {
   return n >= p->loop_count;
 }
 
-static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
-                    const void *fctx, double t, gcpulse__action_fn emit,
-                    void *ectx, gcpulse_stats_t *st) {
-  /* 1. conditions, match, stabilisation */
+/* Step 1 of an evaluation at T: read every rule's conditions and decide
+ * matched / could (missing data) / lean (partly matched). */
+static void match_rules(gcpulse__policy *p, gcpulse__feat_fn feat,
+                        const void *fctx, double t) {
+  long slot = policy_slot(p, t);
   for (int i = 0; i < p->n_rules; i++) {
     const gcpulse_rule_t *r = &p->rules[i];
     rule_state *s = &p->rs[i];
     int deesc = r->direction == GCPULSE_DIR_DEESCALATE;
-    int n_true = 0, n_false = 0, n_missing = 0, unknown = 0;
+    int n_true = 0, n_false = 0, n_missing = 0, n_na = 0, unknown = 0;
     for (int c = 0; c < r->n_conditions; c++) {
-      int v = eval_condition(&r->conditions[c], &s->c[c], feat, fctx, deesc,
-                             &s->ev[c], &unknown);
+      int v = eval_condition(&r->conditions[c], &s->c[c], slot, feat, fctx,
+                             deesc, &s->ev[c], &unknown);
       if (v == C_TRUE) n_true++;
       else if (v == C_FALSE) n_false++;
       else n_missing++;
+      if (s->ev[c].why == GCPULSE_WHY_NOT_APPLICABLE) n_na++;
     }
     if (r->any) {
       s->matched = n_true > 0;
@@ -8700,22 +8841,73 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
       s->matched = 0;
       s->could = 1;
     }
-    s->lean = s->could && n_true > 0;
+    /* partly matched; a rule that cannot match on this runtime (a feature
+     * not applicable, e.g. promotion on Go) has no opinion */
+    s->lean = s->could && n_true > 0 && n_na == 0;
   }
+}
+
+/* The record of action A of rule I at T, held by constraints CON (whose
+ * numbers are H); BVAL is a bump rule's ask.  Notes an applied action.
+ * Returns 1 if applied (or would be, dry-run). */
+static int build_record(gcpulse__policy *p, int i, int a, double t,
+                        uint32_t con, const held *h, double bval,
+                        gcpulse_action_t *x) {
+  const gcpulse_rule_t *r = &p->rules[i];
+  const rule_state *s = &p->rs[i];
+  int bump = r->bump_ratio > 0;
+  memset(x, 0, sizeof *x);
+  x->t = t;
+  x->rule = r->id;
+  x->action = p->names[s->act[a]].name;
+  x->direction = r->direction;
+  x->raw = bump ? bval : r->actions[a].magnitude;
+  x->stabilized = (s->matched && s->stable) ? x->raw : 0.0;
+  x->limited = (con & (BIT(COOLDOWN) | BIT(RATE_LIMITED))) ? 0.0
+                                                            : x->stabilized;
+  if (bump && r->bump_cap > 0 && x->limited > r->bump_cap) {
+    x->limited = r->bump_cap;
+    con |= BIT(CAPPED);
+  }
+  x->suppressed = (con & ~INFO_BITS) != 0;
+  x->final = x->suppressed ? 0.0 : x->limited;
+  int dry = p->dry_run || r->dry_run;
+  if (dry && !x->suppressed) con |= BIT(DRY_RUN);
+  x->applied = !x->suppressed && !dry;
+  x->constraints = con;
+  if (x->suppressed) {
+    x->until = h->until;
+    x->by = h->by >= 0 ? p->rules[h->by].id : NULL;
+  }
+  x->n_conditions = r->n_conditions;
+  memcpy(x->conditions, s->ev, sizeof x->conditions);
+  if (x->suppressed) return 0;
+  note_applied(p, i, a, t);
+  return 1;
+}
+
+static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
+                    const void *fctx, double t, gcpulse__action_fn emit,
+                    void *ectx, gcpulse_stats_t *st) {
+  /* 1. conditions, match, stabilisation */
+  match_rules(p, feat, fctx, t);
   for (int i = 0; i < p->n_rules; i++) p->rs[i].stable = stabilize(p, i, t);
   /* 2. rule-level constraints and per-group winners */
   uint32_t rc[GCPULSE_RULES_MAX];
   uint32_t ac[GCPULSE_RULES_MAX][GCPULSE_ACTIONS_MAX];
+  held rh[GCPULSE_RULES_MAX], ah[GCPULSE_RULES_MAX][GCPULSE_ACTIONS_MAX];
   int winner[GCPULSE_RULES_MAX]; /* per group: rule index or -1 */
   for (int g = 0; g < p->n_groups; g++) winner[g] = -1;
   for (int i = 0; i < p->n_rules; i++) {
     rule_state *s = &p->rs[i];
     rc[i] = 0;
+    rh[i] = (held){0.0, -1};
     if (!s->matched && !s->could) continue;
-    rc[i] = rule_constraints(p, i, t);
+    rc[i] = rule_constraints(p, i, t, &rh[i]);
     int any_ok = 0;
     for (int a = 0; a < p->rules[i].n_actions; a++) {
-      ac[i][a] = action_constraints(p, i, a, t);
+      ah[i][a] = rh[i];
+      ac[i][a] = action_constraints(p, i, a, t, &ah[i][a]);
       if (ac[i][a] == 0) any_ok = 1;
     }
     if (rc[i] == 0 && any_ok) {
@@ -8726,11 +8918,11 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
   /* across groups: an escalation wins over de-escalations of other groups
    * at the same evaluation (CONFLICT), so no two opposite actions come at
    * once; settle_s keeps them apart afterwards */
-  int escalating = 0;
+  int escalating = -1; /* an escalating winner */
   for (int g = 0; g < p->n_groups; g++)
     if (winner[g] >= 0 && p->rules[winner[g]].direction == GCPULSE_DIR_ESCALATE)
-      escalating = 1;
-  for (int g = 0; escalating && g < p->n_groups; g++)
+      escalating = winner[g];
+  for (int g = 0; escalating >= 0 && g < p->n_groups; g++)
     if (winner[g] >= 0 &&
         p->rules[winner[g]].direction == GCPULSE_DIR_DEESCALATE)
       winner[g] = -1;
@@ -8740,40 +8932,18 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
     rule_state *s = &p->rs[i];
     if (!s->matched && !s->could) continue;
     uint32_t rcon = rc[i];
-    if (rcon == 0 && winner[s->group] != i) rcon |= BIT(CONFLICT);
+    if (rcon == 0 && winner[s->group] != i) {
+      rcon |= BIT(CONFLICT);
+      int w = winner[s->group] >= 0 ? winner[s->group] : escalating;
+      for (int a = 0; a < r->n_actions; a++) ah[i][a].by = w;
+    }
     int bump = r->bump_ratio > 0;
     double bval = bump ? bump_value(p, i, feat, fctx) : 0.0;
     int any_applied = 0;
     gcpulse_action_t rec[GCPULSE_ACTIONS_MAX];
-    for (int a = 0; a < r->n_actions; a++) {
-      gcpulse_action_t *x = &rec[a];
-      memset(x, 0, sizeof *x);
-      uint32_t con = rcon | ac[i][a];
-      x->t = t;
-      x->rule = r->id;
-      x->action = p->names[s->act[a]].name;
-      x->direction = r->direction;
-      x->raw = bump ? bval : r->actions[a].magnitude;
-      x->stabilized = (s->matched && s->stable) ? x->raw : 0.0;
-      x->limited = (con & (BIT(COOLDOWN) | BIT(RATE_LIMITED))) ? 0.0
-                                                                : x->stabilized;
-      if (bump && r->bump_cap > 0 && x->limited > r->bump_cap) {
-        x->limited = r->bump_cap;
-        con |= BIT(CAPPED);
-      }
-      x->suppressed = (con & ~INFO_BITS) != 0;
-      x->final = x->suppressed ? 0.0 : x->limited;
-      int dry = p->dry_run || r->dry_run;
-      if (dry && !x->suppressed) con |= BIT(DRY_RUN);
-      x->applied = !x->suppressed && !dry;
-      x->constraints = con;
-      x->n_conditions = r->n_conditions;
-      memcpy(x->conditions, s->ev, sizeof x->conditions);
-      if (!x->suppressed) {
-        note_applied(p, i, a, t);
-        any_applied = 1;
-      }
-    }
+    for (int a = 0; a < r->n_actions; a++)
+      any_applied |= build_record(p, i, a, t, rcon | ac[i][a], &ah[i][a],
+                                  bval, &rec[a]);
     int loop = 0;
     if (bump && any_applied) {
       double lvl = 0;
@@ -8814,6 +8984,7 @@ static void shift_times(gcpulse__policy *p, double d) {
   shift(&p->start, d);
   shift(&p->next_eval, d);
   shift(&p->last_applied, d);
+  shift(&p->last_eval, d);
   for (int i = 0; i < p->n_rules; i++) {
     rule_state *s = &p->rs[i];
     for (int k = 0; k < s->hist_n; k++) shift(&s->hist_t[k], d);
@@ -8828,7 +8999,7 @@ static void shift_times(gcpulse__policy *p, double d) {
 }
 
 int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
-                         const void *fctx, double t, int force,
+                         const void *fctx, double t, int trigger,
                          gcpulse__action_fn emit, void *ectx,
                          gcpulse_stats_t *st) {
   if (p == NULL || feat == NULL || st == NULL) return GCPULSE_EINVAL;
@@ -8846,11 +9017,19 @@ int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
     p->next_eval = t;
   }
   p->last_t = t;
-  if (!force && t < p->next_eval - EPS) return 0;
-  p->next_eval += p->period;
+  int due = t >= p->next_eval - EPS || trigger == GCPULSE__EVAL_NOW ||
+            (trigger == GCPULSE__EVAL_SOON &&
+             t - p->last_eval >= p->min_eval - EPS);
+  if (!due) return 0;
+  p->last_eval = t;
+  if (t >= p->next_eval - EPS) p->next_eval += p->period;
   if (p->next_eval <= t + EPS) p->next_eval = t + p->period;
   gcpulse__inc(&st->policy_evaluations);
   return evaluate(p, feat, fctx, t, emit, ectx, st);
+}
+
+void gcpulse__policy_dry_run(gcpulse__policy *p, int on) {
+  if (p) p->dry_run = on != 0;
 }
 
 int gcpulse__policy_kill(gcpulse__policy *p, int direction,
@@ -8924,20 +9103,35 @@ int gcpulse__policy_explanations(const gcpulse__policy *p,
    .missing = GCPULSE_MISSING_MISSING}
 #define ACT(nm, mag) {.name = nm, .magnitude = (mag)}
 
+/* Each rule names one situation a person would diagnose from the GC log,
+ * and the action that answers it (docs/policy.md has the table and the
+ * recordings each rule was checked on).  N-of-M counts datapoints of
+ * policy_period_s (5 s): "3 of 4" means the condition held for 15 of the
+ * last 20 s.  Thresholds in bytes/s: 524288 = 512 KiB/s. */
 static const gcpulse_rule_t default_rules[] = {
-    /* 1. full-GC frequency rising and metaspace nearly full: memory-bound */
+    /* 1. full-GC frequency rising and metaspace nearly full: memory-bound.
+     * 1 of 2 on the slope: "Metadata GC Threshold" full GCs come in bursts,
+     * and a metaspace at > 90 % must be acted on while there is time */
     {.id = "memory_bound", .group = "memory", .priority = 60,
      .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 2,
-     .conditions = {COND(FULL_GC_RATE, SLOPE, GT, 0.0, 0.0, 2, 3),
+     .conditions = {COND(FULL_GC_RATE, SLOPE, GT, 0.0, 0.0, 1, 2),
                     COND(METASPACE_PCT, VALUE, GT, 90.0, 85.0, 1, 1)},
      .n_actions = 2,
      .actions = {ACT("scale_up_memory", 1.2), ACT("degrade_offheap_cache", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 2. young-GC interval falling and promotion rising: lifetime anomaly */
+    /* 2. young-GC interval falling and promotion rising while allocation
+     * rises: more load than the young generation absorbs (lifetime
+     * anomaly).  The allocation condition keeps a leak (flat allocation,
+     * young collections squeezed by a filling heap) out of this rule; the
+     * full-GC condition keeps it to young-generation trouble: with more
+     * than 2 full GCs a minute the old generation or metaspace is the
+     * problem, and memory_bound / pause_spike speak */
     {.id = "lifetime_anomaly", .group = "replicas", .priority = 40,
-     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 2,
+     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 4,
      .conditions = {COND(YOUNG_GC_INTERVAL, SLOPE, LT, 0.0, 0.0, 3, 4),
-                    COND(PROMOTION_RATE, SLOPE, GT, 0.0, 0.0, 3, 4)},
+                    COND(PROMOTION_RATE, SLOPE, GT, 0.0, 0.0, 3, 4),
+                    COND(ALLOC_RATE, SLOPE, GT, 65536.0, 0.0, 3, 4),
+                    COND(FULL_GC_RATE, VALUE, LT, 2.0, 4.0, 1, 1)},
      .n_actions = 2,
      .actions = {ACT("scale_out", 1.0), ACT("enable_object_pool", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
@@ -8948,45 +9142,65 @@ static const gcpulse_rule_t default_rules[] = {
                     COND(PAUSE, SLOPE, GT, 0.8, 0.4, 1, 1)},
      .n_actions = 1, .actions = {ACT("elastic_scale_plan", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 4. RSS rising while the live heap is flat: memory outside the GC */
+    /* 4. RSS rising (over the window and still now, 10 of the last 15 s)
+     * past what the GC heap explains (RSS > 1.5 x the peak heap) while
+     * the post-GC heap is flat: memory outside the GC.  The ratio keeps the start-up ramp
+     * (RSS climbing while the runtime first touches its heap) from
+     * reading as a leak: there RSS only catches up with the heap */
     {.id = "offheap_leak", .group = "leak", .priority = 30,
-     .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 2,
-     .conditions = {COND(RSS, SLOPE, GT, 262144.0, 131072.0, 3, 4),
-                    COND(HEAP_LIVE, SLOPE, LT, 65536.0, 131072.0, 3, 4)},
+     .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 4,
+     .conditions = {COND(RSS, SLOPE, GT, 262144.0, 131072.0, 2, 3),
+                    COND(RSS, RECENT_SLOPE, GT, 262144.0, 131072.0, 2, 3),
+                    COND(RSS_HEAP_RATIO, VALUE, GT, 1.5, 1.4, 1, 1),
+                    COND(HEAP_GROWTH_TS, VALUE, LT, 65536.0, 131072.0, 2, 3)},
      .n_actions = 1, .actions = {ACT("suspect_offheap_leak", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 5. GC CPU sustained high near the memory limit: death spiral.  The
+    /* 5. GC CPU high now (the recent fraction, 5-10 s) with the heap near
+     * the memory limit: death spiral / thrash at the limit.  Urgent.  The
      * ceiling is 0.4, not 0.5: Go >= 1.19 caps GC CPU at 50 % when the
      * memory limit drives collection, so a spiral under GOMEMLIMIT reads
-     * 0.4-0.5 and never passes 0.5 (0.44 on tests/data/policy/go-spiral) */
+     * 0.4-0.5 and never passes 0.5 (tests/data/policy/go-spiral) */
     {.id = "death_spiral", .group = "survival", .priority = 90,
      .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 2,
-     .conditions = {COND(GC_CPU_FRACTION, VALUE, GT, 0.4, 0.3, 6, 6),
+     .conditions = {COND(GC_CPU_FRACTION, LAST, GT, 0.4, 0.3, 1, 1),
                     COND(HEAP_LIMIT_RATIO, VALUE, GT, 0.9, 0.85, 1, 1)},
      .n_actions = 1, .actions = {ACT("restart_or_shed", 1.0)},
-     .cooldown_s = -1, .stabilization_s = -1},
-    /* 6. the GOGC controller is pinned at a bound: tuning exhausted */
+     .cooldown_s = -1, .stabilization_s = -1, .urgent = 1},
+    /* 6. the GOGC controller is pinned at its top bound while GC CPU stays
+     * high: tuning exhausted, the work needs more CPUs.  The controller
+     * counts a pin at the top only while GC CPU is above its target (the
+     * bound binds); the conditions here say the same in the policy's own
+     * terms: GOGC high (>= 200: the top region of the default 25-500
+     * range; a pin at the bottom is memory-bound, answered by the memory
+     * rules, not by replicas) and GC CPU > 10 %.  A memory-rich service
+     * whose GOGC merely reached the top stays quiet */
     {.id = "gogc_exhausted", .group = "replicas", .priority = 45,
-     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 1,
-     .conditions = {COND(GOGC_PINNED, VALUE, GE, 3.0, 1.0, 1, 1)},
+     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 3,
+     .conditions = {COND(GOGC_PINNED, VALUE, GE, 3.0, 1.0, 1, 1),
+                    COND(GOGC, VALUE, GE, 200.0, 200.0, 1, 1),
+                    COND(GC_CPU_FRACTION, VALUE, GT, 0.1, 0.05, 1, 1)},
      .n_actions = 1, .actions = {ACT("scale_out", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 7. OOM-class events or heap at the limit: immediate memory bump */
+    /* 7. OOM-class events, the heap past the limit, or the post-GC heap at
+     * >= 95 % of it: immediate memory bump */
     {.id = "oom_bump", .group = "memory", .priority = 100,
-     .direction = GCPULSE_DIR_ESCALATE, .any = 1, .n_conditions = 2,
+     .direction = GCPULSE_DIR_ESCALATE, .any = 1, .n_conditions = 3,
      .conditions = {COND(OOM_EVENTS, VALUE, GE, 1.0, 1.0, 1, 1),
-                    COND(HEAP_LIMIT_RATIO, VALUE, GE, 1.0, 0.95, 1, 1)},
+                    COND(HEAP_LIMIT_RATIO, VALUE, GE, 1.0, 0.95, 1, 1),
+                    COND(HEAP_LIMIT_RATIO, LAST, GE, 0.95, 0.9, 1, 1)},
      .n_actions = 1, .actions = {ACT("scale_up_memory", 1.0)},
      .cooldown_s = 120, .stabilization_s = -1, .bump_ratio = 1.2,
      .bump_min_step = 104857600.0, .bump_cap = 34359738368.0},
     /* scale-down counterparts.  scale_in: fewer than one collection a
-     * minute (latched until two a minute) for 6 evaluations and the whole
-     * down-window.  No GC-CPU condition: with no collection in the window
+     * minute (latched until 2.5 a minute: evaluated at the instant of a
+     * GC, a window of 5 s panes can still hold the previous GC one minute
+     * back and read 2.04/min for a service collecting every 54 s) for
+     * 30 s and the whole down-window.  No GC-CPU condition: with no collection in the window
      * the GC CPU fraction is unknown, and an unknown feature vetoes a
      * de-escalation, so "rate < 1/min AND cpu low" could never hold. */
     {.id = "scale_in", .group = "replicas", .priority = 10,
      .direction = GCPULSE_DIR_DEESCALATE, .any = 0, .n_conditions = 1,
-     .conditions = {COND(GC_RATE, VALUE, LT, 1.0, 2.0, 6, 6)},
+     .conditions = {COND(GC_RATE, VALUE, LT, 1.0, 2.5, 6, 6)},
      .n_actions = 1, .actions = {ACT("scale_in", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
     {.id = "scale_down_memory", .group = "memory", .priority = 10,
@@ -8995,6 +9209,38 @@ static const gcpulse_rule_t default_rules[] = {
                     COND(FULL_GC_COUNT, VALUE, LE, 0.0, 0.0, 1, 1)},
      .n_actions = 1, .actions = {ACT("scale_down_memory", 0.9)},
      .cooldown_s = -1, .stabilization_s = -1},
+    /* 10. the live heap rising steadily (least-squares slope of the live
+     * heap and Theil-Sen slope of the post-GC heap both > 512 KiB/s, and
+     * > 60 % of the heap per minute, for 20 of 25 s) while allocation is
+     * flat: a heap leak.  Named, not scaled: more replicas or memory only
+     * postpone it.  The live heap is Go's marked heap, and on the JVM the
+     * heap after old-generation collections only (full, mixed, concurrent
+     * cycles): after young GCs it also holds promoted garbage, which
+     * grows for minutes in a healthy G1 service until marking runs.  20 of
+     * 25 s: a start-up ramp reads as growth for 10-15 s, a leak for as
+     * long as it lasts; the relative bound keeps the noisy readings of a
+     * big concurrent heap (ZGC) from reading as growth */
+    {.id = "heap_leak", .group = "leak", .priority = 35,
+     .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 4,
+     .conditions = {COND(HEAP_LIVE, SLOPE, GT, 524288.0, 262144.0, 4, 5),
+                    COND(HEAP_GROWTH_TS, VALUE, GT, 524288.0, 262144.0, 4, 5),
+                    COND(HEAP_GROWTH_PCT, VALUE, GT, 60.0, 30.0, 4, 5),
+                    COND(ALLOC_RATE, SLOPE, LT, 262144.0, 524288.0, 4, 5)},
+     .n_actions = 1, .actions = {ACT("suspect_heap_leak", 1.0)},
+     .cooldown_s = -1, .stabilization_s = -1},
+    /* 11. the post-GC heap rising steadily at flat allocation (a leak, or
+     * state that only a restart or less load will shed) and past 70 % of
+     * the memory limit: act before the OOM.  Urgent.  It reads the post-GC
+     * heap, not the live heap: near the limit there is no time to wait for
+     * an old-generation collection to tell garbage from leak */
+    {.id = "leak_near_limit", .group = "survival", .priority = 80,
+     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 4,
+     .conditions = {COND(HEAP_GROWTH_TS, VALUE, GT, 524288.0, 262144.0, 5, 6),
+                    COND(HEAP_GROWTH_PCT, VALUE, GT, 60.0, 30.0, 5, 6),
+                    COND(ALLOC_RATE, SLOPE, LT, 262144.0, 524288.0, 5, 6),
+                    COND(HEAP_LIMIT_RATIO, LAST, GT, 0.7, 0.65, 1, 1)},
+     .n_actions = 1, .actions = {ACT("restart_or_shed", 1.0)},
+     .cooldown_s = -1, .stabilization_s = -1, .urgent = 1},
 };
 
 #define N_DEFAULTS ((int)GCPULSE__COUNTOF(default_rules))
@@ -9234,6 +9480,9 @@ static int check_rule(const gcpulse_config_t *cfg, int ri,
                           "must be 0 or 1");
   if (r->disabled != 0 && r->disabled != 1)
     return gcpulse__error(err, GCPULSE_ECONFIG, RPATH("disabled"),
+                          "must be 0 or 1");
+  if (r->urgent != 0 && r->urgent != 1)
+    return gcpulse__error(err, GCPULSE_ECONFIG, RPATH("urgent"),
                           "must be 0 or 1");
   if (!isfinite(r->bump_ratio) || (r->bump_ratio != 0 && r->bump_ratio < 1))
     return gcpulse__error(err, GCPULSE_ECONFIG, RPATH("bump_ratio"),
@@ -10755,7 +11004,7 @@ void gcpulse__window_set(gcpulse__window *w, int feature, double t,
 #define M(s) (1u << GCPULSE_STAT_##s)
 #define SAMPLE                                                                 \
   (M(VALUE) | M(LAST) | M(MEAN) | M(MIN) | M(MAX) | M(RATE) | M(SLOPE) |        \
-   M(EWMA) | M(CUSUM))
+   M(EWMA) | M(CUSUM) | M(RECENT_SLOPE))
 #define QUANT (M(P50) | M(P90) | M(P99))
 #define GAUGE (SAMPLE & ~(M(EWMA) | M(CUSUM))) /* no EWMA kept */
 
@@ -10768,7 +11017,7 @@ static const uint16_t supported[GCPULSE_FEAT_BUILTIN_COUNT] = {
     [GCPULSE_FEAT_FULL_GC_RATE] = M(VALUE) | M(SLOPE),
     [GCPULSE_FEAT_PAUSE] = (SAMPLE & ~M(RATE)) | QUANT,
     [GCPULSE_FEAT_STW_FRACTION] = M(VALUE) | M(SLOPE),
-    [GCPULSE_FEAT_GC_CPU_FRACTION] = M(VALUE) | M(SLOPE),
+    [GCPULSE_FEAT_GC_CPU_FRACTION] = M(VALUE) | M(LAST) | M(SLOPE),
     [GCPULSE_FEAT_HEAP_LIVE] = SAMPLE,
     [GCPULSE_FEAT_HEAP_GOAL] = GAUGE,
     [GCPULSE_FEAT_HEAP_BEFORE] = GAUGE,
@@ -10781,7 +11030,7 @@ static const uint16_t supported[GCPULSE_FEAT_BUILTIN_COUNT] = {
     [GCPULSE_FEAT_METASPACE_PCT] = GAUGE,
     [GCPULSE_FEAT_TIME_TO_NEXT_GC] = M(VALUE),
     [GCPULSE_FEAT_OOM_EVENTS] = M(VALUE),
-    [GCPULSE_FEAT_HEAP_LIMIT_RATIO] = M(VALUE),
+    [GCPULSE_FEAT_HEAP_LIMIT_RATIO] = M(VALUE) | M(LAST),
     [GCPULSE_FEAT_QPS] = SAMPLE,
     [GCPULSE_FEAT_RSS] = SAMPLE,
     [GCPULSE_FEAT_LATENCY] = SAMPLE | QUANT,
@@ -10789,6 +11038,8 @@ static const uint16_t supported[GCPULSE_FEAT_BUILTIN_COUNT] = {
     [GCPULSE_FEAT_GOGC] = GAUGE,
     [GCPULSE_FEAT_GOGC_PINNED] = GAUGE,
     [GCPULSE_FEAT_HEAP_ROOTS] = GAUGE,
+    [GCPULSE_FEAT_HEAP_GROWTH_PCT] = M(VALUE),
+    [GCPULSE_FEAT_RSS_HEAP_RATIO] = M(VALUE),
 };
 
 int gcpulse__window_supports(int feature, int stat) {
@@ -10831,7 +11082,9 @@ typedef struct sagg {
   int panes;                             /* panes with samples */
 } sagg;
 
-static void ser_agg(const gcpulse__window *w, int s, sagg *a) {
+/* Aggregate of series S over the live panes with index >= FROM. */
+static void ser_agg_from(const gcpulse__window *w, int s, int64_t from,
+                         sagg *a) {
   memset(a, 0, sizeof *a);
   a->min = INFINITY;
   a->max = -INFINITY;
@@ -10842,7 +11095,7 @@ static void ser_agg(const gcpulse__window *w, int s, sagg *a) {
   for (int j = 0; j < w->P; j++) {
     const gcpulse__wpane *p = &w->panes[j];
     const gcpulse__wser *q = pane_ser(w, j, s);
-    if (q->n == 0 || !live_pane(w, p)) continue;
+    if (q->n == 0 || !live_pane(w, p) || p->idx < from) continue;
     double n = q->n, o = p->start - ref;
     a->n += n;
     a->sum += q->sum;
@@ -10859,6 +11112,15 @@ static void ser_agg(const gcpulse__window *w, int s, sagg *a) {
     if (tl > a->t_last) a->t_last = tl;
     a->panes++;
   }
+}
+
+static void ser_agg(const gcpulse__window *w, int s, sagg *a) {
+  ser_agg_from(w, s, INT64_MIN, a);
+}
+
+/* Panes the RECENT_SLOPE statistic reads: a quarter of the window, >= 3. */
+static int recent_panes(const gcpulse__window *w) {
+  return w->P / 4 > 3 ? w->P / 4 : 3;
 }
 
 /* Why series S of FEATURE has no data: not applicable to the runtime
@@ -10913,7 +11175,12 @@ static int ser_stat(const gcpulse__window *w, int s, int feature, int stat,
     return GCPULSE_WHY_KNOWN;
   }
   sagg a;
-  ser_agg(w, s, &a);
+  if (stat == GCPULSE_STAT_RECENT_SLOPE) {
+    ser_agg_from(w, s, w->head - recent_panes(w) + 1, &a);
+    stat = GCPULSE_STAT_SLOPE;
+  } else {
+    ser_agg(w, s, &a);
+  }
   if (a.n == 0) {
     /* a sticky value held since before the window is its whole history */
     if (x->sticky && x->has_last &&
@@ -11002,7 +11269,24 @@ static int pane_rate_slope(const gcpulse__window *w, int which, double scale,
   return finite_out(sl, out);
 }
 
-/* VALUE (sum / covered time * SCALE) or SLOPE of a pane-rate feature. */
+/* The recent rate (LAST): numerator of the head pane and the one before
+ * it over the time they cover (one to two pane widths; less at the start
+ * of the stream): a short horizon for emergencies. */
+static int pane_rate_recent(const gcpulse__window *w, int which, double scale,
+                            double *out) {
+  double sum = 0, from = ((double)w->head - 1.0) * w->pw;
+  for (int j = 0; j < w->P; j++) {
+    const gcpulse__wpane *p = &w->panes[j];
+    if (live_pane(w, p) && p->idx >= w->head - 1) sum += pane_num(w, j, which);
+  }
+  if (w->origin > from) from = w->origin;
+  double c = w->now - from;
+  if (c < w->min_span || !(c > 0)) return GCPULSE_WHY_SPAN_SHORT;
+  return finite_out(scale * sum / c, out);
+}
+
+/* VALUE (sum / covered time * SCALE), LAST (recent) or SLOPE of a
+ * pane-rate feature. */
 static int pane_rate(const gcpulse__window *w, int which, double scale,
                      int stat, int need_n, int feature, double *out) {
   if (!w->have_ev) return GCPULSE_WHY_NO_DATA;
@@ -11010,6 +11294,7 @@ static int pane_rate(const gcpulse__window *w, int which, double scale,
   double sum = pane_total(w, which, &n);
   if (need_n && n == 0) return why_none(w, feature);
   if (stat == GCPULSE_STAT_SLOPE) return pane_rate_slope(w, which, scale, out);
+  if (stat == GCPULSE_STAT_LAST) return pane_rate_recent(w, which, scale, out);
   double c = covered(w);
   if (c < w->min_span) return GCPULSE_WHY_SPAN_SHORT;
   return finite_out(scale * sum / c, out);
@@ -11077,6 +11362,17 @@ static int heap_growth_ts(const gcpulse__window *w, double *out) {
   return finite_out(sl, out);
 }
 
+/* The Theil-Sen growth as percent of the mean post-GC heap per minute. */
+static int heap_growth_pct(const gcpulse__window *w, double *out) {
+  double ts;
+  int r = heap_growth_ts(w, &ts);
+  if (r != 0) return r;
+  sagg a;
+  ser_agg(w, postgc_series(w), &a);
+  if (a.n == 0 || !(a.sum > 0)) return GCPULSE_WHY_NO_DATA;
+  return finite_out(ts / (a.sum / a.n) * 6000.0, out);
+}
+
 /* Allocation rate over the window: bytes / seconds of the event pairs. */
 static int alloc_rate(const gcpulse__window *w, double *out) {
   double bytes = 0, dt = 0;
@@ -11114,12 +11410,11 @@ static int time_to_next_gc(const gcpulse__window *w, double *out) {
   return finite_out(v > 0 ? v : 0.0, out);
 }
 
-/* Peak heap (max of goal, heap before and heap after in the window) over
- * the memory limit (the memory_limit metric, else the configured one). */
-static int heap_limit_ratio(const gcpulse__window *w, double *out) {
-  const gcpulse__wstate *ml = &w->ss[GCPULSE__SR_MEMLIMIT];
-  double limit = ml->has_last ? ml->last_v : w->mem_cfg;
-  if (!(limit > 0)) return GCPULSE_WHY_NO_LIMIT;
+/* VALUE: peak heap (max of goal, heap before and heap after in the
+ * window) over the memory limit (the memory_limit metric, else the
+ * configured one); LAST: the last post-GC heap (Go live heap, JVM heap
+ * after) over the limit. */
+static double peak_heap(const gcpulse__window *w) {
   double peak = -INFINITY;
   static const int src[] = {GCPULSE__SR_HEAP_GOAL, GCPULSE__SR_HEAP_BEFORE,
                             GCPULSE__SR_HEAP_AFTER};
@@ -11128,8 +11423,33 @@ static int heap_limit_ratio(const gcpulse__window *w, double *out) {
     ser_agg(w, src[i], &a);
     if (a.n > 0 && a.max > peak) peak = a.max;
   }
+  return peak;
+}
+
+static int heap_limit_ratio(const gcpulse__window *w, int stat, double *out) {
+  const gcpulse__wstate *ml = &w->ss[GCPULSE__SR_MEMLIMIT];
+  double limit = ml->has_last ? ml->last_v : w->mem_cfg;
+  if (!(limit > 0)) return GCPULSE_WHY_NO_LIMIT;
+  if (stat == GCPULSE_STAT_LAST) {
+    double after;
+    int r = ser_stat(w, postgc_series(w), GCPULSE_FEAT_HEAP_AFTER,
+                     GCPULSE_STAT_LAST, GCPULSE_STAT_LAST, &after);
+    return r != 0 ? r : finite_out(after / limit, out);
+  }
+  double peak = peak_heap(w);
   if (!isfinite(peak)) return GCPULSE_WHY_NO_DATA;
   return finite_out(peak / limit, out);
+}
+
+/* The caller's peak RSS over the window's peak heap: both peaks of the
+ * same window (RSS samples that arrive after a later event still count). */
+static int rss_heap_ratio(const gcpulse__window *w, double *out) {
+  double rss, peak = peak_heap(w);
+  int r = ser_stat(w, GCPULSE__SR_RSS, GCPULSE_FEAT_RSS, GCPULSE_STAT_MAX,
+                   GCPULSE_STAT_MAX, &rss);
+  if (r != 0) return r;
+  if (!(peak > 0)) return GCPULSE_WHY_NO_DATA;
+  return finite_out(rss / peak, out);
 }
 
 static int count_of(const gcpulse__window *w, int which, double *out) {
@@ -11183,6 +11503,7 @@ static int feature_read(const gcpulse__window *w, int f, int stat,
     return ser_stat(w, postgc_series(w), f, GCPULSE_STAT_SLOPE,
                     GCPULSE_STAT_SLOPE, out);
   case GCPULSE_FEAT_HEAP_GROWTH_TS: return heap_growth_ts(w, out);
+  case GCPULSE_FEAT_HEAP_GROWTH_PCT: return heap_growth_pct(w, out);
   case GCPULSE_FEAT_PROMOTION_RATE:
     return pane_rate(w, PR_PROMO, 1.0, stat, 1, f, out);
   case GCPULSE_FEAT_METASPACE_USED:
@@ -11193,7 +11514,8 @@ static int feature_read(const gcpulse__window *w, int f, int stat,
     return ser_stat(w, GCPULSE__SR_ROOTS, f, stat, GCPULSE_STAT_LAST, out);
   case GCPULSE_FEAT_TIME_TO_NEXT_GC: return time_to_next_gc(w, out);
   case GCPULSE_FEAT_OOM_EVENTS: return count_of(w, 2, out);
-  case GCPULSE_FEAT_HEAP_LIMIT_RATIO: return heap_limit_ratio(w, out);
+  case GCPULSE_FEAT_HEAP_LIMIT_RATIO: return heap_limit_ratio(w, stat, out);
+  case GCPULSE_FEAT_RSS_HEAP_RATIO: return rss_heap_ratio(w, out);
   case GCPULSE_FEAT_LATENCY:
     if (is_quantile(stat))
       return quantile(w, &w->lat, GCPULSE__SR_LATENCY, f, stat, out);

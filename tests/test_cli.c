@@ -210,6 +210,40 @@ static void test_replay_demo(void **state) {
   free(again);
   free(out2);
 }
+
+/* replay --suppressed: the matches a constraint held back are printed
+ * with their constraint names, and the summary counts them by
+ * constraint; without the flag neither appears.  The G1 leak recording
+ * without a memory limit: the rules that need one report MissingData. */
+static void test_replay_suppressed(void **state) {
+  (void)state;
+  char cmd[8192];
+  int st;
+  snprintf(cmd, sizeof cmd, "%s replay --suppressed "
+           "tests/data/policy/jdk17-g1-leak.log", cli);
+  char *out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  int held = count_lines(out, "\"suppressed\":true");
+  assert_true(held > 0);
+  assert_true(count_lines(out, "\"constraints\":[\"MissingData\"") > 0);
+  int n = count_lines(out, NULL);
+  json_t *last = json_line(out, n - 1);
+  assert_non_null(last);
+  json_t *sup = json_object_get(last, "suppressed");
+  assert_non_null(sup);
+  assert_int_equal(json_integer_value(json_object_get(sup, "total")), held);
+  json_t *by = json_object_get(sup, "by_constraint");
+  assert_true(json_integer_value(json_object_get(by, "MissingData")) > 0);
+  assert_true(json_integer_value(json_object_get(by, "WarmingUp")) > 0);
+  json_decref(last);
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s replay tests/data/policy/jdk17-g1-leak.log",
+           cli);
+  out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  assert_int_equal(count_lines(out, "\"suppressed\""), 0);
+  free(out);
+}
 #endif
 
 static void append(const char *path, const char *text, const char *mode) {
@@ -782,7 +816,7 @@ static void test_follow_pid(void **state) {
   }
   print_message("rss %.0f, /proc says %.0f\n", rss, want);
   assert_true(fabs(rss - want) <= 2.0 * (double)sysconf(_SC_PAGESIZE)); /* sleep's RSS */
-  assert_true(prom_value(prom, "gcpulse_up ") == 1);
+  assert_true(prom_wait(prom, "gcpulse_up ", 1)); /* the textfile after the lines were read */
   double t0 = mono();
   kill(victim, SIGKILL);
   waitpid(victim, NULL, 0);
@@ -1218,6 +1252,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_events_jvm_auto),
 #ifndef GCPULSE_NO_JSON
       cmocka_unit_test(test_replay_demo),
+      cmocka_unit_test(test_replay_suppressed),
 #endif
       cmocka_unit_test(test_follow_truncate_rotate),
       cmocka_unit_test(test_run_env_and_status),

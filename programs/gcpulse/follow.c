@@ -86,12 +86,15 @@ static void skip_old_history(source *s) {
 static int warm(sc_live *lv, source *s) {
   sc_app *app = lv->app;
   app->warming = 1;
-  for (int d = -1; d <= 1; d++) gcpulse_policy_kill(app->g, d, NULL, 1);
+  /* the policy runs dry: its cooldowns move as if the actions in the
+   * history had been applied (a previous run applied them), so they do
+   * not fire again at the first evaluation after it */
+  gcpulse_policy_dry_run(app->g, 1);
   skip_old_history(s);
   long r = 0;
   while (!sc_stop && (r = read_some(lv, s->fd, &s->pos)) > 0) {
   }
-  for (int d = -1; d <= 1; d++) gcpulse_policy_kill(app->g, d, NULL, 0);
+  gcpulse_policy_dry_run(app->g, app->dry_run);
   app->warming = 0;
   struct stat st;
   if (app->last_event_unix > 0 && fstat(s->fd, &st) == 0) /* when it was written */
