@@ -332,7 +332,7 @@ typedef struct gcpulse_event {
   uint64_t young_before, young_after;
   uint64_t old_before, old_after;
   uint64_t promoted;       /* old-generation growth across a young GC */
-  uint64_t metaspace_used, metaspace_committed;
+  uint64_t metaspace_used, metaspace_committed; /* JVM class metadata: Metaspace, or PermGen before JDK 8 */
   uint64_t stacks, globals; /* Go 1.18+ scannable stacks / globals */
   uint32_t procs;          /* Go GOMAXPROCS (P), JVM GC worker count if known */
   uint32_t gc_cpu_pct_total; /* Go cumulative GC CPU percent since start (not windowed) */

@@ -543,7 +543,7 @@ func (t *Tuner) deliver() {
 	}
 	for i := range acts {
 		if t.cfg.OnAction != nil {
-			a := actionFromC(&acts[i])
+			a := actionFromC(&acts[i], t.metricIDs)
 			t.call("OnAction", func() { t.cfg.OnAction(a) })
 		}
 	}
