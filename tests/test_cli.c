@@ -1265,6 +1265,49 @@ static void test_plot_png(void **state) {
   assert_int_equal(st, 1);
   assert_non_null(strstr(out, "no GC event to plot"));
   free(out);
+  /* 20 GCs in 2 s, shorter than the controller's 10 s period: no GOGC
+   * decision, an empty GOGC panel that says so (gnuplot refuses to
+   * autoscale an empty plot) */
+  char shortlog[512], shortpng[512];
+  snprintf(shortlog, sizeof shortlog, "%s/short.gctrace", tmpdir);
+  snprintf(shortpng, sizeof shortpng, "%s/short.png", tmpdir);
+  snprintf(cmd, sizeof cmd, "head -40 examples/data/go-demo.gctrace > %s", shortlog);
+  assert_int_equal(system(cmd), 0);
+  snprintf(cmd, sizeof cmd, "%s plot %s -o %s 2>&1", cli, shortlog, shortpng);
+  out = run(cmd, &st);
+  if (st != 0) fail_msg("plot of a 2 s trace: status %d: %s", st, out);
+  free(out);
+  img = tu_read_file(shortpng, &len);
+  assert_non_null(img);
+  assert_memory_equal(img, "\x89PNG\r\n\x1a\n", 8);
+  free(img);
+  /* gnuplot that runs and fails is not "not installed"; one that is not
+   * on PATH is */
+  char bin[512];
+  snprintf(bin, sizeof bin, "%s/fakebin", tmpdir);
+  snprintf(cmd, sizeof cmd,
+           "mkdir -p %s && printf '#!/bin/sh\\necho bad script >&2\\nexit 3\\n' > %s/gnuplot"
+           " && chmod +x %s/gnuplot", bin, bin, bin);
+  assert_int_equal(system(cmd), 0);
+  snprintf(cmd, sizeof cmd, "PATH=%s:/bin:/usr/bin %s plot %s -o %s 2>&1", bin, cli, shortlog,
+           shortpng);
+  out = run(cmd, &st);
+  assert_int_equal(st, 1);
+  assert_non_null(strstr(out, "gnuplot failed (exit status 3)"));
+  assert_null(strstr(out, "installed"));
+  free(out);
+  snprintf(cmd, sizeof cmd, "PATH=/nonexistent %s plot %s -o %s 2>&1", cli, shortlog, shortpng);
+  out = run(cmd, &st);
+  assert_int_equal(st, 1);
+  assert_non_null(strstr(out, "cannot run gnuplot; is it installed?"));
+  free(out);
+  /* a JDK 17 log with -Xlog decorators 'none': drawn, with a warning */
+  snprintf(cmd, sizeof cmd, "%s plot tests/data/jvm/jdk17-parallel-none.log -o %s 2>&1", cli,
+           shortpng);
+  out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  assert_non_null(strstr(out, "the GC lines carry no time stamps; every GC is drawn at t = 0"));
+  free(out);
 }
 
 int main(int argc, char **argv) {
