@@ -972,6 +972,13 @@ static void test_startup_errors(void **state) {
        "cannot write --decisions /nonexistent/d.jsonl: No such file or directory"},
       {"run --prom-textfile /nonexistent/x.prom -- true", "/nonexistent/x.prom: No such file"},
       {"follow --from middle -", "--from takes start or end"},
+      /* getaddrinfo would bind 99999 - 65536 = 34463 */
+      {"follow --listen 127.0.0.1:99999 -",
+       "--listen 127.0.0.1:99999: the port must be a number from 1 to 65535"},
+      {"follow --listen :0 -", "--listen :0: the port must be a number from 1 to 65535"},
+      {"follow --listen [::1]:+9464 -", "the port must be a number from 1 to 65535"},
+      /* a PID that does not exist (a typo, another PID namespace) */
+      {"follow --pid 999999999 -", "--pid 999999999: not running (/proc/999999999/stat)"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     snprintf(cmd, sizeof cmd, "%s %s </dev/null 2>&1", cli, cases[i].args);

@@ -155,6 +155,7 @@ static int follow_loop(sc_live *lv, source *s, int is_pipe) {
 }
 
 int sc_follow(const gcpulse_config_t *cfg, const sc_opts *o) {
+  if (o->pid > 0) sc_proc_require(o->pid);
   if (o->prom) sc_prom_check(o->prom);
   sc_app app;
   int rc = sc_app_open(&app, cfg, o, stdout, 0, 1);

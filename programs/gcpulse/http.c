@@ -51,6 +51,13 @@ sc_http *sc_http_open(const char *hostport) {
     memmove(host, host + 1, hl - 2);
     host[hl - 2] = '\0';
   }
+  /* getaddrinfo takes a number above 65535 modulo 65536, and port 0 is a
+   * random one nobody could scrape: refuse both */
+  char *end;
+  errno = 0;
+  long port = strtol(colon + 1, &end, 10);
+  if (*end || errno || port < 1 || port > 65535 || !(colon[1] >= '0' && colon[1] <= '9'))
+    sc_die("--listen %s: the port must be a number from 1 to 65535", hostport);
   struct addrinfo hints, *ai = NULL;
   memset(&hints, 0, sizeof hints);
   hints.ai_family = AF_UNSPEC;

@@ -138,6 +138,8 @@ void sc_http_close(sc_http *h);
 double sc_proc_rss(long pid);
 double sc_proc_cgroup_limit(long pid, char *which, size_t cap);
 int sc_proc_alive(long pid);
+/* Exit 2 unless PID is running now (a start-up check of --pid). */
+void sc_proc_require(long pid);
 
 /* What a live source does between reads (loop.c). */
 typedef struct sc_live {
