@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -179,6 +180,7 @@ int sc_plot(const gcpulse_config_t *cfg, const sc_opts *o) {
     if (getcwd(cwd, sizeof cwd) == NULL) snprintf(cwd, sizeof cwd, ".");
     snprintf(out, sizeof out, "%s%s%s", o->output[0] == '/' ? "" : cwd,
              o->output[0] == '/' ? "" : "/", o->output);
+    signal(SIGPIPE, SIG_IGN); /* a gnuplot that exits early fails the write, not us */
     FILE *g = popen(cwd_script, "w");
     if (g == NULL) sc_die("cannot run gnuplot: %s", strerror(errno));
     script(g, dir, out, &p, lim / 1048576.0, is_go, cfg->gogc.period_s, title);
