@@ -177,6 +177,55 @@ static void test_events_jvm_auto(void **state) {
   free(out);
 }
 
+/* Several FILEs are one stream: a file of the other runtime is not
+ * skipped line by line in silence but refused by name, status 1; the
+ * stream's own files are all read. */
+static void test_files_mixed_runtimes(void **state) {
+  (void)state;
+  const char *go = "examples/data/go-demo.gctrace", *jvm = "tests/data/jvm/jdk17-g1-gconly.log";
+  struct {
+    const char *cmd, *a, *b, *want_err, *want_count;
+    int go_events, jvm_events;
+  } cases[] = {
+      {"events", go, jvm,
+       "jdk17-g1-gconly.log: a JVM GC log, but the stream is a Go gctrace (the files before it)",
+       "lines 281 events 272 skipped 9", 272, 0},
+      {"events", jvm, go,
+       "go-demo.gctrace: a Go gctrace, but the stream is a JVM GC log (the files before it)",
+       "lines 11 events 10 skipped 1", 0, 10},
+      {"events --format jvm", go, NULL,
+       "go-demo.gctrace: a Go gctrace, but the stream is a JVM GC log (--format or the config)",
+       "lines 0 events 0 skipped 0", 0, 0},
+      {"events", go, go, NULL, "lines 562 events 544 skipped 18", 544, 0}, /* rotated */
+      {"replay", go, jvm, "jdk17-g1-gconly.log: a JVM GC log, but the stream is a Go gctrace",
+       NULL, 0, 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char cmd[8192], errpath[512];
+    snprintf(errpath, sizeof errpath, "%s/mixed.err", tmpdir);
+    snprintf(cmd, sizeof cmd, "%s %s %s %s 2>%s", cli, cases[i].cmd, cases[i].a,
+             cases[i].b ? cases[i].b : "", errpath);
+    int st;
+    char *out = run(cmd, &st);
+    size_t len;
+    char *err = tu_read_file(errpath, &len);
+    assert_non_null(err);
+    print_message("%s %s %s: status %d, %s", cases[i].cmd, cases[i].a,
+                  cases[i].b ? cases[i].b : "", st, err);
+    assert_int_equal(st, cases[i].want_err ? 1 : 0);
+    if (cases[i].want_err) assert_non_null(strstr(err, cases[i].want_err));
+    if (cases[i].want_count) assert_non_null(strstr(err, cases[i].want_count));
+    if (strncmp(cases[i].cmd, "events", 6) == 0) {
+      assert_int_equal(count_lines(out, "\"runtime\":\"go\""), cases[i].go_events);
+      assert_int_equal(count_lines(out, "\"runtime\":\"jvm\""), cases[i].jvm_events);
+    } else {
+      assert_non_null(strstr(out, "\"events_go\":272,\"events_jvm\":0"));
+    }
+    free(err);
+    free(out);
+  }
+}
+
 #ifndef GCPULSE_NO_JSON /* --config needs the JSON loader */
 static void test_replay_demo(void **state) {
   (void)state;
@@ -1334,6 +1383,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_usage_errors),
       cmocka_unit_test(test_events_go),
       cmocka_unit_test(test_events_jvm_auto),
+      cmocka_unit_test(test_files_mixed_runtimes),
 #ifndef GCPULSE_NO_JSON
       cmocka_unit_test(test_replay_demo),
       cmocka_unit_test(test_replay_suppressed),
