@@ -778,6 +778,8 @@ static void test_listen_and_liveness(void **state) {
                      "cpu, 200->201->150 MB, 300 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
   assert_int_equal(write(c.in, next, strlen(next)), (ssize_t)strlen(next));
   assert_true(read_until(&c, acc + before, sizeof acc - before, "\"state\":\"alive\"", 2.0) > 0);
+  /* at the trace time of the event that revived it, not the ticked clock */
+  assert_non_null(strstr(acc + before, "{\"type\":\"source\",\"state\":\"alive\",\"t\":140,"));
   m = http_get(port, "/metrics");
   assert_non_null(strstr(m, "gcpulse_heap_live_bytes{pod=\"api-0\",note=\"a \\\"quoted\\\" \\\\ value\"} 157286400\n"));
   free(m);
@@ -785,6 +787,25 @@ static void test_listen_and_liveness(void **state) {
   assert_int_equal(reap(&c, 3.0), 0);
   close(c.out);
   free(trace);
+}
+
+/* --idle-exit on a pipe that is still open: exit 0 after the silence, the
+ * source reported lost for that reason, not "end of input". */
+static void test_follow_idle_exit(void **state) {
+  (void)state;
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd, "exec %s follow --idle-exit 0.5 -", cli);
+  child c = spawn(cmd);
+  double t0 = mono();
+  assert_int_equal(reap(&c, 3.0), 0); /* our end of its stdin is still open */
+  print_message("idle exit after %.2f s\n", mono() - t0);
+  static char acc[4096];
+  acc[0] = '\0';
+  read_until(&c, acc, sizeof acc, "\n", 1.0);
+  assert_string_equal(acc, "{\"type\":\"source\",\"state\":\"lost\",\"t\":0,"
+                           "\"reason\":\"idle exit: no GC event for 0.5 s\"}\n");
+  close(c.in);
+  close(c.out);
 }
 
 /* follow --metric qps=FILE: rows appended to a live file reach the policy
@@ -1395,6 +1416,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_follow_history_bounded),
       cmocka_unit_test(test_follow_waits_and_sigterm),
       cmocka_unit_test(test_listen_and_liveness),
+      cmocka_unit_test(test_follow_idle_exit),
       cmocka_unit_test(test_follow_live_metric),
       cmocka_unit_test(test_follow_pid),
       cmocka_unit_test(test_http_bounded),

@@ -87,8 +87,10 @@ static const char *usage_follow =
     "known).  --listen serves /metrics and /healthz; --prom-textfile writes the\n"
     "same metrics every second (write + rename) for node_exporter.  --metric\n"
     "NAME=FILE tails FILE for caller metrics (qps, rss, latency_ms, ...): each\n"
-    "new row 'value' (or 't,value', t ignored) is fed when it is read.  SIGINT\n"
-    "and SIGTERM end it cleanly (exit 0).\n";
+    "new row 'value' (or 't,value', t ignored) is fed when it is read.\n"
+    "--idle-exit S ends it (exit 0) after S seconds without a GC event; a pipe\n"
+    "is then reported lost with reason 'idle exit'.  SIGINT and SIGTERM end it\n"
+    "cleanly (exit 0).\n";
 
 static const char *usage_run =
     "usage: gcpulse run [--config FILE.json] [--decisions FILE] [--quiet-gc]\n"

@@ -84,7 +84,7 @@ static int on_event(void *user, const gcpulse_event_t *ev) {
   if (app->tap) app->tap(app->tap_ud, ev, NULL, NULL);
   if (!app->up && !app->closing) {
     app->up = 1;
-    if (app->lost_reported) sc_app_source(app, 1, "event");
+    if (app->lost_reported) sc_app_source(app, 1, ev->t, "event");
   }
   if (app->print_events) PRINT_JSON(app, gcpulse_event_to_json, ev);
   return 0;
@@ -223,8 +223,7 @@ void sc_app_close(sc_app *app) {
   app->buf = NULL;
 }
 
-void sc_app_source(sc_app *app, int up, const char *why) {
-  double t = gcpulse_time(app->g);
+void sc_app_source(sc_app *app, int up, double t, const char *why) {
   fprintf(app->out, "{\"type\":\"source\",\"state\":\"%s\",\"t\":%.6g,"
                     "\"reason\":\"%s\"}\n",
           up ? "alive" : "lost", isfinite(t) ? t : 0.0, why);
@@ -238,7 +237,7 @@ void sc_app_lose(sc_app *app, const char *why) {
   app->up = 0;
   for (int i = 0; i < app->n_series; i++) app->series[i].active = 0;
   app->lost_reported = 1;
-  sc_app_source(app, 0, why);
+  sc_app_source(app, 0, t, why);
 }
 
 /* Feed F to the app, pumping the caller metrics up to the trace's clock

@@ -110,8 +110,9 @@ void sc_app_close(sc_app *app);
 int sc_app_feed_files(sc_app *app, const sc_opts *o);
 /* Print a JSON summary line, or a human-readable one on stderr. */
 void sc_app_summary(sc_app *app, int text, const char *what);
-/* The source's state changed: print {"type":"source",...}. */
-void sc_app_source(sc_app *app, int up, const char *why);
+/* The source's state changed at trace time T: print {"type":"source",...}
+ * (alive: T of the event that revived it; lost: the pipeline's clock). */
+void sc_app_source(sc_app *app, int up, double t, const char *why);
 /* A source is gone: mark the instance lost (no features, no decisions). */
 void sc_app_lose(sc_app *app, const char *why);
 
