@@ -293,6 +293,35 @@ static void test_replay_suppressed(void **state) {
   assert_int_equal(count_lines(out, "\"suppressed\""), 0);
   free(out);
 }
+
+/* --config errors: a syntax error says where; a bad value names its key
+ * path, with no made-up "(line 0, column 0)". */
+static void test_config_errors(void **state) {
+  (void)state;
+  struct {
+    const char *json, *want;
+  } cases[] = {
+      {"{\"gogc\":{\"mode\":\"fast\"}}",
+       "bad.json: gogc.mode: unknown value \"fast\": expected one of off, dual-factor, "
+       "memory-target, cpu-target, adaptive\n"},
+      {"{\"gogc\":{\"min\":50,\"max\":40}}", "bad.json: gogc.max: must be >= gogc.min\n"},
+      {"{\"gogc\":{\"mode\":\"adaptive\",}}", "bad.json: string or '}' expected (line 1, column 28)\n"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char path[512], cmd[8192];
+    snprintf(path, sizeof path, "%s/bad.json", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(cases[i].json, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s replay --config %s /dev/null 2>&1", cli, path);
+    int st;
+    char *out = run(cmd, &st);
+    if (st != 2 || strstr(out, cases[i].want) == NULL)
+      fail_msg("%s: status %d, '%s', want '%s'", cases[i].json, st, out, cases[i].want);
+    free(out);
+  }
+}
 #endif
 
 static void append(const char *path, const char *text, const char *mode) {
@@ -1408,6 +1437,7 @@ int main(int argc, char **argv) {
 #ifndef GCPULSE_NO_JSON
       cmocka_unit_test(test_replay_demo),
       cmocka_unit_test(test_replay_suppressed),
+      cmocka_unit_test(test_config_errors),
 #endif
       cmocka_unit_test(test_follow_truncate_rotate),
       cmocka_unit_test(test_run_env_and_status),
