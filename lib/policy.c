@@ -45,19 +45,18 @@
  *                the same evaluation into conflicts.
  *   restart      a restarted process (the instance reports its window's
  *                RESTART: a flagged restart or a clock more than a window
- *                back) starts the
- *                policy afresh on the new run's clock: cooldowns, settle,
- *                de-escalation delay, stabilisation history, N-of-M
- *                datapoints and hysteresis, warm-up and the evaluation
- *                schedule belong to the old process and end with it, so a
- *                crash-looping process gets its memory bump every run.  The
- *                rate-limit and loop-guard rings and the last bump level
- *                carry over, shifted so the old run's last input lands on
- *                the new run's first (the time between runs is unknown and
- *                counted as none): a fast crash loop still meets its rate
- *                limit and raises the loop flag.  Any other step back of
- *                the clock keeps the stored times raw (a constraint lasts
- *                until the clock passes it again).
+ *                back) starts the policy afresh on the new run's clock:
+ *                cooldowns, settle, de-escalation delay, stabilisation
+ *                history, N-of-M datapoints and hysteresis, warm-up and the
+ *                evaluation schedule belong to the old process and end
+ *                with it, so a crash-looping process gets its memory bump
+ *                every run.  The rate-limit and loop-guard rings and the
+ *                last bump level carry over, shifted so the old run's last
+ *                input lands on the new run's first (the time between runs
+ *                is unknown and counted as none): a fast crash loop still
+ *                meets its rate limit and raises the loop flag.  Any other
+ *                step back of the clock keeps the stored times raw (a
+ *                constraint lasts until the clock passes it again).
  *   report       one gcpulse_action_t per action of every matched rule:
  *                raw -> stabilised -> limited -> final plus constraint
  *                bits and per-condition values, N-of-M counts.  Applied
