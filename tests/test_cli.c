@@ -697,7 +697,7 @@ static void test_follow_history_bounded(void **state) {
 }
 
 /* follow FILE waits for a missing file; SIGTERM ends it with status 0 and a
- * final textfile. */
+ * final textfile that says the source is lost (gcpulse_up 0). */
 static void test_follow_waits_and_sigterm(void **state) {
   (void)state;
   char log[512], prom[512], cmd[8192];
@@ -718,6 +718,9 @@ static void test_follow_waits_and_sigterm(void **state) {
   assert_int_equal(reap(&c, 3.0), 0);
   close(c.in);
   close(c.out);
+  /* the final textfile: nobody follows the source any more (F38) */
+  assert_true(prom_value(prom, "gcpulse_up ") == 0);
+  assert_true(prom_value(prom, EVENTS_GO) == 2);
   char p[600];
   snprintf(p, sizeof p, "%s/later.err", tmpdir);
   size_t len;

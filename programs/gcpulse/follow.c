@@ -9,7 +9,8 @@
  * inode was rotated (the old file is drained, the new one read from its
  * start).  The lines already in FILE at start (at most its last 16 MiB)
  * are history: they warm the window with the policy switched off and
- * decisions unreported, unless --from start.  SIGINT/SIGTERM: final textfile, exit 0.
+ * decisions unreported, unless --from start.  SIGINT/SIGTERM: the source is
+ * lost (gcpulse_up 0) in the final textfile, exit 0.
  */
 #include "sidecar.h"
 
@@ -179,7 +180,11 @@ int sc_follow(const gcpulse_config_t *cfg, const sc_opts *o) {
   if (!is_pipe && s.fd >= 0) close(s.fd);
   app.closing = 1;
   gcpulse_finish(app.g);
-  if (is_pipe && !sc_stop) {
+  /* whatever ends the follow, nobody watches the source any more: the
+   * final textfile says so (a textfile has no staleness of its own) */
+  if (sc_stop) {
+    sc_app_lose(&app, "sidecar stopped");
+  } else if (is_pipe) {
     char why[64];
     snprintf(why, sizeof why, "idle exit: no GC event for %g s", o->idle_exit);
     sc_app_lose(&app, idled ? why : "end of input");
