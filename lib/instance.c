@@ -58,7 +58,7 @@ void gcpulse_config_init(gcpulse_config_t *cfg) {
 
   gcpulse_gogc_config_t *c = &cfg->gogc;
   c->mode = GCPULSE_GOGC_ADAPTIVE;
-  c->period_s = 10.0;
+  c->period_s = 5.0;
   c->initial = 100.0;
   c->min = 25.0;
   c->max = 500.0;
@@ -79,8 +79,8 @@ void gcpulse_config_init(gcpulse_config_t *cfg) {
   c->slew_up = 0.25;
   c->slew_down = 0.5;
   c->urgent_ratio = 0.95;
-  c->dwell_s = 10.0;
-  c->dwell_cycles = 2;
+  c->dwell_s = 15.0;
+  c->dwell_cycles = 1;
   c->pinned_after = 3;
   c->recommend_limit = 0;
   c->adaptive_economy = GCPULSE_GOGC_ECONOMY_BOTH;
@@ -88,7 +88,7 @@ void gcpulse_config_init(gcpulse_config_t *cfg) {
   c->leak_min_growth = 0.2;
   c->leak_chase = 0;
   c->slew_up_spare = 4.0;
-  c->spare_horizon_s = 0.0;
+  c->spare_horizon_s = 30.0;
 
   cfg->policy_enabled = 1;
   cfg->policy_defaults = 1;
@@ -316,10 +316,18 @@ static int emit_action(void *ctx, const gcpulse_action_t *a) {
 }
 
 /* Run the controller and the policy at time T. */
+/* GOGC means something only for Go: a JVM stream (detected, or events of
+ * the JVM runtime) gets no controller decision. */
+static int runs_go(const gcpulse_t *g) {
+  return g->detected != GCPULSE_FORMAT_JVM && g->win->runtime != GCPULSE_RT_JVM;
+}
+
 static int decide(gcpulse_t *g, double t, int new_cycle) {
   gcpulse_gogc_decision_t d;
-  int rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
-                              new_cycle, &d, &g->st);
+  int rc = 0;
+  if (runs_go(g))
+    rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
+                            new_cycle, &d, &g->st);
   if (rc < 0) return rc;
   if (rc > 0) {
     gcpulse__window_set(g->win, GCPULSE_FEAT_GOGC, t, d.value);

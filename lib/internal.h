@@ -400,6 +400,22 @@ int gcpulse__window_supports(int feature, int stat);
 /* Current window time (latest event/metric/tick time), NAN before any. */
 double gcpulse__window_now(const gcpulse__window *w);
 
+/* The one memory limit (issue 13): where the limit in force comes from.
+ * Precedence: configuration (memory_limit, else its alias
+ * gogc.memory_limit), then the latest memory_limit metric, then the limit
+ * detected from the log (largest JVM heap capacity).  The window answers
+ * FEAT_MEMORY_LIMIT and heap_limit_ratio by it; the controller and the
+ * policy read that feature, so all three agree. */
+enum { GCPULSE_LIMIT_NONE, GCPULSE_LIMIT_CONFIG, GCPULSE_LIMIT_METRIC,
+       GCPULSE_LIMIT_DETECTED };
+static inline double gcpulse__config_memory_limit(const gcpulse_config_t *c) {
+  if (c->memory_limit > 0) return c->memory_limit;
+  return c->gogc.memory_limit > 0 ? c->gogc.memory_limit : 0.0;
+}
+/* The limit in force in bytes (0 = none); *SRC (may be NULL) gets its
+ * GCPULSE_LIMIT_* source. */
+double gcpulse__window_memory_limit(const gcpulse__window *w, int *src);
+
 /* ---- histogram.c: log-linear histogram, u16 panes + u32 aggregate ----
  * Bucket of V with S sub-bucket bits: values below 2^S are exact; above,
  * bucket = (floor(log2 V) - S + 1) * 2^S + the S bits after the leading
@@ -599,7 +615,9 @@ typedef struct gcpulse__wheap {
 
 struct gcpulse__window {
   /* configuration */
-  double W, pw, tau, inv_tau, k, h, min_span, mem_cfg;
+  double W, pw, tau, inv_tau, k, h, min_span;
+  double mem_cfg;      /* configured memory limit (gcpulse__config_memory_limit) */
+  double mem_det;      /* limit detected from the log (JVM heap capacity), 0 */
   int P, nser, ncustom;
   /* clock */
   double now;          /* NAN before any data */

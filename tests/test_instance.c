@@ -31,7 +31,7 @@ static void test_config_defaults_and_check(void **state) {
   assert_int_equal(cfg->max_line, 4096);
   assert_int_equal(cfg->panes, 12);
   assert_true(cfg->window_s == 60.0);
-  assert_true(cfg->gogc.period_s == 10.0);
+  assert_true(cfg->gogc.period_s == 5.0);
   assert_int_equal(gcpulse_config_check(cfg, NULL), 0);
   gcpulse_error_t err;
   memset(&err, 0, sizeof err);
