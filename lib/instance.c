@@ -84,7 +84,7 @@ void gcpulse_config_init(gcpulse_config_t *cfg) {
   c->pinned_after = 3;
   c->recommend_limit = 0;
   c->adaptive_economy = GCPULSE_GOGC_ECONOMY_BOTH;
-  c->leak_window_s = 300.0;
+  c->leak_window_s = 60.0;
   c->leak_min_growth = 0.2;
   c->leak_chase = 0;
   c->slew_up_spare = 4.0;

@@ -112,7 +112,7 @@ static void test_config(void **state) {
   assert_int_equal(cfg->gogc.mode, GCPULSE_GOGC_ADAPTIVE);
   assert_true(cfg->gogc.min == 25 && cfg->gogc.max == 500);
   assert_true(cfg->gogc.df_base == 100 && cfg->gogc.df_qps_step == 500);
-  assert_true(cfg->gogc.leak_window_s == 300);
+  assert_true(cfg->gogc.leak_window_s == 60);
   assert_int_equal(gcpulse_config_check(cfg, NULL), 0);
   cfg->gogc.min = 0; expect_bad(cfg, "gogc.min");
   cfg->gogc.max = 10; expect_bad(cfg, "gogc.max");
