@@ -11,10 +11,12 @@
  *
  * BENCH_QUICK=1 runs shorter scenarios (CI smoke).
  */
-#include "internal.h"
+#include "common.h"
+#include "gogc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../tests/gosim.h"
 

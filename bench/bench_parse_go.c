@@ -20,9 +20,10 @@
  *                               regexp parser for comparison)
  */
 #include "gcpulse.h"
-#include "internal.h"
+#include "trace_go.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

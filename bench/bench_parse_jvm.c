@@ -12,8 +12,9 @@
  * best run is reported, since the development VMs are shared and noisy.
  * Compare with: python3 bench/jvm_regex.py --bench <file> 50
  */
-#include "internal.h"
+#include "trace_jvm.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -12,10 +12,12 @@
  *
  * CPU time of this thread (the machine may be shared), best of 7 batches.
  * BENCH_QUICK=1 runs a short smoke version. */
-#include "internal.h"
+#include "policy.h"
+#include "window.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static double now_ns(void) {

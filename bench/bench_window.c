@@ -2,8 +2,14 @@
  * the window (all features), one histogram record, one quantile query,
  * and the memory breakdown of the default instance.  BENCH_QUICK=1 runs a
  * short smoke version. */
-#include "internal.h"
+#include "estimators.h"
+#include "gogc.h"
+#include "histogram.h"
+#include "policy.h"
+#include "trace_jvm.h"
+#include "window.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>

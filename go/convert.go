@@ -152,7 +152,7 @@ func decisionFromC(d *C.gcpulse_gogc_decision_t) Decision {
 		Value:              float64(d.value),
 		Previous:           float64(d.previous),
 		Raw:                float64(d.raw),
-		MemoryLimit:        float64(d.memory_limit),
+		MemoryLimit:        float64(d.recommended_limit),
 		LiveBytes:          float64(d.live_bytes),
 		GoalBytes:          float64(d.goal_bytes),
 		BudgetBytes:        float64(d.budget_bytes),

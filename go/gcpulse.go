@@ -301,7 +301,6 @@ func Start(cfg Config) (*Tuner, error) {
 	}
 	if t.limit > 0 {
 		c.memory_limit = C.double(t.limit)
-		c.gogc.memory_limit = C.double(t.limit)
 	}
 	if cfg.SetMemoryLimit {
 		c.gogc.recommend_limit = 1

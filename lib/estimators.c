@@ -21,7 +21,9 @@
  * O(n^2) pairs and an O(n^2) expected quickselect, run at query time on
  * per-pane means (12 points: 66 pairs), never on the hot path.
  */
-#include "internal.h"
+#include "estimators.h"
+
+#include <math.h>
 
 double gcpulse__ewma_alpha(double dt, double tau) {
   if (!(dt > 0) || !(tau > 0)) return 0.0;
@@ -32,7 +34,7 @@ double gcpulse__ewma_alpha(double dt, double tau) {
   return -expm1(-x);
 }
 
-/* gcpulse__ewma_add and gcpulse__cusum_step are inline in internal.h. */
+/* gcpulse__ewma_add and gcpulse__cusum_step are inline in estimators.h. */
 
 int gcpulse__ols_slope(double n, double st, double stt, double sy,
                        double sty, double *out) {

@@ -6,10 +6,13 @@
  * path of the sidecar and of embedders allocates nothing.  Every number
  * written is finite: a non-finite value is omitted with its key.
  */
-#include "internal.h"
+#include "common.h"
+#include "event_fields.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 /* An output cursor that counts what it could not write. */
 typedef struct out {
@@ -203,7 +206,8 @@ long gcpulse_gogc_to_json(const gcpulse_gogc_decision_t *d, char *dst,
   kv_num(&o, "after_slew", d->after_slew);
   kv_num(&o, "after_deadband", d->after_deadband);
   kv_num(&o, "after_dwell", d->after_dwell);
-  if (d->memory_limit > 0) kv_num(&o, "memory_limit", d->memory_limit);
+  if (d->recommended_limit > 0)
+    kv_num(&o, "recommended_limit", d->recommended_limit);
   key(&o, "inputs");
   open_obj(&o);
   struct {

@@ -70,9 +70,13 @@
  * Every number is checked for finiteness; the value never leaves [min, max]
  * (or stays at the caller's "off" value, which is never changed).
  */
-#include "internal.h"
+#include "common.h"
+#include "estimators.h"
+#include "gogc.h"
 
+#include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #define GOGC_HIST 32   /* recent GOGC changes, for the CPU law's window mean */
 #define GOGC_LEAK 64   /* recent (t, live) samples, one per leak_window_s/32 */
@@ -135,83 +139,17 @@ static int bad(gcpulse_error_t *err, const char *path, const char *what) {
   return gcpulse__error(err, GCPULSE_ECONFIG, path, "%s", what);
 }
 
-/* Validate cfg->gogc; key paths are the JSON ones ("gogc.<field>"). */
+/* Cross-field checks of cfg->gogc (each value's own range is checked by
+ * the configuration table, config.h, before this runs). */
 int gcpulse__gogc_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
   const gcpulse_gogc_config_t *c = &cfg->gogc;
-  if (c->mode < 0 || c->mode >= GCPULSE_GOGC_MODE_COUNT)
-    return bad(err, "gogc.mode",
-               "must be off, dual-factor, memory-target, cpu-target or adaptive");
-  if (!isfinite(c->period_s) || c->period_s <= 0 || c->period_s > 86400)
-    return bad(err, "gogc.period_s", "must be > 0 and <= 86400 seconds");
-  if (!isfinite(c->min) || c->min <= 0 || c->min > 1e6)
-    return bad(err, "gogc.min", "must be > 0 and <= 1000000");
-  if (!isfinite(c->max) || c->max < c->min || c->max > 1e6)
-    return bad(err, "gogc.max", "must be >= gogc.min and <= 1000000");
-  if (!isfinite(c->initial) ||
-      (c->initial >= 0 && (c->initial < c->min || c->initial > c->max)))
+  if (c->max < c->min)
+    return bad(err, "gogc.max", "must be >= gogc.min");
+  if (c->initial >= 0 && (c->initial < c->min || c->initial > c->max))
     return bad(err, "gogc.initial",
                "must be < 0 (GOGC=off) or within [gogc.min, gogc.max]");
-  if (!isfinite(c->df_base) || c->df_base < 0 || c->df_base > 1e6)
-    return bad(err, "gogc.df_base", "must be between 0 and 1000000");
-  if (!isfinite(c->df_qps_step) || c->df_qps_step <= 0)
-    return bad(err, "gogc.df_qps_step", "must be a finite number > 0");
-  if (!isfinite(c->df_step_gain) || c->df_step_gain < 0)
-    return bad(err, "gogc.df_step_gain", "must be a finite number >= 0");
-  if (!isfinite(c->df_qps_cap) || c->df_qps_cap < 0)
-    return bad(err, "gogc.df_qps_cap", "must be a finite number >= 0");
-  if (!isfinite(c->df_growth_threshold))
-    return bad(err, "gogc.df_growth_threshold", "must be finite (MiB/s)");
-  if (!isfinite(c->df_growth_gain) || c->df_growth_gain < 0)
-    return bad(err, "gogc.df_growth_gain", "must be a finite number >= 0");
-  if (!isfinite(c->df_growth_cap) || c->df_growth_cap < 0)
-    return bad(err, "gogc.df_growth_cap", "must be a finite number >= 0");
-  if (!isfinite(c->memory_limit) || c->memory_limit < 0)
-    return bad(err, "gogc.memory_limit", "must be a finite number of bytes >= 0");
-  if (!isfinite(c->limit_ratio) || c->limit_ratio <= 0 || c->limit_ratio > 1)
-    return bad(err, "gogc.limit_ratio", "must be > 0 and <= 1");
-  if (!isfinite(c->headroom) || c->headroom < 0)
-    return bad(err, "gogc.headroom", "must be a finite number of bytes >= 0");
-  if (!isfinite(c->floor_bytes) || c->floor_bytes < 0)
-    return bad(err, "gogc.floor_bytes", "must be a finite number of bytes >= 0");
-  if (!isfinite(c->cpu_target) || c->cpu_target <= 0 || c->cpu_target >= 1)
-    return bad(err, "gogc.cpu_target", "must be a fraction > 0 and < 1");
-  if (!isfinite(c->ewma_tau_s) || c->ewma_tau_s < 0)
-    return bad(err, "gogc.ewma_tau_s", "must be a finite number of seconds >= 0");
-  if (!isfinite(c->deadband) || c->deadband < 0 || c->deadband >= 1)
-    return bad(err, "gogc.deadband", "must be >= 0 and < 1");
-  if (!isfinite(c->slew_up) || c->slew_up <= 0 || c->slew_up > 100)
-    return bad(err, "gogc.slew_up", "must be > 0 and <= 100");
-  if (!isfinite(c->slew_down) || c->slew_down <= 0 || c->slew_down > 1)
-    return bad(err, "gogc.slew_down", "must be > 0 and <= 1");
-  if (!isfinite(c->urgent_ratio) || c->urgent_ratio <= 0 || c->urgent_ratio > 2)
-    return bad(err, "gogc.urgent_ratio", "must be > 0 and <= 2");
-  if (!isfinite(c->dwell_s) || c->dwell_s < 0)
-    return bad(err, "gogc.dwell_s", "must be a finite number of seconds >= 0");
-  if (c->dwell_cycles < 0 || c->dwell_cycles > 1000000)
-    return bad(err, "gogc.dwell_cycles", "must be between 0 and 1000000");
-  if (c->pinned_after < 1 || c->pinned_after > 1000000)
-    return bad(err, "gogc.pinned_after", "must be between 1 and 1000000");
-  if (c->recommend_limit != 0 && c->recommend_limit != 1)
-    return bad(err, "gogc.recommend_limit", "must be 0 or 1");
-  if (c->adaptive_economy < GCPULSE_GOGC_ECONOMY_BOTH ||
-      c->adaptive_economy > GCPULSE_GOGC_ECONOMY_DF)
-    return bad(err, "gogc.adaptive_economy", "must be both, cpu or dual-factor");
-  if (!isfinite(c->leak_window_s) || c->leak_window_s <= 0)
-    return bad(err, "gogc.leak_window_s", "must be a finite number of seconds > 0");
-  if (!isfinite(c->leak_min_growth) || c->leak_min_growth < 0)
-    return bad(err, "gogc.leak_min_growth", "must be a finite fraction >= 0");
-  if (c->leak_chase != 0 && c->leak_chase != 1)
-    return bad(err, "gogc.leak_chase", "must be 0 or 1");
-  if (!isfinite(c->slew_up_spare) || c->slew_up_spare <= 0 ||
-      c->slew_up_spare > 100)
-    return bad(err, "gogc.slew_up_spare", "must be > 0 and <= 100");
-  if (!isfinite(c->spare_horizon_s) || c->spare_horizon_s < 0 ||
-      c->spare_horizon_s > 86400)
-    return bad(err, "gogc.spare_horizon_s",
-               "must be >= 0 and <= 86400 seconds (0 = no reserve)");
   return 0;
 }
-
 
 size_t gcpulse__gogc_size(const gcpulse_config_t *cfg) {
   (void)cfg;
@@ -476,7 +414,8 @@ static void hist_push(gcpulse__gogc *c, double t, double g) {
 /* Add a live sample at T; return 1 when the recent live heap rises steadily:
  * the samples span >= leak_window_s, the least-squares fit explains >= 80 %
  * of the variance, and the fitted rise over the span is >= leak_min_growth
- * of the fitted start. */
+ * of the fitted start; a reported leak stays while the fitted slope is
+ * positive and explains >= 50 %. */
 static int leak_update(gcpulse__gogc *c, double t, double live) {
   c->leak_t[c->leak_head] = t;
   c->leak_live[c->leak_head] = live;
@@ -500,8 +439,11 @@ static int leak_update(gcpulse__gogc *c, double t, double live) {
   double slope = cxy / vx;             /* MiB per second */
   double r2 = cxy * cxy / (vx * vy);
   double start = sy / n - slope * (sx / n) - slope * span; /* fit at oldest */
-  if (!(slope > 0) || r2 < 0.8 || !(start > 0)) return 0;
-  return slope * span / start >= c->cfg.leak_min_growth;
+  if (!(slope > 0) || !(start > 0)) return 0;
+  /* once reported, a leak stays while the live heap keeps rising (the
+   * relative rise over a fixed window shrinks as the heap grows) */
+  if (c->leak) return r2 >= 0.5;
+  return r2 >= 0.8 && slope * span / start >= c->cfg.leak_min_growth;
 }
 
 /* ---------------------------------------------------------------------
@@ -843,7 +785,7 @@ static void report(const gcpulse__gogc *c, const pass *p,
   d->stacks_globals_bytes = p->b.roots;
   d->gc_cpu_fraction = p->cpu;
   d->budget_bytes = p->b.bytes;
-  d->memory_limit = limit_to_recommend(c, p);
+  d->recommended_limit = limit_to_recommend(c, p);
   d->raw = p->raw;
   d->after_bounds = p->after_bounds;
   d->after_slew = p->after_slew;

@@ -7,7 +7,7 @@
  * octave [2^e, 2^(e+1)) above is cut into 2^S equal buckets, so a bucket
  * is at most 2^-S of its lower edge wide and its midpoint is within
  * 2^-(S+1) (1.56 % at S = 5) of every value in it.  The bucket index comes
- * from clz and shifts only (gcpulse__hist_bucket in internal.h).
+ * from clz and shifts only (gcpulse__hist_bucket in histogram.h).
  *
  * Windowing: each pane of the window has its own u16 bucket array; a u32
  * aggregate holds the sum over panes and is maintained by adding on record
@@ -18,7 +18,11 @@
  * never wrap; a saturated sample is left out of the aggregate too, so the
  * aggregate always equals the sum of the panes.
  */
-#include "internal.h"
+#include "common.h"
+#include "histogram.h"
+
+#include <math.h>
+#include <string.h>
 
 uint64_t gcpulse__hist_lower(uint32_t b, unsigned s) {
   uint32_t sub = 1u << s;

@@ -8,9 +8,19 @@
  * features.  Every module's state is carved out of the one block that
  * gcpulse_new() allocates, so nothing allocates afterwards.
  */
-#include "internal.h"
+#include "common.h"
+#include "event_fields.h"
+#include "gogc.h"
+#include "lines.h"
+#include "policy.h"
+#include "sink.h"
+#include "trace_go.h"
+#include "trace_jvm.h"
+#include "window.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct gcpulse {
   gcpulse_callbacks_t cb;
@@ -37,115 +47,6 @@ struct gcpulse {
   gcpulse__gogc *gogc;
   gcpulse__policy *pol;
 };
-
-/* ---------------------------------------------------------------------
- * Configuration
- * --------------------------------------------------------------------- */
-
-void gcpulse_config_init(gcpulse_config_t *cfg) {
-  if (cfg == NULL) return;
-  memset(cfg, 0, sizeof *cfg);
-  cfg->format = GCPULSE_FORMAT_AUTO;
-  cfg->max_line = 4096;
-  cfg->jvm_open_events = 64;
-  cfg->window_s = 60.0;
-  cfg->panes = 12;
-  cfg->ewma_tau_s = 30.0;
-  cfg->cusum_k = 0.5;
-  cfg->cusum_h = 5.0;
-  cfg->custom_metrics = 8;
-  cfg->memory_limit = 0.0;
-
-  gcpulse_gogc_config_t *c = &cfg->gogc;
-  c->mode = GCPULSE_GOGC_ADAPTIVE;
-  c->period_s = 5.0;
-  c->initial = 100.0;
-  c->min = 25.0;
-  c->max = 500.0;
-  c->df_base = 100.0;
-  c->df_qps_step = 500.0;
-  c->df_step_gain = 10.0;
-  c->df_qps_cap = 30.0;
-  c->df_growth_threshold = 20.0;
-  c->df_growth_gain = 2.0;
-  c->df_growth_cap = 40.0;
-  c->memory_limit = 0.0;
-  c->limit_ratio = 0.9;
-  c->headroom = 0.0;
-  c->floor_bytes = 4.0 * 1048576.0;
-  c->cpu_target = 0.05;
-  c->ewma_tau_s = 20.0;
-  c->deadband = 0.05;
-  c->slew_up = 0.25;
-  c->slew_down = 0.5;
-  c->urgent_ratio = 0.95;
-  c->dwell_s = 15.0;
-  c->dwell_cycles = 1;
-  c->pinned_after = 3;
-  c->recommend_limit = 0;
-  c->adaptive_economy = GCPULSE_GOGC_ECONOMY_BOTH;
-  c->leak_window_s = 60.0;
-  c->leak_min_growth = 0.2;
-  c->leak_chase = 0;
-  c->slew_up_spare = 4.0;
-  c->spare_horizon_s = 30.0;
-
-  cfg->policy_enabled = 1;
-  cfg->policy_defaults = 1;
-  cfg->policy_period_s = 5.0;
-  cfg->warmup_s = 30.0;
-  cfg->settle_s = 15.0;
-  cfg->escalate_stabilization_s = 0.0;
-  cfg->deescalate_stabilization_s = 300.0;
-  cfg->escalate_cooldown_s = 60.0;
-  cfg->deescalate_cooldown_s = 300.0;
-  cfg->rate_limit_count = 4;
-  cfg->rate_limit_period_s = 60.0;
-  cfg->dry_run = 0;
-  cfg->explain_suppressed = 0;
-  cfg->max_rules = 32;
-  cfg->deescalate_delay_s = 0.0;
-  cfg->stabilization_slots = 64;
-  cfg->explanations = 64;
-  cfg->loop_guard_count = 3;
-  cfg->loop_guard_window_s = 600.0;
-  cfg->n_rules = 0;
-}
-
-int gcpulse_config_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
-  if (err) memset(err, 0, sizeof *err);
-  if (cfg == NULL)
-    return gcpulse__error(err, GCPULSE_EINVAL, "", "configuration is NULL");
-  if (cfg->format < GCPULSE_FORMAT_AUTO || cfg->format > GCPULSE_FORMAT_JVM)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "format",
-                          "must be auto, go or jvm");
-  if (cfg->max_line < 256 || cfg->max_line > (1u << 24))
-    return gcpulse__error(err, GCPULSE_ECONFIG, "max_line",
-                          "must be between 256 and 16777216 bytes");
-  if (cfg->jvm_open_events < 1 || cfg->jvm_open_events > 4096)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "jvm_open_events",
-                          "must be between 1 and 4096");
-  if (cfg->custom_metrics < 0 || cfg->custom_metrics > GCPULSE_CUSTOM_MAX)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "custom_metrics",
-                          "must be between 0 and %d", GCPULSE_CUSTOM_MAX);
-  for (int i = 0; i < GCPULSE_CUSTOM_MAX; i++) {
-    const char *n = cfg->custom_names[i];
-    if (memchr(n, '\0', GCPULSE_NAME_MAX) == NULL)
-      return gcpulse__error(err, GCPULSE_ECONFIG, "custom_names",
-                            "name %d is not NUL-terminated", i);
-    if (n[0] && i >= cfg->custom_metrics)
-      return gcpulse__error(err, GCPULSE_ECONFIG, "custom_names",
-                            "more names than custom_metrics slots");
-  }
-  if (!isfinite(cfg->memory_limit) || cfg->memory_limit < 0)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "memory_limit",
-                          "must be a finite number of bytes >= 0");
-  int rc = gcpulse__window_check(cfg, err);
-  if (rc < 0) return rc;
-  rc = gcpulse__gogc_check(cfg, err);
-  if (rc < 0) return rc;
-  return gcpulse__policy_check(cfg, err);
-}
 
 /* ---------------------------------------------------------------------
  * Memory
@@ -319,7 +220,8 @@ static int emit_action(void *ctx, const gcpulse_action_t *a) {
 /* GOGC means something only for Go: a JVM stream (detected, or events of
  * the JVM runtime) gets no controller decision. */
 static int runs_go(const gcpulse_t *g) {
-  return g->detected != GCPULSE_FORMAT_JVM && g->win->runtime != GCPULSE_RT_JVM;
+  return g->detected != GCPULSE_FORMAT_JVM &&
+         gcpulse__window_runtime(g->win) != GCPULSE_RT_JVM;
 }
 
 static int decide(gcpulse_t *g, double t, int new_cycle) {

@@ -1,10 +1,11 @@
 /*
  * json.c — gcpulse_config_t <-> JSON text, the library's only jansson user.
  *
- * Design.  One field table per JSON object kind (input, window, gogc,
- * policy, rule, condition, action) maps a key to a typed member of the C
- * struct; the loader and the dumper both walk these tables, so every key
- * that can be dumped can be loaded and vice versa.  Loading works on a
+ * Design.  The scalar sections (input, window, gogc, policy) are the rows
+ * of the configuration table (config.h); the structured objects (rule,
+ * condition, action) have a field table here.  The loader and the dumper
+ * both walk these tables, so every key that can be dumped can be loaded
+ * and vice versa.  Loading works on a
  * heap copy of the caller's config and commits only when the whole
  * document parsed and gcpulse_config_check() accepted the result, so the
  * caller's config is unchanged on any error.
@@ -26,14 +27,18 @@
  * problem; JSON syntax errors (including duplicate keys and nesting deeper
  * than jansson's limit) carry line and column.
  */
-#include "internal.h"
+#include "common.h"
+#include "config.h"
+#include "policy.h"
 
 #include <jansson.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define JSON_TEXT_MAX (1u << 20) /* documents larger than 1 MiB are refused */
 
@@ -43,10 +48,7 @@
 
 enum { F_DOUBLE, F_INT, F_BOOL, F_SIZE, F_ENUM, F_NAME, F_SPECIAL };
 
-typedef struct enum_val {
-  const char *name;
-  int value;
-} enum_val;
+typedef gcpulse__enum_val enum_val;
 
 typedef struct field {
   const char *key;
@@ -55,19 +57,6 @@ typedef struct field {
   const enum_val *ev; /* F_ENUM: NULL-terminated */
 } field;
 
-static const enum_val ev_format[] = {{"auto", GCPULSE_FORMAT_AUTO},
-                                     {"go", GCPULSE_FORMAT_GO},
-                                     {"jvm", GCPULSE_FORMAT_JVM},
-                                     {NULL, 0}};
-static const enum_val ev_mode[] = {
-#define GCPULSE_X_(id, name) {name, GCPULSE_GOGC_##id},
-    GCPULSE_GOGC_MODE_MAP(GCPULSE_X_)
-#undef GCPULSE_X_
-    {NULL, 0}};
-static const enum_val ev_economy[] = {{"both", GCPULSE_GOGC_ECONOMY_BOTH},
-                                      {"cpu-target", GCPULSE_GOGC_ECONOMY_CPU},
-                                      {"dual-factor", GCPULSE_GOGC_ECONOMY_DF},
-                                      {NULL, 0}};
 static const enum_val ev_direction[] = {{"escalate", GCPULSE_DIR_ESCALATE},
                                         {"neutral", GCPULSE_DIR_NEUTRAL},
                                         {"de-escalate", GCPULSE_DIR_DEESCALATE},
@@ -90,90 +79,12 @@ static const enum_val ev_stat[] = {
 #undef GCPULSE_X_
     {NULL, 0}};
 
-#define CF(key, type, member, ev)                                             \
-  { key, type, offsetof(gcpulse_config_t, member), ev }
-#define GF(key, type, member)                                                 \
-  { key, type, offsetof(gcpulse_gogc_config_t, member), NULL }
 #define RF(key, type, member, ev)                                             \
   { key, type, offsetof(gcpulse_rule_t, member), ev }
 #define KF(key, type, member, ev)                                             \
   { key, type, offsetof(gcpulse_condition_t, member), ev }
 #define END                                                                   \
   { NULL, 0, 0, NULL }
-
-static const field input_fields[] = {
-    CF("format", F_ENUM, format, ev_format),
-    CF("max_line", F_SIZE, max_line, NULL),
-    CF("jvm_open_events", F_INT, jvm_open_events, NULL), END};
-
-static const field window_fields[] = {
-    CF("window_s", F_DOUBLE, window_s, NULL),
-    CF("panes", F_INT, panes, NULL),
-    CF("ewma_tau_s", F_DOUBLE, ewma_tau_s, NULL),
-    CF("cusum_k", F_DOUBLE, cusum_k, NULL),
-    CF("cusum_h", F_DOUBLE, cusum_h, NULL),
-    CF("custom_metrics", F_INT, custom_metrics, NULL),
-    {"custom_names", F_SPECIAL, 0, NULL},
-    CF("memory_limit", F_DOUBLE, memory_limit, NULL), END};
-
-static const field gogc_fields[] = {
-    {"mode", F_ENUM, offsetof(gcpulse_gogc_config_t, mode), ev_mode},
-    GF("period_s", F_DOUBLE, period_s),
-    GF("initial", F_DOUBLE, initial),
-    GF("min", F_DOUBLE, min),
-    GF("max", F_DOUBLE, max),
-    GF("df_base", F_DOUBLE, df_base),
-    GF("df_qps_step", F_DOUBLE, df_qps_step),
-    GF("df_step_gain", F_DOUBLE, df_step_gain),
-    GF("df_qps_cap", F_DOUBLE, df_qps_cap),
-    GF("df_growth_threshold", F_DOUBLE, df_growth_threshold),
-    GF("df_growth_gain", F_DOUBLE, df_growth_gain),
-    GF("df_growth_cap", F_DOUBLE, df_growth_cap),
-    GF("memory_limit", F_DOUBLE, memory_limit),
-    GF("limit_ratio", F_DOUBLE, limit_ratio),
-    GF("headroom", F_DOUBLE, headroom),
-    GF("floor_bytes", F_DOUBLE, floor_bytes),
-    GF("cpu_target", F_DOUBLE, cpu_target),
-    GF("ewma_tau_s", F_DOUBLE, ewma_tau_s),
-    GF("deadband", F_DOUBLE, deadband),
-    GF("slew_up", F_DOUBLE, slew_up),
-    GF("slew_down", F_DOUBLE, slew_down),
-    GF("urgent_ratio", F_DOUBLE, urgent_ratio),
-    GF("dwell_s", F_DOUBLE, dwell_s),
-    GF("dwell_cycles", F_INT, dwell_cycles),
-    GF("pinned_after", F_INT, pinned_after),
-    GF("recommend_limit", F_BOOL, recommend_limit),
-    {"adaptive_economy", F_ENUM,
-     offsetof(gcpulse_gogc_config_t, adaptive_economy), ev_economy},
-    GF("leak_window_s", F_DOUBLE, leak_window_s),
-    GF("leak_min_growth", F_DOUBLE, leak_min_growth),
-    GF("leak_chase", F_INT, leak_chase),
-    GF("slew_up_spare", F_DOUBLE, slew_up_spare),
-    GF("spare_horizon_s", F_DOUBLE, spare_horizon_s),
-    END};
-
-static const field policy_fields[] = {
-    CF("enabled", F_BOOL, policy_enabled, NULL),
-    CF("defaults", F_BOOL, policy_defaults, NULL),
-    CF("period_s", F_DOUBLE, policy_period_s, NULL),
-    CF("warmup_s", F_DOUBLE, warmup_s, NULL),
-    CF("settle_s", F_DOUBLE, settle_s, NULL),
-    CF("escalate_stabilization_s", F_DOUBLE, escalate_stabilization_s, NULL),
-    CF("deescalate_stabilization_s", F_DOUBLE, deescalate_stabilization_s, NULL),
-    CF("escalate_cooldown_s", F_DOUBLE, escalate_cooldown_s, NULL),
-    CF("deescalate_cooldown_s", F_DOUBLE, deescalate_cooldown_s, NULL),
-    CF("deescalate_delay_s", F_DOUBLE, deescalate_delay_s, NULL),
-    CF("rate_limit_count", F_INT, rate_limit_count, NULL),
-    CF("rate_limit_period_s", F_DOUBLE, rate_limit_period_s, NULL),
-    CF("dry_run", F_BOOL, dry_run, NULL),
-    CF("explain_suppressed", F_BOOL, explain_suppressed, NULL),
-    CF("max_rules", F_INT, max_rules, NULL),
-    CF("stabilization_slots", F_INT, stabilization_slots, NULL),
-    CF("explanations", F_INT, explanations, NULL),
-    CF("loop_guard_count", F_INT, loop_guard_count, NULL),
-    CF("loop_guard_window_s", F_DOUBLE, loop_guard_window_s, NULL),
-    {"rules", F_SPECIAL, 0, NULL},
-    END};
 
 static const field rule_fields[] = {
     RF("id", F_NAME, id, NULL),
@@ -601,17 +512,43 @@ static const field top_fields[] = {{"input", F_SPECIAL, 0, NULL},
                                    {"description", F_SPECIAL, 0, NULL},
                                    END};
 
-/* Load the optional section KEY of ROOT: its scalar FIELDS into BASE,
+/* Rows in the configuration table (config.h). */
+#define ONE_(...) +1
+enum { N_CONFIG_KEYS = 0 GCPULSE__CONFIG_KEYS(ONE_) };
+#undef ONE_
+
+/* The field table of configuration section SEC: its scalar rows from the
+ * configuration table, then its structured member LIST (if any). */
+static void section_fields(const char *sec, const char *list,
+                           field out[N_CONFIG_KEYS + 2]) {
+  static const int type[] = {[GCPULSE__CT_DOUBLE] = F_DOUBLE,
+                             [GCPULSE__CT_INT] = F_INT,
+                             [GCPULSE__CT_SIZE] = F_SIZE,
+                             [GCPULSE__CT_BOOL] = F_BOOL,
+                             [GCPULSE__CT_ENUM] = F_ENUM};
+  int n = 0;
+  for (int i = 0; i < gcpulse__config_nkeys; i++) {
+    const gcpulse__config_key *k = &gcpulse__config_keys[i];
+    if (strcmp(k->section, sec) != 0) continue;
+    out[n++] = (field){k->key, type[k->type], k->off, k->values};
+  }
+  if (list) out[n++] = (field){list, F_SPECIAL, 0, NULL};
+  out[n] = (field)END;
+}
+
+/* Load the optional section KEY of ROOT: its scalar keys into the config,
  * then, when they loaded, its array member LIST (if present) with
  * LOAD_LIST.  Error paths name the section ("policy.rules[2]...").
  * Returns 0 (also when the section is absent) or negative. */
 static int load_section(loader *L, json_t *root, const char *key,
-                        const field *fields, void *base, const char *list,
+                        const char *list,
                         int (*load_list)(loader *, json_t *)) {
   json_t *v = json_object_get(root, key);
   if (v == NULL) return 0;
+  field fields[N_CONFIG_KEYS + 2];
+  section_fields(key, list, fields);
   size_t old = push_key(L, key);
-  int rc = load_fields(L, v, fields, base);
+  int rc = load_fields(L, v, fields, L->cfg);
   json_t *arr = rc == 0 && list ? json_object_get(v, list) : NULL;
   if (arr) {
     size_t o2 = push_key(L, list);
@@ -623,7 +560,6 @@ static int load_section(loader *L, json_t *root, const char *key,
 }
 
 static int load_root(loader *L, json_t *root) {
-  gcpulse_config_t *c = L->cfg;
   if (!json_is_object(root))
     return fail(L, "the document must be a JSON object");
   int rc = check_keys(L, root, top_fields);
@@ -636,15 +572,11 @@ static int load_root(loader *L, json_t *root) {
     pop(L, old);
     return rc;
   }
-  rc = load_section(L, root, "input", input_fields, c, NULL, NULL);
+  rc = load_section(L, root, "input", NULL, NULL);
   if (rc >= 0)
-    rc = load_section(L, root, "window", window_fields, c, "custom_names",
-                      load_custom_names);
-  if (rc >= 0)
-    rc = load_section(L, root, "gogc", gogc_fields, &c->gogc, NULL, NULL);
-  if (rc >= 0)
-    rc = load_section(L, root, "policy", policy_fields, c, "rules",
-                      load_rules);
+    rc = load_section(L, root, "window", "custom_names", load_custom_names);
+  if (rc >= 0) rc = load_section(L, root, "gogc", NULL, NULL);
+  if (rc >= 0) rc = load_section(L, root, "policy", "rules", load_rules);
   return rc < 0 ? rc : 0;
 }
 
@@ -832,11 +764,13 @@ static json_t *dump_root(const gcpulse_config_t *cfg) {
     json_decref(root);
     return NULL;
   }
-  if (dump_fields(input, input_fields, cfg) < 0 ||
-      dump_fields(window, window_fields, cfg) < 0 ||
-      dump_fields(gogc, gogc_fields, &cfg->gogc) < 0 ||
-      dump_fields(policy, policy_fields, cfg) < 0)
-    ok = 0;
+  const char *sec[] = {"input", "window", "gogc", "policy"};
+  json_t *obj[] = {input, window, gogc, policy};
+  for (size_t i = 0; i < GCPULSE__COUNTOF(sec); i++) {
+    field fields[N_CONFIG_KEYS + 2];
+    section_fields(sec[i], NULL, fields);
+    if (dump_fields(obj[i], fields, cfg) < 0) ok = 0;
+  }
   /* custom_names up to the last non-empty one (positions matter) */
   int last = -1;
   for (int i = 0; i < GCPULSE_CUSTOM_MAX; i++)

@@ -8,7 +8,9 @@
  * once as too long and its bytes are discarded up to its end, so memory
  * never grows with input.
  */
-#include "internal.h"
+#include "lines.h"
+
+#include <string.h>
 
 void gcpulse__lines_init(gcpulse__lines *l, char *buf, size_t cap) {
   memset(l, 0, sizeof *l);

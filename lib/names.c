@@ -2,10 +2,11 @@
  * names.c — string tables for every public enum, generated from the
  * X-macro maps in gcpulse.h so that names and codes cannot drift apart.
  */
-#include "internal.h"
+#include "common.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 unsigned gcpulse_version(void) { return GCPULSE_VERSION_HEX; }
 const char *gcpulse_version_string(void) { return GCPULSE_VERSION_STRING; }

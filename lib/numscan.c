@@ -6,7 +6,11 @@
  * shapes the runtimes print, detect overflow, and never read past END.
  * Integers and sizes must be below GCPULSE_INT_MAX (2^53).
  */
-#include "internal.h"
+#include "gcpulse.h"
+#include "numscan.h"
+
+#include <math.h>
+#include <string.h>
 
 static const double pow10_neg[] = {1e0,  1e-1, 1e-2,  1e-3,  1e-4,  1e-5,
                                    1e-6, 1e-7, 1e-8,  1e-9,  1e-10, 1e-11,

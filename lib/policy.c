@@ -59,7 +59,11 @@
  * id), per-rule state and rings, the action-name table (the const char*
  * handed out in records point here), groups and the explanation ring.
  */
-#include "internal.h"
+#include "common.h"
+#include "policy.h"
+
+#include <math.h>
+#include <string.h>
 
 #define NEVER (-1e300)
 #define EPS GCPULSE__POLICY_EPS

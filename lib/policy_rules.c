@@ -16,9 +16,13 @@
  * (policy.c) sizes and builds its state from gcpulse__policy_merge() and
  * trusts everything checked here.
  */
-#include "internal.h"
+#include "common.h"
+#include "policy.h"
+#include "window.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #define EPS GCPULSE__POLICY_EPS
 
@@ -126,7 +130,7 @@ static int clamp_rules(int n) {
   return n < 0 ? 0 : n > GCPULSE_RULES_MAX ? GCPULSE_RULES_MAX : n;
 }
 
-/* See internal.h.  Configured ids are unique (gcpulse__policy_check
+/* See policy.h.  Configured ids are unique (gcpulse__policy_check
  * rejects repeats), so each replaces at most one default. */
 int gcpulse__policy_merge(const gcpulse_config_t *cfg, gcpulse_rule_t *out,
                           int max) {
@@ -213,13 +217,6 @@ static int check_window(const gcpulse_config_t *cfg, double w,
         w, need, cfg->policy_period_s, cfg->stabilization_slots);
   return 0;
 }
-
-#define NONNEG(field, key)                                                    \
-  do {                                                                        \
-    if (!isfinite(cfg->field) || cfg->field < 0)                              \
-      return gcpulse__error(err, GCPULSE_ECONFIG, "policy." key,              \
-                            "must be a finite number >= 0");                  \
-  } while (0)
 
 static int check_condition(const gcpulse_config_t *cfg,
                            const gcpulse_condition_t *c, int ri, int ci,
@@ -367,51 +364,7 @@ static int check_rule(const gcpulse_config_t *cfg, int ri,
 }
 
 int gcpulse__policy_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
-  if (cfg->policy_enabled != 0 && cfg->policy_enabled != 1)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.enabled",
-                          "must be 0 or 1");
-  if (cfg->policy_defaults != 0 && cfg->policy_defaults != 1)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.defaults",
-                          "must be 0 or 1");
-  if (!isfinite(cfg->policy_period_s) || cfg->policy_period_s <= 0 ||
-      cfg->policy_period_s > 3600)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.period_s",
-                          "must be > 0 and <= 3600 seconds");
-  NONNEG(warmup_s, "warmup_s");
-  NONNEG(settle_s, "settle_s");
-  NONNEG(escalate_stabilization_s, "escalate_stabilization_s");
-  NONNEG(deescalate_stabilization_s, "deescalate_stabilization_s");
-  NONNEG(escalate_cooldown_s, "escalate_cooldown_s");
-  NONNEG(deescalate_cooldown_s, "deescalate_cooldown_s");
-  NONNEG(deescalate_delay_s, "deescalate_delay_s");
-  if (cfg->rate_limit_count < 0 || cfg->rate_limit_count > 64)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.rate_limit_count",
-                          "must be between 0 (no limit) and 64");
-  if (!isfinite(cfg->rate_limit_period_s) || cfg->rate_limit_period_s <= 0 ||
-      cfg->rate_limit_period_s > 1800)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.rate_limit_period_s",
-                          "must be > 0 and <= 1800 seconds");
-  if (cfg->dry_run != 0 && cfg->dry_run != 1)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.dry_run",
-                          "must be 0 or 1");
-  if (cfg->explain_suppressed != 0 && cfg->explain_suppressed != 1)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.explain_suppressed",
-                          "must be 0 or 1");
-  if (cfg->max_rules < 1 || cfg->max_rules > GCPULSE_RULES_MAX)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.max_rules",
-                          "must be between 1 and %d", GCPULSE_RULES_MAX);
-  if (cfg->stabilization_slots < 2 || cfg->stabilization_slots > 1024)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.stabilization_slots",
-                          "must be between 2 and 1024");
-  if (cfg->explanations < 1 || cfg->explanations > 1024)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.explanations",
-                          "must be between 1 and 1024");
-  if (cfg->loop_guard_count < 1 || cfg->loop_guard_count > 16)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.loop_guard_count",
-                          "must be between 1 and 16");
-  if (!isfinite(cfg->loop_guard_window_s) || cfg->loop_guard_window_s <= 0)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "policy.loop_guard_window_s",
-                          "must be a finite number > 0");
+  /* scalar ranges are checked by the configuration table (config.h) */
   int rc = check_window(cfg, cfg->escalate_stabilization_s,
                         "policy.escalate_stabilization_s", err);
   if (rc < 0) return rc;

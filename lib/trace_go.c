@@ -52,7 +52,9 @@
  *     scav "work", bg+eager in 1.21+); retained = sys - released
  *     ("consumed") on scvg inuse lines, unknown for scav lines.
  */
-#include "internal.h"
+#include "trace_go.h"
+
+#include <string.h>
 
 /* The scanners must inline into the grammar code so that literal lengths
  * become constants (memcmp of a constant small size compiles to loads). */

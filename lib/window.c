@@ -2,7 +2,7 @@
  * window.c — the sliding-window feature store: configuration, layout,
  * clock, panes and ingestion of events and metrics.  The queries over the
  * same state (features, the supported (feature, stat) table) live in
- * window_query.c; the state layout both share is in internal.h.  The
+ * window_query.c; the state layout both share is in window_layout.h.  The
  * split keeps the hot path (admit, ser_add, gcpulse__window_event) in one
  * translation unit so it inlines fully, apart from the query code that
  * runs only when a feature is read.
@@ -48,7 +48,12 @@
  * Everything lives in the block sized by gcpulse__window_size(); nothing
  * allocates.
  */
-#include "internal.h"
+#include "common.h"
+#include "event_fields.h"
+#include "window_layout.h"
+
+#include <math.h>
+#include <string.h>
 
 /* Histogram geometry (only the layout needs it). */
 #define PAUSE_S 5u        /* sub-bucket bits: <= 1.56 % error */
@@ -86,30 +91,6 @@ static wlayout wplan(const gcpulse_config_t *cfg) {
 
 size_t gcpulse__window_size(const gcpulse_config_t *cfg) {
   return wplan(cfg).total;
-}
-
-int gcpulse__window_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
-  if (!isfinite(cfg->window_s) || cfg->window_s < 1.0 ||
-      cfg->window_s > 86400.0)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "window_s",
-                          "must be between 1 and 86400 seconds");
-  if (cfg->panes < 2 || cfg->panes > GCPULSE__MAX_PANES)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "panes",
-                          "must be between 2 and %d", GCPULSE__MAX_PANES);
-  if (cfg->window_s / cfg->panes < 0.01)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "panes",
-                          "panes narrower than 10 ms (window_s / panes)");
-  if (!isfinite(cfg->ewma_tau_s) || cfg->ewma_tau_s <= 0 ||
-      cfg->ewma_tau_s > 1e6)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "ewma_tau_s",
-                          "must be > 0 and <= 1e6 seconds");
-  if (!isfinite(cfg->cusum_k) || cfg->cusum_k < 0 || cfg->cusum_k > 10)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "cusum_k",
-                          "must be between 0 and 10 sigmas");
-  if (!isfinite(cfg->cusum_h) || cfg->cusum_h <= 0 || cfg->cusum_h > 100)
-    return gcpulse__error(err, GCPULSE_ECONFIG, "cusum_h",
-                          "must be > 0 and <= 100 sigmas");
-  return 0;
 }
 
 /* Forget the data; keep configuration and, with KEEP_STICKY, the last
@@ -162,7 +143,7 @@ void gcpulse__window_init(gcpulse__window *w, const gcpulse_config_t *cfg) {
   w->k = cfg->cusum_k;
   w->h = cfg->cusum_h;
   w->min_span = w->pw < 1.0 ? w->pw : 1.0;
-  w->mem_cfg = gcpulse__config_memory_limit(cfg);
+  w->mem_cfg = cfg->memory_limit > 0 ? cfg->memory_limit : 0.0;
   w->mem_det = 0.0;
   w->ncustom = cfg->custom_metrics > 0 ? cfg->custom_metrics : 0;
   w->nser = GCPULSE__SR_FIXED + w->ncustom;
@@ -570,3 +551,5 @@ void gcpulse__window_set(gcpulse__window *w, int feature, double t,
   ser_add(w, s, slot_of(w, k), t, value,
           !w->ss[s].has_last || t >= w->ss[s].last_t);
 }
+
+int gcpulse__window_runtime(const gcpulse__window *w) { return w->runtime; }

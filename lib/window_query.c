@@ -25,7 +25,11 @@
  * Results follow the gcpulse__feat_fn contract: 0 and a finite *OUT, a
  * gcpulse_why_t saying why the value is unknown, or a negative error.
  */
-#include "internal.h"
+#include "common.h"
+#include "window_layout.h"
+
+#include <math.h>
+#include <string.h>
 
 #define M(s) (1u << GCPULSE_STAT_##s)
 #define SAMPLE                                                                 \

@@ -2,7 +2,7 @@
  * lengths (seeded Monte Carlo) and Theil-Sen robustness. */
 #include "util.h"
 
-#include "internal.h"
+#include "estimators.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * values, saturation and subtract-on-evict. */
 #include "util.h"
 
-#include "internal.h"
+#include "histogram.h"
 
 #include <math.h>
 #include <stdlib.h>

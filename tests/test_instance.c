@@ -37,7 +37,8 @@ static void test_config_defaults_and_check(void **state) {
   memset(&err, 0, sizeof err);
   cfg->max_line = 10;
   assert_int_equal(gcpulse_config_check(cfg, &err), GCPULSE_ECONFIG);
-  assert_string_equal(err.path, "max_line");
+  assert_string_equal(err.path, "input.max_line");
+  assert_string_equal(err.text, "must be between 256 and 16777216 bytes");
   gcpulse_t *g = (gcpulse_t *)1;
   assert_int_equal(gcpulse_new(cfg, NULL, &g), GCPULSE_ECONFIG);
   assert_null(g);

@@ -80,7 +80,7 @@ static int on_gogc(void *user, const gcpulse_gogc_decision_t *d) {
   const gcpulse_gogc_config_t *c = &o->cfg->gogc;
   const double f[] = {d->t, d->value, d->previous, d->raw, d->after_bounds,
                       d->after_slew, d->after_deadband, d->after_dwell,
-                      d->memory_limit, d->qps, d->growth_bps, d->live_bytes,
+                      d->recommended_limit, d->qps, d->growth_bps, d->live_bytes,
                       d->goal_bytes, d->stacks_globals_bytes,
                       d->gc_cpu_fraction, d->budget_bytes,
                       d->projected_peak_bytes};
@@ -248,7 +248,7 @@ static void random_config(gcpulse_config_t *cfg, rng *r, int *own) {
     c->deadband = runif(r, 0, 0.2);
     c->ewma_tau_s = runif(r, 0.5, 60);
     c->cpu_target = runif(r, 0.01, 0.3);
-    if (rint_(r, 2)) c->memory_limit = runif(r, 32, 4096) * 1048576.0;
+    if (rint_(r, 2)) cfg->memory_limit = runif(r, 32, 4096) * 1048576.0;
     c->urgent_ratio = runif(r, 0.5, 1.2);
     c->recommend_limit = rint_(r, 2);
     cfg->window_s = runif(r, 5, 300);

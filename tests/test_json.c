@@ -3,7 +3,7 @@
  * every class of loader error with its key path. */
 #include "util.h"
 
-#include "internal.h"
+#include "policy.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -328,8 +328,16 @@ static void test_errors(void **state) {
          GCPULSE_ECONFIG, "policy.rules[0].conditions[0].feature",
          "\"custom:9\" is not a custom metric slot below custom_metrics (8)");
   /* checker errors from other sections come through too */
-  expect("{\"input\":{\"max_line\":10}}", GCPULSE_ECONFIG, "max_line",
-         "must be between 256 and 16777216 bytes");
+  expect("{\"input\":{\"max_line\":10}}", GCPULSE_ECONFIG,
+         "input.max_line", "must be between 256 and 16777216 bytes");
+  expect("{\"window\":{\"panes\":1}}", GCPULSE_ECONFIG, "window.panes",
+         "must be between 2 and 64");
+  expect("{\"gogc\":{\"period_s\":0}}", GCPULSE_ECONFIG, "gogc.period_s",
+         "must be > 0 and <= 86400 s");
+  expect("{\"window\":{\"memory_limit\":-1}}", GCPULSE_ECONFIG,
+         "window.memory_limit", "must be a finite number >= 0 (bytes)");
+  expect("{\"gogc\":{\"memory_limit\":1}}", GCPULSE_ECONFIG,
+         "gogc.memory_limit", "unknown key");
 }
 
 static void test_limits(void **state) {

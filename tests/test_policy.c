@@ -5,7 +5,7 @@
  * traces through the public API. */
 #include "util.h"
 
-#include "internal.h"
+#include "policy.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -311,18 +311,17 @@ static void test_validation_messages(void **state) {
 
   /* globals */
   cfg->policy_period_s = 0;
-  expect_error(cfg, "policy.period_s", "must be > 0 and <= 3600 seconds");
+  expect_error(cfg, "policy.period_s", "must be > 0 and <= 3600 s");
   cfg->policy_period_s = 5;
   cfg->settle_s = -1;
-  expect_error(cfg, "policy.settle_s", "must be a finite number >= 0");
+  expect_error(cfg, "policy.settle_s", "must be a finite number >= 0 (s)");
   cfg->settle_s = 0;
   cfg->rate_limit_count = 65;
-  expect_error(cfg, "policy.rate_limit_count",
-               "must be between 0 (no limit) and 64");
+  expect_error(cfg, "policy.rate_limit_count", "must be between 0 and 64");
   cfg->rate_limit_count = 4;
   cfg->rate_limit_period_s = 3600;
   expect_error(cfg, "policy.rate_limit_period_s",
-               "must be > 0 and <= 1800 seconds");
+               "must be > 0 and <= 1800 s");
   cfg->rate_limit_period_s = 60;
   cfg->max_rules = 0;
   expect_error(cfg, "policy.max_rules", "must be between 1 and 64");

@@ -9,7 +9,7 @@
  * are real corpus lines with the prefix / cut / junk applied in the test. */
 #include "util.h"
 
-#include "internal.h"
+#include "trace_go.h"
 
 #include <dirent.h>
 #include <math.h>

@@ -4,7 +4,7 @@
  * resets, out-of-order handling, saturation, unknown-with-why. */
 #include "util.h"
 
-#include "internal.h"
+#include "window.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -602,7 +602,12 @@ static void test_gogc_set_and_config(void **state) {
   memset(&err, 0, sizeof err);
   cfg->panes = 1;
   assert_int_equal(gcpulse_config_check(cfg, &err), GCPULSE_ECONFIG);
-  assert_string_equal(err.path, "panes");
+  assert_string_equal(err.path, "window.panes");
+  assert_string_equal(err.text, "must be between 2 and 64");
+  gcpulse_config_init(cfg);
+  cfg->window_s = 1;
+  cfg->panes = 64; /* the narrowest panes the ranges allow: 15.6 ms */
+  assert_int_equal(gcpulse_config_check(cfg, &err), 0);
   gcpulse_config_init(cfg);
   cfg->cusum_h = 0;
   assert_int_equal(gcpulse_config_check(cfg, NULL), GCPULSE_ECONFIG);

@@ -36,7 +36,10 @@
  *    window.  Times keep their origin: uptime restarts near 0 with the run,
  *    wall-clock time stays relative to the first line of the stream.
  */
-#include "internal.h"
+#include "jvm.h"
+
+#include <math.h>
+#include <string.h>
 
 typedef gcpulse__jline jline;
 

@@ -26,7 +26,9 @@
  *    heap_live) and flags (FORCED, OOM, RESTART) are filled at emission;
  *    gcpulse__jvm_derive is shared with the JDK 8 grammar.
  */
-#include "internal.h"
+#include "jvm.h"
+
+#include <string.h>
 
 enum { ROLE_PAUSE = GCPULSE__JVM_PAUSE, ROLE_CYCLE = GCPULSE__JVM_CYCLE };
 enum { ST_FREE = GCPULSE__JVM_FREE, ST_OPEN = GCPULSE__JVM_OPEN,
@@ -121,7 +123,7 @@ static int g1_like_concurrent(const gcpulse_event_t *ev) {
           ev->collector == GCPULSE_COLLECTOR_CMS);
 }
 
-/* Derived fields and flags (see internal.h and the README). */
+/* Derived fields and flags (see jvm.h and docs/trace-formats.md). */
 void gcpulse__jvm_derive(gcpulse_event_t *ev) {
   uint64_t ob = GCPULSE_BIT(GCPULSE_FIELD_OLD_BEFORE) |
                 GCPULSE_BIT(GCPULSE_FIELD_OLD_AFTER);

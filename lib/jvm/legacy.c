@@ -31,7 +31,10 @@
  * it) and numbering restarts at 0.  Spliced lines from concurrent writers
  * are scanned like any other line; their fragments are best effort.
  */
-#include "internal.h"
+#include "common.h"
+#include "jvm.h"
+
+#include <string.h>
 
 static int is_digit(char c) { return (unsigned)(c - '0') <= 9u; }
 

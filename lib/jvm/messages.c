@@ -24,7 +24,10 @@
  *  - Numbers go through short-number fast paths that give the same values
  *    as numscan.c (sizes: K/M/G/T are powers of 1024, rounded to bytes).
  */
-#include "internal.h"
+#include "common.h"
+#include "jvm.h"
+
+#include <string.h>
 
 enum { ROLE_PAUSE = GCPULSE__JVM_PAUSE, ROLE_CYCLE = GCPULSE__JVM_CYCLE };
 enum { ST_OPEN = GCPULSE__JVM_OPEN, ST_DONE = GCPULSE__JVM_DONE };

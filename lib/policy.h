@@ -1,0 +1,52 @@
+/*
+ * policy.h — the scaling-policy table:
+ *   policy.c        state and evaluation engine
+ *   policy_rules.c  built-in default table, merging, validation
+ */
+#ifndef GCPULSE_POLICY_H
+#define GCPULSE_POLICY_H
+
+#include "gcpulse.h"
+#include "feature_reader.h"
+
+#include <stddef.h>
+#include <string.h>
+
+typedef struct gcpulse__policy gcpulse__policy;
+
+/* Tolerance of every policy time comparison (both files). */
+#define GCPULSE__POLICY_EPS 1e-9
+
+/* Rule, group and action names compare over at most GCPULSE_NAME_MAX
+ * bytes (configured names need not be terminated). */
+static inline int gcpulse__name_eq(const char *a, const char *b) {
+  return strncmp(a, b, GCPULSE_NAME_MAX) == 0;
+}
+
+/* Fill OUT with the built-in default table; returns the number of rules. */
+int gcpulse__policy_defaults(gcpulse_rule_t *out, int max);
+/* Merge the defaults (when cfg->policy_defaults) with cfg->rules by id
+ * into OUT (NULL = count only; at most MAX written).  A configured rule
+ * whose id is a default replaces it in place; the others are appended in
+ * order.  Returns the merged count (may exceed MAX). */
+int gcpulse__policy_merge(const gcpulse_config_t *cfg, gcpulse_rule_t *out,
+                          int max);
+/* Validate the policy part of CFG (thresholds, N <= M, names...). */
+int gcpulse__policy_check(const gcpulse_config_t *cfg, gcpulse_error_t *err);
+size_t gcpulse__policy_size(const gcpulse_config_t *cfg);
+void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg);
+void gcpulse__policy_reset(gcpulse__policy *p);
+typedef int (*gcpulse__action_fn)(void *ctx, const gcpulse_action_t *a);
+/* Evaluate at time T if the policy period elapsed (or FORCE).  Applied
+ * and (when configured) suppressed actions go to EMIT.  Updates the
+ * policy counters in ST. */
+int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
+                         const void *fctx, double t, int force,
+                         gcpulse__action_fn emit, void *ectx,
+                         gcpulse_stats_t *st);
+int gcpulse__policy_kill(gcpulse__policy *p, int direction,
+                         const char *action, int disabled);
+int gcpulse__policy_explanations(const gcpulse__policy *p,
+                                 gcpulse_action_t *out, int n);
+
+#endif /* GCPULSE_POLICY_H */
