@@ -35,8 +35,8 @@ static int drv_step(drv *d, int cycle) {
                               &d->st);
   if (rc > 0) {
     gosim_set_gogc(d->s, dec.value);
-    if (d->follow_limit && dec.memory_limit > 0)
-      gosim_set_limit(d->s, dec.memory_limit);
+    if (d->follow_limit && dec.recommended_limit > 0)
+      gosim_set_limit(d->s, dec.recommended_limit);
     if ((dec.reasons & (1u << GCPULSE_GR_LEAK)) && d->leak_t < 0)
       d->leak_t = dec.t;
   }
