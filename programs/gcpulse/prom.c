@@ -46,9 +46,12 @@ int sc_prom_write(sc_app *app) {
   }
   gcpulse_stats_t st;
   gcpulse_stats(app->g, &st);
-  fputs("# HELP gcpulse_gogc GOGC recommended by the gcpulse controller.\n"
-        "# TYPE gcpulse_gogc gauge\n", f);
-  fprintf(f, "gcpulse_gogc %.10g\n", gcpulse_gogc_current(app->g));
+  int go = st.format != GCPULSE_FORMAT_JVM; /* no GOGC for a JVM */
+  if (go) {
+    fputs("# HELP gcpulse_gogc GOGC recommended by the gcpulse controller.\n"
+          "# TYPE gcpulse_gogc gauge\n", f);
+    fprintf(f, "gcpulse_gogc %.10g\n", gcpulse_gogc_current(app->g));
+  }
   fputs("# HELP gcpulse_lines_total Log lines read.\n"
         "# TYPE gcpulse_lines_total counter\n", f);
   fprintf(f, "gcpulse_lines_total %llu\n", (unsigned long long)st.lines);
@@ -64,10 +67,12 @@ int sc_prom_write(sc_app *app) {
     if (st.by_reason[r])
       fprintf(f, "gcpulse_diagnostics_total{reason=\"%s\"} %llu\n",
               gcpulse_reason_name(r), (unsigned long long)st.by_reason[r]);
-  fputs("# HELP gcpulse_gogc_changes_total GOGC changes recommended.\n"
-        "# TYPE gcpulse_gogc_changes_total counter\n", f);
-  fprintf(f, "gcpulse_gogc_changes_total %llu\n",
-          (unsigned long long)st.gogc_changes);
+  if (go) {
+    fputs("# HELP gcpulse_gogc_changes_total GOGC changes recommended.\n"
+          "# TYPE gcpulse_gogc_changes_total counter\n", f);
+    fprintf(f, "gcpulse_gogc_changes_total %llu\n",
+            (unsigned long long)st.gogc_changes);
+  }
   fputs("# HELP gcpulse_actions_total Scaling-policy actions, by action.\n"
         "# TYPE gcpulse_actions_total counter\n", f);
   for (int i = 0; i < app->n_action_names; i++) {
