@@ -237,7 +237,7 @@ func newSchedule(o options) schedule {
 	if o.pulseEvery <= 0 || n < 1 {
 		n = 1
 	}
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && o.pulseLen > 0; i++ {
 		s.starts = append(s.starts, o.pulseStart+float64(i)*o.pulseEvery)
 	}
 	return s
@@ -830,21 +830,6 @@ func summary(file string) error {
 			}
 			return median(xs)
 		}
-		so := "-"
-		nso := 0
-		var ts, rats, lrats []float64
-		for _, r := range rs {
-			if r.ScaleOut {
-				nso++
-				ts = append(ts, r.ScaleOutT)
-				rats = append(rats, r.ScaleOutRatio)
-				lrats = append(lrats, r.ScaleOutLive)
-			}
-		}
-		if nso > 0 {
-			so = fmt.Sprintf("%d/%d @%.1fs total/limit %.2f live/limit %.2f", nso, len(rs), median(ts), median(rats), median(lrats))
-		}
-		_ = so
 		leak := "-"
 		if x := col(func(r result) float64 { return r.LeakT }); x > 0 {
 			leak = fmt.Sprintf("%.0f", x)
