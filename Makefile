@@ -6,10 +6,11 @@
 #   make demo       replay the bundled real trace through the whole pipeline
 #   make install    PREFIX=/usr/local DESTDIR=
 
-# Bump ABI_MAJOR (the soname) whenever a public struct layout or a function
-# signature changes incompatibly; keep it in step with include/gcpulse.h.
+# ABI_MAJOR (the soname number) is GCPULSE_ABI_MAJOR in include/gcpulse.h;
+# raise it there whenever a public struct layout or a function signature
+# changes incompatibly (check-abi enforces it against tests/abi-layout.txt).
 VERSION   := 0.1.0
-ABI_MAJOR := 0
+ABI_MAJOR := $(shell sed -n 's/^\#define GCPULSE_ABI_MAJOR \([0-9]*\).*/\1/p' include/gcpulse.h)
 SONAME    := libgcpulse.so.$(ABI_MAJOR)
 
 CC      ?= cc
@@ -61,7 +62,7 @@ GO123 ?= /usr/lib/go-1.23/bin/go
 
 .PHONY: all static shared examples check test asan tsan valgrind bench bench-gogc demo deps \
         install uninstall clean check-abi check-cxx check-install check-readme \
-        config-doc check-config-doc \
+        config-doc check-config-doc abi-layout \
         go-test fuzz help
 
 all: $(STATIC) $(SHARED) $(PCFILE) $(CLI) $(EMBED)
@@ -130,8 +131,20 @@ asan:
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  CFLAGS="-O1 -g" test
 
-check-abi: $(SHARED)
+ABI_LAYOUT := $(BUILD)/abi_layout
+$(ABI_LAYOUT): tests/abi_layout.c include/gcpulse.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
+
+# exported symbols, then the size-stamped struct layouts (see gcpulse.h "ABI")
+check-abi: $(SHARED) $(ABI_LAYOUT)
 	@sh tests/check_abi.sh $(SHARED) lib/gcpulse.symbols
+	@sh tests/check_abi_layout.sh $(ABI_LAYOUT) tests/abi-layout.txt check
+
+# regenerate tests/abi-layout.txt (refused unless GCPULSE_ABI_MAJOR was raised
+# when a layout changed)
+abi-layout: $(ABI_LAYOUT)
+	@sh tests/check_abi_layout.sh $(ABI_LAYOUT) tests/abi-layout.txt write
 
 check-cxx: include/gcpulse.h
 	@mkdir -p $(BUILD)

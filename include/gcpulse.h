@@ -20,7 +20,9 @@
  * time; distinct instances may be used concurrently from different
  * threads.  Callbacks run synchronously on the thread that called into the
  * instance.  Calling any mutating function of an instance from inside one
- * of its own callbacks returns GCPULSE_EBUSY.
+ * of its own callbacks returns GCPULSE_EBUSY: gcpulse_feed, _feed_line,
+ * _finish, _feed_event, _feed_metric, _metric_id, _tick, _reset and
+ * _policy_kill (gcpulse_free is refused).
  *
  * Memory.  gcpulse_new() makes exactly one allocation through the
  * configured allocator; nothing allocates after that.  The library does no
@@ -58,6 +60,20 @@ extern "C" {
 #define GCPULSE_VERSION_HEX                                                   \
   ((GCPULSE_VERSION_MAJOR << 16) | (GCPULSE_VERSION_MINOR << 8) |             \
    GCPULSE_VERSION_PATCH)
+
+/* ABI.  GCPULSE_ABI_MAJOR is the shared library's soname number
+ * (libgcpulse.so.GCPULSE_ABI_MAJOR).  The public structs below are
+ * size-stamped: the size, alignment and every member offset of each is
+ * recorded in tests/abi-layout.txt with the ABI major it belongs to, and
+ * `make check` fails when a layout differs from the record unless the ABI
+ * major was raised (here and ABI_MAJOR in the Makefile) and the record
+ * regenerated (make abi-layout).  Changing a function signature or
+ * removing a function also raises it; adding a function does not (the
+ * exported names are checked against lib/gcpulse.symbols).  Arrays in
+ * public structs have fixed capacities (GCPULSE_REASON_MAX,
+ * GCPULSE_RULES_MAX, GCPULSE_CUSTOM_MAX, ...), so adding an enum value
+ * within them, such as a new diagnostic reason, keeps the layout. */
+#define GCPULSE_ABI_MAJOR 1
 
 #if defined(_WIN32) && !defined(GCPULSE_STATIC)
 #ifdef GCPULSE_BUILDING
@@ -146,6 +162,10 @@ typedef enum gcpulse_reason {
 #undef GCPULSE_X_
   GCPULSE_REASON_COUNT
 } gcpulse_reason_t;
+
+/* Capacity of gcpulse_stats_t.by_reason: reasons can be added up to it
+ * without changing the stats layout. */
+#define GCPULSE_REASON_MAX 48
 
 /* "malformed" and its sentence; "unknown" for out-of-range values. */
 GCPULSE_API const char *gcpulse_reason_name(int reason);
@@ -776,7 +796,9 @@ typedef struct gcpulse_config {
   double cusum_k;          /* CUSUM allowance in sigmas; default 0.5 */
   double cusum_h;          /* CUSUM decision interval in sigmas; default 5 */
   int custom_metrics;      /* custom metric slots; default 8, max GCPULSE_CUSTOM_MAX */
-  char custom_names[GCPULSE_CUSTOM_MAX][GCPULSE_NAME_MAX]; /* pre-registered names */
+  char custom_names[GCPULSE_CUSTOM_MAX][GCPULSE_NAME_MAX]; /* pre-registered names by
+                              slot; distinct, never a built-in feature name or alias
+                              (gcpulse_metric_id) nor "custom:K" */
   double memory_limit;     /* the process memory limit in bytes (JSON window.memory_limit).
                               The one limit of the library, by one precedence rule:
                               this when > 0, else the latest memory_limit_bytes metric,
@@ -850,8 +872,8 @@ GCPULSE_API int gcpulse_config_check(const gcpulse_config_t *cfg,
  * call, which returns GCPULSE_ECALLBACK (the rest of that call's input is
  * discarded and counted in stats.bytes_discarded).  Pointers passed to a
  * callback are valid only during it.  Callbacks may call the const query
- * functions (gcpulse_stats, gcpulse_feature, ...) but not the feed
- * functions of the same instance (GCPULSE_EBUSY).
+ * functions (gcpulse_stats, gcpulse_feature, ...) but no mutating
+ * function of the same instance (GCPULSE_EBUSY; see "Thread safety").
  * ------------------------------------------------------------------------ */
 
 typedef struct gcpulse_callbacks {
@@ -877,7 +899,8 @@ typedef struct gcpulse gcpulse_t;
 GCPULSE_API int gcpulse_new(const gcpulse_config_t *cfg,
                             const gcpulse_callbacks_t *cb, gcpulse_t **out);
 
-/* Free G.  NULL is a no-op.  Not from a callback. */
+/* Free G.  NULL is a no-op.  From one of G's callbacks it is refused
+ * (does nothing; G stays valid). */
 GCPULSE_API void gcpulse_free(gcpulse_t *g);
 
 /* Bytes the instance would allocate for CFG (for memory budgeting). */
@@ -921,8 +944,11 @@ GCPULSE_API int gcpulse_feed_metric(gcpulse_t *g, int metric, double t,
 
 /* Id of the custom metric NAME (registering it in a free slot if needed),
  * or a well-known metric's id for "qps", "rss_bytes"/"rss",
- * "latency_ms", "memory_limit_bytes".  GCPULSE_ENOSPC when all slots are
- * used.  Registration is not an allocation. */
+ * "latency_ms"/"latency", "memory_limit_bytes"/"memory_limit".
+ * GCPULSE_EINVAL for any other built-in feature name and for the
+ * "custom:K" syntax (a custom metric never shadows a built-in name);
+ * GCPULSE_ENOSPC when all slots are used; GCPULSE_EBUSY from a callback.
+ * Registration is not an allocation. */
 GCPULSE_API int gcpulse_metric_id(gcpulse_t *g, const char *name);
 
 /* Advance time to T with no event: rotates window panes, runs the
@@ -943,7 +969,8 @@ typedef struct gcpulse_stats {
   uint64_t metrics;          /* caller metric samples accepted */
   uint64_t skipped;          /* lines skipped (sum of line reasons) */
   uint64_t diags;            /* diagnostics raised */
-  uint64_t by_reason[GCPULSE_REASON_COUNT];
+  uint64_t by_reason[GCPULSE_REASON_MAX]; /* by gcpulse_reason_t; entries from
+                                GCPULSE_REASON_COUNT on are 0 */
   uint64_t callback_aborts;
   uint64_t window_resets;
   uint64_t gogc_decisions;   /* decisions taken */
@@ -989,7 +1016,8 @@ GCPULSE_API double gcpulse_time(const gcpulse_t *g);
 GCPULSE_API double gcpulse_gogc_current(const gcpulse_t *g);
 
 /* Kill switches, at run time: disable (1) or enable (0) a direction
- * (GCPULSE_DIR_*) or one action name (NULL = all actions of the direction). */
+ * (GCPULSE_DIR_*) or one action name (NULL = all actions of the direction).
+ * GCPULSE_EBUSY from a callback. */
 GCPULSE_API int gcpulse_policy_kill(gcpulse_t *g, int direction,
                                     const char *action, int disabled);
 
@@ -1021,6 +1049,14 @@ GCPULSE_API long gcpulse_stats_to_json(const gcpulse_stats_t *s, char *dst,
 
 #ifdef __cplusplus
 }
+#endif
+
+#if defined(__cplusplus)
+static_assert(GCPULSE_REASON_COUNT <= GCPULSE_REASON_MAX,
+              "GCPULSE_REASON_MAX too small");
+#else
+_Static_assert(GCPULSE_REASON_COUNT <= GCPULSE_REASON_MAX,
+               "GCPULSE_REASON_MAX too small");
 #endif
 
 #endif /* GCPULSE_H */

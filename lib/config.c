@@ -8,6 +8,7 @@
 #include "common.h"
 #include "config.h"
 #include "gogc.h"
+#include "names.h"
 #include "policy.h"
 
 #include <math.h>
@@ -201,7 +202,10 @@ static int check_key(const gcpulse__config_key *k, const gcpulse_config_t *cfg,
   }
 }
 
-/* Custom metric names: terminated and within the slots. */
+/* Custom metric names: terminated, within the slots, and none shadowing
+ * a built-in feature name or alias or using the "custom:K" syntax (such a
+ * name could not be told apart from the built-in in a rule, and would not
+ * survive dump -> load), and no name twice. */
 static int check_custom_names(const gcpulse_config_t *cfg,
                               gcpulse_error_t *err) {
   char path[48];
@@ -211,10 +215,20 @@ static int check_custom_names(const gcpulse_config_t *cfg,
     if (memchr(n, '\0', GCPULSE_NAME_MAX) == NULL)
       return gcpulse__error(err, GCPULSE_ECONFIG, path,
                             "name is not NUL-terminated");
-    if (n[0] && i >= cfg->custom_metrics)
+    if (n[0] == '\0') continue;
+    if (i >= cfg->custom_metrics)
       return gcpulse__error(err, GCPULSE_ECONFIG, path,
                             "more names than custom_metrics slots (%d)",
                             cfg->custom_metrics);
+    if (!gcpulse__custom_name_ok(n))
+      return gcpulse__error(err, GCPULSE_ECONFIG, path,
+                            "\"%s\" is a built-in feature name or alias, or "
+                            "the custom:K syntax",
+                            n);
+    for (int j = 0; j < i; j++)
+      if (strcmp(cfg->custom_names[j], n) == 0)
+        return gcpulse__error(err, GCPULSE_ECONFIG, path,
+                              "\"%s\" is also window.custom_names[%d]", n, j);
   }
   return 0;
 }

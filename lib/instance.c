@@ -12,6 +12,7 @@
 #include "event_fields.h"
 #include "gogc.h"
 #include "lines.h"
+#include "names.h"
 #include "policy.h"
 #include "sink.h"
 #include "trace_go.h"
@@ -159,7 +160,7 @@ int gcpulse_new(const gcpulse_config_t *cfg, const gcpulse_callbacks_t *cb,
 }
 
 void gcpulse_free(gcpulse_t *g) {
-  if (g == NULL) return;
+  if (g == NULL || g->busy) return; /* from a callback: refused (no free under the caller) */
   g->alloc(g->alloc_ud, g, g->size, 0);
 }
 
@@ -473,16 +474,11 @@ int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
 }
 
 int gcpulse_metric_id(gcpulse_t *g, const char *name) {
-  if (g == NULL || name == NULL || name[0] == '\0') return GCPULSE_EINVAL;
-  if (strcmp(name, "qps") == 0) return GCPULSE_METRIC_QPS;
-  if (strcmp(name, "rss") == 0 || strcmp(name, "rss_bytes") == 0)
-    return GCPULSE_METRIC_RSS;
-  if (strcmp(name, "latency") == 0 || strcmp(name, "latency_ms") == 0)
-    return GCPULSE_METRIC_LATENCY;
-  if (strcmp(name, "memory_limit") == 0 ||
-      strcmp(name, "memory_limit_bytes") == 0)
-    return GCPULSE_METRIC_MEMORY_LIMIT;
-  if (strlen(name) >= GCPULSE_NAME_MAX) return GCPULSE_EINVAL;
+  if (g == NULL || name == NULL) return GCPULSE_EINVAL;
+  if (g->busy) return GCPULSE_EBUSY;
+  int f = gcpulse__feature_lookup(name);
+  if (f >= 0) return metric_valid_id(g, f) ? f : GCPULSE_EINVAL;
+  if (!gcpulse__custom_name_ok(name)) return GCPULSE_EINVAL;
   for (int i = 0; i < g->custom_n; i++)
     if (strcmp(g->custom_names[i], name) == 0) return GCPULSE_FEAT_CUSTOM + i;
   for (int i = 0; i < g->custom_cap; i++) {
@@ -554,6 +550,7 @@ double gcpulse_gogc_current(const gcpulse_t *g) {
 int gcpulse_policy_kill(gcpulse_t *g, int direction, const char *action,
                         int disabled) {
   if (g == NULL) return GCPULSE_EINVAL;
+  if (g->busy) return GCPULSE_EBUSY;
   return gcpulse__policy_kill(g->pol, direction, action, disabled);
 }
 

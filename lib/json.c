@@ -29,6 +29,7 @@
  */
 #include "common.h"
 #include "config.h"
+#include "names.h"
 #include "policy.h"
 
 #include <jansson.h>
@@ -306,14 +307,7 @@ static int resolve_feature(loader *L, json_t *v, int *out) {
   gcpulse_config_t *c = L->cfg;
   if (!json_is_string(v)) return fail(L, "expected a feature name");
   const char *s = json_string_value(v);
-  int f = gcpulse_feature_by_name(s);
-  if (f >= 0) {
-    *out = f;
-    return 0;
-  }
-  if (strcmp(s, "rss") == 0) f = GCPULSE_FEAT_RSS;
-  if (strcmp(s, "latency") == 0) f = GCPULSE_FEAT_LATENCY;
-  if (strcmp(s, "memory_limit") == 0) f = GCPULSE_FEAT_MEMORY_LIMIT;
+  int f = gcpulse__feature_lookup(s);
   if (f >= 0) {
     *out = f;
     return 0;
@@ -491,6 +485,25 @@ static int load_rule(loader *L, json_t *o) {
   return rc;
 }
 
+/* The id of rule I of ARR (a string) may not repeat an earlier rule's:
+ * the second would silently update the first.  The error names the
+ * second one ("policy.rules[3].id"). */
+static int check_unique_id(loader *L, json_t *arr, size_t i) {
+  json_t *id = json_object_get(json_array_get(arr, i), "id");
+  if (!json_is_string(id)) return 0; /* load_rule reports it */
+  for (size_t j = 0; j < i; j++) {
+    json_t *prev = json_object_get(json_array_get(arr, j), "id");
+    if (json_is_string(prev) && json_equal(prev, id)) {
+      size_t old = push_key(L, "id");
+      int rc = fail(L, "duplicate rule id \"%.40s\" (also rules[%zu])",
+                    json_string_value(id), j);
+      pop(L, old);
+      return rc;
+    }
+  }
+  return 0;
+}
+
 static int load_rules(loader *L, json_t *arr) {
   if (!json_is_array(arr)) return fail(L, "expected an array");
   size_t n = json_array_size(arr);
@@ -498,7 +511,8 @@ static int load_rules(loader *L, json_t *arr) {
     return fail(L, "too many rules: %zu (at most %d)", n, GCPULSE_RULES_MAX);
   for (size_t i = 0; i < n; i++) {
     size_t old = push_index(L, i);
-    int rc = load_rule(L, json_array_get(arr, i));
+    int rc = check_unique_id(L, arr, i);
+    if (rc == 0) rc = load_rule(L, json_array_get(arr, i));
     pop(L, old);
     if (rc < 0) return rc;
   }

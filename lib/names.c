@@ -3,6 +3,7 @@
  * X-macro maps in gcpulse.h so that names and codes cannot drift apart.
  */
 #include "common.h"
+#include "names.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -125,6 +126,26 @@ const char *gcpulse_feature_text(int f) {
 }
 int gcpulse_feature_by_name(const char *name) {
   return find_name(feature_names, GCPULSE__COUNTOF(feature_names), name);
+}
+
+int gcpulse__feature_lookup(const char *name) {
+  static const struct {
+    const char *alias;
+    int id;
+  } aliases[] = {{"rss", GCPULSE_FEAT_RSS},
+                 {"latency", GCPULSE_FEAT_LATENCY},
+                 {"memory_limit", GCPULSE_FEAT_MEMORY_LIMIT}};
+  int f = gcpulse_feature_by_name(name);
+  if (f >= 0) return f;
+  for (size_t i = 0; name && i < GCPULSE__COUNTOF(aliases); i++)
+    if (strcmp(aliases[i].alias, name) == 0) return aliases[i].id;
+  return -1;
+}
+
+int gcpulse__custom_name_ok(const char *name) {
+  size_t n = strnlen(name, GCPULSE_NAME_MAX);
+  return n > 0 && n < GCPULSE_NAME_MAX && gcpulse__feature_lookup(name) < 0 &&
+         strncmp(name, "custom:", 7) != 0;
 }
 
 static const char *const stat_names[] = {

@@ -6,7 +6,8 @@ dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
 prefix=/opt/gcpulse-test
 make -s install DESTDIR="$dest" PREFIX="$prefix" >/dev/null
-for f in include/gcpulse.h lib/libgcpulse.a lib/libgcpulse.so lib/libgcpulse.so.0 lib/pkgconfig/gcpulse.pc bin/gcpulse; do
+abi=$(sed -n 's/^#define GCPULSE_ABI_MAJOR \([0-9]*\).*/\1/p' include/gcpulse.h)
+for f in include/gcpulse.h lib/libgcpulse.a lib/libgcpulse.so lib/libgcpulse.so.$abi lib/pkgconfig/gcpulse.pc bin/gcpulse; do
   [ -e "$dest$prefix/$f" ] || { echo "check-install: missing $f" >&2; exit 1; }
 done
 # the .pc file names the install prefix; point pkg-config at the DESTDIR copy
@@ -32,5 +33,5 @@ LD_LIBRARY_PATH="$dest$prefix/lib" "$dest/prog"
 cc $(pkg-config --cflags gcpulse) "$dest/prog.c" -o "$dest/prog-static" "$dest$prefix/lib/libgcpulse.a" $(pkg-config --libs-only-l --static gcpulse | sed 's/-lgcpulse//')
 "$dest/prog-static"
 soname=$(objdump -p "$dest$prefix/lib/libgcpulse.so" | awk '/SONAME/ {print $2}')
-[ "$soname" = "libgcpulse.so.0" ] || { echo "check-install: bad soname $soname" >&2; exit 1; }
+[ "$soname" = "libgcpulse.so.$abi" ] || { echo "check-install: bad soname $soname" >&2; exit 1; }
 echo "check-install: installed copy builds and runs via pkg-config (shared and static), soname $soname"

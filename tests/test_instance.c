@@ -156,6 +156,122 @@ static void test_reentrancy(void **state) {
   gcpulse_free(g);
 }
 
+/* Every mutating function of the public API, called on G from inside one
+ * of G's callbacks, returns GCPULSE_EBUSY and changes nothing
+ * (gcpulse_free, which returns nothing, is refused: G stays valid). */
+typedef struct busy_probe {
+  gcpulse_t *g;
+  int calls[4]; /* on_event, on_gogc, on_action, on_diag */
+} busy_probe;
+
+static void assert_all_mutators_busy(gcpulse_t *g) {
+  gcpulse_event_t ev;
+  memset(&ev, 0, sizeof ev);
+  ev.t = 1.0;
+  ev.known = GCPULSE_BIT(GCPULSE_FIELD_T);
+  gcpulse_stats_t before, after;
+  assert_int_equal(gcpulse_stats(g, &before), 0);
+  assert_int_equal(gcpulse_feed(g, "x\n", 2), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_feed_line(g, "x", 1), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_finish(g), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_feed_event(g, &ev), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_QPS, 1.0, 5.0),
+                   GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_metric_id(g, "fresh_metric"), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_tick(g, 1.0), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_reset(g), GCPULSE_EBUSY);
+  assert_int_equal(gcpulse_policy_kill(g, GCPULSE_DIR_ESCALATE, NULL, 1),
+                   GCPULSE_EBUSY);
+  gcpulse_free(g); /* refused */
+  assert_int_equal(gcpulse_stats(g, &after), 0);
+  assert_memory_equal(&before, &after, sizeof before);
+}
+
+static int busy_event(void *user, const gcpulse_event_t *ev) {
+  (void)ev;
+  busy_probe *p = user;
+  if (p->calls[0]++ == 0) assert_all_mutators_busy(p->g);
+  return 0;
+}
+static int busy_gogc(void *user, const gcpulse_gogc_decision_t *d) {
+  (void)d;
+  busy_probe *p = user;
+  if (p->calls[1]++ == 0) assert_all_mutators_busy(p->g);
+  return 0;
+}
+static int busy_action(void *user, const gcpulse_action_t *a) {
+  (void)a;
+  busy_probe *p = user;
+  if (p->calls[2]++ == 0) assert_all_mutators_busy(p->g);
+  return 0;
+}
+static int busy_diag(void *user, const gcpulse_diag_t *d) {
+  (void)d;
+  busy_probe *p = user;
+  if (p->calls[3]++ == 0) assert_all_mutators_busy(p->g);
+  return 0;
+}
+
+static void test_every_mutator_busy_in_callbacks(void **state) {
+  (void)state;
+  size_t clen = 0, len = 0;
+  char *conf = tu_read_file("examples/demo.json", &clen);
+  char *data = tu_read_file("examples/data/go-demo.gctrace", &len);
+  assert_non_null(conf);
+  assert_non_null(data);
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_config_init(cfg);
+  assert_int_equal(gcpulse_config_load_json(cfg, conf, clen, NULL), 0);
+  busy_probe p;
+  memset(&p, 0, sizeof p);
+  gcpulse_callbacks_t cb;
+  gcpulse_callbacks_init(&cb);
+  cb.on_event = busy_event;
+  cb.on_gogc = busy_gogc;
+  cb.on_action = busy_action;
+  cb.on_diag = busy_diag;
+  cb.user = &p;
+  assert_int_equal(gcpulse_new(cfg, &cb, &p.g), 0);
+  assert_int_equal(gcpulse_feed_line(p.g, "not a trace line", 16), 0);
+  assert_int_equal(gcpulse_feed(p.g, data, len), 0);
+  assert_int_equal(gcpulse_finish(p.g), 0);
+  /* the demo trace reaches every callback (272 events, 10 decisions, the
+   * oom_bump action, 9 skipped lines + the line above) */
+  assert_int_equal(p.calls[0], 272);
+  assert_int_equal(p.calls[1], 10);
+  assert_int_equal(p.calls[2], 1);
+  assert_true(p.calls[3] >= 1);
+  /* outside callbacks the same calls work again */
+  assert_int_equal(gcpulse_metric_id(p.g, "fresh_metric"), GCPULSE_FEAT_CUSTOM);
+  assert_int_equal(gcpulse_policy_kill(p.g, GCPULSE_DIR_ESCALATE, NULL, 1), 0);
+  assert_int_equal(gcpulse_reset(p.g), 0);
+  gcpulse_free(p.g);
+  free(cfg);
+  free(conf);
+  free(data);
+}
+
+/* Custom metric names cannot shadow built-in features or aliases. */
+static void test_metric_id_names(void **state) {
+  (void)state;
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(NULL, NULL, &g), 0);
+  assert_int_equal(gcpulse_metric_id(g, "qps"), GCPULSE_METRIC_QPS);
+  assert_int_equal(gcpulse_metric_id(g, "rss"), GCPULSE_METRIC_RSS);
+  assert_int_equal(gcpulse_metric_id(g, "rss_bytes"), GCPULSE_METRIC_RSS);
+  assert_int_equal(gcpulse_metric_id(g, "latency"), GCPULSE_METRIC_LATENCY);
+  assert_int_equal(gcpulse_metric_id(g, "memory_limit"),
+                   GCPULSE_METRIC_MEMORY_LIMIT);
+  /* a built-in feature that is not a caller metric is not registered */
+  assert_int_equal(gcpulse_metric_id(g, "pause_ms"), GCPULSE_EINVAL);
+  assert_int_equal(gcpulse_metric_id(g, "custom:0"), GCPULSE_EINVAL);
+  assert_int_equal(gcpulse_metric_id(g, ""), GCPULSE_EINVAL);
+  assert_int_equal(gcpulse_metric_id(g, "sched_ms"), GCPULSE_FEAT_CUSTOM);
+  assert_int_equal(gcpulse_metric_id(g, "sched_ms"), GCPULSE_FEAT_CUSTOM);
+  assert_string_equal(gcpulse_metric_name(g, GCPULSE_FEAT_CUSTOM), "sched_ms");
+  gcpulse_free(g);
+}
+
 static int stop_now(void *user, const gcpulse_diag_t *d) {
   (void)d;
   (*(int *)user)++;
@@ -316,6 +432,8 @@ int main(void) {
       cmocka_unit_test(test_line_assembly),
       cmocka_unit_test(test_too_long_lines_bounded),
       cmocka_unit_test(test_reentrancy),
+      cmocka_unit_test(test_every_mutator_busy_in_callbacks),
+      cmocka_unit_test(test_metric_id_names),
       cmocka_unit_test(test_callback_abort),
       cmocka_unit_test(test_metrics_validation),
       cmocka_unit_test(test_no_alloc_after_init),

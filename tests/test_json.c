@@ -340,6 +340,80 @@ static void test_errors(void **state) {
          "gogc.memory_limit", "unknown key");
 }
 
+/* A custom metric name equal to a built-in feature name or alias, or in
+ * the "custom:K" syntax, would load back as that built-in (a dump of a
+ * rule on it would not round-trip): rejected, in C and in JSON. */
+static void test_custom_names_cannot_shadow(void **state) {
+  (void)state;
+  static const char *const bad[] = {"qps", "pause_ms", "gc_rate", "gogc",
+                                    "rss", "latency", "memory_limit",
+                                    "memory_limit_bytes", "custom:3"};
+  gcpulse_config_t *c = fresh();
+  gcpulse_error_t err;
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    gcpulse_config_init(c);
+    strcpy(c->custom_names[2], bad[i]);
+    assert_int_equal(gcpulse_config_check(c, &err), GCPULSE_ECONFIG);
+    assert_string_equal(err.path, "window.custom_names[2]");
+    char doc[128];
+    snprintf(doc, sizeof doc, "{\"window\":{\"custom_names\":[\"a\",\"%s\"]}}",
+             bad[i]);
+    char text[120];
+    snprintf(text, sizeof text,
+             "\"%s\" is a built-in feature name or alias, or the custom:K "
+             "syntax",
+             bad[i]);
+    expect(doc, GCPULSE_ECONFIG, "window.custom_names[1]", text);
+  }
+  expect("{\"window\":{\"custom_names\":[\"a\",\"b\",\"a\"]}}",
+         GCPULSE_ECONFIG, "window.custom_names[2]",
+         "\"a\" is also window.custom_names[0]");
+  /* a rule on a valid custom name round-trips through dump and load */
+  gcpulse_config_init(c);
+  assert_int_equal(
+      load(c,
+           "{\"window\":{\"custom_names\":[\"sched_ms\"]},\"policy\":{"
+           "\"rules\":[{\"id\":\"r\",\"actions\":[{\"name\":\"a\"}],"
+           "\"conditions\":[{\"feature\":\"sched_ms\",\"enter\":1},"
+           "{\"feature\":\"rss\",\"enter\":2}]}]}}",
+           &err),
+      0);
+  assert_int_equal(c->rules[0].conditions[0].feature, GCPULSE_FEAT_CUSTOM);
+  assert_int_equal(c->rules[0].conditions[1].feature, GCPULSE_FEAT_RSS);
+  round_trip(c);
+  free(c);
+}
+
+/* Two rules with one id: the second is reported (it would otherwise
+ * silently update the first). */
+static void test_duplicate_rule_ids(void **state) {
+  (void)state;
+  expect("{\"policy\":{\"rules\":["
+         "{\"id\":\"r\",\"actions\":[{\"name\":\"a\"}],\"conditions\":"
+         "[{\"feature\":\"qps\",\"enter\":1}]},"
+         "{\"id\":\"s\",\"actions\":[{\"name\":\"a\"}],\"conditions\":"
+         "[{\"feature\":\"qps\",\"enter\":1}]},"
+         "{\"id\":\"r\",\"priority\":3}]}}",
+         GCPULSE_ECONFIG, "policy.rules[2].id",
+         "duplicate rule id \"r\" (also rules[0])");
+  /* the C checker names the second one too */
+  gcpulse_config_t *c = fresh();
+  gcpulse_error_t err;
+  assert_int_equal(
+      load(c,
+           "{\"policy\":{\"defaults\":false,\"rules\":["
+           "{\"id\":\"r\",\"actions\":[{\"name\":\"a\"}],\"conditions\":"
+           "[{\"feature\":\"qps\",\"enter\":1}]},"
+           "{\"id\":\"s\",\"actions\":[{\"name\":\"a\"}],\"conditions\":"
+           "[{\"feature\":\"qps\",\"enter\":1}]}]}}",
+           &err),
+      0);
+  strcpy(c->rules[1].id, "r");
+  assert_int_equal(gcpulse_config_check(c, &err), GCPULSE_ECONFIG);
+  assert_string_equal(err.path, "policy.rules[1].id");
+  free(c);
+}
+
 static void test_limits(void **state) {
   (void)state;
   gcpulse_config_t *c = fresh();
@@ -449,6 +523,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip_defaults),
       cmocka_unit_test(test_round_trip_everything),
+      cmocka_unit_test(test_custom_names_cannot_shadow),
+      cmocka_unit_test(test_duplicate_rule_ids),
       cmocka_unit_test(test_merge_onto_defaults),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_limits),
