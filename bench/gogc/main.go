@@ -13,6 +13,9 @@
 //	gcpulse         the gcpulse Go package exactly as the quick start runs it:
 //	                gcpulse.Start(gcpulse.Config{MemoryLimit: L}), every other
 //	                option at its default (callbacks only record decisions)
+//	gcpulse-backstop the quick start with SetMemoryLimit: true stated (the
+//	                runtime memory-limit backstop; the Go package's default
+//	                once its backstop-by-default change is in)
 //	gcpulse-tuned   labelled tuned: the same plus -gcpulse-json (a JSON
 //	                configuration) for experiments beside the default row
 //
@@ -472,6 +475,8 @@ func startControl(o options, start time.Time) (*control, error) {
 		}
 		switch o.controller {
 		case "gcpulse":
+		case "gcpulse-backstop":
+			cfg.SetMemoryLimit = true
 		case "gcpulse-tuned":
 			cfg.PolicyJSON = o.gcpulseJSON
 		default:
