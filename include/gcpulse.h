@@ -584,7 +584,7 @@ typedef struct gcpulse_gogc_config {
   double cpu_target;     /* GC CPU fraction target; 0.05 */
   /* limiters */
   double ewma_tau_s;     /* input smoothing time constant (0 = none); 20 */
-  double deadband;       /* relative change below which nothing changes; 0.05 */
+  double deadband;       /* relative change below which nothing changes; 0.1 */
   double slew_up;        /* max relative rise per decision; 0.25 */
   double slew_down;      /* max relative drop per decision when not urgent; 0.5 */
   double urgent_ratio;   /* projected peak / budget above which drops are unlimited and

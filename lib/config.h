@@ -104,7 +104,7 @@ typedef struct gcpulse__enum_val {
     GT, 0, LT, 1, "", "GC CPU fraction target")                               \
   X(gogc, ewma_tau_s, DOUBLE, NONE, gogc.ewma_tau_s, 20,                      \
     GE, 0, ANY, 0, "s", "controller input smoothing time constant (0 = none)") \
-  X(gogc, deadband, DOUBLE, NONE, gogc.deadband, 0.05,                        \
+  X(gogc, deadband, DOUBLE, NONE, gogc.deadband, 0.1,                         \
     GE, 0, LT, 1, "", "relative change below which GOGC is not changed")      \
   X(gogc, slew_up, DOUBLE, NONE, gogc.slew_up, 0.25,                          \
     GT, 0, LE, 100, "", "largest relative rise per decision")                 \

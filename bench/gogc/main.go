@@ -457,7 +457,12 @@ func startControl(o options, start time.Time) (*control, error) {
 		// the quick start: the memory limit and nothing else; the
 		// callbacks only record what happened
 		cfg := gcpulse.Config{MemoryLimit: limit}
+		trace := os.Getenv("BENCH_TRACE_DECISIONS") != ""
 		cfg.OnGOGC = func(d gcpulse.Decision) {
+			if trace && d.Value != d.Previous {
+				fmt.Fprintf(os.Stderr, "%.2fs %v -> %v %v live %.0f budget %.0f\n", time.Since(start).Seconds(),
+					d.Previous, d.Value, d.Reasons, d.LiveBytes/(1<<20), d.BudgetBytes/(1<<20))
+			}
 			c.record(d)
 			if d.Applied {
 				c.setGOGC(int(math.Round(d.Value)))
