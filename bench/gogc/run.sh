@@ -59,16 +59,16 @@ fi
 mkdir -p "$GOCACHE" "$GOPATH"
 export GOCACHE GOPATH GOTOOLCHAIN=local GOPROXY=off GOFLAGS= CGO_ENABLED=1
 export CGO_LDFLAGS="-L$BUILDDIR ${CGO_LDFLAGS:-}"
-# the Go build cache does not hash headers outside the package: a changed
-# include/gcpulse.h (e.g. a new config field, a larger struct) would link a
-# stale cgo object against the new library (heap corruption); a checksum of
-# the header in CGO_CFLAGS makes the cache key follow it
-HDRSUM=$(cat "$ROOT/include/gcpulse.h" "$ROOT/go/bridge.h" 2>/dev/null | cksum | cut -d' ' -f1)
-export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -DGCPULSE_HEADER_SUM=$HDRSUM"
-
-if [ ! -f "$BUILDDIR/libgcpulse.a" ]; then
-  make -C "$ROOT" BUILD="$(basename "$BUILDDIR")" static
-fi
+# the library is always brought up to date first
+make -C "$ROOT" BUILD="$(basename "$BUILDDIR")" static >/dev/null
+# the Go build cache hashes neither headers outside the package nor the
+# static library: a changed include/gcpulse.h would link a stale cgo object
+# (heap corruption) and a changed libgcpulse.a would not be relinked (the
+# benchmark would measure an old controller); their checksum in CGO_CFLAGS
+# makes the cache key follow both
+SRCSUM=$(cat "$ROOT/include/gcpulse.h" "$ROOT/go/bridge.h" "$BUILDDIR/libgcpulse.a" 2>/dev/null |
+  cksum | cut -d' ' -f1)
+export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -DGCPULSE_SOURCE_SUM=$SRCSUM"
 BIN=$OUT/bench-gogc
 (cd "$ROOT/bench/gogc" && "$GO" build -o "$BIN" .)
 echo "bench-gogc: built with $("$GO" version)"
