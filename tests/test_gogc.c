@@ -2,10 +2,14 @@
  * clamp edge, limiters, safety (never NaN / out of bounds, unknown holds,
  * GOGC=off), the memory budget, and the Go-pacer simulator (tests/gosim.h)
  * driving every mode through steady load, a 6.4x traffic pulse, a live-heap
- * step toward the limit, a slow leak and a square wave — directly through
+ * step toward the limit, a slow leak and a square wave -- directly through
  * gcpulse__gogc_step with the simulator's exact features, and through the
- * public API (events + metrics + on_gogc) once the window computes
- * features.  Replaying real traces twice gives the same decisions. */
+ * public API (events + metrics + on_gogc).  Event-driven timing (a decision
+ * at every GC, ticks after period_s), the backstop's two-cycle rise and
+ * immediate drop, no GOGC for a JVM log, and one memory limit for window,
+ * controller and policy.  Replaying real traces recorded here
+ * (tests/data/go) twice gives the same decisions.  Nothing here reads the
+ * shared corpus. */
 #include "util.h"
 
 #include <math.h>
@@ -1007,46 +1011,15 @@ static void test_sim_determinism(void **state) { (void)state; scenario_determini
 static void test_sim_backstop(void **state) { (void)state; scenario_backstop(0); }
 static void test_sim_spare(void **state) { (void)state; scenario_spare(0); }
 
-/* The public-API path needs the window's features. */
-static int window_ready(void) {
-  gcpulse_t *g = NULL;
-  if (gcpulse_new(NULL, NULL, &g) != 0) return 0;
-  gcpulse_event_t ev;
-  gcpulse_event_init(&ev);
-  ev.runtime = GCPULSE_RT_GO;
-  ev.collector = GCPULSE_COLLECTOR_GO;
-  ev.kind = GCPULSE_KIND_GO_CYCLE;
-  ev.known = GCPULSE_BIT(GCPULSE_FIELD_T) | GCPULSE_BIT(GCPULSE_FIELD_HEAP_LIVE);
-  ev.heap_live = 1000000;
-  int ok = 1;
-  for (int i = 0; i < 5; i++) {
-    ev.t = i;
-    gcpulse_feed_event(g, &ev);
-  }
-  double v = 0;
-  if (gcpulse_feature(g, GCPULSE_FEAT_HEAP_LIVE, GCPULSE_STAT_VALUE, &v) != 0 ||
-      v != 1000000)
-    ok = 0;
-  gcpulse_feed_metric(g, GCPULSE_METRIC_QPS, 5, 123);
-  if (gcpulse_feature(g, GCPULSE_FEAT_QPS, GCPULSE_STAT_VALUE, &v) != 0) ok = 0;
-  gcpulse_free(g);
-  return ok;
-}
-
-#define API_OR_SKIP()                                                         \
-  if (!window_ready()) {                                                      \
-    print_message("window features not available yet: skipped\n");          \
-    skip();                                                                   \
-  }
-
-static void test_api_steady(void **state) { (void)state; API_OR_SKIP(); scenario_steady(1); }
-static void test_api_pulse(void **state) { (void)state; API_OR_SKIP(); scenario_pulse(1); }
-static void test_api_live_step(void **state) { (void)state; API_OR_SKIP(); scenario_live_step(1); }
-static void test_api_leak(void **state) { (void)state; API_OR_SKIP(); scenario_leak(1); }
-static void test_api_square(void **state) { (void)state; API_OR_SKIP(); scenario_square(1); }
-static void test_api_determinism(void **state) { (void)state; API_OR_SKIP(); scenario_determinism(1); }
-static void test_api_backstop(void **state) { (void)state; API_OR_SKIP(); scenario_backstop(1); }
-static void test_api_spare(void **state) { (void)state; API_OR_SKIP(); scenario_spare(1); }
+/* The same scenarios through the public API (events + metrics + on_gogc). */
+static void test_api_steady(void **state) { (void)state; scenario_steady(1); }
+static void test_api_pulse(void **state) { (void)state; scenario_pulse(1); }
+static void test_api_live_step(void **state) { (void)state; scenario_live_step(1); }
+static void test_api_leak(void **state) { (void)state; scenario_leak(1); }
+static void test_api_square(void **state) { (void)state; scenario_square(1); }
+static void test_api_determinism(void **state) { (void)state; scenario_determinism(1); }
+static void test_api_backstop(void **state) { (void)state; scenario_backstop(1); }
+static void test_api_spare(void **state) { (void)state; scenario_spare(1); }
 
 
 /* ---------------------------------------------------------------------
@@ -1304,7 +1277,7 @@ static rec replay(const char *path, int mode) {
   return r;
 }
 
-static void test_corpus_determinism(void **state) {
+static void test_trace_determinism(void **state) {
   (void)state;
   const char *files[] = {"tests/data/go/go1.23-pulse-500to3200.log",
                          "tests/data/go/go1.23-livepulse-memlimit144m.log"};
@@ -1356,7 +1329,7 @@ int main(void) {
       cmocka_unit_test(test_backstop_two_cycles),
       cmocka_unit_test(test_jvm_no_gogc),
       cmocka_unit_test(test_limit_agreement),
-      cmocka_unit_test(test_corpus_determinism),
+      cmocka_unit_test(test_trace_determinism),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
