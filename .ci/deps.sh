@@ -2,7 +2,8 @@
 # Install what a fresh Debian 12 machine lacks for building and testing
 # gcpulse.  As root it runs apt-get itself; otherwise it prints the command.
 # Arguments: extra package sets: "go" (golang-go + Go 1.23 from backports),
-# "bench" (gnuplot), "fuzz" (clang runtime for libFuzzer/sanitizers).
+# "bench" (gnuplot), "fuzz" (clang runtime for libFuzzer/sanitizers),
+# "prom" (Prometheus, node_exporter, curl, jq: tests/prom_test.sh).
 set -e
 need=""
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
@@ -12,6 +13,7 @@ command -v c++ >/dev/null 2>&1 || need="$need g++"
 command -v make >/dev/null 2>&1 || need="$need make"
 have_pc jansson || need="$need libjansson-dev"
 have_pc cmocka || need="$need libcmocka-dev"
+command -v localedef >/dev/null 2>&1 && [ -d /usr/share/i18n/locales ] || need="$need locales"
 backports=""
 for extra in "$@"; do
   case "$extra" in
@@ -20,6 +22,11 @@ for extra in "$@"; do
       [ -x /usr/lib/go-1.23/bin/go ] || backports="golang-1.23-go" ;;
     bench)
       command -v gnuplot >/dev/null 2>&1 || need="$need gnuplot-nox" ;;
+    prom)
+      command -v prometheus >/dev/null 2>&1 || need="$need prometheus"
+      command -v prometheus-node-exporter >/dev/null 2>&1 || need="$need prometheus-node-exporter"
+      command -v curl >/dev/null 2>&1 || need="$need curl"
+      command -v jq >/dev/null 2>&1 || need="$need jq" ;;
     fuzz)
       command -v clang >/dev/null 2>&1 || need="$need clang"
       [ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || need="$need libclang-rt-14-dev" ;;

@@ -20,4 +20,24 @@ TXT
 "$cli" replay --config examples/demo.json --summary text "$trace"
 echo
 echo "Try: $cli events $trace | head -3      (the parsed GC events)"
-echo "     $cli replay --help                  (all options)"
+echo "     $cli replay --help                                (all options)"
+echo "     docs/sidecar.md                                       (follow, run, metrics, deployment)"
+
+# The same trace live: through a pipe into the sidecar, scraped over HTTP.
+if command -v curl >/dev/null 2>&1; then
+  port=$((20000 + $$ % 20000))
+  echo
+  echo "Live: the trace through a pipe into '$cli follow --listen 127.0.0.1:$port -',"
+  echo "then a scrape of /metrics (a few of its series):"
+  { cat "$trace"; sleep 1.5; } |
+    "$cli" follow --memory-limit 300MiB --listen 127.0.0.1:$port --label pod=demo-0 - >/dev/null &
+  follower=$!
+  sleep 0.8
+  curl -s "http://127.0.0.1:$port/metrics" |
+    grep -E '^gcpulse_(up|heap_live_bytes|heap_limit_ratio|gc_cpu_ratio|next_gc_seconds|gogc)\{|oom_bump' || true
+  wait $follower
+fi
+if command -v gnuplot >/dev/null 2>&1; then
+  "$cli" plot --config examples/demo.json "$trace" -o build/demo.png
+  echo "Picture of the replay: build/demo.png (docs/demo.png is the committed copy)"
+fi

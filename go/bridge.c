@@ -1,3 +1,5 @@
+//go:build cgo
+
 /* bridge.c — trampolines from the C library's callbacks to the Go
  * package's exported functions, and small allocation helpers.
  *

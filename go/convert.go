@@ -1,79 +1,76 @@
 package gcpulse
 
-// Go mirrors of the C library's records and the conversions from C.
+// Conversions between the C library's records and the Go types.
 
 // #include <stdlib.h>
 // #include "gcpulse.h"
 import "C"
 
 import (
+	"math"
 	"sync"
-	"unsafe"
 )
 
-// Event is one GC cycle, pause or scavenge, as the C library normalised it
-// (see gcpulse_event_t in include/gcpulse.h).  Sizes are bytes, durations
-// milliseconds, T seconds on the stream's clock.  A field is meaningful
-// only when Has reports it known; unknown fields are 0.
-type Event struct {
-	Known           uint64 // bit per field, see Has
-	Runtime         string // "go", "jvm" or "unknown"
-	Collector       string // "go", "g1", "zgc", ...
-	Kind            string // "go_cycle", "young", "full", ...
-	Flags           uint32 // GCPULSE_EV_* bits
-	Cause           string
-	Seq             uint64
-	T               float64
-	PauseMs         float64
-	ConcurrentMs    float64
-	GCCPUMs         float64
-	HeapBefore      uint64
-	HeapAfter       uint64
-	HeapLive        uint64
-	HeapGoal        uint64
-	HeapCapacity    uint64
-	Stacks, Globals uint64
-	Procs           uint32
-	Released        uint64
-	Retained        uint64
-	MetaspaceUsed   uint64
-	YoungBefore     uint64
-	YoungAfter      uint64
-	OldBefore       uint64
-	OldAfter        uint64
-	GCCPUPercentSum uint32 // Go's cumulative P% (not windowed)
-	CPUUserMs       float64
-	CPUSysMs        float64
-	RealMs          float64
+const (
+	bitSeq       = 1 << C.GCPULSE_FIELD_SEQ
+	bitT         = 1 << C.GCPULSE_FIELD_T
+	bitPause     = 1 << C.GCPULSE_FIELD_PAUSE_MS
+	bitGCCPU     = 1 << C.GCPULSE_FIELD_GC_CPU_MS
+	bitBefore    = 1 << C.GCPULSE_FIELD_HEAP_BEFORE
+	bitAfter     = 1 << C.GCPULSE_FIELD_HEAP_AFTER
+	bitLive      = 1 << C.GCPULSE_FIELD_HEAP_LIVE
+	bitGoal      = 1 << C.GCPULSE_FIELD_HEAP_GOAL
+	bitStacks    = 1 << C.GCPULSE_FIELD_STACKS
+	bitGlobals   = 1 << C.GCPULSE_FIELD_GLOBALS
+	bitProcs     = 1 << C.GCPULSE_FIELD_PROCS
+	maxSynthetic = 16
+)
+
+func fillSynthetic(ev *C.gcpulse_event_t, seq uint64, t float64) {
+	C.gcpulse_event_init(ev)
+	ev.runtime = C.GCPULSE_RT_GO
+	ev.collector = C.GCPULSE_COLLECTOR_GO
+	ev.kind = C.GCPULSE_KIND_GO_CYCLE
+	ev.flags = C.uint32_t(FlagSynthetic)
+	ev.seq = C.uint64_t(seq)
+	ev.t = C.double(t)
+	ev.known = C.uint64_t(bitSeq | bitT)
 }
 
-// Event flag bits (GCPULSE_EV_*).
-const (
-	FlagForced         = 1 << 0
-	FlagForcedPeriodic = 1 << 1
-	FlagRestart        = 1 << 2
-	FlagSuspectTime    = 1 << 3
-	FlagEvacFailure    = 1 << 4
-	FlagOOM            = 1 << 5
-	FlagSynthetic      = 1 << 6
-)
-
-var (
-	fieldOnce  sync.Once
-	fieldIndex map[string]int
-)
-
-// Has reports whether the field with the given JSON name ("pause_ms",
-// "heap_live", "stacks", ... as in GCPULSE_FIELD_MAP) is known.
-func (e *Event) Has(field string) bool {
-	fieldOnce.Do(func() {
-		fieldIndex = make(map[string]int)
-		for i := 0; i < int(C.GCPULSE_FIELD_COUNT); i++ {
-			fieldIndex[C.GoString(C.gcpulse_field_name(C.int(i)))] = i
+// fillRecord turns the Go per-GC record into the library's event.
+func fillRecord(ev *C.gcpulse_event_t, r *record) {
+	C.gcpulse_event_init(ev)
+	ev.runtime = C.GCPULSE_RT_GO
+	ev.collector = C.GCPULSE_COLLECTOR_GO
+	ev.kind = C.GCPULSE_KIND_GO_CYCLE
+	known := uint64(bitSeq | bitT | bitProcs)
+	ev.seq = C.uint64_t(r.seq)
+	ev.t = C.double(r.t)
+	ev.procs = C.uint32_t(r.procs)
+	if r.forced {
+		ev.flags |= C.uint32_t(FlagForced)
+	}
+	set := func(ok bool, bit uint64, dst *C.uint64_t, v uint64) {
+		if ok {
+			*dst = C.uint64_t(v)
+			known |= bit
 		}
-	})
-	i, ok := fieldIndex[field]
-	return ok && e.Known&(1<<uint(i)) != 0
+	}
+	set(r.beforeKnown, bitBefore, &ev.heap_before, r.before)
+	set(r.afterKnown, bitAfter, &ev.heap_after, r.after)
+	set(r.liveKnown, bitLive, &ev.heap_live, r.live)
+	set(r.goalKnown, bitGoal, &ev.heap_goal, r.goal)
+	set(r.stacksKnown, bitStacks, &ev.stacks, r.stacks)
+	set(r.globalsKnown, bitGlobals, &ev.globals, r.globals)
+	if r.pauseKnown {
+		ev.pause_ms = C.double(r.pauseMs)
+		known |= bitPause
+	}
+	if r.gcCPUKnown {
+		ev.gc_cpu_ms = C.double(r.gcCPUMs)
+		known |= bitGCCPU
+	}
+	ev.known = C.uint64_t(known)
 }
 
 func runtimeName(rt C.int) string {
@@ -88,101 +85,144 @@ func runtimeName(rt C.int) string {
 
 func eventFromC(ev *C.gcpulse_event_t) Event {
 	return Event{
-		Known:           uint64(ev.known),
-		Runtime:         runtimeName(ev.runtime),
-		Collector:       C.GoString(C.gcpulse_collector_name(ev.collector)),
-		Kind:            C.GoString(C.gcpulse_kind_name(ev.kind)),
-		Flags:           uint32(ev.flags),
-		Cause:           C.GoString(&ev.cause[0]),
-		Seq:             uint64(ev.seq),
-		T:               float64(ev.t),
-		PauseMs:         float64(ev.pause_ms),
-		ConcurrentMs:    float64(ev.concurrent_ms),
-		GCCPUMs:         float64(ev.gc_cpu_ms),
-		HeapBefore:      uint64(ev.heap_before),
-		HeapAfter:       uint64(ev.heap_after),
-		HeapLive:        uint64(ev.heap_live),
-		HeapGoal:        uint64(ev.heap_goal),
-		HeapCapacity:    uint64(ev.heap_capacity),
-		Stacks:          uint64(ev.stacks),
-		Globals:         uint64(ev.globals),
-		Procs:           uint32(ev.procs),
-		Released:        uint64(ev.released),
-		Retained:        uint64(ev.retained),
-		MetaspaceUsed:   uint64(ev.metaspace_used),
-		YoungBefore:     uint64(ev.young_before),
-		YoungAfter:      uint64(ev.young_after),
-		OldBefore:       uint64(ev.old_before),
-		OldAfter:        uint64(ev.old_after),
-		GCCPUPercentSum: uint32(ev.gc_cpu_pct_total),
-		CPUUserMs:       float64(ev.cpu_user_ms),
-		CPUSysMs:        float64(ev.cpu_sys_ms),
-		RealMs:          float64(ev.real_ms),
+		Known:              uint64(ev.known),
+		Runtime:            runtimeName(ev.runtime),
+		Collector:          C.GoString(C.gcpulse_collector_name(ev.collector)),
+		Kind:               C.GoString(C.gcpulse_kind_name(ev.kind)),
+		Flags:              uint32(ev.flags),
+		Cause:              C.GoString(&ev.cause[0]),
+		Seq:                uint64(ev.seq),
+		T:                  float64(ev.t),
+		PauseMs:            float64(ev.pause_ms),
+		ConcurrentMs:       float64(ev.concurrent_ms),
+		GCCPUMs:            float64(ev.gc_cpu_ms),
+		CPUAssistMs:        float64(ev.cpu_assist_ms),
+		CPUBackgroundMs:    float64(ev.cpu_background_ms),
+		CPUIdleMs:          float64(ev.cpu_idle_ms),
+		CPUUserMs:          float64(ev.cpu_user_ms),
+		CPUSysMs:           float64(ev.cpu_sys_ms),
+		RealMs:             float64(ev.real_ms),
+		HeapBefore:         uint64(ev.heap_before),
+		HeapAfter:          uint64(ev.heap_after),
+		HeapLive:           uint64(ev.heap_live),
+		HeapGoal:           uint64(ev.heap_goal),
+		HeapCapacity:       uint64(ev.heap_capacity),
+		YoungBefore:        uint64(ev.young_before),
+		YoungAfter:         uint64(ev.young_after),
+		OldBefore:          uint64(ev.old_before),
+		OldAfter:           uint64(ev.old_after),
+		Promoted:           uint64(ev.promoted),
+		MetaspaceUsed:      uint64(ev.metaspace_used),
+		MetaspaceCommitted: uint64(ev.metaspace_committed),
+		Stacks:             uint64(ev.stacks),
+		Globals:            uint64(ev.globals),
+		Procs:              uint32(ev.procs),
+		GCCPUPercentSum:    uint32(ev.gc_cpu_pct_total),
+		Released:           uint64(ev.released),
+		Retained:           uint64(ev.retained),
 	}
 }
 
-// Decision is one GOGC controller decision (gcpulse_gogc_decision_t).
-type Decision struct {
-	T                  float64
-	Mode               string
-	Changed            bool
-	Value              float64 // new GOGC; < 0 means off
-	Previous           float64
-	Raw                float64 // the mode's law before the limiters
-	MemoryLimit        float64 // recommended Go memory limit, 0 = none
-	LiveBytes          float64
-	GoalBytes          float64
-	BudgetBytes        float64
-	ProjectedPeakBytes float64
-	GCCPUFraction      float64
-	QPS                float64
-	Reasons            []string
-	Pinned             int
-	// Applied is set by the Tuner: the value was written with
-	// debug.SetGCPercent (false in dry-run or when unchanged).
-	Applied bool
-	JSON    string // gcpulse_gogc_to_json
+// cFieldNames lists the compiled library's event field names (tests
+// compare them with fieldNames).
+func cFieldNames() []string {
+	var out []string
+	for i := 0; i < int(C.GCPULSE_FIELD_COUNT); i++ {
+		out = append(out, C.GoString(C.gcpulse_field_name(C.int(i))))
+	}
+	return out
 }
 
-func decisionFromC(d *C.gcpulse_gogc_decision_t) Decision {
+// C name tables copied once (a decision per GC must not allocate names).
+var (
+	namesOnce   sync.Once
+	modeNames   [C.GCPULSE_GOGC_MODE_COUNT]string
+	reasonNames [C.GCPULSE_GR_COUNT]string
+)
+
+func loadNames() {
+	for i := range modeNames {
+		modeNames[i] = C.GoString(C.gcpulse_gogc_mode_name(C.int(i)))
+	}
+	for i := range reasonNames {
+		reasonNames[i] = C.GoString(C.gcpulse_gogc_reason_name(C.int(i)))
+	}
+}
+
+func modeName(m C.int) string {
+	namesOnce.Do(loadNames)
+	if m < 0 || int(m) >= len(modeNames) {
+		return "unknown"
+	}
+	return modeNames[m]
+}
+
+func decisionFromC(d *C.gcpulse_gogc_decision_t, cfg *Config) Decision {
+	namesOnce.Do(loadNames)
 	out := Decision{
 		T:                  float64(d.t),
-		Mode:               C.GoString(C.gcpulse_gogc_mode_name(d.mode)),
+		Mode:               modeName(d.mode),
 		Changed:            d.changed != 0,
 		Value:              float64(d.value),
 		Previous:           float64(d.previous),
 		Raw:                float64(d.raw),
+		AfterBounds:        float64(d.after_bounds),
+		AfterSlew:          float64(d.after_slew),
+		AfterDeadband:      float64(d.after_deadband),
 		MemoryLimit:        float64(d.recommended_limit),
 		LiveBytes:          float64(d.live_bytes),
 		GoalBytes:          float64(d.goal_bytes),
+		StacksGlobalsBytes: float64(d.stacks_globals_bytes),
 		BudgetBytes:        float64(d.budget_bytes),
 		ProjectedPeakBytes: float64(d.projected_peak_bytes),
 		GCCPUFraction:      float64(d.gc_cpu_fraction),
 		QPS:                float64(d.qps),
+		GrowthBps:          float64(d.growth_bps),
 		Pinned:             int(d.pinned),
 	}
 	for i := 0; i < int(C.GCPULSE_GR_COUNT); i++ {
 		if uint32(d.reasons)&(1<<uint(i)) != 0 {
-			out.Reasons = append(out.Reasons, C.GoString(C.gcpulse_gogc_reason_name(C.int(i))))
+			out.Reasons = append(out.Reasons, reasonNames[i])
+			out.ReasonDetails = append(out.ReasonDetails, reasonNumbers(i, &out, cfg))
 		}
 	}
-	out.JSON = toJSON(func(dst *C.char, n C.size_t) C.long { return C.gcpulse_gogc_to_json(d, dst, n) })
 	return out
 }
 
-// Action is one policy action or, when configured, a suppressed match
-// (gcpulse_action_t).
-type Action struct {
-	T           float64
-	Rule        string
-	Action      string // "scale_out", "scale_up_memory", ...
-	Direction   int    // 1 escalate, -1 de-escalate, 0 neutral
-	Applied     bool   // the caller should act (false in dry-run / suppressed)
-	Suppressed  bool
-	Final       float64 // magnitude to apply
-	Constraints []string
-	JSON        string // gcpulse_action_to_json
+// reasonNumbers attaches to reason code i the numbers it compared.
+func reasonNumbers(i int, d *Decision, cfg *Config) Reason {
+	r := Reason{Name: reasonNames[i]}
+	bound := func(v, def float64) float64 {
+		if v > 0 {
+			return v
+		}
+		return def
+	}
+	switch i {
+	case C.GCPULSE_GR_CPU_HIGH, C.GCPULSE_GR_CPU_LOW:
+		r.Value, r.Limit, r.Unit = d.GCCPUFraction, bound(cfg.CPUTarget, 0.05), "fraction"
+	case C.GCPULSE_GR_BUDGET, C.GCPULSE_GR_BUDGET_URGENT:
+		r.Value, r.Limit, r.Unit = d.ProjectedPeakBytes, d.BudgetBytes, "bytes"
+	case C.GCPULSE_GR_CLAMP_MIN:
+		r.Value, r.Limit, r.Unit = d.Raw, bound(cfg.MinGOGC, 25), "GOGC"
+	case C.GCPULSE_GR_CLAMP_MAX, C.GCPULSE_GR_PINNED:
+		r.Value, r.Limit, r.Unit = d.Raw, bound(cfg.MaxGOGC, 500), "GOGC"
+	case C.GCPULSE_GR_SLEW_UP, C.GCPULSE_GR_SLEW_DOWN:
+		r.Value, r.Limit, r.Unit = d.AfterBounds, d.AfterSlew, "GOGC"
+	case C.GCPULSE_GR_DEADBAND:
+		r.Value, r.Limit, r.Unit = d.AfterSlew, d.Previous, "GOGC"
+	case C.GCPULSE_GR_GROWTH_TIGHTEN, C.GCPULSE_GR_LEAK:
+		r.Value, r.Unit = d.GrowthBps, "bytes/s"
+	case C.GCPULSE_GR_QPS_RELAX:
+		r.Value, r.Unit = d.QPS, "1/s"
+	}
+	if math.IsNaN(r.Value) || math.IsInf(r.Value, 0) {
+		r.Value = 0
+	}
+	return r
 }
+
+var opNames = [...]string{">", ">=", "<", "<="}
 
 func actionFromC(a *C.gcpulse_action_t) Action {
 	out := Action{
@@ -192,14 +232,34 @@ func actionFromC(a *C.gcpulse_action_t) Action {
 		Direction:  int(a.direction),
 		Applied:    a.applied != 0,
 		Suppressed: a.suppressed != 0,
+		Raw:        float64(a.raw),
+		Stabilized: float64(a.stabilized),
+		Limited:    float64(a.limited),
 		Final:      float64(a.final),
+		Loop:       a.loop != 0,
 	}
 	for i := 0; i < int(C.GCPULSE_CONSTRAINT_COUNT); i++ {
 		if uint32(a.constraints)&(1<<uint(i)) != 0 {
 			out.Constraints = append(out.Constraints, C.GoString(C.gcpulse_constraint_name(C.int(i))))
 		}
 	}
-	out.JSON = toJSON(func(dst *C.char, n C.size_t) C.long { return C.gcpulse_action_to_json(a, dst, n) })
+	for i := 0; i < int(a.n_conditions) && i < len(a.conditions); i++ {
+		c := &a.conditions[i]
+		cond := Condition{
+			Threshold: float64(c.threshold),
+			Value:     float64(c.value),
+			Known:     c.why == 0,
+			Latched:   c.latched != 0,
+			Hits:      int(c.hits),
+			Seen:      int(c.seen),
+		}
+		if !cond.Known {
+			cond.Why = C.GoString(C.gcpulse_why_name(c.why))
+		}
+		// TODO(policy): feature, stat, op and unit once gcpulse_action_t
+		// carries them (issue 13 item 7).
+		out.Conditions = append(out.Conditions, cond)
+	}
 	return out
 }
 
@@ -208,26 +268,4 @@ func goStringOr(s *C.char) string {
 		return ""
 	}
 	return C.GoString(s)
-}
-
-// toJSON runs one of the library's snprintf-style JSON writers into C
-// memory and returns the text ("" on error).
-func toJSON(write func(dst *C.char, n C.size_t) C.long) string {
-	n := write(nil, 0)
-	if n < 0 {
-		return ""
-	}
-	buf := (*C.char)(C.malloc(C.size_t(n) + 1))
-	if buf == nil {
-		return ""
-	}
-	defer C.free(unsafe.Pointer(buf))
-	m := write(buf, C.size_t(n)+1)
-	if m < 0 {
-		return ""
-	}
-	if m > n {
-		m = n
-	}
-	return C.GoStringN(buf, C.int(m))
 }

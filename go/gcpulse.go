@@ -1,62 +1,69 @@
 // Package gcpulse tunes the Go garbage collector with the gcpulse C
-// library: one call, Start, hooks every GC cycle, feeds a structured
-// per-GC record (runtime/metrics) to the library's sliding-window feature
-// store, GOGC controller and scaling-policy table, and applies the
-// controller's decisions with debug.SetGCPercent (and, when configured,
-// debug.SetMemoryLimit).  Stop restores the settings in force before
-// Start.
+// library, compiled into this package with cgo (gcpulse.c is the whole
+// library as one generated file; it needs only libc and libm).  One call, Start, hooks every GC cycle, feeds a per-GC record
+// built from runtime/metrics to the library's sliding-window features,
+// GOGC controller and scaling-policy table, and applies the controller's
+// decisions with debug.SetGCPercent and, when a memory limit is known,
+// debug.SetMemoryLimit (the runtime backstop).  Stop restores what was in
+// force before Start.
 //
-// Design:
-//   - A self re-arming finalizer fires once per GC cycle and only does a
-//     non-blocking send on a buffered channel, so a slow finalizer queue
-//     or a slow tuning step never blocks the runtime's finalizer
-//     goroutine.  A low-rate ticker polls /gc/cycles/total as a fallback
-//     and advances the library's clock between cycles.
-//   - One goroutine owns the hook; every call into the C instance holds a
-//     mutex (the instance must not be used from two threads at once).
-//   - The C callbacks reach Go through exported functions with a
-//     runtime/cgo.Handle as the user value: no Go pointer is ever stored
-//     in C memory (safe under cgocheck=2).  The callbacks only copy the
-//     record; GOGC changes and user callbacks run after the C call
-//     returned, outside the mutex, so user callbacks may call Observe.
+// One tuner per process (GOGC is process-wide): a second Start returns an
+// *AlreadyStartedError.  User callbacks (OnGOGC, OnAction, OnEvent) run
+// only on the tuner's own goroutine, one at a time, never inside Observe;
+// a panicking callback is recovered and reported through OnError and
+// tuning goes on.
+//
+// Without cgo (CGO_ENABLED=0, or cross-compiling without a C toolchain)
+// the package still compiles; Start returns ErrCgoRequired.
+//
+// Precedence of the environment: GOGC is the controller's starting point;
+// GOMEMLIMIT is a ceiling: the tuner plans within it and never sets the Go
+// memory limit above (or, when it binds, below) it.  See docs/go.md.
 package gcpulse
 
-// #include <stdlib.h>
-// #include "gcpulse.h"
-// #include "bridge.h"
-import "C"
-
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"os"
-	"runtime"
-	"runtime/cgo"
-	"runtime/debug"
-	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
-	"unsafe"
 )
 
+// Version is this package's version; Start checks that the compiled C
+// library (gcpulse.c) is the same version.
+const Version = "0.1.0"
+
 // NoLimit as Config.MemoryLimit means: no memory limit, do not look at
-// the cgroup.
+// the cgroup or GOMEMLIMIT.
 const NoLimit int64 = -1
 
-// Config selects what the tuner does.  The zero value is usable: adaptive
-// mode, limit from the cgroup, library defaults for everything else.
+// MinMemoryLimit is the smallest Config.MemoryLimit accepted (16 MiB): a
+// smaller value is almost always a unit mistake (MiB given as bytes).
+const MinMemoryLimit int64 = 16 << 20
+
+// Metric names a caller metric for Observe.  The built-in ones are the
+// constants below; custom ones are declared in Config.CustomMetrics.
+type Metric string
+
+// Built-in caller metrics.
+const (
+	MetricQPS         Metric = "qps"                // requests per second
+	MetricRSS         Metric = "rss"                // resident set size, bytes
+	MetricLatencyMs   Metric = "latency_ms"         // request latency, ms
+	MetricMemoryLimit Metric = "memory_limit_bytes" // memory limit, bytes
+)
+
+// Config selects what the tuner does.  The zero value is the product:
+// adaptive mode, memory limit from the cgroup (else GOMEMLIMIT), the
+// runtime memory-limit backstop applied when a limit is known, library
+// defaults for everything else.
 type Config struct {
 	// Mode is the controller mode: "adaptive" (default), "memory-target",
 	// "cpu-target", "dual-factor" or "off" (observe and run the policy
 	// table only).
 	Mode string
-	// MemoryLimit in bytes: > 0 this value; 0 read the cgroup v2/v1 limit
-	// (walking parents; an existing GOMEMLIMIT is used when there is no
-	// cgroup limit); NoLimit (-1) no limit.
+	// MemoryLimit in bytes (>= MinMemoryLimit and above the heap in
+	// use): > 0 this value; 0 detect: the cgroup v2/v1 limit (walking
+	// parents), else a GOMEMLIMIT in force; NoLimit (-1): none.  A
+	// GOMEMLIMIT in force below it is the limit instead (a ceiling).
 	MemoryLimit int64
 	// CgroupRoot is the filesystem root for cgroup detection ("" = "/").
 	CgroupRoot string
@@ -69,591 +76,259 @@ type Config struct {
 	// gcpulse_config_load_json: window, gogc, policy rules...).  It is
 	// applied first; the fields of this struct override it when set.
 	PolicyJSON string
-	// SetMemoryLimit also drives debug.SetMemoryLimit: at Start the Go
-	// memory limit becomes LimitRatio x the memory limit (never above a
-	// GOMEMLIMIT already in force), and later the controller's recommended
-	// limits are applied with the same ceiling.
+	// SetMemoryLimit requires the runtime backstop: Start fails with
+	// ErrNoLimitFound when no memory limit is known.  (With a known limit
+	// the backstop is applied anyway unless NoBackstop is set.)
 	SetMemoryLimit bool
+	// NoBackstop opts out of the runtime backstop: the Go memory limit is
+	// left as it is and the controller alone keeps the heap in budget.
+	NoBackstop bool
 	// LimitRatio is the fraction of the memory limit the Go heap may use
-	// (0 = library default 0.9).
+	// (0 = library default 0.9).  The backstop is LimitRatio x the limit,
+	// never above a GOMEMLIMIT already in force.
 	LimitRatio float64
 	// CPUTarget is the GC CPU fraction the cpu-target/adaptive modes aim
 	// at (0 = library default 0.05).
 	CPUTarget float64
 	// Period is the controller's adjustment period (0 = library default).
 	Period time.Duration
-	// Window is the sliding feature window (0 = library default 60 s).
+	// Window is the sliding feature window (0 = library default).
 	Window time.Duration
-	// Warmup delays policy actions after Start (0 = library default;
-	// use a tiny positive value for "none").
+	// Warmup delays policy actions after Start (0 = library default).
 	Warmup time.Duration
-	// TickInterval is the fallback ticker's period (default 1 s).
+	// TickInterval is the fallback ticker's period (default 1 s): it
+	// advances the library's clock between GCs and samples the RSS.
 	TickInterval time.Duration
+	// CustomMetrics declares the names Observe accepts beyond the
+	// built-in Metric constants (at most 16, each < 32 bytes).
+	CustomMetrics []string
 	// OnGOGC is called for every controller decision (after it was
-	// applied).  OnAction for every policy action.  Both run on the
-	// tuner's goroutine (or the caller of Observe), never concurrently,
-	// and may call Observe, Stats and Feature, but not Stop.
+	// applied), OnAction for every policy action, OnEvent for every
+	// per-GC record fed to the library.  They run on the tuner's
+	// goroutine, one at a time, and may call Observe, Stats and Feature
+	// (not Stop: it waits for them, up to StopTimeout).
 	OnGOGC   func(Decision)
 	OnAction func(Action)
-	// OnEvent, when set, receives every per-GC record fed to the library.
-	OnEvent func(Event)
+	OnEvent  func(Event)
+	// OnError receives errors the tuner cannot return: a panic recovered
+	// from a callback (*CallbackPanicError).  nil = the standard log
+	// package.
+	OnError func(error)
 	// NoRSS stops the tuner from feeding the process's resident set size
-	// (/proc/self/statm, else the Go runtime's mapped memory) as the "rss"
-	// metric on every record and tick.  With it the controller's memory
-	// budget accounts for memory outside the Go heap (cgo, C libraries).
+	// (/proc/self/statm, at most once per second) as the "rss" metric.
 	NoRSS bool
 }
 
-// Tuner is a running gcpulse instance bound to this process's GC.
-type Tuner struct {
-	cfg        Config
-	handle     cgo.Handle
-	limit      int64 // memory limit used (bytes), 0 = none
-	goLimit    int64 // Go memory limit applied (0 = not driving); atomic
-	goLimitMax int64 // the limit set at Start (limit x ratio): recommendations never exceed it
+// StopTimeout bounds Stop's wait for a callback still running; after it
+// Stop restores the runtime settings and returns anyway.
+const StopTimeout = 2 * time.Second
 
-	mu     sync.Mutex // guards g and the pending queues
-	g      *C.gcpulse_t
-	closed bool
-	// filled by the exported callbacks while mu is held
-	pendDec []Decision
-	pendAct []Action
-	pendEv  []Event
-
-	applyMu sync.Mutex // serialises applying decisions and user callbacks
-
-	origGOGC  int
-	origLimit int64
-	start     time.Time
-	rec       *recorder
-
-	hookCh chan struct{}
-	stopCh chan struct{}
-	done   chan struct{}
-	hook   *hookState
-	once   sync.Once
-
-	// counters (atomic)
-	hooks, ticks, records, feedErrors, applied, limitSets uint64
-	synthetic                                             uint64
-	curGOGC                                               int64
-}
-
-type hookState struct {
-	ch      chan struct{}
-	stopped atomic.Bool
-}
-
-// sentinel is the object whose finalizer fires once per GC.  It holds a
-// pointer so the allocator never puts it in a tiny block (tiny blocks may
-// never be finalized).
-type sentinel struct{ s *hookState }
-
-func hookFinalizer(x *sentinel) {
-	if x.s.stopped.Load() {
-		return
-	}
-	select {
-	case x.s.ch <- struct{}{}:
-	default: // a signal is already pending: the goroutine is behind
-	}
-	runtime.SetFinalizer(x, hookFinalizer)
-}
-
-func armHook(s *hookState) {
-	runtime.SetFinalizer(&sentinel{s: s}, hookFinalizer)
-}
-
-func modeID(name string) (C.int, error) {
-	if name == "" {
-		name = "adaptive"
-	}
-	for i := 0; i < int(C.GCPULSE_GOGC_MODE_COUNT); i++ {
-		if C.GoString(C.gcpulse_gogc_mode_name(C.int(i))) == name {
-			return C.int(i), nil
-		}
-	}
-	return 0, fmt.Errorf("gcpulse: unknown mode %q", name)
-}
-
-// readGOGC returns the GOGC in force (-1 = off) without changing it.
-func readGOGC() int {
-	p := debug.SetGCPercent(100)
-	debug.SetGCPercent(p)
-	return p
-}
-
-// libErr converts a negative gcpulse_errno_t.
-func libErr(what string, rc C.int) error {
-	return fmt.Errorf("gcpulse: %s: %s", what, C.GoString(C.gcpulse_strerror(rc)))
-}
-
-// resolveLimit turns Config.MemoryLimit into bytes (0 = none).
-func resolveLimit(cfg *Config, existingGo int64) (int64, error) {
-	switch {
-	case cfg.MemoryLimit > 0:
-		return cfg.MemoryLimit, nil
-	case cfg.MemoryLimit < 0:
-		return 0, nil
-	}
-	l, err := CgroupMemoryLimit(cfg.CgroupRoot)
-	if err == nil {
-		return l, nil
-	}
-	if existingGo > 0 && existingGo < math.MaxInt64 {
-		return existingGo, nil
-	}
-	if errors.Is(err, ErrNoLimit) || os.IsNotExist(err) {
-		return 0, nil
-	}
-	return 0, nil // unreadable cgroup files: run without a limit
-}
-
-// setPolicyPeriod lowers the policy evaluation period to P seconds,
-// growing the stabilisation history so that every window still fits
-// (ceil(window/period)+1 slots, at most 1024); when it cannot, the period
-// stays as short as the longest window allows.
-func setPolicyPeriod(c *C.gcpulse_config_t, p float64) {
-	win := math.Max(float64(c.escalate_stabilization_s), float64(c.deescalate_stabilization_s))
-	for i := 0; i < int(c.n_rules) && i < len(c.rules); i++ {
-		win = math.Max(win, float64(c.rules[i].stabilization_s))
-	}
-	const maxSlots = 1024
-	if need := math.Ceil(win/p) + 1; need > maxSlots {
-		p = win / (maxSlots - 2)
-	}
-	need := int(math.Ceil(win/p)) + 1
-	if need > int(c.stabilization_slots) {
-		c.stabilization_slots = C.int(need)
-	}
-	c.policy_period_s = C.double(p)
-}
-
-// Start creates the C instance, hooks the GC and starts tuning.
-func Start(cfg Config) (*Tuner, error) {
-	mode, err := modeID(cfg.Mode)
-	if err != nil {
-		return nil, err
-	}
-	t := &Tuner{cfg: cfg, start: time.Now()}
-	t.origGOGC = readGOGC()
-	t.origLimit = debug.SetMemoryLimit(-1)
-	t.curGOGC = int64(t.origGOGC)
-	t.limit, err = resolveLimit(&cfg, t.origLimit)
-	if err != nil {
-		return nil, err
-	}
-
-	c := C.gp_config_new()
-	if c == nil {
-		return nil, errors.New("gcpulse: out of memory")
-	}
-	defer C.gp_config_free(c)
-	if cfg.PolicyJSON != "" {
-		var e C.gcpulse_error_t
-		txt := C.CString(cfg.PolicyJSON)
-		rc := C.gcpulse_config_load_json(c, txt, C.size_t(len(cfg.PolicyJSON)), &e)
-		C.free(unsafe.Pointer(txt))
-		if rc < 0 {
-			return nil, fmt.Errorf("gcpulse: policy JSON: %s at %q (line %d, column %d): %s",
-				C.GoString(C.gcpulse_errname(e.code)), C.GoString(&e.path[0]), int(e.line),
-				int(e.column), C.GoString(&e.text[0]))
-		}
-	}
-	c.gogc.mode = mode
-	if cfg.MinGOGC > 0 {
-		c.gogc.min = C.double(cfg.MinGOGC)
-	}
-	if cfg.MaxGOGC > 0 {
-		c.gogc.max = C.double(cfg.MaxGOGC)
-	}
-	// the controller starts from the GOGC in force (GOGC=off stays off;
-	// a value outside the bounds starts at the nearest bound)
-	if t.origGOGC < 0 {
-		c.gogc.initial = -1
-	} else {
-		c.gogc.initial = C.double(math.Max(float64(c.gogc.min), math.Min(float64(c.gogc.max), float64(t.origGOGC))))
-	}
-	if cfg.LimitRatio > 0 {
-		c.gogc.limit_ratio = C.double(cfg.LimitRatio)
-	}
-	if cfg.CPUTarget > 0 {
-		c.gogc.cpu_target = C.double(cfg.CPUTarget)
-	}
-	if cfg.Period > 0 {
-		p := cfg.Period.Seconds()
-		c.gogc.period_s = C.double(p)
-		if float64(c.gogc.dwell_s) > p {
-			c.gogc.dwell_s = C.double(p)
-		}
-		if float64(c.policy_period_s) > p {
-			setPolicyPeriod(c, p)
-		}
-	}
-	if cfg.Window > 0 {
-		c.window_s = C.double(cfg.Window.Seconds())
-	}
-	if cfg.Warmup > 0 {
-		c.warmup_s = C.double(cfg.Warmup.Seconds())
-		if float64(c.settle_s) > cfg.Warmup.Seconds() {
-			c.settle_s = C.double(cfg.Warmup.Seconds())
-		}
-	}
-	if t.limit > 0 {
-		c.memory_limit = C.double(t.limit)
-	}
-	if cfg.SetMemoryLimit {
-		c.gogc.recommend_limit = 1
-	}
-	if cfg.DryRun {
-		c.dry_run = 1
-	}
-	var e C.gcpulse_error_t
-	if rc := C.gcpulse_config_check(c, &e); rc < 0 {
-		return nil, fmt.Errorf("gcpulse: configuration: %s: %s", C.GoString(&e.path[0]), C.GoString(&e.text[0]))
-	}
-
-	t.handle = cgo.NewHandle(receiver(t))
-	var g *C.gcpulse_t
-	rc := C.gp_new(c, C.uintptr_t(t.handle), 0, 1, 1, &g)
-	if rc < 0 {
-		t.handle.Delete()
-		return nil, libErr("gcpulse_new", rc)
-	}
-	t.g = g
-
-	if t.limit > 0 {
-		t.mu.Lock()
-		C.gcpulse_feed_metric(t.g, C.GCPULSE_METRIC_MEMORY_LIMIT, 0, C.double(t.limit))
-		t.mu.Unlock()
-	}
-	if cfg.SetMemoryLimit && t.limit > 0 && !cfg.DryRun {
-		ratio := float64(c.gogc.limit_ratio)
-		if ratio <= 0 || ratio > 1 {
-			ratio = 0.9
-		}
-		gl := int64(float64(t.limit) * ratio)
-		if t.origLimit > 0 && t.origLimit < gl {
-			gl = t.origLimit
-		}
-		t.goLimit = gl
-		t.goLimitMax = gl
-		debug.SetMemoryLimit(gl)
-		atomic.AddUint64(&t.limitSets, 1)
-	}
-
-	t.rec = newRecorder(t.start, func() int { return int(atomic.LoadInt64(&t.curGOGC)) })
-	t.hookCh = make(chan struct{}, 1)
-	t.stopCh = make(chan struct{})
-	t.done = make(chan struct{})
-	t.hook = &hookState{ch: t.hookCh}
-	armHook(t.hook)
-	tick := cfg.TickInterval
-	if tick <= 0 {
-		tick = time.Second
-	}
-	go t.loop(tick)
-	return t, nil
-}
-
-func (t *Tuner) loop(tick time.Duration) {
-	defer close(t.done)
-	tk := time.NewTicker(tick)
-	defer tk.Stop()
-	for {
-		select {
-		case <-t.stopCh:
-			return
-		case <-t.hookCh:
-			atomic.AddUint64(&t.hooks, 1)
-			t.step(false)
-		case <-tk.C:
-			atomic.AddUint64(&t.ticks, 1)
-			t.step(true)
-		}
-	}
-}
-
-const (
-	bitSeq       = 1 << C.GCPULSE_FIELD_SEQ
-	bitT         = 1 << C.GCPULSE_FIELD_T
-	bitPause     = 1 << C.GCPULSE_FIELD_PAUSE_MS
-	bitGCCPU     = 1 << C.GCPULSE_FIELD_GC_CPU_MS
-	bitBefore    = 1 << C.GCPULSE_FIELD_HEAP_BEFORE
-	bitAfter     = 1 << C.GCPULSE_FIELD_HEAP_AFTER
-	bitLive      = 1 << C.GCPULSE_FIELD_HEAP_LIVE
-	bitGoal      = 1 << C.GCPULSE_FIELD_HEAP_GOAL
-	bitStacks    = 1 << C.GCPULSE_FIELD_STACKS
-	bitGlobals   = 1 << C.GCPULSE_FIELD_GLOBALS
-	bitProcs     = 1 << C.GCPULSE_FIELD_PROCS
-	maxSynthetic = 16
+// Errors.  Start wraps them with details; test with errors.Is.
+var (
+	// ErrCgoRequired: the package was built without cgo.
+	ErrCgoRequired = errors.New("gcpulse: this build has no cgo: gcpulse compiles its C library with cgo; " +
+		"build with CGO_ENABLED=1 and a C compiler (e.g. apt-get install gcc)")
+	// ErrAlreadyStarted: a tuner is already running in this process.
+	ErrAlreadyStarted = errors.New("gcpulse: a tuner is already running in this process")
+	// ErrVersionMismatch: the compiled C library is not this package's version.
+	ErrVersionMismatch = errors.New("gcpulse: C library version differs from the Go package")
+	// ErrLimitTooSmall: Config.MemoryLimit below MinMemoryLimit.
+	ErrLimitTooSmall = errors.New("gcpulse: memory limit below 16 MiB (MemoryLimit is in bytes)")
+	// ErrLimitBelowHeap: Config.MemoryLimit below the heap already in use.
+	ErrLimitBelowHeap = errors.New("gcpulse: memory limit below the heap in use")
+	// ErrNoLimitFound: SetMemoryLimit set but no memory limit is known.
+	ErrNoLimitFound = errors.New("gcpulse: SetMemoryLimit: no memory limit found " +
+		"(no Config.MemoryLimit, cgroup limit or GOMEMLIMIT)")
+	// ErrConfig: the configuration (fields or PolicyJSON) is invalid.
+	ErrConfig = errors.New("gcpulse: invalid configuration")
+	// ErrUnknownMetric: Observe with a name that is neither built in nor
+	// declared in Config.CustomMetrics.
+	ErrUnknownMetric = errors.New("gcpulse: unknown metric")
+	// ErrTooManyMetrics: more CustomMetrics than the library's slots.
+	ErrTooManyMetrics = errors.New("gcpulse: too many custom metrics")
+	// ErrInvalidValue: Observe with a negative, NaN or infinite value.
+	ErrInvalidValue = errors.New("gcpulse: invalid metric value")
+	// ErrStopped: the tuner was stopped.
+	ErrStopped = errors.New("gcpulse: tuner stopped")
 )
 
-// step samples the runtime; a new GC cycle becomes a record fed to the
-// library, a tick without one just advances the library's clock.
-func (t *Tuner) step(tick bool) {
-	now := time.Now()
-	t.mu.Lock()
-	if t.closed {
-		t.mu.Unlock()
-		return
-	}
-	cyc := t.rec.poll()
-	if cyc == t.rec.lastCycles {
-		if tick {
-			sec := now.Sub(t.start).Seconds()
-			t.feedRSS(sec)
-			C.gcpulse_tick(t.g, C.double(sec))
-		}
-		t.mu.Unlock()
-		t.flush()
-		return
-	}
-	r := t.rec.take(now)
-	// cycles that ran between two hooks: count them as synthetic records
-	// (seq and time only) so the window's GC rate stays right
-	var ev C.gcpulse_event_t
-	if r.cycles > 1 {
-		n := r.cycles - 1
-		if n > maxSynthetic {
-			n = maxSynthetic
-		}
-		for i := uint64(0); i < n; i++ {
-			C.gcpulse_event_init(&ev)
-			ev.runtime = C.GCPULSE_RT_GO
-			ev.collector = C.GCPULSE_COLLECTOR_GO
-			ev.kind = C.GCPULSE_KIND_GO_CYCLE
-			ev.flags = C.uint32_t(FlagSynthetic)
-			ev.seq = C.uint64_t(r.seq - n + i)
-			ev.t = C.double(r.t)
-			ev.known = C.uint64_t(bitSeq | bitT)
-			if C.gcpulse_feed_event(t.g, &ev) < 0 {
-				atomic.AddUint64(&t.feedErrors, 1)
-			}
-			atomic.AddUint64(&t.synthetic, 1)
-		}
-	}
-	C.gcpulse_event_init(&ev)
-	ev.runtime = C.GCPULSE_RT_GO
-	ev.collector = C.GCPULSE_COLLECTOR_GO
-	ev.kind = C.GCPULSE_KIND_GO_CYCLE
-	known := uint64(bitSeq | bitT | bitProcs | bitAfter)
-	ev.seq = C.uint64_t(r.seq)
-	ev.t = C.double(r.t)
-	ev.procs = C.uint32_t(r.procs)
-	ev.heap_after = C.uint64_t(r.after)
-	if r.forced {
-		ev.flags |= C.uint32_t(FlagForced)
-	}
-	if r.pauseKnown {
-		ev.pause_ms = C.double(r.pauseMs)
-		known |= bitPause
-	}
-	if r.gcCPUKnown {
-		ev.gc_cpu_ms = C.double(r.gcCPUMs)
-		known |= bitGCCPU
-	}
-	if r.beforeKnown {
-		ev.heap_before = C.uint64_t(r.before)
-		known |= bitBefore
-	}
-	if r.liveKnown {
-		ev.heap_live = C.uint64_t(r.live)
-		known |= bitLive
-	}
-	if r.goal > 0 {
-		ev.heap_goal = C.uint64_t(r.goal)
-		known |= bitGoal
-	}
-	if r.stacksKnown {
-		ev.stacks = C.uint64_t(r.stacks)
-		known |= bitStacks
-	}
-	if r.globalsKnown {
-		ev.globals = C.uint64_t(r.globals)
-		known |= bitGlobals
-	}
-	ev.known = C.uint64_t(known)
-	if t.cfg.OnEvent != nil {
-		t.pendEv = append(t.pendEv, eventFromC(&ev))
-	}
-	if C.gcpulse_feed_event(t.g, &ev) < 0 {
-		atomic.AddUint64(&t.feedErrors, 1)
-	}
-	atomic.AddUint64(&t.records, 1)
-	t.feedRSS(r.t)
-	t.mu.Unlock()
-	t.flush()
+// AlreadyStartedError is Start's error while another tuner runs.
+// errors.Is(err, ErrAlreadyStarted) is true.
+type AlreadyStartedError struct {
+	Since time.Time // when the running tuner started
 }
 
-// feedRSS feeds the resident set size at time sec (mu held).
-func (t *Tuner) feedRSS(sec float64) {
-	if t.cfg.NoRSS {
-		return
-	}
-	rss := residentBytes()
-	if rss == 0 {
-		rss = t.rec.totalMemory()
-	}
-	if rss > 0 {
-		C.gcpulse_feed_metric(t.g, C.GCPULSE_METRIC_RSS, C.double(sec), C.double(rss))
-	}
+func (e *AlreadyStartedError) Error() string {
+	return fmt.Sprintf("%v (since %s); Stop it first", ErrAlreadyStarted, e.Since.Format(time.RFC3339))
 }
 
-var pageSize = uint64(os.Getpagesize())
+// Is reports whether target is ErrAlreadyStarted.
+func (e *AlreadyStartedError) Is(target error) bool { return target == ErrAlreadyStarted }
 
-// residentBytes reads the resident set size from /proc/self/statm (0 if
-// unavailable).
-func residentBytes() uint64 {
-	b, err := os.ReadFile("/proc/self/statm")
-	if err != nil {
-		return 0
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 2 {
-		return 0
-	}
-	n, err := strconv.ParseUint(f[1], 10, 64)
-	if err != nil {
-		return 0
-	}
-	return n * pageSize
+// CallbackPanicError reports a panic recovered from a user callback.
+type CallbackPanicError struct {
+	Callback string      // "OnGOGC", "OnAction", "OnEvent"
+	Value    interface{} // what was passed to panic
 }
 
-// takePending empties the queues the callbacks filled (mu held).
-func (t *Tuner) takePending() ([]Decision, []Action, []Event) {
-	d, a, e := t.pendDec, t.pendAct, t.pendEv
-	t.pendDec, t.pendAct, t.pendEv = nil, nil, nil
-	return d, a, e
+func (e *CallbackPanicError) Error() string {
+	return fmt.Sprintf("gcpulse: %s panicked (recovered, tuning continues): %v", e.Callback, e.Value)
 }
 
-// flush applies queued decisions and runs user callbacks, outside mu.
-// Only one goroutine flushes at a time; it drains everything queued,
-// including what its own callbacks queue through Observe, so a callback
-// calling Observe never deadlocks (a concurrent caller whose TryLock fails
-// leaves its records to the active flusher).
-func (t *Tuner) flush() {
-	for {
-		if !t.applyMu.TryLock() {
-			return
-		}
-		for {
-			t.mu.Lock()
-			decs, acts, evs := t.takePending()
-			closed := t.closed
-			t.mu.Unlock()
-			if len(decs)+len(acts)+len(evs) == 0 {
-				break
-			}
-			for _, e := range evs {
-				t.cfg.OnEvent(e)
-			}
-			for _, d := range decs {
-				if !closed {
-					t.apply(&d)
-				}
-				if t.cfg.OnGOGC != nil {
-					t.cfg.OnGOGC(d)
-				}
-			}
-			for _, a := range acts {
-				if t.cfg.OnAction != nil {
-					t.cfg.OnAction(a)
-				}
-			}
-		}
-		t.applyMu.Unlock()
-		t.mu.Lock()
-		more := len(t.pendDec)+len(t.pendAct)+len(t.pendEv) > 0
-		t.mu.Unlock()
-		if !more {
-			return
-		}
-	}
+// Event is one GC cycle, pause or scavenge, as the C library normalised it
+// (gcpulse_event_t in gcpulse.h; the json tags are the library's field
+// names).  Sizes are bytes, durations milliseconds, T seconds on the
+// stream's clock (for the tuner: since Start).  A field is meaningful only
+// when Has reports it known; unknown fields are 0.
+type Event struct {
+	Known              uint64  `json:"-"` // bit per field, see Has
+	Runtime            string  `json:"runtime"`
+	Collector          string  `json:"collector"`
+	Kind               string  `json:"kind"`
+	Flags              uint32  `json:"-"` // Flag* bits
+	Cause              string  `json:"cause"`
+	Seq                uint64  `json:"seq"`
+	T                  float64 `json:"t"`
+	PauseMs            float64 `json:"pause_ms"`
+	ConcurrentMs       float64 `json:"concurrent_ms"`
+	GCCPUMs            float64 `json:"gc_cpu_ms"`
+	CPUAssistMs        float64 `json:"cpu_assist_ms"`
+	CPUBackgroundMs    float64 `json:"cpu_background_ms"`
+	CPUIdleMs          float64 `json:"cpu_idle_ms"`
+	CPUUserMs          float64 `json:"cpu_user_ms"`
+	CPUSysMs           float64 `json:"cpu_sys_ms"`
+	RealMs             float64 `json:"real_ms"`
+	HeapBefore         uint64  `json:"heap_before"`
+	HeapAfter          uint64  `json:"heap_after"`
+	HeapLive           uint64  `json:"heap_live"`
+	HeapGoal           uint64  `json:"heap_goal"`
+	HeapCapacity       uint64  `json:"heap_capacity"`
+	YoungBefore        uint64  `json:"young_before"`
+	YoungAfter         uint64  `json:"young_after"`
+	OldBefore          uint64  `json:"old_before"`
+	OldAfter           uint64  `json:"old_after"`
+	Promoted           uint64  `json:"promoted"`
+	MetaspaceUsed      uint64  `json:"metaspace_used"`
+	MetaspaceCommitted uint64  `json:"metaspace_committed"`
+	Stacks             uint64  `json:"stacks"`
+	Globals            uint64  `json:"globals"`
+	Procs              uint32  `json:"procs"`
+	GCCPUPercentSum    uint32  `json:"gc_cpu_pct_total"` // Go's cumulative P% (not windowed)
+	Released           uint64  `json:"released"`
+	Retained           uint64  `json:"retained"`
 }
 
-// apply writes a decision to the runtime (applyMu held).
-func (t *Tuner) apply(d *Decision) {
-	if t.cfg.DryRun {
-		return
-	}
-	v := int(math.Round(d.Value))
-	if d.Value < 0 {
-		v = -1
-	}
-	if int64(v) != atomic.LoadInt64(&t.curGOGC) {
-		debug.SetGCPercent(v)
-		atomic.StoreInt64(&t.curGOGC, int64(v))
-		atomic.AddUint64(&t.applied, 1)
-		d.Applied = true
-	}
-	if cur := atomic.LoadInt64(&t.goLimit); t.cfg.SetMemoryLimit && d.MemoryLimit > 0 && cur > 0 {
-		// The recommendation is a heap budget; Go's limit also counts the
-		// runtime's own memory (stacks, metadata, free spans), so that is
-		// added back, up to the limit set at Start.
-		l := int64(d.MemoryLimit + goRuntimeOverhead())
-		if t.goLimitMax > 0 && l > t.goLimitMax {
-			l = t.goLimitMax
-		}
-		if t.origLimit > 0 && t.origLimit < math.MaxInt64 && l > t.origLimit {
-			l = t.origLimit
-		}
-		if l != cur {
-			debug.SetMemoryLimit(l)
-			atomic.StoreInt64(&t.goLimit, l)
-			atomic.AddUint64(&t.limitSets, 1)
-		}
-	}
+// Event flag bits (GCPULSE_EV_*).
+const (
+	FlagForced         = 1 << 0
+	FlagForcedPeriodic = 1 << 1
+	FlagRestart        = 1 << 2
+	FlagSuspectTime    = 1 << 3
+	FlagEvacFailure    = 1 << 4
+	FlagOOM            = 1 << 5
+	FlagSynthetic      = 1 << 6
+)
+
+// Has reports whether the field with the given library name ("pause_ms",
+// "heap_live", "promoted", ... : the json tags of Event) is known.
+func (e *Event) Has(field string) bool {
+	i := fieldBit(field)
+	return i >= 0 && e.Known&(1<<uint(i)) != 0
 }
 
-func (t *Tuner) gotEvent(ev *C.gcpulse_event_t) {}
-
-func (t *Tuner) gotDecision(d *C.gcpulse_gogc_decision_t) {
-	t.pendDec = append(t.pendDec, decisionFromC(d))
+// Decision is one GOGC controller decision (gcpulse_gogc_decision_t).
+type Decision struct {
+	T             float64
+	Mode          string
+	Changed       bool
+	Value         float64 // new GOGC; < 0 means off
+	Previous      float64
+	Raw           float64 // the mode's law before the limiters
+	AfterBounds   float64 // after [min, max] and the memory budget
+	AfterSlew     float64 // after the slew limiter
+	AfterDeadband float64
+	MemoryLimit   float64 // recommended Go memory limit (bytes), 0 = none
+	// inputs (0 when unknown)
+	LiveBytes, GoalBytes, StacksGlobalsBytes float64
+	BudgetBytes, ProjectedPeakBytes          float64
+	GCCPUFraction, QPS, GrowthBps            float64
+	// Reasons are the reason codes' names ("memory_budget_bound", ...);
+	// ReasonDetails the same reasons, in the same order, with the numbers
+	// each compared.
+	Reasons       []string
+	ReasonDetails []Reason
+	Pinned        int // consecutive decisions at a bound
+	// Applied is set by the Tuner: the value was written with
+	// debug.SetGCPercent (false in dry-run or when unchanged).
+	Applied bool
 }
 
-func (t *Tuner) gotAction(a *C.gcpulse_action_t) {
-	t.pendAct = append(t.pendAct, actionFromC(a))
+// Reason is one reason code of a decision with the numbers it compared:
+// Value against Limit, in Unit ("" when the reason compares nothing).
+//
+//	gc_cpu_above/below_target  GC CPU fraction vs Config.CPUTarget
+//	memory_budget_bound,
+//	budget_urgent              projected peak bytes vs budget bytes
+//	clamped_min/max,
+//	pinned_at_bound            the law's value vs the bound
+//	slew_limited_up/down       value after bounds vs after the slew limit
+//	within_deadband            candidate vs previous GOGC
+//	growth_tighten, suspected_leak  live-heap growth (B/s), Limit 0
+//	qps_relax                  QPS, Limit 0
+type Reason struct {
+	Name         string
+	Value, Limit float64
+	Unit         string
 }
 
-// Observe feeds a caller metric at the current time: "qps", "rss" (bytes),
-// "latency_ms", "memory_limit_bytes", or any custom name (registered on
-// first use; the library has a fixed number of custom slots).  Invalid
-// values (negative, NaN, Inf) and names that do not fit are counted in
-// Stats().Rejected and otherwise ignored.
-func (t *Tuner) Observe(metric string, value float64) {
-	now := time.Since(t.start).Seconds()
-	t.mu.Lock()
-	if t.closed {
-		t.mu.Unlock()
-		return
-	}
-	cs := C.CString(metric)
-	id := C.gcpulse_metric_id(t.g, cs)
-	C.free(unsafe.Pointer(cs))
-	if id < 0 || C.gcpulse_feed_metric(t.g, id, C.double(now), C.double(value)) < 0 {
-		atomic.AddUint64(&t.feedErrors, 1)
-	}
-	t.mu.Unlock()
-	t.flush()
+// Action is one policy action or, when configured, a suppressed match
+// (gcpulse_action_t).
+type Action struct {
+	T                        float64
+	Rule                     string
+	Action                   string // "scale_out", "scale_up_memory", ...
+	Direction                int    // 1 escalate, -1 de-escalate, 0 neutral
+	Applied                  bool   // the caller should act (false in dry-run / suppressed)
+	Suppressed               bool
+	Raw, Stabilized, Limited float64  // magnitude through the limiters
+	Final                    float64  // magnitude to apply
+	Constraints              []string // why suppressed/limited ("Cooldown", ...)
+	Loop                     bool     // catastrophe loop guard raised
+	Conditions               []Condition
 }
 
-// Stats is a snapshot of the tuner's counters and the library's features.
+// Condition is what one of the rule's conditions saw at the evaluation
+// that produced the action.
+type Condition struct {
+	Feature   string  // e.g. "heap_after_over_limit"; "" if the library does not say
+	Stat      string  // e.g. "value", "p99"
+	Op        string  // ">", ">=", "<", "<="
+	Threshold float64 // the enter or exit threshold that applied
+	Value     float64 // the statistic read (0 when unknown)
+	Unit      string  // the feature's unit
+	Known     bool    // Value was known (else Why says why)
+	Why       string
+	Latched   bool // condition state after the evaluation
+	Hits      int  // N-of-M: true datapoints
+	Seen      int  // N-of-M: datapoints in the ring
+}
+
+// Stats is a snapshot of the tuner's counters (typed, no allocation).
 type Stats struct {
 	// Go side
-	Hooks            uint64  // per-GC finalizer signals handled
-	Ticks            uint64  // fallback ticker wakeups
-	Records          uint64  // per-GC records fed
-	Synthetic        uint64  // records for cycles the hook missed
-	Rejected         uint64  // records/metrics the library rejected
-	GOGCApplied      uint64  // debug.SetGCPercent calls made
-	LimitApplied     uint64  // debug.SetMemoryLimit calls made
-	GOGC             int     // GOGC in force (-1 = off)
-	ControllerGOGC   float64 // the controller's current value
-	MemoryLimit      int64   // the memory limit the tuner works with (0 = none)
-	GoMemoryLimit    int64   // Go memory limit set by the tuner (0 = untouched)
-	ExactMetrics     bool    // STW-free exact runtime/metrics in use (Go 1.21+)
-	FinalizerBacklog int64   // queued - executed finalizers, -1 if unknown
+	Hooks          uint64 // per-GC finalizer signals handled
+	Ticks          uint64 // fallback ticker wakeups
+	Records        uint64 // per-GC records fed
+	Synthetic      uint64 // records for cycles the hook missed
+	Rejected       uint64 // records/metrics the library rejected
+	GOGCApplied    uint64 // debug.SetGCPercent calls made
+	LimitApplied   uint64 // debug.SetMemoryLimit calls made
+	CallbackPanics uint64 // panics recovered from callbacks
+	GOGC           int    // GOGC in force as set by the tuner (-1 = off)
+	ControllerGOGC float64
+	MemoryLimit    int64 // the memory limit the tuner works with (0 = none)
+	GoMemoryLimit  int64 // Go memory limit set by the tuner (0 = untouched)
+	ExactMetrics   bool  // exact runtime/metrics in use (Go 1.21+)
 	// Library counters (gcpulse_stats_t)
 	Events, EventsFed, Metrics uint64
 	GOGCDecisions, GOGCChanges uint64
@@ -661,99 +336,22 @@ type Stats struct {
 	GOGCTotalVariation         float64
 	PolicyEvaluations, Actions uint64
 	ActionsSuppressed          uint64
-	// Features: feature name -> statistic name -> value, every known one
-	// (gcpulse_features_to_json); FeaturesJSON is the raw document.
-	Features     map[string]map[string]float64
-	FeaturesJSON string
 }
 
-// Stats returns the counters and the current features.
-func (t *Tuner) Stats() Stats {
-	s := Stats{
-		Hooks:            atomic.LoadUint64(&t.hooks),
-		Ticks:            atomic.LoadUint64(&t.ticks),
-		Records:          atomic.LoadUint64(&t.records),
-		Synthetic:        atomic.LoadUint64(&t.synthetic),
-		Rejected:         atomic.LoadUint64(&t.feedErrors),
-		GOGCApplied:      atomic.LoadUint64(&t.applied),
-		LimitApplied:     atomic.LoadUint64(&t.limitSets),
-		GOGC:             int(atomic.LoadInt64(&t.curGOGC)),
-		MemoryLimit:      t.limit,
-		ExactMetrics:     t.rec.exact(),
-		FinalizerBacklog: -1,
-	}
-	s.GoMemoryLimit = atomic.LoadInt64(&t.goLimit)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.closed {
-		return s
-	}
-	s.FinalizerBacklog = t.rec.finalizerBacklog()
-	var st C.gcpulse_stats_t
-	C.gcpulse_stats(t.g, &st)
-	s.Events, s.EventsFed, s.Metrics = uint64(st.events), uint64(st.events_fed), uint64(st.metrics)
-	s.GOGCDecisions, s.GOGCChanges = uint64(st.gogc_decisions), uint64(st.gogc_changes)
-	s.GOGCReversals, s.GOGCTotalVariation = uint64(st.gogc_reversals), float64(st.gogc_total_variation)
-	s.PolicyEvaluations, s.Actions = uint64(st.policy_evaluations), uint64(st.actions)
-	s.ActionsSuppressed = uint64(st.actions_suppressed)
-	s.ControllerGOGC = float64(C.gcpulse_gogc_current(t.g))
-	g := t.g
-	s.FeaturesJSON = toJSON(func(dst *C.char, n C.size_t) C.long { return C.gcpulse_features_to_json(g, dst, n) })
-	if s.FeaturesJSON != "" {
-		_ = json.Unmarshal([]byte(s.FeaturesJSON), &s.Features)
-	}
-	return s
-}
+// fieldNames are the library's event field names in bit order
+// (GCPULSE_FIELD_MAP; a test checks them against the compiled C).
+var fieldNames = [...]string{"seq", "t", "pause_ms", "concurrent_ms", "gc_cpu_ms",
+	"cpu_assist_ms", "cpu_background_ms", "cpu_idle_ms", "cpu_user_ms", "cpu_sys_ms",
+	"real_ms", "heap_before", "heap_after", "heap_live", "heap_goal", "heap_capacity",
+	"young_before", "young_after", "old_before", "old_after", "promoted",
+	"metaspace_used", "metaspace_committed", "stacks", "globals", "procs",
+	"gc_cpu_pct_total", "released", "retained"}
 
-// Feature reads one feature statistic by name ("gc_cpu_fraction",
-// "p99"...).  ok is false when the library reports it unknown; why then
-// says why ("no_data", "too_few_samples", ...).
-func (t *Tuner) Feature(feature, stat string) (v float64, ok bool, why string) {
-	cf, cs := C.CString(feature), C.CString(stat)
-	defer C.free(unsafe.Pointer(cf))
-	defer C.free(unsafe.Pointer(cs))
-	fid, sid := C.gcpulse_feature_by_name(cf), C.gcpulse_stat_by_name(cs)
-	if fid < 0 || sid < 0 {
-		return 0, false, "unknown_name"
+func fieldBit(name string) int {
+	for i, n := range fieldNames {
+		if n == name {
+			return i
+		}
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.closed {
-		return 0, false, "stopped"
-	}
-	var out C.double
-	rc := C.gcpulse_feature(t.g, fid, sid, &out)
-	if rc == 0 {
-		return float64(out), true, ""
-	}
-	if rc > 0 {
-		return 0, false, C.GoString(C.gcpulse_why_name(rc))
-	}
-	return 0, false, strings.ToLower(C.GoString(C.gcpulse_errname(rc)))
-}
-
-// MemoryLimit is the memory limit the tuner works with (0 = none).
-func (t *Tuner) MemoryLimit() int64 { return t.limit }
-
-// Stop unhooks the GC, frees the C instance and restores the GOGC and Go
-// memory limit in force before Start (including GOGC=off and a GOMEMLIMIT
-// set by the environment).  It is safe to call more than once.
-func (t *Tuner) Stop() {
-	t.once.Do(func() {
-		t.hook.stopped.Store(true)
-		close(t.stopCh)
-		<-t.done
-		t.flush()
-		t.applyMu.Lock() // waits for a flush in progress
-		t.mu.Lock()
-		t.closed = true
-		C.gcpulse_free(t.g)
-		t.g = nil
-		t.mu.Unlock()
-		t.handle.Delete()
-		debug.SetGCPercent(t.origGOGC)
-		debug.SetMemoryLimit(t.origLimit)
-		atomic.StoreInt64(&t.curGOGC, int64(t.origGOGC))
-		t.applyMu.Unlock()
-	})
+	return -1
 }

@@ -1,3 +1,3 @@
-module gcpulse.dev/gcpulse
+module github.com/gcpulse/gcpulse/go
 
 go 1.19

@@ -1,25 +1,29 @@
 package gcpulse
 
-// The per-GC record, built from runtime/metrics without stopping the world.
+// The per-GC record, built from runtime/metrics without stopping the world
+// on Go >= 1.20 (gccpu_*.go: Go 1.19 lacks /cpu/classes and reads the GC
+// CPU fraction with runtime.ReadMemStats).
 //
-// At Start the recorder probes metrics.All() once and samples only the
-// metrics this Go version has.  Newer Go (1.21+) gives everything exactly:
-// the marked live heap, scannable stacks and globals, GC CPU, GOGC and the
-// memory limit.  On Go 1.19/1.20 the recorder falls back:
+// The record's heap numbers follow gctrace's "H0->H1->H2 MB, G MB goal"
+// of the same cycle n (issue 13 item 9):
 //
-//   live heap  estimated from the heap goal and GOGC, goal = live +
-//              (live + stacks)·GOGC/100 solved for live (only when the
-//              memory limit is not what set the goal); otherwise unknown;
-//   stacks     /memory/classes/heap/stacks (stack memory in use: an upper
-//              bound of the scannable stacks); globals stay unknown;
-//   GC CPU     runtime.ReadMemStats' GCCPUFraction (the only stop-the-world
-//              read, once per GC, and only where /cpu/classes is missing)
-//              times the process's elapsed processor time.
+//   heap_live (H2)   the heap marked live by cycle n: /gc/heap/live
+//                    (Go 1.21+); before, solved from the next goal
+//                    goal = live + (live + stacks)·GOGC/100 (unknown when
+//                    GOGC is off or the memory limit set the goal);
+//   heap_after (H1)  the heap at the end of marking: live of cycle n-1 plus
+//                    the bytes allocated since (/gc/heap/allocs counts
+//                    spans handed to allocators, as the runtime's own
+//                    heapLive does);
+//   heap_before (H0) heap_after minus the allocation during the mark phase,
+//                    estimated as the allocation rate times the mark's wall
+//                    time (GC worker CPU / (0.25 x GOMAXPROCS), the
+//                    dedicated workers' share);
+//   heap_goal (G)    the goal read after cycle n-1 (and after any GOGC or
+//                    limit change since): the goal cycle n ran against.
 //
-// heap_after is the heap's object bytes sampled when the hook runs (just
-// after the cycle); heap_before is the previous record's heap_after plus
-// the bytes allocated since (/gc/heap/allocs), so that the window's
-// allocation rate (before - previous after) equals the true rate.
+// When the hook missed cycles (more than one since the last record) the
+// heap numbers are unknown: they would span several cycles.
 
 import (
 	"math"
@@ -37,6 +41,7 @@ const (
 	mScanStack = "/gc/scan/stack:bytes"
 	mScanGlob  = "/gc/scan/globals:bytes"
 	mGCCPU     = "/cpu/classes/gc/total:cpu-seconds"
+	mGCMark    = "/cpu/classes/gc/mark/dedicated:cpu-seconds"
 	mGOGC      = "/gc/gogc:percent"
 	mLimit     = "/gc/gomemlimit:bytes"
 	mAllocs    = "/gc/heap/allocs:bytes"
@@ -47,15 +52,9 @@ const (
 	mProcs     = "/sched/gomaxprocs:threads"
 	mTotalMem  = "/memory/classes/total:bytes"
 	mReleased  = "/memory/classes/heap/released:bytes"
-	mFinQueued = "/gc/finalizers/queued:finalizers"
-	mFinExec   = "/gc/finalizers/executed:finalizers"
 )
 
-// procStart approximates the process start for the Go 1.19 GC CPU
-// fallback (package initialisation runs within milliseconds of it).
-var procStart = time.Now()
-
-// sampler reads a fixed set of runtime/metrics.
+// sampler reads a fixed set of runtime/metrics (the ones this Go has).
 type sampler struct {
 	samples []metrics.Sample
 	idx     map[string]int
@@ -124,53 +123,61 @@ func (s *sampler) hist(name string) *metrics.Float64Histogram {
 
 // record is the Go-side per-GC record handed to the C library.
 type record struct {
-	seq, cycles     uint64 // cycles: how many GC cycles since the last record
-	t               float64
-	forced          bool
-	pauseMs         float64
-	pauseKnown      bool
-	gcCPUMs         float64
-	gcCPUKnown      bool
-	before, after   uint64
-	beforeKnown     bool
-	live, goal      uint64
-	liveKnown       bool
-	stacks, globals uint64
-	stacksKnown     bool
-	globalsKnown    bool
-	procs           uint32
+	seq, cycles               uint64 // cycles: how many GC cycles since the last record
+	t                         float64
+	forced                    bool
+	pauseMs, gcCPUMs          float64
+	pauseKnown, gcCPUKnown    bool
+	before, after, live, goal uint64
+	beforeKnown, afterKnown   bool
+	liveKnown, goalKnown      bool
+	stacks, globals           uint64
+	stacksKnown, globalsKnown bool
+	procs                     uint32
 }
 
 // recorder turns successive samples into per-GC records.
 type recorder struct {
-	s           *sampler
-	start       time.Time
-	lastCycles  uint64
-	lastForced  uint64
-	lastAllocs  uint64
-	lastAfter   uint64
-	haveAfter   bool
-	lastGCCPU   float64
-	lastPause   []uint64
-	pauseName   string
-	gogc        func() int // current GOGC (fallback when the metric is absent)
-	needMemStat bool
+	s          *sampler
+	goalS      *sampler // the goal alone, re-read after a GOGC change
+	start      time.Time
+	lastCycles uint64
+	lastForced uint64
+	lastAllocs uint64
+	lastT      float64
+	lastLive   uint64 // live heap of the last cycle seen
+	liveKnown  bool
+	nextGoal   uint64 // the goal the next cycle runs against
+	lastGCCPU  float64
+	lastMark   float64 // cumulative dedicated mark CPU (Go 1.20+)
+	lastPause  []uint64
+	pauseName  string
+	gogc       func() int // current GOGC (fallback when the metric is absent)
 }
 
 func newRecorder(start time.Time, gogc func() int) *recorder {
 	r := &recorder{start: start, gogc: gogc}
 	r.s = newSampler(mCycles, mForced, mGoal, mLive, mScanStack, mScanGlob,
-		mGCCPU, mGOGC, mLimit, mAllocs, mObjects, mStackMem, mPausesNew,
-		mPausesOld, mProcs, mTotalMem, mReleased, mFinQueued, mFinExec)
+		mGCCPU, mGCMark, mGOGC, mLimit, mAllocs, mObjects, mStackMem, mPausesNew,
+		mPausesOld, mProcs, mTotalMem, mReleased)
+	r.goalS = newSampler(mGoal)
 	r.pauseName = mPausesNew
 	if !r.s.has(mPausesNew) {
 		r.pauseName = mPausesOld
 	}
-	r.needMemStat = !r.s.has(mGCCPU)
 	r.s.read()
 	r.lastCycles, _ = r.s.u64(mCycles)
 	r.lastForced, _ = r.s.u64(mForced)
 	r.lastAllocs, _ = r.s.u64(mAllocs)
+	r.lastMark, _ = r.s.f64(mGCMark)
+	r.nextGoal, _ = r.s.u64(mGoal)
+	var stacks uint64
+	if v, ok := r.s.u64(mScanStack); ok {
+		stacks = v
+	} else {
+		stacks, _ = r.s.u64(mStackMem)
+	}
+	r.lastLive, r.liveKnown = r.liveNow(r.nextGoal, stacks, 0)
 	if h := r.s.hist(r.pauseName); h != nil {
 		r.lastPause = append([]uint64(nil), h.Counts...)
 	}
@@ -178,7 +185,7 @@ func newRecorder(start time.Time, gogc func() int) *recorder {
 	return r
 }
 
-// exact reports whether the STW-free exact signals are available.
+// exact reports whether the exact signals are available (Go 1.21+).
 func (r *recorder) exact() bool {
 	return r.s.has(mLive) && r.s.has(mScanStack) && r.s.has(mScanGlob) && r.s.has(mGCCPU)
 }
@@ -188,17 +195,22 @@ func (r *recorder) gcCPUSeconds() (float64, bool) {
 	if v, ok := r.s.f64(mGCCPU); ok {
 		return v, true
 	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	el := time.Since(procStart).Seconds()
-	return ms.GCCPUFraction * el * float64(runtime.GOMAXPROCS(0)), true
+	return memStatsGCCPU()
 }
 
-// cycles reads the metrics and returns the GC cycle counter.
+// poll reads the metrics and returns the GC cycle counter.
 func (r *recorder) poll() uint64 {
 	r.s.read()
 	c, _ := r.s.u64(mCycles)
 	return c
+}
+
+// goalChanged re-reads the heap goal after GOGC or the memory limit changed.
+func (r *recorder) goalChanged() {
+	r.goalS.read()
+	if g, ok := r.goalS.u64(mGoal); ok {
+		r.nextGoal = g
+	}
 }
 
 // take builds a record from the sample just read by poll (the caller
@@ -206,44 +218,17 @@ func (r *recorder) poll() uint64 {
 func (r *recorder) take(now time.Time) record {
 	var rec record
 	cyc, _ := r.s.u64(mCycles)
-	rec.seq = cyc
-	rec.cycles = cyc - r.lastCycles
+	rec.seq, rec.cycles = cyc, cyc-r.lastCycles
 	r.lastCycles = cyc
 	if f, ok := r.s.u64(mForced); ok {
 		rec.forced = f > r.lastForced
 		r.lastForced = f
 	}
 	rec.t = now.Sub(r.start).Seconds()
-
-	if h := r.s.hist(r.pauseName); h != nil {
-		sum := 0.0
-		for i, c := range h.Counts {
-			var prev uint64
-			if i < len(r.lastPause) {
-				prev = r.lastPause[i]
-			}
-			if c <= prev {
-				continue
-			}
-			lo, hi := h.Buckets[i], h.Buckets[i+1]
-			mid := (lo + hi) / 2
-			if math.IsInf(lo, 0) {
-				mid = hi
-			} else if math.IsInf(hi, 0) {
-				mid = lo
-			}
-			sum += float64(c-prev) * mid
-		}
-		r.lastPause = append(r.lastPause[:0], h.Counts...)
-		if sum >= 0 && !math.IsInf(sum, 0) && !math.IsNaN(sum) {
-			rec.pauseMs, rec.pauseKnown = sum*1000, true
-		}
-	}
-
+	rec.pauseMs, rec.pauseKnown = r.pauses()
 	if cpu, ok := r.gcCPUSeconds(); ok && !math.IsNaN(cpu) && !math.IsInf(cpu, 0) {
-		// The Go 1.19 fallback (cumulative fraction x elapsed time) is an
-		// estimate that can dip slightly between two reads: keep the
-		// cumulative value monotonic and count a dip as no GC CPU.
+		// the Go 1.19 estimate (fraction x elapsed) can dip between two
+		// reads: keep it monotonic, a dip counts as no GC CPU
 		d := cpu - r.lastGCCPU
 		if d < 0 {
 			d = 0
@@ -252,62 +237,115 @@ func (r *recorder) take(now time.Time) record {
 		}
 		rec.gcCPUMs, rec.gcCPUKnown = d*1000, true
 	}
-
-	if obj, ok := r.s.u64(mObjects); ok {
-		rec.after = obj
-		if a, ok := r.s.u64(mAllocs); ok {
-			if r.haveAfter && a >= r.lastAllocs {
-				rec.before = r.lastAfter + (a - r.lastAllocs)
-				rec.beforeKnown = rec.before >= rec.after
-			}
-			r.lastAllocs = a
-		}
-		r.lastAfter, r.haveAfter = obj, true
-	}
-	rec.goal, _ = r.s.u64(mGoal)
-
 	if v, ok := r.s.u64(mScanStack); ok {
 		rec.stacks, rec.stacksKnown = v, true
 	} else if v, ok := r.s.u64(mStackMem); ok {
 		rec.stacks, rec.stacksKnown = v, true
 	}
-	if v, ok := r.s.u64(mScanGlob); ok {
-		rec.globals, rec.globalsKnown = v, true
-	}
-
-	if v, ok := r.s.u64(mLive); ok {
-		rec.live, rec.liveKnown = v, true
-	} else {
-		rec.live, rec.liveKnown = r.estimateLive(rec)
-	}
+	rec.globals, rec.globalsKnown = r.s.u64(mScanGlob)
 	if v, ok := r.s.u64(mProcs); ok {
 		rec.procs = uint32(v)
 	} else {
 		rec.procs = uint32(runtime.GOMAXPROCS(0))
 	}
+	r.heap(&rec)
 	return rec
 }
 
-// estimateLive solves the Go 1.18+ goal formula for the live heap when the
-// runtime does not report it (Go < 1.21).  Not known when GOGC is off or
-// when the memory limit, not GOGC, set the goal.
-func (r *recorder) estimateLive(rec record) (uint64, bool) {
+// heap fills the record's gctrace-like heap numbers (see the file comment).
+func (r *recorder) heap(rec *record) {
+	goalNow, _ := r.s.u64(mGoal)
+	allocs, okA := r.s.u64(mAllocs)
+	mark, okM := r.s.f64(mGCMark)
+	single := rec.cycles == 1
+	if single && r.nextGoal > 0 {
+		rec.goal, rec.goalKnown = r.nextGoal, true
+	}
+	if single && r.liveKnown && okA && allocs >= r.lastAllocs {
+		grown := allocs - r.lastAllocs
+		rec.after, rec.afterKnown = r.lastLive+grown, true
+		rec.before, rec.beforeKnown = r.startHeap(rec, grown, mark, okM), true
+	}
+	rec.live, rec.liveKnown = r.liveNow(goalNow, rec.stacks, rec.globals)
+	r.lastLive, r.liveKnown = rec.live, rec.liveKnown
+	r.lastAllocs, r.lastMark, r.lastT = allocs, mark, rec.t
+	r.nextGoal = goalNow
+}
+
+// startHeap estimates the heap when cycle rec started (gctrace's H0):
+// the heap at the end of marking minus the allocation during the mark
+// phase that the background mark CPU proves (Go 1.20+: dedicated and
+// fractional workers run at 25 % of GOMAXPROCS while marking, so their
+// CPU / (0.25 x GOMAXPROCS) is the shortest the mark can have lasted),
+// and at least the pacer's lowest trigger, live + 0.7 x (goal - live) of
+// the previous cycle.  Exact at moderate allocation rates; at rates where
+// the mark phase takes a large part of the cycle on a contended machine
+// it overstates by up to the allocation the CPU bound cannot see.
+func (r *recorder) startHeap(rec *record, grown uint64, mark float64, okMark bool) uint64 {
+	after := float64(rec.after)
+	est := after
+	if okMark && mark >= r.lastMark && rec.t > r.lastT && rec.procs > 0 {
+		markWall := (mark - r.lastMark) / (0.25 * float64(rec.procs))
+		est -= float64(grown) * math.Min(1, markWall/(rec.t-r.lastT))
+	}
+	if rec.goalKnown && rec.goal > r.lastLive {
+		est = math.Max(est, float64(r.lastLive)+0.7*float64(rec.goal-r.lastLive))
+	}
+	return uint64(math.Min(est, after))
+}
+
+// liveNow is the live heap marked by the last cycle: exact on Go 1.21+,
+// else solved from the goal formula (unknown when GOGC is off or when the
+// memory limit, not GOGC, set the goal).
+func (r *recorder) liveNow(goal, stacks, globals uint64) (uint64, bool) {
+	if v, ok := r.s.u64(mLive); ok {
+		return v, v > 0
+	}
 	g := r.currentGOGC()
-	if g <= 0 || rec.goal == 0 {
+	if g <= 0 || goal == 0 {
 		return 0, false
 	}
-	if lim := r.currentLimit(); lim > 0 && lim < math.MaxInt64 && float64(rec.goal) >= 0.9*float64(lim) {
+	if lim := r.currentLimit(); lim > 0 && lim < math.MaxInt64 && float64(goal) >= 0.9*float64(lim) {
 		return 0, false
 	}
 	f := float64(g) / 100
-	live := (float64(rec.goal) - float64(rec.stacks)*f) / (1 + f)
+	live := (float64(goal) - float64(stacks+globals)*f) / (1 + f)
 	if live <= 0 {
 		return 0, false
 	}
-	if rec.after > 0 && live > float64(rec.after) {
-		live = float64(rec.after)
-	}
 	return uint64(live), true
+}
+
+// pauses sums the stop-the-world time added to the pause histogram since
+// the last record (bucket midpoints).
+func (r *recorder) pauses() (float64, bool) {
+	h := r.s.hist(r.pauseName)
+	if h == nil {
+		return 0, false
+	}
+	sum := 0.0
+	for i, c := range h.Counts {
+		var prev uint64
+		if i < len(r.lastPause) {
+			prev = r.lastPause[i]
+		}
+		if c <= prev {
+			continue
+		}
+		lo, hi := h.Buckets[i], h.Buckets[i+1]
+		mid := (lo + hi) / 2
+		if math.IsInf(lo, 0) {
+			mid = hi
+		} else if math.IsInf(hi, 0) {
+			mid = lo
+		}
+		sum += float64(c-prev) * mid
+	}
+	r.lastPause = append(r.lastPause[:0], h.Counts...)
+	if sum < 0 || math.IsInf(sum, 0) || math.IsNaN(sum) {
+		return 0, false
+	}
+	return sum * 1000, true
 }
 
 // currentGOGC is the GOGC in force (-1 = off): /gc/gogc:percent reports
@@ -332,6 +370,15 @@ func (r *recorder) currentLimit() int64 {
 	return debug.SetMemoryLimit(-1)
 }
 
+// heapInUse is the live heap when known, else the heap's object bytes.
+func (r *recorder) heapInUse() uint64 {
+	if r.liveKnown {
+		return r.lastLive
+	}
+	v, _ := r.s.u64(mObjects)
+	return v
+}
+
 // totalMemory is the quantity a Go memory limit applies to (mapped minus
 // released), 0 when unknown.
 func (r *recorder) totalMemory() uint64 {
@@ -343,31 +390,14 @@ func (r *recorder) totalMemory() uint64 {
 	return t - rel
 }
 
-// finalizerBacklog is queued - executed finalizers when the runtime
-// reports them (recent Go), else -1.
-func (r *recorder) finalizerBacklog() int64 {
-	q, ok1 := r.s.u64(mFinQueued)
-	e, ok2 := r.s.u64(mFinExec)
-	if !ok1 || !ok2 || e > q {
-		return -1
-	}
-	return int64(q - e)
-}
-
-// goRuntimeOverhead is the memory Go's memory limit counts beyond live heap
-// objects: /memory/classes/total - heap/released - heap/objects (stacks,
-// runtime metadata, free and unused heap spans).  0 when unavailable.
-func goRuntimeOverhead() float64 {
-	s := []metrics.Sample{{Name: mTotalMem}, {Name: mReleased}, {Name: mObjects}}
-	metrics.Read(s)
-	for _, x := range s {
-		if x.Value.Kind() != metrics.KindUint64 {
-			return 0
-		}
-	}
-	total, rel, obj := s[0].Value.Uint64(), s[1].Value.Uint64(), s[2].Value.Uint64()
-	if total < rel+obj {
+// runtimeOverhead is the memory Go's memory limit counts beyond heap
+// objects (stacks, metadata, free spans), from the last sample; 0 when
+// unknown.
+func (r *recorder) runtimeOverhead() float64 {
+	obj, ok := r.s.u64(mObjects)
+	total := r.totalMemory()
+	if !ok || total < obj {
 		return 0
 	}
-	return float64(total - rel - obj)
+	return float64(total - obj)
 }

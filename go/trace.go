@@ -15,7 +15,31 @@ import (
 // traceSink collects events while the C parser runs.
 type traceSink struct{ evs []Event }
 
-func (s *traceSink) gotEvent(ev *C.gcpulse_event_t)           { s.evs = append(s.evs, eventFromC(ev)) }
+func (s *traceSink) gotEvent(ev *C.gcpulse_event_t) {
+	e := eventFromC(ev)
+	s.evs = append(s.evs, e)
+	if traceJSONHook != nil {
+		traceJSONHook(e, eventJSON(ev))
+	}
+}
+
+// traceJSONHook, when set (tests), receives every parsed event with the C
+// library's own JSON of it (gcpulse_event_to_json).
+var traceJSONHook func(Event, string)
+
+// eventJSON is gcpulse_event_to_json of ev ("" on error).
+func eventJSON(ev *C.gcpulse_event_t) string {
+	n := C.gcpulse_event_to_json(ev, nil, 0)
+	if n < 0 {
+		return ""
+	}
+	buf := (*C.char)(C.malloc(C.size_t(n) + 1))
+	defer C.free(unsafe.Pointer(buf))
+	if C.gcpulse_event_to_json(ev, buf, C.size_t(n)+1) < 0 {
+		return ""
+	}
+	return C.GoStringN(buf, C.int(n))
+}
 func (s *traceSink) gotDecision(d *C.gcpulse_gogc_decision_t) {}
 func (s *traceSink) gotAction(a *C.gcpulse_action_t)          {}
 

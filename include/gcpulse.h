@@ -26,9 +26,11 @@
  *
  * Memory.  gcpulse_new() makes exactly one allocation through the
  * configured allocator; nothing allocates after that.  The library does no
- * I/O, starts no threads and installs no signal handlers.  Only the JSON
- * configuration loader (gcpulse_config_load_json, gcpulse_config_dump_json)
- * allocates, through jansson, and it runs outside any instance.
+ * I/O, starts no threads and installs no signal handlers.  The only other
+ * allocations are the JSON configuration loader's (gcpulse_config_load_json:
+ * two temporary blocks, freed before it returns), also through the
+ * configuration's allocator; it runs outside any instance.  The library
+ * depends on libm only.
  *
  * Conventions.  Functions return 0 (GCPULSE_OK) or a negative
  * gcpulse_errno_t.  Times are seconds (double) on one clock per instance:
@@ -68,7 +70,8 @@ extern "C" {
  * `make check` fails when a layout differs from the record unless the ABI
  * major was raised (here and ABI_MAJOR in the Makefile) and the record
  * regenerated (make abi-layout).  Changing a function signature or
- * removing a function also raises it; adding a function does not (the
+ * removing a function also raises it.  Adding a struct or a function does
+ * not (make abi-layout records a new struct under the same major; the
  * exported names are checked against lib/gcpulse.symbols).  Arrays in
  * public structs have fixed capacities (GCPULSE_REASON_MAX,
  * GCPULSE_RULES_MAX, GCPULSE_CUSTOM_MAX, ...), so adding an enum value
@@ -105,7 +108,8 @@ GCPULSE_API const char *gcpulse_version_string(void);
   X(EJSON, -6, "malformed JSON")                                              \
   X(ENOSPC, -7, "output buffer too small or fixed capacity exhausted")        \
   X(ENOTFOUND, -8, "no such name")                                            \
-  X(EUNKNOWN, -9, "value not known")
+  X(EUNKNOWN, -9, "value not known")                                          \
+  X(ENOTSUP, -10, "not supported by this build (JSON=0)")
 
 typedef enum gcpulse_errno {
 #define GCPULSE_X_(name, val, text) GCPULSE_##name = (val),
@@ -473,7 +477,8 @@ typedef enum gcpulse_stat {
   X(NOT_APPLICABLE, "not_applicable") /* not produced by this runtime/collector */ \
   X(NO_LIMIT, "no_memory_limit")    /* needs a memory limit that is not set */ \
   X(UNSUPPORTED, "unsupported")     /* statistic not kept for this feature */ \
-  X(NOT_FINITE, "not_finite")       /* computation would not be finite (e.g. zero rate) */
+  X(NOT_FINITE, "not_finite")       /* computation would not be finite (e.g. zero rate) */ \
+  X(SOURCE_LOST, "source_lost")     /* gcpulse_source_lost() was called and no event came since */
 
 typedef enum gcpulse_why {
 #define GCPULSE_X_(id, name) GCPULSE_WHY_##id,
@@ -693,7 +698,7 @@ typedef struct gcpulse_rule_action {
  * ids are appended.  The JSON loader's defaults for a new rule: group "",
  * priority 0, ESCALATE, AND, cooldown_s/stabilization_s -1, no bump;
  * conditions: stat VALUE, op GT, exit = enter, n = m = 1, missing MISSING;
- * action magnitude 1.  Semantics: README section "Scaling policy". */
+ * action magnitude 1.  Semantics: docs/policy.md. */
 typedef struct gcpulse_rule {
   char id[GCPULSE_NAME_MAX];
   char group[GCPULSE_NAME_MAX]; /* at most one action per group per evaluation; "" = own group */
@@ -847,22 +852,64 @@ GCPULSE_API void gcpulse_config_init(gcpulse_config_t *cfg);
 /* Merge a JSON document onto CFG (normally fresh from gcpulse_config_init).
  * Unknown keys, wrong types and inconsistent values are errors; ERR (may be
  * NULL) names the key path and the problem.  CFG is left unchanged on
- * error.  Allocates temporarily through jansson; never touches an
- * instance.  The schema is documented in docs/configuration.md and the
- * examples directory. */
+ * error.  Allocates two temporary blocks (the parsed document, bounded by
+ * the 1 MiB text limit and 65536 values, and a working copy) through
+ * CFG->alloc, libc when NULL; never touches an instance.  The schema is
+ * documented in docs/configuration.md and the examples directory.
+ * Built with JSON=0: GCPULSE_ENOTSUP. */
 GCPULSE_API int gcpulse_config_load_json(gcpulse_config_t *cfg,
                                          const char *text, size_t len,
                                          gcpulse_error_t *err);
 
 /* Write CFG as JSON into DST (at most CAP bytes, NUL-terminated when CAP >
- * 0).  Returns the length needed excluding the NUL, or a negative error.
- * The output loads back to an identical configuration. */
+ * 0).  Returns the length needed excluding the NUL, or a negative error
+ * (GCPULSE_EINVAL for a value JSON cannot hold; GCPULSE_ENOTSUP with
+ * JSON=0).  Allocates nothing.  The output loads back to an identical
+ * configuration. */
 GCPULSE_API long gcpulse_config_dump_json(const gcpulse_config_t *cfg,
                                           char *dst, size_t cap);
+
+/* The policy table an instance created from CFG would run: the built-in
+ * rules (when policy_defaults is set) with CFG's rules merged by id, in
+ * evaluation order.  Copies up to MAX rules into OUT (OUT may be NULL with
+ * MAX 0) and returns how many there are (at most GCPULSE_RULES_MAX), or
+ * GCPULSE_EINVAL.  Lets a caller list every (rule, action) pair up front,
+ * e.g. to create its counters at 0. */
+GCPULSE_API int gcpulse_config_rules(const gcpulse_config_t *cfg,
+                                     gcpulse_rule_t *out, int max);
 
 /* Validate CFG without creating an instance. */
 GCPULSE_API int gcpulse_config_check(const gcpulse_config_t *cfg,
                                      gcpulse_error_t *err);
+
+/* The scalar configuration keys, from the one table the library keeps
+ * (the same one gcpulse_config_init, gcpulse_config_check, the JSON
+ * schema and docs/configuration.md come from), so that bindings read
+ * defaults and limits instead of restating them.  Strings are static. */
+typedef struct gcpulse_config_key {
+  const char *path;     /* JSON path, e.g. "gogc.period_s" */
+  const char *type;     /* "number", "integer", "bool" or "enum" */
+  double def;           /* default (an enum's C value; a bool 0 or 1) */
+  double min, max;      /* valid range of a number or integer; -HUGE_VAL /
+                           HUGE_VAL where unbounded (0 / 0 for bool, enum) */
+  int min_open, max_open; /* 1: the bound itself is not valid */
+  const char *unit;     /* "s", "bytes", "sigma", "MiB/s", "1/s" or "" */
+  const char *doc;      /* one line */
+} gcpulse_config_key_t;
+
+/* Number of keys; keys are 0 .. count-1 in JSON dump order. */
+GCPULSE_API int gcpulse_config_key_count(void);
+/* Describe key I into *OUT.  GCPULSE_EINVAL for I out of range. */
+GCPULSE_API int gcpulse_config_key(int i, gcpulse_config_key_t *out);
+/* Read / write the key at PATH of CFG as a double (an integer, bool or enum
+ * member converted).  GCPULSE_ENOTFOUND for an unknown path; set returns
+ * GCPULSE_EINVAL for a value the member cannot hold (a fraction for an
+ * integer, not finite).  Set does not check the range: gcpulse_config_check
+ * does. */
+GCPULSE_API int gcpulse_config_get(const gcpulse_config_t *cfg,
+                                   const char *path, double *out);
+GCPULSE_API int gcpulse_config_set(gcpulse_config_t *cfg, const char *path,
+                                   double value);
 
 /* ------------------------------------------------------------------------
  * Callbacks
@@ -954,6 +1001,21 @@ GCPULSE_API int gcpulse_metric_id(gcpulse_t *g, const char *name);
 /* Advance time to T with no event: rotates window panes, runs the
  * controller and the policy if their periods elapsed. */
 GCPULSE_API int gcpulse_tick(gcpulse_t *g, double t);
+
+/* The source is gone (the process died, its log stopped): advance time
+ * to T (as gcpulse_tick, without deciding) and mark the instance lost.
+ * Until the next GC event (gcpulse_feed* producing an event, or
+ * gcpulse_feed_event) every gcpulse_feature() query returns
+ * GCPULSE_WHY_SOURCE_LOST, and the controller and the policy take no
+ * decision (ticks and metrics only move the clock and the window).  The
+ * window's data is kept: the first event after the source returns is
+ * judged with it (a restarted process is detected and resets the window
+ * as usual).  gcpulse_reset clears the mark.  Returns 0, GCPULSE_EINVAL
+ * for a non-finite or negative T, GCPULSE_EBUSY from a callback. */
+GCPULSE_API int gcpulse_source_lost(gcpulse_t *g, double t);
+
+/* 1 while the instance is marked lost (see gcpulse_source_lost), else 0. */
+GCPULSE_API int gcpulse_is_source_lost(const gcpulse_t *g);
 
 /* ------------------------------------------------------------------------
  * Queries (allowed from callbacks)
@@ -1051,10 +1113,10 @@ GCPULSE_API long gcpulse_stats_to_json(const gcpulse_stats_t *s, char *dst,
 }
 #endif
 
-#if defined(__cplusplus)
+#if defined(__cplusplus) && __cplusplus >= 201103L
 static_assert(GCPULSE_REASON_COUNT <= GCPULSE_REASON_MAX,
               "GCPULSE_REASON_MAX too small");
-#else
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 _Static_assert(GCPULSE_REASON_COUNT <= GCPULSE_REASON_MAX,
                "GCPULSE_REASON_MAX too small");
 #endif

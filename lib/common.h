@@ -25,6 +25,11 @@ static inline void gcpulse__inc(uint64_t *c) {
   if (*c != UINT64_MAX) (*c)++;
 }
 
+/* realloc-style allocator on libc, used when a configuration names none
+ * (instance.c). */
+void *gcpulse__libc_alloc(void *ud, void *ptr, size_t old_size,
+                          size_t new_size);
+
 /* Set an error record (first error wins; ERR may be NULL).  Returns CODE. */
 int gcpulse__error(gcpulse_error_t *err, int code, const char *path,
                    const char *fmt, ...)

@@ -11,6 +11,7 @@
 #include "names.h"
 #include "policy.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,15 +67,6 @@ const int gcpulse__config_nkeys =
                  #sec "." #key " has the wrong C type in the table");
 GCPULSE__CONFIG_KEYS(GCPULSE_X_)
 #undef GCPULSE_X_
-
-const gcpulse__config_key *gcpulse__config_find(const char *section,
-                                                const char *key) {
-  for (int i = 0; i < gcpulse__config_nkeys; i++) {
-    const gcpulse__config_key *k = &gcpulse__config_keys[i];
-    if (strcmp(k->section, section) == 0 && strcmp(k->key, key) == 0) return k;
-  }
-  return NULL;
-}
 
 double gcpulse__config_get(const gcpulse__config_key *k,
                            const gcpulse_config_t *cfg) {
@@ -144,6 +136,61 @@ void gcpulse__config_range_text(const gcpulse__config_key *k, char *buf,
              k->hi);
   else
     snprintf(buf, cap, "finite");
+}
+
+/* ---- public access to the table ---- */
+
+int gcpulse_config_key_count(void) { return gcpulse__config_nkeys; }
+
+int gcpulse_config_key(int i, gcpulse_config_key_t *out) {
+  static const char *const types[] = {[GCPULSE__CT_DOUBLE] = "number",
+                                      [GCPULSE__CT_INT] = "integer",
+                                      [GCPULSE__CT_SIZE] = "integer",
+                                      [GCPULSE__CT_BOOL] = "bool",
+                                      [GCPULSE__CT_ENUM] = "enum"};
+  if (out == NULL || i < 0 || i >= gcpulse__config_nkeys) return GCPULSE_EINVAL;
+  const gcpulse__config_key *k = &gcpulse__config_keys[i];
+  int ranged = k->type != GCPULSE__CT_BOOL && k->type != GCPULSE__CT_ENUM;
+  out->path = k->path;
+  out->type = types[k->type];
+  out->def = k->def;
+  out->min = !ranged ? 0 : k->lo_kind == GCPULSE__R_ANY ? -HUGE_VAL : k->lo;
+  out->max = !ranged ? 0 : k->hi_kind == GCPULSE__R_ANY ? HUGE_VAL : k->hi;
+  out->min_open = k->lo_kind == GCPULSE__R_GT;
+  out->max_open = k->hi_kind == GCPULSE__R_LT;
+  out->unit = k->unit;
+  out->doc = k->doc;
+  return 0;
+}
+
+static const gcpulse__config_key *by_path(const char *path) {
+  for (int i = 0; path && i < gcpulse__config_nkeys; i++)
+    if (strcmp(gcpulse__config_keys[i].path, path) == 0)
+      return &gcpulse__config_keys[i];
+  return NULL;
+}
+
+int gcpulse_config_get(const gcpulse_config_t *cfg, const char *path,
+                       double *out) {
+  if (cfg == NULL || out == NULL) return GCPULSE_EINVAL;
+  const gcpulse__config_key *k = by_path(path);
+  if (k == NULL) return GCPULSE_ENOTFOUND;
+  *out = gcpulse__config_get(k, cfg);
+  return 0;
+}
+
+int gcpulse_config_set(gcpulse_config_t *cfg, const char *path, double value) {
+  if (cfg == NULL) return GCPULSE_EINVAL;
+  const gcpulse__config_key *k = by_path(path);
+  if (k == NULL) return GCPULSE_ENOTFOUND;
+  if (!isfinite(value)) return GCPULSE_EINVAL;
+  if (k->type != GCPULSE__CT_DOUBLE) {
+    double lo = k->type == GCPULSE__CT_SIZE ? 0 : (double)INT_MIN;
+    double hi = k->type == GCPULSE__CT_SIZE ? 9007199254740992.0 : (double)INT_MAX;
+    if (value != floor(value) || value < lo || value > hi) return GCPULSE_EINVAL;
+  }
+  set(k, cfg, value);
+  return 0;
 }
 
 void gcpulse_config_init(gcpulse_config_t *cfg) {

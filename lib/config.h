@@ -190,9 +190,6 @@ typedef struct gcpulse__config_key {
 extern const gcpulse__config_key gcpulse__config_keys[];
 extern const int gcpulse__config_nkeys;
 
-/* The row whose path is PATH, or NULL. */
-const gcpulse__config_key *gcpulse__config_find(const char *section,
-                                                const char *key);
 /* The member of K in CFG, as a double (enum/bool/int/size converted). */
 double gcpulse__config_get(const gcpulse__config_key *k,
                            const gcpulse_config_t *cfg);

@@ -5,6 +5,7 @@
 #ifndef GCPULSE_ESTIMATORS_H
 #define GCPULSE_ESTIMATORS_H
 
+#include <math.h>
 #include <stdint.h>
 
 /* Time-decay EWMA for irregular samples.  alpha = max(1 - exp(-dt/tau),
@@ -35,6 +36,47 @@ static inline void gcpulse__ewma_add(gcpulse__ewma *e, double x, double t,
   e->mean += a * d;
   e->var = (1.0 - a) * (e->var + a * d * d);
   if (t > e->t) e->t = t;
+}
+
+/* The general entry point: add X observed at time T (seconds, on the
+ * caller's clock; intervals may be irregular) with time constant TAU_S
+ * seconds, and return the smoothed mean.  The new sample's weight is
+ * 1 - exp(-(T - time of the previous sample) / TAU_S):
+ *   - TAU_S <= 0: no smoothing, the mean is X;
+ *   - T not after the previous sample: weight 0 (the mean holds, the
+ *     sample still counts in n);
+ *   - WARMUP set: the first samples are averaged equally until the kernel
+ *     weight exceeds 1/n (the window's series); WARMUP clear: the first
+ *     sample seeds the mean (the controller's inputs);
+ *   - a non-finite result restarts the mean at X.
+ * The window's hot path calls gcpulse__ewma_add with a cached
+ * gcpulse__ewma_alpha instead; both compute the same thing. */
+static inline double gcpulse__ewma_update(gcpulse__ewma *e, double x,
+                                          double t, double tau_s,
+                                          int warmup) {
+  if (e->n == 0 || !(tau_s > 0)) {
+    e->mean = x;
+    e->var = 0.0;
+    e->t = t;
+    if (e->n != UINT32_MAX) e->n++;
+    return e->mean;
+  }
+  double dt = t - e->t;
+  double kernel = dt > 0 ? -expm1(-dt / tau_s) : 0.0;
+  if (warmup) {
+    gcpulse__ewma_add(e, x, t, kernel);
+  } else {
+    if (e->n != UINT32_MAX) e->n++;
+    double d = x - e->mean;
+    e->mean += kernel * d;
+    e->var = (1.0 - kernel) * (e->var + kernel * d * d);
+    if (t > e->t) e->t = t;
+  }
+  if (!isfinite(e->mean)) {
+    e->mean = x;
+    e->var = 0.0;
+  }
+  return e->mean;
 }
 
 /* Two-sided tabular CUSUM on standardised values z (Page 1954):

@@ -96,10 +96,24 @@ static void key(out *o, const char *k) {
 static void kv_num(out *o, const char *k, double v) {
   if (!isfinite(v)) return;
   key(o, k);
-  if (v == floor(v) && fabs(v) < 9007199254740992.0)
+  if (v == floor(v) && fabs(v) < 9007199254740992.0) {
     putf(o, "%.0f", v);
-  else
-    putf(o, "%.10g", v);
+    return;
+  }
+  /* printf writes the decimal point of the caller's LC_NUMERIC (",", or
+   * several bytes in some locales); JSON needs ".": any run of bytes that
+   * is not a digit, sign or exponent mark is that point */
+  char tmp[48], num[48];
+  int n = snprintf(tmp, sizeof tmp, "%.10g", v);
+  size_t m = 0;
+  for (int i = 0; i < n && i < (int)sizeof tmp - 1; i++) {
+    char c = tmp[i];
+    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e')
+      num[m++] = c;
+    else if (m == 0 || num[m - 1] != '.')
+      num[m++] = '.';
+  }
+  put(o, num, m);
 }
 
 static void kv_u64(out *o, const char *k, uint64_t v) {

@@ -453,7 +453,7 @@ static int leak_update(gcpulse__gogc *c, double t, double live) {
 #define R(x) (1u << GCPULSE_GR_##x)
 
 /* Everything one decision works with, filled stage by stage. */
-typedef struct pass {
+typedef struct gogc_pass {
   double t, cur;
   inputs in;
   budget b;
@@ -466,12 +466,12 @@ typedef struct pass {
   double spare_fast; /* the fast spare slew applies up to this value */
   uint32_t why;
   double raw, after_bounds, after_slew, after_deadband, value;
-} pass;
+} gogc_pass;
 
 /* Stage observe: read the features, smooth them, make the budget, sample
  * the leak detector. */
 static void observe(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
-                    double t, pass *p) {
+                    double t, gogc_pass *p) {
   const gcpulse_gogc_config_t *k = &c->cfg;
   inputs *in = &p->in;
   gather(feat, fctx, in);
@@ -506,7 +506,7 @@ static void observe(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
 
 /* The economy of the adaptive mode (cpu-target and/or dual-factor);
  * returns 0 when neither is known. */
-static int economy(const gcpulse__gogc *c, const pass *p, double *econ) {
+static int economy(const gcpulse__gogc *c, const gogc_pass *p, double *econ) {
   const gcpulse_gogc_config_t *k = &c->cfg;
   int have = 0;
   if (k->adaptive_economy != GCPULSE_GOGC_ECONOMY_DF && p->cpu_known) {
@@ -523,7 +523,7 @@ static int economy(const gcpulse__gogc *c, const pass *p, double *econ) {
 
 /* SPARE (adaptive, runtime limit applied): at least the budget's value for
  * the live heap plus its reserve. */
-static void spare(gcpulse__gogc *c, pass *p) {
+static void spare(gcpulse__gogc *c, gogc_pass *p) {
   const inputs *in = &p->in;
   /* growth: the larger of the latest and smoothed slope (a rise shows at
    * once); QPS: the mean since the last decision against the smoothed one */
@@ -552,7 +552,7 @@ static void spare(gcpulse__gogc *c, pass *p) {
 }
 
 /* Stage law: the mode's law -> raw (or hold). */
-static void law(gcpulse__gogc *c, pass *p) {
+static void law(gcpulse__gogc *c, gogc_pass *p) {
   const gcpulse_gogc_config_t *k = &c->cfg;
   const inputs *in = &p->in;
   if (KNOWN(in, GCPULSE_FEAT_QPS))
@@ -618,7 +618,7 @@ static void law(gcpulse__gogc *c, pass *p) {
 /* A leak is chased while it is cheap: once GC CPU exceeds twice the target
  * the value in force becomes a floor (fail fast instead of a death
  * spiral).  Returns the bounded V. */
-static double leak_floor(gcpulse__gogc *c, pass *p, double v) {
+static double leak_floor(gcpulse__gogc *c, gogc_pass *p, double v) {
   const gcpulse_gogc_config_t *k = &c->cfg;
   if (!c->leak) c->leak_hold = 0;
   if (!c->leak || k->leak_chase || p->hold || p->cur <= 0) return v;
@@ -633,7 +633,7 @@ static double leak_floor(gcpulse__gogc *c, pass *p, double v) {
 
 /* Stage bounds: memory budget (or the backstop), absolute floor,
  * [min, max], leak hold -> after_bounds. */
-static void bounds(gcpulse__gogc *c, pass *p) {
+static void bounds(gcpulse__gogc *c, gogc_pass *p) {
   const gcpulse_gogc_config_t *k = &c->cfg;
   double v = p->raw;
   if (!p->hold && p->uses_budget && p->b.known) {
@@ -675,7 +675,7 @@ static void bounds(gcpulse__gogc *c, pass *p) {
 
 /* Stage slew: rise by at most slew_up (slew_up_spare for a SPARE rise the
  * budget covers with margin); drop by at most slew_down unless urgent. */
-static void slew(gcpulse__gogc *c, pass *p) {
+static void slew(gcpulse__gogc *c, gogc_pass *p) {
   const gcpulse_gogc_config_t *k = &c->cfg;
   double s = p->after_bounds, cur = p->cur;
   if (!p->off && !p->hold) {
@@ -700,7 +700,7 @@ static void slew(gcpulse__gogc *c, pass *p) {
 }
 
 /* Stage dead-band: changes smaller than deadband x current are dropped. */
-static void deadband(gcpulse__gogc *c, pass *p) {
+static void deadband(gcpulse__gogc *c, gogc_pass *p) {
   double s = p->after_slew;
   if (!p->off && !p->hold && !p->urgent && s != p->cur &&
       fabs(s - p->cur) < c->cfg.deadband * p->cur) {
@@ -713,7 +713,7 @@ static void deadband(gcpulse__gogc *c, pass *p) {
 /* Stage dwell: a change waits dwell_cycles GC cycles after the last one,
  * and dwell_s seconds unless it is an urgent drop or a SPARE rise (the
  * runtime limit backstops those); the value is the integer applied. */
-static void dwell(gcpulse__gogc *c, pass *p) {
+static void dwell(gcpulse__gogc *c, gogc_pass *p) {
   const gcpulse_gogc_config_t *k = &c->cfg;
   /* the integer below (less memory), but a slew-limited drop stays
    * within its slew bound */
@@ -733,7 +733,7 @@ static void dwell(gcpulse__gogc *c, pass *p) {
 }
 
 /* Pinned: decisions in a row at a bound that tuning cannot leave. */
-static void note_pinned(gcpulse__gogc *c, pass *p) {
+static void note_pinned(gcpulse__gogc *c, gogc_pass *p) {
   const gcpulse_gogc_config_t *k = &c->cfg;
   if (!p->off && !p->hold) {
     int at_min = p->value <= k->min &&
@@ -759,7 +759,7 @@ static void note_pinned(gcpulse__gogc *c, pass *p) {
  * LIMIT_OVERSHOOT) so that the peak fits the budget (SPARE relies on it);
  * runway for min GOGC may use the headroom, never more than the limit
  * itself leaves for the heap. */
-static double limit_to_recommend(const gcpulse__gogc *c, const pass *p) {
+static double limit_to_recommend(const gcpulse__gogc *c, const gogc_pass *p) {
   const gcpulse_gogc_config_t *k = &c->cfg;
   const budget *b = &p->b;
   if (!k->recommend_limit || !b->known) return 0;
@@ -770,7 +770,7 @@ static double limit_to_recommend(const gcpulse__gogc *c, const pass *p) {
               mind(need, p->in.limit - b->nonheap));
 }
 
-static void report(const gcpulse__gogc *c, const pass *p,
+static void fill_decision(const gcpulse__gogc *c, const gogc_pass *p,
                    gcpulse_gogc_decision_t *d) {
   memset(d, 0, sizeof *d);
   d->t = p->t;
@@ -801,7 +801,7 @@ static void report(const gcpulse__gogc *c, const pass *p,
 }
 
 /* Apply the decision to the state and the counters. */
-static void commit(gcpulse__gogc *c, const pass *p, gcpulse_stats_t *st) {
+static void commit(gcpulse__gogc *c, const gogc_pass *p, gcpulse_stats_t *st) {
   gcpulse__inc(&st->gogc_decisions);
   c->decided = 1;
   c->last_dec_t = p->t;
@@ -823,7 +823,7 @@ static void commit(gcpulse__gogc *c, const pass *p, gcpulse_stats_t *st) {
 
 static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
                    double t, gcpulse_gogc_decision_t *d, gcpulse_stats_t *st) {
-  pass p;
+  gogc_pass p;
   memset(&p, 0, sizeof p);
   p.t = t;
   p.cur = c->cur;
@@ -835,7 +835,7 @@ static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
   deadband(c, &p);
   dwell(c, &p);
   note_pinned(c, &p);
-  report(c, &p, d);
+  fill_decision(c, &p, d);
   commit(c, &p, st);
 }
 

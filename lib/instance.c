@@ -31,6 +31,7 @@ struct gcpulse {
   int format;                 /* configured gcpulse_format_t */
   int detected;               /* format decided for this stream */
   int busy;                   /* inside a mutating call */
+  int lost;                   /* gcpulse_source_lost() and no event since */
   double memory_limit;        /* from the config */
   int custom_cap;             /* custom metric slots */
   int custom_n;               /* slots in use */
@@ -53,8 +54,8 @@ struct gcpulse {
  * Memory
  * --------------------------------------------------------------------- */
 
-static void *default_alloc(void *ud, void *ptr, size_t old_size,
-                           size_t new_size) {
+void *gcpulse__libc_alloc(void *ud, void *ptr, size_t old_size,
+                          size_t new_size) {
   (void)ud;
   (void)old_size;
   if (new_size == 0) {
@@ -65,12 +66,12 @@ static void *default_alloc(void *ud, void *ptr, size_t old_size,
 }
 
 /* Offsets of each part inside the block. */
-typedef struct layout {
+typedef struct block_layout {
   size_t line, jvm, win, gogc, pol, total;
-} layout;
+} block_layout;
 
-static layout plan(const gcpulse_config_t *cfg) {
-  layout L;
+static block_layout plan_block(const gcpulse_config_t *cfg) {
+  block_layout L;
   size_t off = GCPULSE__ALIGN(sizeof(struct gcpulse));
   L.line = off;
   off += GCPULSE__ALIGN(cfg->max_line);
@@ -86,6 +87,13 @@ static layout plan(const gcpulse_config_t *cfg) {
   return L;
 }
 
+int gcpulse_config_rules(const gcpulse_config_t *cfg, gcpulse_rule_t *out,
+                         int max) {
+  if (cfg == NULL || max < 0 || (out == NULL && max > 0)) return GCPULSE_EINVAL;
+  int n = gcpulse__policy_merge(cfg, out, max);
+  return n > GCPULSE_RULES_MAX ? GCPULSE_RULES_MAX : n;
+}
+
 size_t gcpulse_footprint(const gcpulse_config_t *cfg) {
   gcpulse_config_t def;
   if (cfg == NULL) {
@@ -93,13 +101,13 @@ size_t gcpulse_footprint(const gcpulse_config_t *cfg) {
     cfg = &def;
   }
   if (gcpulse_config_check(cfg, NULL) < 0) return 0;
-  return plan(cfg).total;
+  return plan_block(cfg).total;
 }
 
 /* (Re)initialise every module inside G's block. */
 static void init_modules(gcpulse_t *g, const gcpulse_config_t *cfg) {
   char *base = (char *)g;
-  layout L = plan(cfg);
+  block_layout L = plan_block(cfg);
   memset(base + L.line, 0, L.total - L.line);
   gcpulse__lines_init(&g->lines, base + L.line, cfg->max_line);
   gcpulse__go_init(&g->go);
@@ -120,7 +128,7 @@ int gcpulse_new(const gcpulse_config_t *cfg, const gcpulse_callbacks_t *cb,
   /* the default config is large (it holds the rule table): build it in
    * temporary memory, never on the stack */
   gcpulse_config_t *def = NULL;
-  gcpulse_alloc_fn alloc = cfg && cfg->alloc ? cfg->alloc : default_alloc;
+  gcpulse_alloc_fn alloc = cfg && cfg->alloc ? cfg->alloc : gcpulse__libc_alloc;
   void *ud = cfg ? cfg->alloc_ud : NULL;
   if (cfg == NULL) {
     def = alloc(ud, NULL, 0, sizeof *def);
@@ -131,7 +139,7 @@ int gcpulse_new(const gcpulse_config_t *cfg, const gcpulse_callbacks_t *cb,
   int rc = gcpulse_config_check(cfg, NULL);
   gcpulse_t *g = NULL;
   if (rc == 0) {
-    size_t size = plan(cfg).total;
+    size_t size = plan_block(cfg).total;
     g = alloc(ud, NULL, 0, size);
     if (g == NULL) {
       rc = GCPULSE_ENOMEM;
@@ -178,6 +186,7 @@ int gcpulse_reset(gcpulse_t *g) {
   g->detected = g->format;
   g->st.format = g->detected;
   g->line_no = 0;
+  g->lost = 0;
   return 0;
 }
 
@@ -225,7 +234,8 @@ static int runs_go(const gcpulse_t *g) {
          gcpulse__window_runtime(g->win) != GCPULSE_RT_JVM;
 }
 
-static int decide(gcpulse_t *g, double t, int new_cycle) {
+static int run_decisions(gcpulse_t *g, double t, int new_cycle) {
+  if (g->lost) return 0; /* a lost source decides nothing */
   gcpulse_gogc_decision_t d;
   int rc = 0;
   if (runs_go(g))
@@ -251,6 +261,7 @@ static int is_cycle(const gcpulse_event_t *ev) {
 /* An event from any source: count it, show it, window it, decide. */
 static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
   gcpulse__inc(&g->st.events);
+  g->lost = 0; /* the source is back */
   if (ev->kind == GCPULSE_KIND_SCAVENGE) gcpulse__inc(&g->st.scavenges);
   if (g->cb.on_event && g->cb.on_event(g->cb.user, ev) != 0) {
     gcpulse__inc(&g->st.callback_aborts);
@@ -268,7 +279,7 @@ static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
   }
   double now = gcpulse__window_now(g->win);
   if (!isfinite(now)) return 0;
-  return decide(g, now, is_cycle(ev));
+  return run_decisions(g, now, is_cycle(ev));
 }
 
 static int sink_event(void *ctx, const gcpulse_event_t *ev) {
@@ -469,7 +480,7 @@ int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
   }
   gcpulse__inc(&g->st.metrics);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? decide(g, now, 0) : 0;
+  int rc = isfinite(now) ? run_decisions(g, now, 0) : 0;
   LEAVE(g, rc);
 }
 
@@ -504,13 +515,23 @@ int gcpulse_tick(gcpulse_t *g, double t) {
   if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
   gcpulse__window_advance(g->win, t);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? decide(g, now, 0) : 0;
+  int rc = isfinite(now) ? run_decisions(g, now, 0) : 0;
   LEAVE(g, rc);
+}
+
+int gcpulse_source_lost(gcpulse_t *g, double t) {
+  ENTER(g);
+  if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
+  gcpulse__window_advance(g->win, t);
+  g->lost = 1;
+  LEAVE(g, 0);
 }
 
 /* ---------------------------------------------------------------------
  * Queries
  * --------------------------------------------------------------------- */
+
+int gcpulse_is_source_lost(const gcpulse_t *g) { return g && g->lost; }
 
 int gcpulse_stats(const gcpulse_t *g, gcpulse_stats_t *out) {
   if (g == NULL || out == NULL) return GCPULSE_EINVAL;
@@ -527,6 +548,9 @@ int gcpulse_feature(const gcpulse_t *g, int feature, int stat, double *out) {
   } else if (feature < 0 || feature >= GCPULSE_FEAT_BUILTIN_COUNT) {
     return GCPULSE_EINVAL;
   }
+  if (!gcpulse__window_supports(feature, stat))
+    return GCPULSE_WHY_UNSUPPORTED;
+  if (g->lost) return GCPULSE_WHY_SOURCE_LOST;
   int r = gcpulse__window_feature(g->win, feature, stat, out);
   if (r != 0 || !isfinite(*out)) {
     *out = 0.0;

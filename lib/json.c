@@ -1,6 +1,11 @@
 /*
  * json.c — gcpulse_config_t <-> JSON text, the library's only jansson user.
  *
+ * No jansson: the text is read by json_reader.c into one block from the
+ * configuration's allocator (cfg->alloc, libc when NULL), and the dump is
+ * written straight into the caller's buffer, so neither allocates
+ * anywhere else and no global state is involved.
+ *
  * Design.  The scalar sections (input, window, gogc, policy) are the rows
  * of the configuration table (config.h); the structured objects (rule,
  * condition, action) have a field table here.  The loader and the dumper
@@ -25,14 +30,19 @@
  *
  * Errors name the key path ("policy.rules[2].conditions[0].exit") and the
  * problem; JSON syntax errors (including duplicate keys and nesting deeper
- * than jansson's limit) carry line and column.
+ * than 2048) carry line and column.
+ *
+ * Built with GCPULSE_NO_JSON (make JSON=0) both functions return
+ * GCPULSE_ENOTSUP and none of this is compiled.
  */
+#ifndef GCPULSE_NO_JSON
+
 #include "common.h"
 #include "config.h"
+#include "json_reader.h"
 #include "names.h"
 #include "policy.h"
 
-#include <jansson.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -42,6 +52,7 @@
 #include <string.h>
 
 #define JSON_TEXT_MAX (1u << 20) /* documents larger than 1 MiB are refused */
+#define JV_IS(v, k) ((v) != NULL && (v)->kind == GCPULSE__JV_##k)
 
 /* ---------------------------------------------------------------------
  * Field tables
@@ -134,13 +145,13 @@ typedef struct loader {
   size_t plen;
 } loader;
 
-static int fail(loader *L, const char *fmt, ...)
+static int load_fail(loader *L, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
 
-static int fail(loader *L, const char *fmt, ...) {
+static int load_fail(loader *L, const char *fmt, ...) {
   char text[160];
   va_list ap;
   va_start(ap, fmt);
@@ -177,13 +188,11 @@ static const field *find_field(const field *t, const char *key) {
 }
 
 /* Every key of OBJ must be in table T. */
-static int check_keys(loader *L, json_t *obj, const field *t) {
-  const char *key;
-  json_t *v;
-  json_object_foreach(obj, key, v) {
-    if (find_field(t, key) == NULL) {
-      size_t old = push_key(L, key);
-      int rc = fail(L, "unknown key");
+static int check_keys(loader *L, const gcpulse__jv *obj, const field *t) {
+  for (const gcpulse__jv *v = obj->child; v; v = v->next) {
+    if (strlen(v->key) != v->key_n || find_field(t, v->key) == NULL) {
+      size_t old = push_key(L, v->key);
+      int rc = load_fail(L, "unknown key");
       pop(L, old);
       return rc;
     }
@@ -202,63 +211,63 @@ static void enum_list(const enum_val *ev, char *buf, size_t cap) {
 }
 
 /* Copy a JSON string into a NAME_MAX buffer. */
-static int set_name(loader *L, json_t *v, char *dst, int allow_empty) {
-  if (!json_is_string(v)) return fail(L, "expected a string");
-  const char *s = json_string_value(v);
-  size_t n = json_string_length(v);
-  if (strlen(s) != n) return fail(L, "string holds a NUL byte");
+static int set_name(loader *L, const gcpulse__jv *v, char *dst, int allow_empty) {
+  if (!JV_IS(v, STRING)) return load_fail(L, "expected a string");
+  const char *s = (v)->s;
+  size_t n = (v)->n;
+  if (strlen(s) != n) return load_fail(L, "string holds a NUL byte");
   if (n >= GCPULSE_NAME_MAX)
-    return fail(L, "name longer than %d bytes", GCPULSE_NAME_MAX - 1);
-  if (n == 0 && !allow_empty) return fail(L, "name must not be empty");
+    return load_fail(L, "name longer than %d bytes", GCPULSE_NAME_MAX - 1);
+  if (n == 0 && !allow_empty) return load_fail(L, "name must not be empty");
   memset(dst, 0, GCPULSE_NAME_MAX);
   memcpy(dst, s, n);
   return 0;
 }
 
-static int set_field(loader *L, const field *f, void *base, json_t *v) {
+static int set_field(loader *L, const field *f, void *base, const gcpulse__jv *v) {
   char *p = (char *)base + f->off;
   switch (f->type) {
   case F_DOUBLE: {
-    if (!json_is_number(v)) return fail(L, "expected a number");
-    double d = json_number_value(v);
-    if (!isfinite(d)) return fail(L, "number is not finite");
+    if (!(JV_IS(v, INT) || JV_IS(v, REAL))) return load_fail(L, "expected a number");
+    double d = (v)->d;
+    if (!isfinite(d)) return load_fail(L, "number is not finite");
     memcpy(p, &d, sizeof d);
     return 0;
   }
   case F_INT: {
-    if (!json_is_integer(v)) return fail(L, "expected an integer");
-    json_int_t x = json_integer_value(v);
-    if (x < INT_MIN || x > INT_MAX) return fail(L, "integer out of range");
+    if (!JV_IS(v, INT)) return load_fail(L, "expected an integer");
+    long long x = (v)->i;
+    if (x < INT_MIN || x > INT_MAX) return load_fail(L, "integer out of range");
     int i = (int)x;
     memcpy(p, &i, sizeof i);
     return 0;
   }
   case F_SIZE: {
-    if (!json_is_integer(v)) return fail(L, "expected an integer");
-    json_int_t x = json_integer_value(v);
-    if (x < 0) return fail(L, "must be >= 0");
+    if (!JV_IS(v, INT)) return load_fail(L, "expected an integer");
+    long long x = (v)->i;
+    if (x < 0) return load_fail(L, "must be >= 0");
     size_t z = (size_t)x;
     memcpy(p, &z, sizeof z);
     return 0;
   }
   case F_BOOL: {
-    if (!json_is_boolean(v)) return fail(L, "expected true or false");
-    int i = json_is_true(v) ? 1 : 0;
+    if (!(JV_IS(v, TRUE) || JV_IS(v, FALSE))) return load_fail(L, "expected true or false");
+    int i = JV_IS(v, TRUE) ? 1 : 0;
     memcpy(p, &i, sizeof i);
     return 0;
   }
   case F_ENUM: {
     char list[120];
     enum_list(f->ev, list, sizeof list);
-    if (!json_is_string(v)) return fail(L, "expected a string: one of %s", list);
-    const char *s = json_string_value(v);
+    if (!JV_IS(v, STRING)) return load_fail(L, "expected a string: one of %s", list);
+    const char *s = (v)->s;
     for (const enum_val *e = f->ev; e->name; e++) {
       if (strcmp(e->name, s) == 0) {
         memcpy(p, &e->value, sizeof e->value);
         return 0;
       }
     }
-    return fail(L, "unknown value \"%.40s\": expected one of %s", s, list);
+    return load_fail(L, "unknown value \"%.40s\": expected one of %s", s, list);
   }
   case F_NAME:
     return set_name(L, v, p, strcmp(f->key, "group") == 0);
@@ -268,13 +277,13 @@ static int set_field(loader *L, const field *f, void *base, json_t *v) {
 }
 
 /* Check OBJ's keys against T and set every plain field present. */
-static int load_fields(loader *L, json_t *obj, const field *t, void *base) {
-  if (!json_is_object(obj)) return fail(L, "expected an object");
+static int load_fields(loader *L, const gcpulse__jv *obj, const field *t, void *base) {
+  if (!JV_IS(obj, OBJECT)) return load_fail(L, "expected an object");
   int rc = check_keys(L, obj, t);
   if (rc < 0) return rc;
   for (const field *f = t; f->key; f++) {
     if (f->type == F_SPECIAL) continue;
-    json_t *v = json_object_get(obj, f->key);
+    const gcpulse__jv *v = gcpulse__jv_get(obj, f->key);
     if (v == NULL) continue;
     size_t old = push_key(L, f->key);
     rc = set_field(L, f, base, v);
@@ -284,17 +293,17 @@ static int load_fields(loader *L, json_t *obj, const field *t, void *base) {
   return 0;
 }
 
-static int load_custom_names(loader *L, json_t *arr) {
+static int load_custom_names(loader *L, const gcpulse__jv *arr) {
   gcpulse_config_t *c = L->cfg;
-  if (!json_is_array(arr)) return fail(L, "expected an array of strings");
-  size_t n = json_array_size(arr);
+  if (!JV_IS(arr, ARRAY)) return load_fail(L, "expected an array of strings");
+  size_t n = (arr)->n;
   if (n > GCPULSE_CUSTOM_MAX)
-    return fail(L, "too many custom metric names: %zu (at most %d)", n,
+    return load_fail(L, "too many custom metric names: %zu (at most %d)", n,
                 GCPULSE_CUSTOM_MAX);
   memset(c->custom_names, 0, sizeof c->custom_names);
   for (size_t i = 0; i < n; i++) {
     size_t old = push_index(L, i);
-    int rc = set_name(L, json_array_get(arr, i), c->custom_names[i], 1);
+    int rc = set_name(L, gcpulse__jv_at(arr, i), c->custom_names[i], 1);
     pop(L, old);
     if (rc < 0) return rc;
   }
@@ -303,10 +312,10 @@ static int load_custom_names(loader *L, json_t *arr) {
 
 /* Feature id for NAME: built-in names, the metric aliases, "custom:K",
  * a custom metric name, or a newly registered custom metric name. */
-static int resolve_feature(loader *L, json_t *v, int *out) {
+static int resolve_feature(loader *L, const gcpulse__jv *v, int *out) {
   gcpulse_config_t *c = L->cfg;
-  if (!json_is_string(v)) return fail(L, "expected a feature name");
-  const char *s = json_string_value(v);
+  if (!JV_IS(v, STRING)) return load_fail(L, "expected a feature name");
+  const char *s = (v)->s;
   int f = gcpulse__feature_lookup(s);
   if (f >= 0) {
     *out = f;
@@ -316,15 +325,15 @@ static int resolve_feature(loader *L, json_t *v, int *out) {
     char *end = NULL;
     long k = strtol(s + 7, &end, 10);
     if (end == s + 7 || *end != '\0' || k < 0 || k >= c->custom_metrics)
-      return fail(L, "\"%.40s\" is not a custom metric slot below "
+      return load_fail(L, "\"%.40s\" is not a custom metric slot below "
                      "custom_metrics (%d)",
                   s, c->custom_metrics);
     *out = GCPULSE_FEAT_CUSTOM + (int)k;
     return 0;
   }
-  size_t n = json_string_length(v);
+  size_t n = (v)->n;
   if (n == 0 || n >= GCPULSE_NAME_MAX || strlen(s) != n)
-    return fail(L, "unknown feature \"%.40s\" (custom metric names are 1 to "
+    return load_fail(L, "unknown feature \"%.40s\" (custom metric names are 1 to "
                    "%d bytes)",
                 s, GCPULSE_NAME_MAX - 1);
   int slots = c->custom_metrics < 0                  ? 0
@@ -343,12 +352,12 @@ static int resolve_feature(loader *L, json_t *v, int *out) {
       return 0;
     }
   }
-  return fail(L, "unknown feature \"%.40s\" and no free custom metric slot "
+  return load_fail(L, "unknown feature \"%.40s\" and no free custom metric slot "
                  "(custom_metrics is %d)",
               s, c->custom_metrics);
 }
 
-static int load_condition(loader *L, json_t *o, gcpulse_condition_t *c) {
+static int load_condition(loader *L, const gcpulse__jv *o, gcpulse_condition_t *c) {
   memset(c, 0, sizeof *c);
   c->stat = GCPULSE_STAT_VALUE;
   c->op = GCPULSE_OP_GT;
@@ -357,34 +366,34 @@ static int load_condition(loader *L, json_t *o, gcpulse_condition_t *c) {
   c->missing = GCPULSE_MISSING_MISSING;
   int rc = load_fields(L, o, cond_fields, c);
   if (rc < 0) return rc;
-  json_t *f = json_object_get(o, "feature");
+  const gcpulse__jv *f = gcpulse__jv_get(o, "feature");
   size_t old = push_key(L, "feature");
   if (f == NULL)
-    rc = fail(L, "missing key");
+    rc = load_fail(L, "missing key");
   else
     rc = resolve_feature(L, f, &c->feature);
   pop(L, old);
   if (rc < 0) return rc;
-  if (json_object_get(o, "enter") == NULL) {
+  if (gcpulse__jv_get(o, "enter") == NULL) {
     old = push_key(L, "enter");
-    rc = fail(L, "missing key");
+    rc = load_fail(L, "missing key");
     pop(L, old);
     return rc;
   }
-  if (json_object_get(o, "exit") == NULL) c->exit = c->enter;
+  if (gcpulse__jv_get(o, "exit") == NULL) c->exit = c->enter;
   return 0;
 }
 
-static int load_conditions(loader *L, json_t *arr, gcpulse_rule_t *r) {
-  if (!json_is_array(arr)) return fail(L, "expected an array");
-  size_t n = json_array_size(arr);
+static int load_conditions(loader *L, const gcpulse__jv *arr, gcpulse_rule_t *r) {
+  if (!JV_IS(arr, ARRAY)) return load_fail(L, "expected an array");
+  size_t n = (arr)->n;
   if (n < 1 || n > GCPULSE_CONDS_MAX)
-    return fail(L, "a rule needs 1 to %d conditions, got %zu",
+    return load_fail(L, "a rule needs 1 to %d conditions, got %zu",
                 GCPULSE_CONDS_MAX, n);
   memset(r->conditions, 0, sizeof r->conditions);
   for (size_t i = 0; i < n; i++) {
     size_t old = push_index(L, i);
-    int rc = load_condition(L, json_array_get(arr, i), &r->conditions[i]);
+    int rc = load_condition(L, gcpulse__jv_at(arr, i), &r->conditions[i]);
     pop(L, old);
     if (rc < 0) return rc;
   }
@@ -392,22 +401,22 @@ static int load_conditions(loader *L, json_t *arr, gcpulse_rule_t *r) {
   return 0;
 }
 
-static int load_actions(loader *L, json_t *arr, gcpulse_rule_t *r) {
-  if (!json_is_array(arr)) return fail(L, "expected an array");
-  size_t n = json_array_size(arr);
+static int load_actions(loader *L, const gcpulse__jv *arr, gcpulse_rule_t *r) {
+  if (!JV_IS(arr, ARRAY)) return load_fail(L, "expected an array");
+  size_t n = (arr)->n;
   if (n < 1 || n > GCPULSE_ACTIONS_MAX)
-    return fail(L, "a rule needs 1 to %d actions, got %zu",
+    return load_fail(L, "a rule needs 1 to %d actions, got %zu",
                 GCPULSE_ACTIONS_MAX, n);
   memset(r->actions, 0, sizeof r->actions);
   for (size_t i = 0; i < n; i++) {
     size_t old = push_index(L, i);
-    json_t *o = json_array_get(arr, i);
+    const gcpulse__jv *o = gcpulse__jv_at(arr, i);
     gcpulse_rule_action_t *a = &r->actions[i];
     a->magnitude = 1.0;
     int rc = load_fields(L, o, action_fields, a);
-    if (rc == 0 && json_object_get(o, "name") == NULL) {
+    if (rc == 0 && gcpulse__jv_get(o, "name") == NULL) {
       size_t o2 = push_key(L, "name");
-      rc = fail(L, "missing key");
+      rc = load_fail(L, "missing key");
       pop(L, o2);
     }
     pop(L, old);
@@ -424,13 +433,13 @@ static void rule_new(gcpulse_rule_t *r) {
   r->stabilization_s = -1;
 }
 
-static int load_rule(loader *L, json_t *o) {
+static int load_rule(loader *L, const gcpulse__jv *o) {
   gcpulse_config_t *c = L->cfg;
-  if (!json_is_object(o)) return fail(L, "expected an object");
-  json_t *idv = json_object_get(o, "id");
+  if (!JV_IS(o, OBJECT)) return load_fail(L, "expected an object");
+  const gcpulse__jv *idv = gcpulse__jv_get(o, "id");
   if (idv == NULL) {
     size_t old = push_key(L, "id");
-    int rc = fail(L, "missing key");
+    int rc = load_fail(L, "missing key");
     pop(L, old);
     return rc;
   }
@@ -445,7 +454,7 @@ static int load_rule(loader *L, json_t *o) {
     if (strcmp(c->rules[i].id, id) == 0) r = &c->rules[i];
   if (r == NULL) {
     if (c->n_rules < 0 || c->n_rules >= GCPULSE_RULES_MAX)
-      return fail(L, "too many rules (at most %d)", GCPULSE_RULES_MAX);
+      return load_fail(L, "too many rules (at most %d)", GCPULSE_RULES_MAX);
     r = &c->rules[c->n_rules++];
     rule_new(r);
     fresh = 1;
@@ -460,27 +469,27 @@ static int load_rule(loader *L, json_t *o) {
   }
   rc = load_fields(L, o, rule_fields, r);
   if (rc < 0) return rc;
-  json_t *d = json_object_get(o, "description");
-  if (d && !json_is_string(d)) {
+  const gcpulse__jv *d = gcpulse__jv_get(o, "description");
+  if (d && !JV_IS(d, STRING)) {
     old = push_key(L, "description");
-    rc = fail(L, "expected a string");
+    rc = load_fail(L, "expected a string");
     pop(L, old);
     return rc;
   }
-  json_t *conds = json_object_get(o, "conditions");
+  const gcpulse__jv *conds = gcpulse__jv_get(o, "conditions");
   old = push_key(L, "conditions");
   if (conds)
     rc = load_conditions(L, conds, r);
   else if (fresh)
-    rc = fail(L, "missing key");
+    rc = load_fail(L, "missing key");
   pop(L, old);
   if (rc < 0) return rc;
-  json_t *acts = json_object_get(o, "actions");
+  const gcpulse__jv *acts = gcpulse__jv_get(o, "actions");
   old = push_key(L, "actions");
   if (acts)
     rc = load_actions(L, acts, r);
   else if (fresh)
-    rc = fail(L, "missing key");
+    rc = load_fail(L, "missing key");
   pop(L, old);
   return rc;
 }
@@ -488,15 +497,15 @@ static int load_rule(loader *L, json_t *o) {
 /* The id of rule I of ARR (a string) may not repeat an earlier rule's:
  * the second would silently update the first.  The error names the
  * second one ("policy.rules[3].id"). */
-static int check_unique_id(loader *L, json_t *arr, size_t i) {
-  json_t *id = json_object_get(json_array_get(arr, i), "id");
-  if (!json_is_string(id)) return 0; /* load_rule reports it */
+static int check_unique_id(loader *L, const gcpulse__jv *arr, size_t i) {
+  const gcpulse__jv *id = gcpulse__jv_get(gcpulse__jv_at(arr, i), "id");
+  if (!JV_IS(id, STRING)) return 0; /* load_rule reports it */
   for (size_t j = 0; j < i; j++) {
-    json_t *prev = json_object_get(json_array_get(arr, j), "id");
-    if (json_is_string(prev) && json_equal(prev, id)) {
+    const gcpulse__jv *prev = gcpulse__jv_get(gcpulse__jv_at(arr, j), "id");
+    if (JV_IS(prev, STRING) && gcpulse__jv_equal(prev, id)) {
       size_t old = push_key(L, "id");
-      int rc = fail(L, "duplicate rule id \"%.40s\" (also rules[%zu])",
-                    json_string_value(id), j);
+      int rc = load_fail(L, "duplicate rule id \"%.40s\" (also rules[%zu])",
+                    (id)->s, j);
       pop(L, old);
       return rc;
     }
@@ -504,15 +513,15 @@ static int check_unique_id(loader *L, json_t *arr, size_t i) {
   return 0;
 }
 
-static int load_rules(loader *L, json_t *arr) {
-  if (!json_is_array(arr)) return fail(L, "expected an array");
-  size_t n = json_array_size(arr);
+static int load_rules(loader *L, const gcpulse__jv *arr) {
+  if (!JV_IS(arr, ARRAY)) return load_fail(L, "expected an array");
+  size_t n = (arr)->n;
   if (n > GCPULSE_RULES_MAX)
-    return fail(L, "too many rules: %zu (at most %d)", n, GCPULSE_RULES_MAX);
+    return load_fail(L, "too many rules: %zu (at most %d)", n, GCPULSE_RULES_MAX);
   for (size_t i = 0; i < n; i++) {
     size_t old = push_index(L, i);
     int rc = check_unique_id(L, arr, i);
-    if (rc == 0) rc = load_rule(L, json_array_get(arr, i));
+    if (rc == 0) rc = load_rule(L, gcpulse__jv_at(arr, i));
     pop(L, old);
     if (rc < 0) return rc;
   }
@@ -554,16 +563,16 @@ static void section_fields(const char *sec, const char *list,
  * then, when they loaded, its array member LIST (if present) with
  * LOAD_LIST.  Error paths name the section ("policy.rules[2]...").
  * Returns 0 (also when the section is absent) or negative. */
-static int load_section(loader *L, json_t *root, const char *key,
+static int load_section(loader *L, const gcpulse__jv *root, const char *key,
                         const char *list,
-                        int (*load_list)(loader *, json_t *)) {
-  json_t *v = json_object_get(root, key);
+                        int (*load_list)(loader *, const gcpulse__jv *)) {
+  const gcpulse__jv *v = gcpulse__jv_get(root, key);
   if (v == NULL) return 0;
   field fields[N_CONFIG_KEYS + 2];
   section_fields(key, list, fields);
   size_t old = push_key(L, key);
   int rc = load_fields(L, v, fields, L->cfg);
-  json_t *arr = rc == 0 && list ? json_object_get(v, list) : NULL;
+  const gcpulse__jv *arr = rc == 0 && list ? gcpulse__jv_get(v, list) : NULL;
   if (arr) {
     size_t o2 = push_key(L, list);
     rc = load_list(L, arr);
@@ -573,16 +582,16 @@ static int load_section(loader *L, json_t *root, const char *key,
   return rc;
 }
 
-static int load_root(loader *L, json_t *root) {
-  if (!json_is_object(root))
-    return fail(L, "the document must be a JSON object");
+static int load_root(loader *L, const gcpulse__jv *root) {
+  if (!JV_IS(root, OBJECT))
+    return load_fail(L, "the document must be a JSON object");
   int rc = check_keys(L, root, top_fields);
   if (rc < 0) return rc;
-  json_t *v;
+  const gcpulse__jv *v;
   size_t old;
-  if ((v = json_object_get(root, "description")) && !json_is_string(v)) {
+  if ((v = gcpulse__jv_get(root, "description")) && !JV_IS(v, STRING)) {
     old = push_key(L, "description");
-    rc = fail(L, "expected a string");
+    rc = load_fail(L, "expected a string");
     pop(L, old);
     return rc;
   }
@@ -594,6 +603,7 @@ static int load_root(loader *L, json_t *root) {
   return rc < 0 ? rc : 0;
 }
 
+
 int gcpulse_config_load_json(gcpulse_config_t *cfg, const char *text,
                              size_t len, gcpulse_error_t *err) {
   if (err) memset(err, 0, sizeof *err);
@@ -603,242 +613,325 @@ int gcpulse_config_load_json(gcpulse_config_t *cfg, const char *text,
     return gcpulse__error(err, GCPULSE_EJSON, "",
                           "document of %zu bytes is larger than %u bytes", len,
                           JSON_TEXT_MAX);
-  json_error_t jerr;
-  memset(&jerr, 0, sizeof jerr); /* jansson leaves it unset on some paths */
-  json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES,
-                            &jerr);
-  if (root == NULL) {
-    if (json_error_code(&jerr) == json_error_out_of_memory)
-      return gcpulse__error(err, GCPULSE_ENOMEM, "",
-                            "out of memory while parsing JSON");
-    int first = err != NULL && err->code == 0;
-    gcpulse__error(err, GCPULSE_EJSON, "", "%s",
-                   jerr.text[0] ? jerr.text : "malformed JSON");
-    if (first) {
-      err->line = jerr.line > 0 ? jerr.line : 0;
-      err->column = jerr.column > 0 ? jerr.column : 0;
-    }
-    return GCPULSE_EJSON;
+  gcpulse_alloc_fn alloc = cfg->alloc ? cfg->alloc : gcpulse__libc_alloc;
+  void *ud = cfg->alloc_ud;
+  gcpulse__jdoc doc;
+  int rc = gcpulse__json_parse(&doc, text ? text : "", len, alloc, ud, err);
+  if (rc < 0) return rc;
+  /* the working copy and the built-in table: one more block */
+  size_t size = sizeof(gcpulse_config_t) +
+                sizeof(gcpulse_rule_t) * GCPULSE_RULES_MAX;
+  void *mem = alloc(ud, NULL, 0, size);
+  if (mem == NULL) {
+    gcpulse__json_free(&doc);
+    return gcpulse__error(err, GCPULSE_ENOMEM, "", "out of memory");
   }
   loader L;
   memset(&L, 0, sizeof L);
   L.err = err;
-  L.cfg = malloc(sizeof *L.cfg);
-  L.defaults = malloc(sizeof(gcpulse_rule_t) * GCPULSE_RULES_MAX);
-  int rc;
-  if (L.cfg == NULL || L.defaults == NULL) {
-    rc = gcpulse__error(err, GCPULSE_ENOMEM, "", "out of memory");
-  } else {
-    memcpy(L.cfg, cfg, sizeof *cfg);
-    L.n_defaults = gcpulse__policy_defaults(L.defaults, GCPULSE_RULES_MAX);
-    rc = load_root(&L, root);
-    if (rc == 0) rc = gcpulse_config_check(L.cfg, err);
-    if (rc == 0) memcpy(cfg, L.cfg, sizeof *cfg);
-  }
-  free(L.cfg);
-  free(L.defaults);
-  json_decref(root);
+  L.cfg = mem;
+  L.defaults = (gcpulse_rule_t *)(void *)((char *)mem + sizeof *L.cfg);
+  memcpy(L.cfg, cfg, sizeof *cfg);
+  L.n_defaults = gcpulse__policy_defaults(L.defaults, GCPULSE_RULES_MAX);
+  rc = load_root(&L, doc.root);
+  if (rc == 0) rc = gcpulse_config_check(L.cfg, err);
+  if (rc == 0) memcpy(cfg, L.cfg, sizeof *cfg);
+  alloc(ud, mem, size, 0);
+  gcpulse__json_free(&doc);
   return rc;
 }
 
 /* ---------------------------------------------------------------------
- * Dumper
+ * Dumper: JSON text straight into the caller's buffer (two-space indent,
+ * reals with 17 significant digits, so the text loads back to identical
+ * bytes).  Nothing is allocated.
  * --------------------------------------------------------------------- */
 
-static const char *enum_name(const enum_val *ev, int value) {
-  for (; ev->name; ev++)
-    if (ev->value == value) return ev->name;
-  return NULL;
+typedef struct writer {
+  char *dst;
+  size_t cap, n; /* n: bytes the whole text needs */
+  int depth;
+  int first;     /* no member yet at this depth */
+  int bad;       /* a value that cannot be written */
+} writer;
+
+static void w_put(writer *w, const char *s, size_t k) {
+  if (w->n < w->cap) {
+    size_t room = w->cap - w->n;
+    memcpy(w->dst + w->n, s, k < room ? k : room);
+  }
+  w->n += k;
+}
+static void w_puts(writer *w, const char *s) { w_put(w, s, strlen(s)); }
+
+static void w_newline(writer *w) {
+  w_put(w, "\n", 1);
+  for (int i = 0; i < w->depth; i++) w_put(w, "  ", 2);
 }
 
-/* Add every plain field of T from BASE to OBJ.  Returns 0 or -1. */
-static int dump_fields(json_t *obj, const field *t, const void *base) {
+/* Before a member or element: separator and indentation. */
+static void w_item(writer *w) {
+  if (!w->first) w_put(w, ",", 1);
+  w->first = 0;
+  w_newline(w);
+}
+
+/* A JSON string; invalid UTF-8 (only a config built in C can hold it)
+ * makes the dump fail. */
+static void w_str(writer *w, const char *s, size_t n) {
+  w_put(w, "\"", 1);
+  for (size_t i = 0; i < n;) {
+    unsigned char c = (unsigned char)s[i];
+    static const char esc[] = "\"\\\b\f\n\r\t", rep[] = "\"\\bfnrt";
+    const char *e = c ? strchr(esc, c) : NULL;
+    if (e) {
+      char two[2] = {'\\', rep[e - esc]};
+      w_put(w, two, 2);
+      i++;
+    } else if (c < 0x20) {
+      char u[8];
+      snprintf(u, sizeof u, "\\u%04x", c);
+      w_put(w, u, 6);
+      i++;
+    } else if (c < 0x80) {
+      w_put(w, s + i, 1);
+      i++;
+    } else {
+      /* one valid multi-byte sequence, by the reader's own rule, so the
+       * dump always loads back */
+      int k = gcpulse__utf8_seq_len((const unsigned char *)s + i,
+                                    (const unsigned char *)s + n);
+      if (k == 0) {
+        w->bad = 1;
+        return;
+      }
+      w_put(w, s + i, (size_t)k);
+      i += (size_t)k;
+    }
+  }
+  w_put(w, "\"", 1);
+}
+
+static void w_key(writer *w, const char *k) {
+  w_item(w);
+  w_str(w, k, strlen(k));
+  w_put(w, ": ", 2);
+}
+
+static void w_open(writer *w, char c) {
+  w_put(w, &c, 1);
+  w->depth++;
+  w->first = 1;
+}
+
+static void w_close(writer *w, char c) {
+  w->depth--;
+  if (!w->first) w_newline(w); /* an empty container stays "{}" / "[]" */
+  w->first = 0;
+  w_put(w, &c, 1);
+}
+
+/* A real the way it reads back exactly: %.17g, always with a '.' or an
+ * exponent, the exponent without '+' or leading zeros. */
+static void w_real(writer *w, double d) {
+  if (!isfinite(d)) {
+    w->bad = 1;
+    return;
+  }
+  char t[40], b[40];
+  int n = snprintf(t, sizeof t, "%.17g", d);
+  /* the locale's decimal point (any run of other bytes) becomes '.' */
+  size_t m = 0;
+  for (int i = 0; i < n && i < (int)sizeof t - 1; i++) {
+    char c = t[i];
+    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e')
+      b[m++] = c;
+    else if (m == 0 || b[m - 1] != '.')
+      b[m++] = '.';
+  }
+  b[m] = '\0';
+  char *e = strchr(b, 'e');
+  if (e) {
+    char *q = e + 1, *r = e + 1;
+    if (*q == '+' || *q == '-') {
+      if (*q == '-') r++;
+      q++;
+    }
+    while (*q == '0' && q[1]) q++;
+    memmove(r, q, strlen(q) + 1);
+  } else if (!strchr(b, '.')) {
+    strcat(b, ".0");
+  }
+  w_puts(w, b);
+}
+
+static void w_integer(writer *w, long long x) {
+  char b[24];
+  snprintf(b, sizeof b, "%lld", x);
+  w_puts(w, b);
+}
+
+/* Every plain field of T from BASE. */
+static void dump_fields(writer *w, const field *t, const void *base) {
   for (; t->key; t++) {
     const char *p = (const char *)base + t->off;
-    json_t *v = NULL;
+    int i = 0;
+    if (t->type == F_SPECIAL) continue;
+    w_key(w, t->key);
     switch (t->type) {
     case F_DOUBLE: {
       double d;
       memcpy(&d, p, sizeof d);
-      if (!isfinite(d)) return -1;
-      v = json_real(d);
-      break;
-    }
-    case F_INT: {
-      int i;
-      memcpy(&i, p, sizeof i);
-      v = json_integer(i);
+      w_real(w, d);
       break;
     }
     case F_SIZE: {
       size_t z;
       memcpy(&z, p, sizeof z);
-      v = json_integer((json_int_t)z);
-      break;
-    }
-    case F_BOOL: {
-      int i;
-      memcpy(&i, p, sizeof i);
-      v = json_boolean(i);
-      break;
-    }
-    case F_ENUM: {
-      int i;
-      memcpy(&i, p, sizeof i);
-      const char *s = enum_name(t->ev, i);
-      if (s == NULL) return -1;
-      v = json_string(s);
+      if (z > (size_t)LLONG_MAX) w->bad = 1;
+      w_integer(w, (long long)z);
       break;
     }
     case F_NAME: {
-      char buf[GCPULSE_NAME_MAX];
-      memcpy(buf, p, sizeof buf);
-      buf[GCPULSE_NAME_MAX - 1] = '\0';
-      v = json_string(buf);
+      size_t n = strnlen(p, GCPULSE_NAME_MAX);
+      w_str(w, p, n < GCPULSE_NAME_MAX ? n : GCPULSE_NAME_MAX - 1);
       break;
     }
-    default:
-      continue;
+    default: /* int-based */
+      memcpy(&i, p, sizeof i);
+      if (t->type == F_INT) {
+        w_integer(w, i);
+      } else if (t->type == F_BOOL) {
+        w_puts(w, i ? "true" : "false");
+      } else {
+        const char *nm = gcpulse__config_enum_name(t->ev, i);
+        if (nm == NULL) w->bad = 1;
+        else w_str(w, nm, strlen(nm));
+      }
     }
-    if (v == NULL || json_object_set_new(obj, t->key, v) != 0) return -1;
   }
-  return 0;
 }
 
-static json_t *dump_feature(const gcpulse_config_t *cfg, int f) {
+/* A condition's feature: its name, the custom metric's name or custom:K. */
+static void dump_feature(writer *w, const gcpulse_config_t *cfg, int f) {
   char buf[48];
-  if (f >= 0 && f < GCPULSE_FEAT_BUILTIN_COUNT)
-    return json_string(gcpulse_feature_name(f));
+  if (f >= 0 && f < GCPULSE_FEAT_BUILTIN_COUNT) {
+    const char *nm = gcpulse_feature_name(f);
+    w_str(w, nm, strlen(nm));
+    return;
+  }
   int k = f - GCPULSE_FEAT_CUSTOM;
-  if (k >= 0 && k < GCPULSE_CUSTOM_MAX) {
-    if (cfg->custom_names[k][0] &&
-        memchr(cfg->custom_names[k], '\0', GCPULSE_NAME_MAX))
-      return json_string(cfg->custom_names[k]);
-    snprintf(buf, sizeof buf, "custom:%d", k);
-    return json_string(buf);
+  if (k < 0 || k >= GCPULSE_CUSTOM_MAX) {
+    w->bad = 1;
+    return;
   }
-  return NULL;
+  const char *nm = cfg->custom_names[k];
+  if (nm[0] && memchr(nm, '\0', GCPULSE_NAME_MAX)) {
+    w_str(w, nm, strlen(nm));
+    return;
+  }
+  snprintf(buf, sizeof buf, "custom:%d", k);
+  w_str(w, buf, strlen(buf));
 }
 
-static json_t *dump_rule(const gcpulse_config_t *cfg, const gcpulse_rule_t *r) {
-  json_t *o = json_object();
-  if (o == NULL || dump_fields(o, rule_fields, r) < 0) goto bad;
+static void dump_rule(writer *w, const gcpulse_config_t *cfg,
+                      const gcpulse_rule_t *r) {
   if (r->n_conditions < 0 || r->n_conditions > GCPULSE_CONDS_MAX ||
-      r->n_actions < 0 || r->n_actions > GCPULSE_ACTIONS_MAX)
-    goto bad;
-  json_t *conds = json_array();
-  if (conds == NULL || json_object_set_new(o, "conditions", conds) != 0)
-    goto bad;
+      r->n_actions < 0 || r->n_actions > GCPULSE_ACTIONS_MAX) {
+    w->bad = 1;
+    return;
+  }
+  w_item(w);
+  w_open(w, '{');
+  dump_fields(w, rule_fields, r);
+  w_key(w, "conditions");
+  w_open(w, '[');
   for (int i = 0; i < r->n_conditions; i++) {
-    json_t *c = json_object();
-    if (c == NULL || json_array_append_new(conds, c) != 0) goto bad;
-    json_t *f = dump_feature(cfg, r->conditions[i].feature);
-    if (f == NULL || json_object_set_new(c, "feature", f) != 0 ||
-        dump_fields(c, cond_fields, &r->conditions[i]) < 0)
-      goto bad;
+    w_item(w);
+    w_open(w, '{');
+    w_key(w, "feature");
+    dump_feature(w, cfg, r->conditions[i].feature);
+    dump_fields(w, cond_fields, &r->conditions[i]);
+    w_close(w, '}');
   }
-  json_t *acts = json_array();
-  if (acts == NULL || json_object_set_new(o, "actions", acts) != 0) goto bad;
+  w_close(w, ']');
+  w_key(w, "actions");
+  w_open(w, '[');
   for (int i = 0; i < r->n_actions; i++) {
-    json_t *a = json_object();
-    if (a == NULL || json_array_append_new(acts, a) != 0 ||
-        dump_fields(a, action_fields, &r->actions[i]) < 0)
-      goto bad;
+    w_item(w);
+    w_open(w, '{');
+    dump_fields(w, action_fields, &r->actions[i]);
+    w_close(w, '}');
   }
-  return o;
-bad:
-  json_decref(o);
-  return NULL;
-}
-
-static json_t *dump_root(const gcpulse_config_t *cfg) {
-  json_t *root = json_object();
-  json_t *input = json_object(), *window = json_object();
-  json_t *gogc = json_object(), *policy = json_object();
-  json_t *names = json_array(), *rules = json_array();
-  int ok = root && input && window && gogc && policy && names && rules;
-  if (!ok) {
-    json_decref(root);
-    json_decref(input);
-    json_decref(window);
-    json_decref(gogc);
-    json_decref(policy);
-    json_decref(names);
-    json_decref(rules);
-    return NULL;
-  }
-  /* set_new steals the reference even when it fails */
-  int e = json_object_set_new(root, "input", input);
-  e |= json_object_set_new(root, "window", window);
-  e |= json_object_set_new(root, "gogc", gogc);
-  e |= json_object_set_new(root, "policy", policy);
-  if (e != 0) {
-    json_decref(names);
-    json_decref(rules);
-    json_decref(root);
-    return NULL;
-  }
-  const char *sec[] = {"input", "window", "gogc", "policy"};
-  json_t *obj[] = {input, window, gogc, policy};
-  for (size_t i = 0; i < GCPULSE__COUNTOF(sec); i++) {
-    field fields[N_CONFIG_KEYS + 2];
-    section_fields(sec[i], NULL, fields);
-    if (dump_fields(obj[i], fields, cfg) < 0) ok = 0;
-  }
-  /* custom_names up to the last non-empty one (positions matter) */
-  int last = -1;
-  for (int i = 0; i < GCPULSE_CUSTOM_MAX; i++)
-    if (cfg->custom_names[i][0]) last = i;
-  for (int i = 0; i <= last && ok; i++) {
-    char buf[GCPULSE_NAME_MAX];
-    memcpy(buf, cfg->custom_names[i], sizeof buf);
-    buf[GCPULSE_NAME_MAX - 1] = '\0';
-    if (json_array_append_new(names, json_string(buf)) != 0) ok = 0;
-  }
-  if (json_object_set_new(window, "custom_names", names) != 0) ok = 0;
-  int nr = cfg->n_rules < 0 ? 0 : cfg->n_rules;
-  if (nr > GCPULSE_RULES_MAX) ok = 0;
-  for (int i = 0; i < nr && ok; i++) {
-    json_t *r = dump_rule(cfg, &cfg->rules[i]);
-    if (r == NULL || json_array_append_new(rules, r) != 0) ok = 0;
-  }
-  if (json_object_set_new(policy, "rules", rules) != 0) ok = 0;
-  if (!ok) {
-    json_decref(root);
-    return NULL;
-  }
-  return root;
+  w_close(w, ']');
+  w_close(w, '}');
 }
 
 long gcpulse_config_dump_json(const gcpulse_config_t *cfg, char *dst,
                               size_t cap) {
   if (cfg == NULL || (dst == NULL && cap > 0)) return GCPULSE_EINVAL;
-  json_t *root = dump_root(cfg);
-  if (root == NULL) return GCPULSE_EINVAL;
-  char *s = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-  json_malloc_t jmalloc;
-  json_free_t jfree;
-  json_get_alloc_funcs(&jmalloc, &jfree);
-  /* jansson's dumper can drop an object key silently when an allocation
-   * fails: parse the text back and compare before handing it out */
-  if (s != NULL) {
-    json_error_t jerr;
-    json_t *back = json_loads(s, JSON_REJECT_DUPLICATES, &jerr);
-    int same = back != NULL && json_equal(root, back);
-    json_decref(back);
-    if (!same) {
-      jfree(s);
-      s = NULL;
+  if (cfg->n_rules < 0 || cfg->n_rules > GCPULSE_RULES_MAX)
+    return GCPULSE_EINVAL;
+  writer w = {dst, cap > 0 ? cap - 1 : 0, 0, 0, 1, 0};
+  static const char *const sec[] = {"input", "window", "gogc", "policy"};
+  w_open(&w, '{');
+  for (size_t i = 0; i < GCPULSE__COUNTOF(sec); i++) {
+    field fields[N_CONFIG_KEYS + 2];
+    section_fields(sec[i], NULL, fields);
+    w_key(&w, sec[i]);
+    w_open(&w, '{');
+    dump_fields(&w, fields, cfg);
+    if (i == 1) { /* window: custom_names up to the last non-empty one */
+      int last = -1;
+      for (int k = 0; k < GCPULSE_CUSTOM_MAX; k++)
+        if (cfg->custom_names[k][0]) last = k;
+      w_key(&w, "custom_names");
+      w_open(&w, '[');
+      for (int k = 0; k <= last; k++) {
+        w_item(&w);
+        w_str(&w, cfg->custom_names[k],
+            strnlen(cfg->custom_names[k], GCPULSE_NAME_MAX - 1));
+      }
+      w_close(&w, ']');
+    } else if (i == 3) {
+      w_key(&w, "rules");
+      w_open(&w, '[');
+      for (int k = 0; k < cfg->n_rules; k++)
+        dump_rule(&w, cfg, &cfg->rules[k]);
+      w_close(&w, ']');
     }
+    w_close(&w, '}');
   }
-  json_decref(root);
-  if (s == NULL) return GCPULSE_ENOMEM;
-  size_t n = strlen(s);
-  if (cap > 0) {
-    size_t k = n < cap - 1 ? n : cap - 1;
-    memcpy(dst, s, k);
-    dst[k] = '\0';
+  w_close(&w, '}');
+  if (w.bad) {
+    if (cap > 0) dst[0] = '\0';
+    return GCPULSE_EINVAL;
   }
-  jfree(s);
-  return n > (size_t)LONG_MAX ? GCPULSE_ENOSPC : (long)n;
+  if (cap > 0) dst[w.n < cap - 1 ? w.n : cap - 1] = '\0';
+  return w.n > (size_t)LONG_MAX ? GCPULSE_ENOSPC : (long)w.n;
 }
+
+#else /* GCPULSE_NO_JSON: configuration in C only */
+
+#include "common.h"
+
+#include <string.h>
+
+int gcpulse_config_load_json(gcpulse_config_t *cfg, const char *text,
+                             size_t len, gcpulse_error_t *err) {
+  (void)cfg;
+  (void)text;
+  (void)len;
+  if (err) memset(err, 0, sizeof *err);
+  return gcpulse__error(err, GCPULSE_ENOTSUP, "",
+                        "built without JSON support (make JSON=0)");
+}
+
+long gcpulse_config_dump_json(const gcpulse_config_t *cfg, char *dst,
+                              size_t cap) {
+  (void)cfg;
+  if (dst && cap > 0) dst[0] = '\0';
+  return GCPULSE_ENOTSUP;
+}
+
+#endif

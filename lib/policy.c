@@ -172,7 +172,7 @@ static const char *group_name(const gcpulse_rule_t *r) {
 }
 
 /* Forget all dynamic state; keep layout, config and kill switches. */
-static void clear_state(gcpulse__policy *p) {
+static void policy_clear_state(gcpulse__policy *p) {
   for (int i = 0; i < p->n_rules; i++) {
     rule_state *s = &p->rs[i];
     memset(s->c, 0, sizeof s->c);
@@ -264,10 +264,10 @@ void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg) {
     if (r->stabilization_s > h) h = r->stabilization_s;
   }
   p->horizon = h;
-  clear_state(p);
+  policy_clear_state(p);
 }
 
-void gcpulse__policy_reset(gcpulse__policy *p) { clear_state(p); }
+void gcpulse__policy_reset(gcpulse__policy *p) { policy_clear_state(p); }
 
 /* ---------------------------------------------------------------------
  * Evaluation

@@ -18,7 +18,7 @@
  * seconds; "covered time" (the denominator of every rate) is the part of
  * that span after the first sample since the last reset.
  *
- * Ordering rules (documented in include/gcpulse.h and README):
+ * Ordering rules (documented in include/gcpulse.h and docs/window.md):
  *  - an event flagged GCPULSE_EV_RESTART resets the window, then is added
  *    (reason RESTART);
  *  - data more than W after the previous data resets the window, then is

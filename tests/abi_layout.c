@@ -162,6 +162,13 @@ int main(void) {
     DUMP(T, m);
   }
 #undef T
+#define T gcpulse_config_key_t
+  {
+    member m[] = {M(path), M(type), M(def), M(min), M(max), M(min_open),
+                  M(max_open), M(unit), M(doc)};
+    DUMP(T, m);
+  }
+#undef T
 #define T gcpulse_callbacks_t
   {
     member m[] = {M(on_event), M(on_gogc), M(on_action), M(on_diag), M(user)};

@@ -21,10 +21,21 @@ if [ -f "$record" ] && cmp -s "$now" "$record"; then
 fi
 same_major=0
 [ -f "$record" ] && [ "$(major "$now")" = "$(major "$record")" ] && same_major=1
+# Under the same major the record may only grow: every struct it holds
+# must be unchanged in the new layout (a new struct is compatible).
+changed=""
+if [ $same_major = 1 ]; then
+  changed=$(awk '
+    FNR == 1 { file++ }
+    /^struct / { name = $2 }
+    /^struct / || /^  / { blk[file, name] = blk[file, name] $0 "\n"; names[file, name] = 1 }
+    END { for (k in names) { split(k, p, SUBSEP); if (p[1] == 1 && blk[1, p[2]] != blk[2, p[2]]) print p[2] } }
+  ' "$record" "$now")
+fi
 if [ "$mode" = write ]; then
-  if [ $same_major = 1 ]; then
+  if [ -n "$changed" ]; then
     diff -u "$record" "$now" | head -40 >&2 || true
-    echo "abi-layout: a public struct layout changed but GCPULSE_ABI_MAJOR is still $(major "$now"): raise it in include/gcpulse.h first" >&2
+    echo "abi-layout: the layout of $changed changed but GCPULSE_ABI_MAJOR is still $(major "$now"): raise it in include/gcpulse.h first" >&2
     exit 1
   fi
   cp "$now" "$record"
@@ -32,8 +43,10 @@ if [ "$mode" = write ]; then
   exit 0
 fi
 diff -u "$record" "$now" | head -40 >&2 || true
-if [ $same_major = 1 ]; then
-  echo "check-abi: a public struct layout changed without raising GCPULSE_ABI_MAJOR ($(major "$now")) in include/gcpulse.h" >&2
+if [ -n "$changed" ]; then
+  echo "check-abi: the layout of $changed changed without raising GCPULSE_ABI_MAJOR ($(major "$now")) in include/gcpulse.h" >&2
+elif [ $same_major = 1 ]; then
+  echo "check-abi: new public structs: record them with make abi-layout" >&2
 else
   echo "check-abi: $record is not the layout of ABI $(major "$now"): run make abi-layout" >&2
 fi

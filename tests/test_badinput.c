@@ -920,6 +920,7 @@ static void regress_event_json_invalid_utf8(void **state) {
   json_decref(j);
 }
 
+#ifndef GCPULSE_NO_JSON /* make JSON=0: no JSON configuration */
 /* ---------------------------------------------------------------------
  * Rows: configuration JSON
  * --------------------------------------------------------------------- */
@@ -1126,6 +1127,8 @@ static void row_config_huge_and_deep(void **state) {
   json_decref(root);
 }
 
+#endif
+
 /* ---------------------------------------------------------------------
  * Rows: caller metrics and structured events
  * --------------------------------------------------------------------- */
@@ -1235,9 +1238,11 @@ int main(void) {
       cmocka_unit_test(regress_jvm_bad_decorator),
       cmocka_unit_test(regress_event_json_invalid_utf8),
       cmocka_unit_test(regress_int_max),
+#ifndef GCPULSE_NO_JSON
       cmocka_unit_test(row_config_wrong_types),
       cmocka_unit_test(row_config_duplicate_keys),
       cmocka_unit_test(row_config_huge_and_deep),
+#endif
       cmocka_unit_test(row_bad_metrics),
   };
   return cmocka_run_group_tests_name("badinput", tests, NULL, NULL);

@@ -1,6 +1,8 @@
 /* test_cli.c — the gcpulse command end to end: events on real Go and JVM
- * traces, replay, follow (truncation, rotation, Prometheus textfile), run
- * (environment, pass-through, exit status) and argument errors. */
+ * traces, replay (+ caller metrics), follow (real pipes with timestamps,
+ * history, truncation, rotation, a missing file, signals, the HTTP endpoint,
+ * liveness, textfile), run around a real Go program, probe, plot, the
+ * metric table of docs/sidecar.md, and start-up errors. */
 #include "util.h"
 
 #include <jansson.h>
@@ -8,12 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-static char cli[4096];
+static char cli[1024];
 static char tmpdir[256];
 
 /* Run a shell command, capture stdout into a malloc'd string, return the
@@ -170,6 +177,7 @@ static void test_events_jvm_auto(void **state) {
   free(out);
 }
 
+#ifndef GCPULSE_NO_JSON /* --config needs the JSON loader */
 static void test_replay_demo(void **state) {
   (void)state;
   char cmd[8192];
@@ -202,6 +210,7 @@ static void test_replay_demo(void **state) {
   free(again);
   free(out2);
 }
+#endif
 
 static void append(const char *path, const char *text, const char *mode) {
   FILE *f = fopen(path, mode);
@@ -244,7 +253,7 @@ static int prom_wait(const char *path, const char *prefix, double want) {
   return 0;
 }
 
-#define EVENTS_GO "gcpulse_events_total{runtime=\"go\"} "
+#define EVENTS_GO "gcpulse_gc_events_total{kind=\"go_cycle\"} "
 
 static const char *gc_line(int n, double t) {
   static char buf[256];
@@ -254,6 +263,7 @@ static const char *gc_line(int n, double t) {
            n, t);
   return buf;
 }
+
 
 static void test_follow_truncate_rotate(void **state) {
   (void)state;
@@ -280,6 +290,13 @@ static void test_follow_truncate_rotate(void **state) {
   append(log, gc_line(3, 1.4), "a");
   assert_true(prom_wait(prom, EVENTS_GO, 5));
   assert_true(prom_value(prom, "gcpulse_lines_total ") == 5);
+  size_t elen;
+  char eo[600];
+  snprintf(eo, sizeof eo, "%s/follow.out", tmpdir);
+  char *etext = tu_read_file(eo, &elen);
+  assert_non_null(strstr(etext, "truncated; reading from the start"));
+  assert_non_null(strstr(etext, "rotated; reading the new file"));
+  free(etext);
   /* the follower exits by itself after 3 idle seconds */
   int st = 0;
   for (int i = 0; i < 100 && st == 0; i++) {
@@ -301,7 +318,7 @@ static void test_run_env_and_status(void **state) {
   int st;
   /* the child sees GODEBUG with gctrace=1 appended, and JAVA_TOOL_OPTIONS */
   snprintf(cmd, sizeof cmd,
-           "GODEBUG=madvdontneed=1 %s run --out /dev/null -- sh -c "
+           "GODEBUG=madvdontneed=1 %s run --decisions /dev/null -- sh -c "
            "'echo \"GODEBUG=$GODEBUG JTO=$JAVA_TOOL_OPTIONS\"; "
            "echo \"%s\" >&2; exit 3' 2>%s/run.err",
            cli, "gc 1 @0.100s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.5/1.0/0.1+0.040 ms cpu, 8->9->4 MB, 9 MB goal, 2 P",
@@ -318,7 +335,8 @@ static void test_run_env_and_status(void **state) {
   free(err);
   /* the summary reports the event the child printed */
   snprintf(cmd, sizeof cmd,
-           "%s run -- sh -c 'echo \"%s\" >&2' 2>/dev/null | tail -1", cli,
+           "%s run --decisions /dev/stdout -- sh -c 'echo \"%s\" >&2' 2>/dev/null | grep summary",
+           cli,
            "gc 7 @2.000s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.5/1.0/0.1+0.040 ms cpu, 8->9->4 MB, 9 MB goal, 2 P");
   out = run(cmd, &st);
   assert_int_equal(st, 0);
@@ -331,6 +349,718 @@ static void test_run_env_and_status(void **state) {
   snprintf(cmd, sizeof cmd, "%s run -- /nonexistent/prog 2>/dev/null >/dev/null", cli);
   out = run(cmd, &st);
   assert_int_equal(st, 127);
+  free(out);
+}
+
+/* ---- live sidecar: pipes, signals, HTTP, liveness ------------------------ */
+
+typedef struct child {
+  pid_t pid;
+  int in, out; /* our ends: its stdin, its stdout (-1 if not piped) */
+} child;
+
+/* Start "sh -c CMD" with its stdin and stdout on pipes. */
+static child spawn(const char *cmd) {
+  int i[2], o[2];
+  assert_int_equal(pipe(i), 0);
+  assert_int_equal(pipe(o), 0);
+  child c;
+  c.pid = fork();
+  assert_true(c.pid >= 0);
+  if (c.pid == 0) {
+    dup2(i[0], 0);
+    dup2(o[1], 1);
+    close(i[0]);
+    close(i[1]);
+    close(o[0]);
+    close(o[1]);
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    _exit(127);
+  }
+  close(i[0]);
+  close(o[1]);
+  c.in = i[1];
+  c.out = o[0];
+  return c;
+}
+
+/* Exit status of C within SECONDS (-1 if it did not exit: then killed). */
+static int reap(child *c, double seconds) {
+  int st;
+  for (double w = 0; w < seconds; w += 0.05) {
+    if (waitpid(c->pid, &st, WNOHANG) == c->pid)
+      return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    nap(0.05);
+  }
+  kill(c->pid, SIGKILL);
+  waitpid(c->pid, &st, 0);
+  return -1;
+}
+
+static double mono(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Read C's stdout until a line containing NEEDLE, at most SECONDS; appends
+ * to ACC.  Returns the time it arrived, or -1. */
+static double read_until(child *c, char *acc, size_t cap, const char *needle,
+                         double seconds) {
+  double end = mono() + seconds;
+  size_t n = strlen(acc);
+  while (mono() < end) {
+    if (strstr(acc, needle)) return mono();
+    struct pollfd p = {c->out, POLLIN, 0};
+    if (poll(&p, 1, 20) > 0) {
+      ssize_t r = read(c->out, acc + n, cap - 1 - n);
+      if (r <= 0) break;
+      n += (size_t)r;
+      acc[n] = '\0';
+    }
+  }
+  return strstr(acc, needle) ? mono() : -1;
+}
+
+static int free_port(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+  getsockname(fd, (struct sockaddr *)&a, &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+/* GET PATH from 127.0.0.1:PORT; the whole response (malloc'd) or NULL. */
+static char *http_get(int port, const char *path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_port = htons((uint16_t)port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+    close(fd);
+    return NULL;
+  }
+  char req[256];
+  int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", path);
+  assert_int_equal(write(fd, req, (size_t)n), n);
+  size_t cap = 1 << 20, len = 0;
+  char *buf = malloc(cap);
+  ssize_t r;
+  while ((r = read(fd, buf + len, cap - 1 - len)) > 0) len += (size_t)r;
+  buf[len] = '\0';
+  close(fd);
+  return buf;
+}
+
+static void write_lines(int fd, const char *text, int from, int to) {
+  const char *p = text;
+  for (int i = 1; i < from && p; i++) {
+    p = strchr(p, '\n');
+    if (p) p++;
+  }
+  for (int i = from; i <= to && p && *p; i++) {
+    const char *e = strchr(p, '\n');
+    size_t len = e ? (size_t)(e - p) + 1 : strlen(p);
+    assert_int_equal(write(fd, p, len), (ssize_t)len);
+    p += len;
+  }
+}
+
+static char *demo_trace(void) {
+  size_t len;
+  char *t = tu_read_file("examples/data/go-demo.gctrace", &len);
+  assert_non_null(t);
+  return t;
+}
+
+/* A real pipe: the GOGC decision caused by line 2 (gc 1 @0.151s: the
+ * controller decides at every GC cycle, the first at the first) is printed
+ * within 100 ms of writing that line; end of input ends the command with
+ * status 0. */
+static void test_follow_pipe_streams(void **state) {
+  (void)state;
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd, "exec %s follow --memory-limit 300MiB -", cli);
+  child c = spawn(cmd);
+  char *trace = demo_trace();
+  static char acc[1 << 16];
+  acc[0] = '\0';
+  write_lines(c.in, trace, 1, 1);
+  assert_true(read_until(&c, acc, sizeof acc, "\"type\":\"gogc\"", 0.5) < 0);
+  double sent = mono();
+  write_lines(c.in, trace, 2, 2);
+  double got = read_until(&c, acc, sizeof acc, "\"type\":\"gogc\"", 2.0);
+  assert_true(got > 0);
+  print_message("decision %.1f ms after its line\n", (got - sent) * 1000);
+  assert_true(got - sent < 0.1);
+  assert_non_null(strstr(acc, "\"t\":0.151,"));
+  close(c.in);
+  assert_true(read_until(&c, acc, sizeof acc, "end of input", 2.0) > 0);
+  assert_int_equal(reap(&c, 3.0), 0);
+  close(c.out);
+  free(trace);
+}
+
+/* History: a restarted sidecar does not re-fire the actions already in the
+ * log (the demo trace ends with oom_bump -> scale_up_memory at 96.301 s
+ * under a 300 MiB limit); --from start does. */
+static void test_follow_history_silent(void **state) {
+  (void)state;
+  char log[512], prom[512], cmd[8192];
+  snprintf(log, sizeof log, "%s/history.log", tmpdir);
+  snprintf(prom, sizeof prom, "%s/history.prom", tmpdir);
+  char *trace = demo_trace();
+  append(log, trace, "w");
+  free(trace);
+  int st;
+  snprintf(cmd, sizeof cmd,
+           "%s follow --memory-limit 300MiB --idle-exit 1 --prom-textfile %s %s", cli,
+           prom, log);
+  char *out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  assert_int_equal(count_lines(out, "\"type\":\"action\""), 0);
+  assert_int_equal(count_lines(out, "\"type\":\"gogc\""), 0);
+  free(out);
+  assert_true(prom_value(prom, "gcpulse_gc_events_total{kind=\"go_cycle\"} ") == 136);
+  assert_true(prom_value(prom, "gcpulse_actions_total{action=\"scale_up_memory\","
+                               "rule=\"oom_bump\"} ") == 0);
+  snprintf(cmd, sizeof cmd,
+           "%s follow --from start --memory-limit 300MiB --idle-exit 1 "
+           "--prom-textfile %s %s",
+           cli, prom, log);
+  out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  assert_int_equal(count_lines(out, "\"rule\":\"oom_bump\""), 1);
+  assert_true(count_lines(out, "\"type\":\"gogc\"") >= 9);
+  free(out);
+  assert_true(prom_value(prom, "gcpulse_actions_total{action=\"scale_up_memory\","
+                               "rule=\"oom_bump\"} ") == 1);
+  assert_true(prom_value(prom, "gcpulse_action_active{action=\"scale_up_memory\","
+                               "rule=\"oom_bump\"} ") == 1);
+  assert_true(prom_value(prom, "gcpulse_action_magnitude{action=\"scale_up_memory\","
+                               "rule=\"oom_bump\"} ") == 419430400);
+}
+
+/* follow FILE waits for a missing file; SIGTERM ends it with status 0 and a
+ * final textfile. */
+static void test_follow_waits_and_sigterm(void **state) {
+  (void)state;
+  char log[512], prom[512], cmd[8192];
+  snprintf(log, sizeof log, "%s/later.log", tmpdir);
+  snprintf(prom, sizeof prom, "%s/later.prom", tmpdir);
+  unlink(log);
+  snprintf(cmd, sizeof cmd, "exec %s follow --prom-textfile %s %s 2>%s/later.err",
+           cli, prom, log, tmpdir);
+  child c = spawn(cmd);
+  nap(0.5);
+  assert_int_equal(waitpid(c.pid, NULL, WNOHANG), 0); /* still waiting */
+  assert_true(prom_wait(prom, "gcpulse_up ", 0));
+  append(log, gc_line(1, 0.5), "w");
+  append(log, gc_line(2, 1.0), "a");
+  assert_true(prom_wait(prom, EVENTS_GO, 2));
+  assert_true(prom_value(prom, "gcpulse_up ") == 1);
+  kill(c.pid, SIGTERM);
+  assert_int_equal(reap(&c, 3.0), 0);
+  close(c.in);
+  close(c.out);
+  char p[600];
+  snprintf(p, sizeof p, "%s/later.err", tmpdir);
+  size_t len;
+  char *err = tu_read_file(p, &len);
+  assert_non_null(strstr(err, "later.log: No such file or directory; waiting for it"));
+  assert_non_null(strstr(err, "appeared; following it"));
+  free(err);
+}
+
+/* --listen: /metrics with HELP and TYPE on every family and the constant
+ * labels; /healthz; 404; a port in use is exit 2 at start-up.  Silence
+ * (--lost-after 1) makes the source lost: gcpulse_up 0, features gone, no
+ * standing action; the next event brings it back. */
+static void test_listen_and_liveness(void **state) {
+  (void)state;
+  int port = free_port();
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd,
+           "exec %s follow --memory-limit 300MiB --lost-after 1.5 --listen 127.0.0.1:%d "
+           "--label pod=api-0 --label 'note=a \"quoted\" \\ value' -",
+           cli, port);
+  child c = spawn(cmd);
+  char *trace = demo_trace();
+  write_lines(c.in, trace, 1, 281);
+  static char acc[1 << 18];
+  acc[0] = '\0';
+  assert_true(read_until(&c, acc, sizeof acc, "\"rule\":\"oom_bump\"", 3.0) > 0);
+  char *m = http_get(port, "/metrics");
+  assert_non_null(m);
+  assert_non_null(strstr(m, "HTTP/1.1 200 OK\r\n"));
+  assert_non_null(strstr(m, "Content-Type: text/plain; version=0.0.4"));
+  assert_non_null(strstr(m, "gcpulse_up{pod=\"api-0\",note=\"a \\\"quoted\\\" \\\\ value\"} 1\n"));
+  assert_non_null(strstr(m, "gcpulse_heap_live_bytes{pod=\"api-0\""));
+  assert_non_null(strstr(m, ",action=\"scale_up_memory\",rule=\"oom_bump\"} 1\n"));
+  /* every sample's family has HELP and TYPE */
+  for (char *l = strstr(m, "\r\n\r\n") + 4; l && *l;) {
+    char *e = strchr(l, '\n');
+    if (l[0] != '#') {
+      char fam[128];
+      size_t n = strcspn(l, "{ ");
+      snprintf(fam, sizeof fam, "%.*s", (int)n, l);
+      char *suffix = strstr(fam, "_bucket");
+      if (!suffix) suffix = strstr(fam, "_sum");
+      if (!suffix) suffix = strstr(fam, "_count");
+      if (suffix && strncmp(fam, "gcpulse_gc_pause_seconds", 24) == 0) *suffix = '\0';
+      char help[200], type[200];
+      snprintf(help, sizeof help, "# HELP %s ", fam);
+      snprintf(type, sizeof type, "# TYPE %s ", fam);
+      if (!strstr(m, help) || !strstr(m, type)) fail_msg("no HELP/TYPE for %s", fam);
+    }
+    l = e ? e + 1 : NULL;
+  }
+  free(m);
+  m = http_get(port, "/healthz");
+  assert_non_null(strstr(m, "200 OK"));
+  assert_non_null(strstr(m, "ok: source up"));
+  free(m);
+  m = http_get(port, "/nope");
+  assert_non_null(strstr(m, "404 Not Found"));
+  free(m);
+  /* a second sidecar on the same port fails at start-up */
+  int st;
+  snprintf(cmd, sizeof cmd, "%s follow --listen 127.0.0.1:%d - </dev/null 2>&1", cli, port);
+  char *out = run(cmd, &st);
+  assert_int_equal(st, 2);
+  assert_non_null(strstr(out, "cannot listen: Address already in use"));
+  free(out);
+  /* silence: lost */
+  assert_true(read_until(&c, acc, sizeof acc, "\"state\":\"lost\"", 4.0) > 0);
+  m = http_get(port, "/metrics");
+  assert_non_null(strstr(m, "gcpulse_up{pod=\"api-0\",note=\"a \\\"quoted\\\" \\\\ value\"} 0\n"));
+  assert_null(strstr(m, "gcpulse_heap_live_bytes{"));
+  assert_null(strstr(m, "gcpulse_gogc{"));
+  assert_null(strstr(m, "gcpulse_action_magnitude{"));
+  assert_non_null(strstr(m, ",action=\"scale_up_memory\",rule=\"oom_bump\"} 1\n")); /* the counter stays */
+  free(m);
+  m = http_get(port, "/healthz");
+  assert_non_null(strstr(m, "ok: source lost"));
+  free(m);
+  /* no decision while lost, even though the clock ticks on */
+  size_t before = strlen(acc);
+  nap(1.5);
+  read_until(&c, acc, sizeof acc, "never", 0.1);
+  assert_int_equal(strlen(acc), before);
+  /* the next event revives it */
+  const char *next = "gc 137 @140.000s 0%: 0.050+15+0.004 ms clock, 0.10+0/2.0/29+0.008 ms "
+                     "cpu, 200->201->150 MB, 300 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
+  assert_int_equal(write(c.in, next, strlen(next)), (ssize_t)strlen(next));
+  assert_true(read_until(&c, acc + before, sizeof acc - before, "\"state\":\"alive\"", 2.0) > 0);
+  m = http_get(port, "/metrics");
+  assert_non_null(strstr(m, "gcpulse_heap_live_bytes{pod=\"api-0\",note=\"a \\\"quoted\\\" \\\\ value\"} 157286400\n"));
+  free(m);
+  close(c.in);
+  assert_int_equal(reap(&c, 3.0), 0);
+  close(c.out);
+  free(trace);
+}
+
+/* follow --metric qps=FILE: rows appended to a live file reach the policy
+ * (a caller rule on qps fires once 1500 req/s arrives, not at 900; a
+ * partial row waits for its newline). */
+static void test_follow_live_metric(void **state) {
+  (void)state;
+#ifdef GCPULSE_NO_JSON
+  skip(); /* the caller rule comes from --config */
+#endif
+  char csv[512], conf[512], cmd[8192];
+  snprintf(csv, sizeof csv, "%s/qps.csv", tmpdir);
+  snprintf(conf, sizeof conf, "%s/qps.json", tmpdir);
+  unlink(csv);
+  append(conf,
+         "{\"policy\": {\"period_s\": 1, \"warmup_s\": 0, \"stabilization_slots\": 512, "
+         "\"rules\": [{\"id\": \"busy\", "
+         "\"conditions\": [{\"feature\": \"qps\", \"stat\": \"last\", \"op\": \">\", "
+         "\"enter\": 1000}], \"actions\": [{\"name\": \"shed_load\"}]}]}}\n",
+         "w");
+  snprintf(cmd, sizeof cmd, "exec %s follow --config %s --metric qps=%s - 2>/dev/null", cli,
+           conf, csv);
+  child c = spawn(cmd);
+  char *trace = demo_trace();
+  write_lines(c.in, trace, 1, 20);
+  static char acc[1 << 16];
+  acc[0] = '\0';
+  append(csv, "900\n15", "w"); /* "15" is unfinished: 1500 */
+  assert_true(read_until(&c, acc, sizeof acc, "\"rule\":\"busy\"", 2.5) < 0);
+  append(csv, "00\n", "a");
+  double got = read_until(&c, acc, sizeof acc, "\"rule\":\"busy\"", 4.0);
+  assert_true(got > 0);
+  assert_non_null(strstr(acc, "\"action\":\"shed_load\""));
+  assert_non_null(strstr(acc, "\"value\":1500"));
+  close(c.in);
+  assert_int_equal(reap(&c, 3.0), 0);
+  close(c.out);
+  free(trace);
+}
+
+/* follow --pid: the process's RSS is sampled every second; when it exits
+ * the source is lost at once (no silence needed); a textfile whose
+ * directory vanishes is reported once, with the reason. */
+static void test_follow_pid(void **state) {
+  (void)state;
+  char dir[512], prom[600], cmd[8192];
+  snprintf(dir, sizeof dir, "%s/piddir", tmpdir);
+  snprintf(prom, sizeof prom, "%s/pid.prom", dir);
+  mkdir(dir, 0755);
+  pid_t victim = fork();
+  assert_true(victim >= 0);
+  if (victim == 0) {
+    execl("/bin/sleep", "sleep", "30", (char *)NULL);
+    _exit(127);
+  }
+  snprintf(cmd, sizeof cmd, "exec %s follow --pid %d --prom-textfile %s - 2>%s/pid.err", cli,
+           (int)victim, prom, tmpdir);
+  child c = spawn(cmd);
+  char *trace = demo_trace();
+  write_lines(c.in, trace, 1, 60);
+  free(trace);
+  static char acc[1 << 16];
+  acc[0] = '\0';
+  /* sampled once a second: within 3 s it matches what /proc says (the
+   * first sample may predate the exec of sleep) */
+  double rss = 0, want = -1;
+  for (int i = 0; i < 30; i++) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/statm", (int)victim);
+    size_t len;
+    char *statm = tu_read_file(path, &len);
+    assert_non_null(statm);
+    want = (double)strtoul(strchr(statm, ' ') + 1, NULL, 10) * (double)sysconf(_SC_PAGESIZE);
+    free(statm);
+    rss = prom_value(prom, "gcpulse_rss_bytes ");
+    if (fabs(rss - want) <= 2.0 * (double)sysconf(_SC_PAGESIZE)) break;
+    nap(0.1);
+  }
+  print_message("rss %.0f, /proc says %.0f\n", rss, want);
+  assert_true(fabs(rss - want) <= 2.0 * (double)sysconf(_SC_PAGESIZE)); /* sleep's RSS */
+  assert_true(prom_value(prom, "gcpulse_up ") == 1);
+  double t0 = mono();
+  kill(victim, SIGKILL);
+  waitpid(victim, NULL, 0);
+  assert_true(read_until(&c, acc, sizeof acc, "\"reason\":\"process exited\"", 3.0) > 0);
+  assert_true(mono() - t0 < 1.6);
+  assert_true(prom_wait(prom, "gcpulse_up ", 0));
+  /* the textfile's directory goes away: one message with the reason */
+  unlink(prom);
+  assert_int_equal(rmdir(dir), 0);
+  nap(2.5);
+  close(c.in);
+  assert_int_equal(reap(&c, 3.0), 1); /* the final write failed too */
+  close(c.out);
+  char p[600];
+  snprintf(p, sizeof p, "%s/pid.err", tmpdir);
+  size_t len;
+  char *err = tu_read_file(p, &len);
+  assert_int_equal(count_lines(err, "pid.prom: No such file or directory"), 2); /* loop, final */
+  free(err);
+}
+
+/* Start-up errors name the path and the reason, exit 2. */
+static void test_startup_errors(void **state) {
+  (void)state;
+  char cmd[8192];
+  int st;
+  struct {
+    const char *args, *want;
+  } cases[] = {
+      {"follow --prom-textfile /nonexistent/dir/x.prom -",
+       "cannot write the textfile /nonexistent/dir/x.prom: No such file or directory"},
+      {"follow --listen 127.0.0.1:notaport -", "--listen 127.0.0.1:notaport:"},
+      {"follow --memory-limit 12XB -", "bad --memory-limit '12XB'"},
+      {"follow --label 9x=1 -", "bad --label '9x=1'"},
+      {"follow --label kind=1 -", "label 'kind' is used by gcpulse"},
+      {"replay --metric rss=/nonexistent.csv /dev/null", "/nonexistent.csv: No such file or directory"},
+      {"run --decisions /nonexistent/d.jsonl -- true",
+       "cannot write --decisions /nonexistent/d.jsonl: No such file or directory"},
+      {"run --prom-textfile /nonexistent/x.prom -- true", "/nonexistent/x.prom: No such file"},
+      {"follow --from middle -", "--from takes start or end"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    snprintf(cmd, sizeof cmd, "%s %s </dev/null 2>&1", cli, cases[i].args);
+    char *out = run(cmd, &st);
+    if (st != 2 || strstr(out, cases[i].want) == NULL)
+      fail_msg("'%s': status %d, output '%s', want '%s'", cases[i].args, st, out,
+               cases[i].want);
+    free(out);
+  }
+}
+
+/* --memory-limit sizes reach the exposition in bytes. */
+static void test_memory_limit_sizes(void **state) {
+  (void)state;
+  const char *sizes[] = {"512MiB", "2GiB", "1000000", "1.5G"};
+  const double want[] = {536870912, 2147483648.0, 1000000, 1.5e9};
+  char prom[512], cmd[8192];
+  snprintf(prom, sizeof prom, "%s/limit.prom", tmpdir);
+  for (int i = 0; i < 4; i++) {
+    int st;
+    snprintf(cmd, sizeof cmd,
+             "%s replay --memory-limit %s --prom-textfile %s "
+             "examples/data/go-demo.gctrace >/dev/null",
+             cli, sizes[i], prom);
+    char *out = run(cmd, &st);
+    free(out);
+    assert_int_equal(st, 0);
+    assert_true(prom_value(prom, "gcpulse_memory_limit_bytes ") == want[i]);
+  }
+  /* the ratio is the trace's peak heap (goal 302 MB at gc 136) over 2 GiB */
+  snprintf(cmd, sizeof cmd,
+           "%s replay --memory-limit 2GiB --prom-textfile %s "
+           "examples/data/go-demo.gctrace >/dev/null", cli, prom);
+  int st;
+  free(run(cmd, &st));
+  double r = prom_value(prom, "gcpulse_heap_limit_ratio ");
+  assert_true(fabs(r - 302.0 / 2048) < 1e-6);
+}
+
+/* replay --metric rss=FILE: samples fed on the trace's clock; bad rows are
+ * named and counted. */
+static void test_replay_metric_csv(void **state) {
+  (void)state;
+  char csv[512], cmd[8192];
+  snprintf(csv, sizeof csv, "%s/rss.csv", tmpdir);
+  FILE *f = fopen(csv, "w");
+  fprintf(f, "t_seconds,rss_bytes\n");
+  for (int t = 0; t <= 96; t += 2) fprintf(f, "%d,%d\n", t, 300000000 + t * 1000000);
+  fprintf(f, "97,oops\n98,-5\n");
+  fclose(f);
+  int st;
+  snprintf(cmd, sizeof cmd,
+           "%s replay --metric rss=%s examples/data/go-demo.gctrace 2>%s/csv.err | tail -1",
+           cli, csv, tmpdir);
+  char *out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  json_t *o = json_line(out, 0);
+  assert_non_null(o);
+  json_t *rss = json_object_get(json_object_get(o, "features"), "rss_bytes");
+  assert_non_null(rss);
+  assert_true(json_number_value(json_object_get(rss, "max")) == 396000000); /* t=96 */
+  assert_true(fabs(json_number_value(json_object_get(rss, "slope")) - 1e6) < 1e-3);
+  assert_true(json_integer_value(json_object_get(json_object_get(o, "stats"), "metrics")) == 49);
+  json_decref(o);
+  free(out);
+  char p[600];
+  snprintf(p, sizeof p, "%s/csv.err", tmpdir);
+  size_t len;
+  char *err = tu_read_file(p, &len);
+  assert_non_null(strstr(err, "rss.csv:51: expected 't_seconds,value'"));
+  assert_non_null(strstr(err, "rss.csv:52: expected"));
+  assert_non_null(strstr(err, "49 samples fed, 2 bad rows skipped"));
+  free(err);
+}
+
+/* run as a wrapper around a real Go program: stdout untouched, --quiet-gc
+ * drops exactly the GC lines, decisions in their own file, exit status
+ * the child's; the child dies with a kill -9'd wrapper. */
+static void test_run_wrapper_go(void **state) {
+  (void)state;
+  const char *gop = getenv("GCPULSE_TEST_GO");
+  char bin[512], cmd[8192];
+  snprintf(bin, sizeof bin, "%s/gop", tmpdir);
+  snprintf(cmd, sizeof cmd,
+           "mkdir -p %s/gop.src && cd %s/gop.src && printf '%%s\\n' 'package main' "
+           "'import (\"fmt\"; \"os\"; \"time\")' 'var keep [][]byte' "
+           "'func main() { for i := 0; i < 30; i++ { for j := 0; j < 200; j++ { b := make([]byte, 65536); "
+           "if j%%50 == 0 { keep = append(keep, b) } }; if i%%10 == 0 { fmt.Println(\"out\", i); "
+           "fmt.Fprintln(os.Stderr, \"err\", i) }; time.Sleep(20 * time.Millisecond) }; os.Exit(4) }' "
+           "> main.go && printf 'module gop\\ngo 1.19\\n' > go.mod && %s build -o %s . 2>&1",
+           tmpdir, tmpdir, gop ? gop : "go", bin);
+  int st;
+  char *out = run(cmd, &st);
+  if (st != 0) {
+    print_message("go build failed: %s\n", out);
+    free(out);
+    skip();
+  }
+  free(out);
+  snprintf(cmd, sizeof cmd,
+           "%s run --quiet-gc --decisions %s/run.jsonl -- %s 2>%s/run2.err", cli, tmpdir,
+           bin, tmpdir);
+  out = run(cmd, &st);
+  assert_int_equal(st, 4);
+  assert_string_equal(out, "out 0\nout 10\nout 20\n");
+  free(out);
+  char p[600];
+  size_t len;
+  snprintf(p, sizeof p, "%s/run2.err", tmpdir);
+  char *err = tu_read_file(p, &len);
+  /* every line of the program's own, no whole gc line (the Go runtime
+   * writes a gctrace line in pieces: a program line written meanwhile is
+   * glued to one, and then both pass, so nothing of the program's is lost) */
+  assert_non_null(strstr(err, "err 0\n"));
+  assert_non_null(strstr(err, "err 10\n"));
+  assert_non_null(strstr(err, "err 20\n"));
+  int whole_gc = 0;
+  for (char *l = err; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+    if (strncmp(l, "gc ", 3) == 0 && strstr(l, " P\n") && strstr(l, " P\n") < strchr(l, '\n') + 1 &&
+        !strstr(l, "err ")) whole_gc++;
+  assert_int_equal(whole_gc, 0);
+  free(err);
+  snprintf(p, sizeof p, "%s/run.jsonl", tmpdir);
+  char *dec = tu_read_file(p, &len);
+  assert_non_null(strstr(dec, "\"state\":\"lost\""));
+  assert_non_null(strstr(dec, "\"reason\":\"process exited\""));
+  json_t *o = json_line(dec, count_lines(dec, NULL) - 2); /* then the lost line */
+  assert_non_null(o);
+  assert_true(json_integer_value(json_object_get(json_object_get(o, "stats"), "events_go")) >= 5);
+  assert_non_null(json_object_get(json_object_get(o, "features"), "heap_live_bytes"));
+  json_decref(o);
+  free(dec);
+  /* without --quiet-gc the GC lines pass through */
+  snprintf(cmd, sizeof cmd, "%s run --decisions /dev/null -- %s 2>&1 >/dev/null | grep -c '^gc '",
+           cli, bin);
+  out = run(cmd, &st);
+  assert_true(atoi(out) >= 5);
+  free(out);
+  /* kill -9 the wrapper: the child goes too (PR_SET_PDEATHSIG) */
+  snprintf(cmd, sizeof cmd,
+           "%s run --decisions /dev/null -- sleep 30 & w=$!; sleep 0.5; "
+           "c=$(cat /proc/$w/task/$w/children); kill -9 $w; sleep 0.3; "
+           "s=$(ps -o stat= -p $c); case \"$s\" in ''|Z*) echo gone;; "
+           "*) echo alive; kill $c;; esac",
+           cli);
+  out = run(cmd, &st);
+  assert_string_equal(out, "gone\n");
+  free(out);
+}
+
+/* probe: RSS and the cgroup limit (v2 and v1) from fake /proc and cgroup
+ * trees laid out as the kernel does. */
+static void test_probe_cgroups(void **state) {
+  (void)state;
+  char cmd[8192];
+  int st;
+  snprintf(cmd, sizeof cmd,
+           "cd %s && mkdir -p p2/42 p1/43 cg2/kubepods/pod1/ctr cg1/memory/kubepods/pod1/ctr && "
+           "echo '42 (java) S 1' > p2/42/stat && echo '10000 2560 0' > p2/42/statm && "
+           "echo '0::/kubepods/pod1/ctr' > p2/42/cgroup && "
+           "echo max > cg2/kubepods/pod1/ctr/memory.max && "
+           "echo 1073741824 > cg2/kubepods/pod1/memory.max && "
+           "echo 2147483648 > cg2/kubepods/memory.max && "
+           "echo '43 (app) R 1' > p1/43/stat && echo '10 20 0' > p1/43/statm && "
+           "printf '5:cpu,cpuacct:/x\\n4:memory:/kubepods/pod1/ctr\\n0::/\\n' > p1/43/cgroup && "
+           "echo 536870912 > cg1/memory/kubepods/pod1/ctr/memory.limit_in_bytes && "
+           "echo 9223372036854771712 > cg1/memory/kubepods/memory.limit_in_bytes",
+           tmpdir);
+  assert_int_equal(system(cmd), 0);
+  long page = sysconf(_SC_PAGESIZE);
+  snprintf(cmd, sizeof cmd,
+           "GCPULSE_PROC_ROOT=%s/p2 GCPULSE_CGROUP_ROOT=%s/cg2 %s probe --pid 42", tmpdir,
+           tmpdir, cli);
+  char *out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  json_t *o = json_line(out, 0);
+  assert_non_null(o);
+  assert_true(num(o, "rss_bytes") == 2560.0 * page);
+  assert_true(num(o, "memory_limit_bytes") == 1073741824.0);
+  assert_non_null(strstr(json_string_value(json_object_get(o, "limit_file")),
+                         "cg2/kubepods/pod1/memory.max"));
+  json_decref(o);
+  free(out);
+  snprintf(cmd, sizeof cmd,
+           "GCPULSE_PROC_ROOT=%s/p1 GCPULSE_CGROUP_ROOT=%s/cg1 %s probe --pid 43", tmpdir,
+           tmpdir, cli);
+  out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  o = json_line(out, 0);
+  assert_true(num(o, "memory_limit_bytes") == 536870912.0);
+  assert_true(num(o, "rss_bytes") == 20.0 * page);
+  json_decref(o);
+  free(out);
+  /* a zombie is not alive */
+  snprintf(cmd, sizeof cmd,
+           "echo '42 (java) Z 1' > %s/p2/42/stat && GCPULSE_PROC_ROOT=%s/p2 %s probe "
+           "--pid 42 2>&1",
+           tmpdir, tmpdir, cli);
+  out = run(cmd, &st);
+  assert_int_equal(st, 1);
+  assert_non_null(strstr(out, "process 42: not running"));
+  free(out);
+  /* the real thing: this process */
+  snprintf(cmd, sizeof cmd, "%s probe --pid %d", cli, (int)getpid());
+  out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  o = json_line(out, 0);
+  assert_true(num(o, "rss_bytes") > 0);
+  json_decref(o);
+  free(out);
+}
+
+/* docs/sidecar.md's metric table names exactly the families exposed. */
+static void test_metric_table_matches(void **state) {
+  (void)state;
+  char prom[512], cmd[8192];
+  snprintf(prom, sizeof prom, "%s/doc.prom", tmpdir);
+  int st;
+  snprintf(cmd, sizeof cmd,
+           "%s replay --memory-limit 300MiB --prom-textfile %s examples/data/go-demo.gctrace"
+           " >/dev/null", cli, prom);
+  free(run(cmd, &st));
+  assert_int_equal(st, 0);
+  size_t len;
+  char *text = tu_read_file(prom, &len), *doc = tu_read_file("docs/sidecar.md", &len);
+  assert_non_null(text);
+  assert_non_null(doc);
+  int families = 0;
+  for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+    if (strncmp(l, "# TYPE ", 7) != 0) continue;
+    char name[128], type[32], row[200];
+    assert_int_equal(sscanf(l, "# TYPE %127s %31s", name, type), 2);
+    snprintf(row, sizeof row, "| `%s` | %s |", name, type);
+    if (strstr(doc, row) == NULL) fail_msg("docs/sidecar.md lacks the row '%s'", row);
+    families++;
+  }
+  /* and every row of the table is a family */
+  int rows = 0;
+  for (char *l = doc; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+    if (strncmp(l, "| `gcpulse_", 11) == 0) {
+      char name[128];
+      assert_int_equal(sscanf(l, "| `%127[^`]`", name), 1);
+      char type[200];
+      snprintf(type, sizeof type, "# TYPE %s ", name);
+      if (strstr(text, type) == NULL) fail_msg("table row %s is not exposed", name);
+      rows++;
+    }
+  assert_int_equal(rows, families);
+  free(text);
+  free(doc);
+}
+
+/* plot: a PNG of the demo trace (skipped without gnuplot). */
+static void test_plot_png(void **state) {
+  (void)state;
+  if (system("command -v gnuplot >/dev/null 2>&1") != 0) skip();
+  char png[512], cmd[8192];
+  snprintf(png, sizeof png, "%s/demo.png", tmpdir);
+  int st;
+  snprintf(cmd, sizeof cmd,
+           "%s plot --memory-limit 300MiB examples/data/go-demo.gctrace -o %s 2>&1", cli, png);
+  char *out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  free(out);
+  size_t len;
+  char *img = tu_read_file(png, &len);
+  assert_non_null(img);
+  assert_true(len > 10000);
+  assert_memory_equal(img, "\x89PNG\r\n\x1a\n", 8);
+  free(img);
+  snprintf(cmd, sizeof cmd, "%s plot /dev/null -o %s 2>&1", cli, png);
+  out = run(cmd, &st);
+  assert_int_equal(st, 1);
+  assert_non_null(strstr(out, "no GC event to plot"));
   free(out);
 }
 
@@ -351,9 +1081,24 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_usage_errors),
       cmocka_unit_test(test_events_go),
       cmocka_unit_test(test_events_jvm_auto),
+#ifndef GCPULSE_NO_JSON
       cmocka_unit_test(test_replay_demo),
+#endif
       cmocka_unit_test(test_follow_truncate_rotate),
       cmocka_unit_test(test_run_env_and_status),
+      cmocka_unit_test(test_follow_pipe_streams),
+      cmocka_unit_test(test_follow_history_silent),
+      cmocka_unit_test(test_follow_waits_and_sigterm),
+      cmocka_unit_test(test_listen_and_liveness),
+      cmocka_unit_test(test_follow_live_metric),
+      cmocka_unit_test(test_follow_pid),
+      cmocka_unit_test(test_startup_errors),
+      cmocka_unit_test(test_memory_limit_sizes),
+      cmocka_unit_test(test_replay_metric_csv),
+      cmocka_unit_test(test_run_wrapper_go),
+      cmocka_unit_test(test_probe_cgroups),
+      cmocka_unit_test(test_metric_table_matches),
+      cmocka_unit_test(test_plot_png),
   };
   int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
   char cmd[400];

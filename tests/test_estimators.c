@@ -40,6 +40,50 @@ static void test_ewma_irregular(void **state) {
   assert_true(gcpulse__ewma_alpha(-1, tau) == 0);
 }
 
+/* gcpulse__ewma_update, the general entry point with a time constant in
+ * seconds: the seeded form is the controller's former private EWMA
+ * (v += (1 - exp(-dt/tau)) (x - v), first sample seeds, tau 0 = none);
+ * the warm-up form is exactly the window's gcpulse__ewma_add path. */
+static void test_ewma_update(void **state) {
+  (void)state;
+  double t[] = {0, 0.5, 0.5, 2.0, 9.5, 10.0, 40.0, 40.1, 39.0, 60.0};
+  double x[] = {10, 14, 30, 8, 12, 11, 50, 49, 1000, 20};
+  double tau = 7.5;
+  /* seeded: the reference formula, sample by sample */
+  gcpulse__ewma e = {0};
+  double ref = 0, last_t = 0;
+  for (int i = 0; i < 10; i++) {
+    double got = gcpulse__ewma_update(&e, x[i], t[i], tau, 0);
+    if (i == 0) {
+      ref = x[0];
+    } else if (t[i] > last_t) {
+      ref += (1 - exp(-(t[i] - last_t) / tau)) * (x[i] - ref);
+    }
+    if (t[i] > last_t || i == 0) last_t = t[i];
+    assert_true(fabs(got - ref) < 1e-12 * fabs(ref));
+  }
+  /* a sample at an earlier time (index 8: 1000 at t=39 < 40.1) held */
+  assert_int_equal(e.n, 10);
+  /* warm-up: identical to ewma_add with the kernel weight */
+  gcpulse__ewma a = {0}, b = {0};
+  for (int i = 0; i < 10; i++) {
+    double prev = b.n ? b.t : t[i];
+    gcpulse__ewma_update(&a, x[i], t[i], tau, 1);
+    gcpulse__ewma_add(&b, x[i], t[i], gcpulse__ewma_alpha(t[i] - prev, tau));
+    assert_true(a.mean == b.mean && a.var == b.var && a.n == b.n);
+  }
+  /* time constant 0: no smoothing */
+  gcpulse__ewma z = {0};
+  for (int i = 0; i < 10; i++)
+    assert_true(gcpulse__ewma_update(&z, x[i], t[i], 0, 0) == x[i]);
+  /* a non-finite result restarts the mean at the sample (callers feed
+   * finite inputs; this keeps one bad value from sticking) */
+  gcpulse__ewma f = {0};
+  gcpulse__ewma_update(&f, 5, 0, tau, 0);
+  assert_true(gcpulse__ewma_update(&f, INFINITY, 100, tau, 0) == INFINITY);
+  assert_true(gcpulse__ewma_update(&f, 3, 200, tau, 0) == 3);
+}
+
 /* Run length of a CUSUM on N(delta, 1) samples until the first alarm. */
 static int run_length(double delta, double k, double h) {
   gcpulse__cusum c = {0, 0};
@@ -99,6 +143,7 @@ static void test_theil_sen(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ewma_irregular),
+      cmocka_unit_test(test_ewma_update),
       cmocka_unit_test(test_cusum_arl),
       cmocka_unit_test(test_theil_sen),
   };

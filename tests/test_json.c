@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef GCPULSE_NO_JSON
+
 static gcpulse_config_t *fresh(void) {
   gcpulse_config_t *c = malloc(sizeof *c);
   gcpulse_config_init(c);
@@ -414,6 +416,96 @@ static void test_duplicate_rule_ids(void **state) {
   free(c);
 }
 
+/* The reader (lib/json_reader.c): escapes and UTF-8 in names, number
+ * forms, and the syntax errors with their line and column. */
+static void test_reader(void **state) {
+  (void)state;
+  gcpulse_config_t *c = fresh();
+  gcpulse_error_t err;
+  /* \u escapes (a surrogate pair too) and raw UTF-8 become the same bytes */
+  assert_int_equal(
+      load(c,
+           "{\"window\":{\"custom_names\":[\"caf\\u00e9_\\ud83d\\ude00\","
+           "\"q\\\"t\\\\\\/x\",\"\xc3\xa9t\xc3\xa9\"]}}",
+           &err),
+      0);
+  assert_string_equal(c->custom_names[0], "caf\xc3\xa9_\xf0\x9f\x98\x80");
+  assert_string_equal(c->custom_names[1], "q\"t\\/x");
+  assert_string_equal(c->custom_names[2], "\xc3\xa9t\xc3\xa9");
+  round_trip(c);
+  /* numbers: exponents, negative zero, integers where reals are expected */
+  gcpulse_config_init(c);
+  assert_int_equal(load(c,
+                        "{\"gogc\":{\"headroom\":1E20,\"floor_bytes\":2.5e-3,"
+                        "\"df_growth_threshold\":-0.0,\"min\":30}}",
+                        &err),
+                   0);
+  assert_true(c->gogc.headroom == 1e20);
+  assert_true(c->gogc.floor_bytes == 2.5e-3);
+  assert_true(c->gogc.df_growth_threshold == 0.0);
+  assert_true(c->gogc.min == 30.0);
+  char *text = dump(c);
+  assert_non_null(strstr(text, "\"headroom\": 1e20,"));
+  assert_non_null(strstr(text, "\"floor_bytes\": 0.0025000000000000001,"));
+  assert_non_null(strstr(text, "\"min\": 30.0,"));
+  free(text);
+  round_trip(c);
+  /* syntax errors: EJSON with line and column of the offending byte */
+  static const struct {
+    const char *doc;
+    int line, column;
+    const char *text;
+  } bad[] = {
+      {"{\"a\":1,}", 1, 8, "string or '}' expected"},
+      {"{\n \"input\": {\"format\": \"go\\x\"}}", 2, 25, "invalid escape"},
+      {"{\"a\":\"\xff\"}", 1, 7, "invalid UTF-8 in string"},
+      {"{\"a\":\"\xc0\xaf\"}", 1, 7, "invalid UTF-8 in string"},
+      {"{\"a\":\"\\ud800\"}", 1, 7, "invalid Unicode surrogate pair"},
+      {"{\"a\":\"x\ty\"}", 1, 8, "control character in string"},
+      {"{\"a\":01}", 1, 7, "',' or '}' expected"},
+      {"{\"a\":1.}", 1, 6, "invalid number"},
+      {"{\"a\":1e400}", 1, 6, "real number overflow"},
+      {"{\"a\":9223372036854775808}", 1, 6, "too big integer"},
+      {"{\"a\":tru}", 1, 6, "invalid token"},
+      {"{\"a\":1,\"a\":2}", 1, 1, "duplicate object key"},
+      {"{} x", 1, 4, "end of file expected"},
+      {"\"x\"", 1, 1, "'[' or '{' expected"},
+      {"{\"a\":[1,2", 1, 10, "unexpected end of input"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    gcpulse_config_init(c);
+    int rc = load(c, bad[i].doc, &err);
+    if (rc != GCPULSE_EJSON || err.line != bad[i].line ||
+        err.column != bad[i].column || strcmp(err.text, bad[i].text) != 0)
+      print_message("%s: got %d %d:%d %s\n", bad[i].doc, rc, err.line,
+                    err.column, err.text);
+    assert_int_equal(rc, GCPULSE_EJSON);
+    assert_int_equal(err.line, bad[i].line);
+    assert_int_equal(err.column, bad[i].column);
+    assert_string_equal(err.text, bad[i].text);
+  }
+  /* more values than a configuration can use: refused, bounded memory */
+  size_t n = 70000, k = 0;
+  char *doc = malloc(2 * n + 16);
+  doc[k++] = '[';
+  for (size_t i = 0; i < n; i++) {
+    doc[k++] = '0';
+    doc[k++] = i + 1 < n ? ',' : ']';
+  }
+  assert_int_equal(gcpulse_config_load_json(c, doc, k, &err), GCPULSE_EJSON);
+  assert_string_equal(err.text, "too many values in one document");
+  free(doc);
+  /* a name built in C with bytes that are not UTF-8 (here an overlong
+   * '/') cannot be dumped: EINVAL, never text that would not load back */
+  gcpulse_config_init(c);
+  strcpy(c->custom_names[0], "a\xc0\xaf" "b");
+  char small[64] = "x";
+  assert_int_equal(gcpulse_config_dump_json(c, small, sizeof small),
+                   GCPULSE_EINVAL);
+  assert_string_equal(small, "");
+  free(c);
+}
+
 static void test_limits(void **state) {
   (void)state;
   gcpulse_config_t *c = fresh();
@@ -527,9 +619,38 @@ int main(void) {
       cmocka_unit_test(test_duplicate_rule_ids),
       cmocka_unit_test(test_merge_onto_defaults),
       cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_reader),
       cmocka_unit_test(test_limits),
       cmocka_unit_test(test_examples),
       cmocka_unit_test(test_default_table_example),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
+
+#else /* make JSON=0: the JSON functions are present and refuse */
+
+static void test_json_not_supported(void **state) {
+  (void)state;
+  gcpulse_config_t *c = malloc(sizeof *c);
+  gcpulse_config_init(c);
+  gcpulse_error_t err;
+  assert_int_equal(gcpulse_config_load_json(c, "{}", 2, &err), GCPULSE_ENOTSUP);
+  assert_int_equal(err.code, GCPULSE_ENOTSUP);
+  char buf[8] = "x";
+  assert_int_equal(gcpulse_config_dump_json(c, buf, sizeof buf),
+                   GCPULSE_ENOTSUP);
+  assert_string_equal(buf, "");
+  assert_string_equal(gcpulse_errname(GCPULSE_ENOTSUP), "GCPULSE_ENOTSUP");
+  /* configuration in C still works */
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(c, NULL, &g), 0);
+  gcpulse_free(g);
+  free(c);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_json_not_supported)};
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+#endif

@@ -2,6 +2,6 @@ module gcpulse.dev/bench-gogc
 
 go 1.19
 
-require gcpulse.dev/gcpulse v0.0.0
+require github.com/gcpulse/gcpulse/go v0.0.0
 
-replace gcpulse.dev/gcpulse => ../../go
+replace github.com/gcpulse/gcpulse/go => ../../go

@@ -50,7 +50,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"gcpulse.dev/gcpulse"
+	gcpulse "github.com/gcpulse/gcpulse/go"
 )
 
 type options struct {

@@ -1,8 +1,8 @@
 #!/bin/sh
 # bench/gogc/run.sh — the GOGC controller benchmark (make bench-gogc).
 #
-# Builds the Go workload (bench/gogc, linked with the gcpulse Go package and
-# $GCPULSE_BUILD/libgcpulse.a), runs the controllers in five scenarios,
+# Builds the Go workload (bench/gogc, with the gcpulse Go package, which
+# compiles the amalgamation of lib/), runs the controllers in five scenarios,
 # prints one JSON line per run, the median table per scenario, and writes
 # a PNG per scenario and controller (heap, total memory, limit, GOGC over
 # time) with gnuplot.  The gcpulse row runs the quick start exactly:
@@ -58,17 +58,10 @@ if [ -z "${GOPATH:-}" ]; then
 fi
 mkdir -p "$GOCACHE" "$GOPATH"
 export GOCACHE GOPATH GOTOOLCHAIN=local GOPROXY=off GOFLAGS= CGO_ENABLED=1
-export CGO_LDFLAGS="-L$BUILDDIR ${CGO_LDFLAGS:-}"
-# the library is always brought up to date first
-make -C "$ROOT" BUILD="$(basename "$BUILDDIR")" static >/dev/null
-# the Go build cache hashes neither headers outside the package nor the
-# static library: a changed include/gcpulse.h would link a stale cgo object
-# (heap corruption) and a changed libgcpulse.a would not be relinked (the
-# benchmark would measure an old controller); their checksum in CGO_CFLAGS
-# makes the cache key follow both
-SRCSUM=$(cat "$ROOT/include/gcpulse.h" "$ROOT/go/bridge.h" "$BUILDDIR/libgcpulse.a" 2>/dev/null |
-  cksum | cut -d' ' -f1)
-export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -DGCPULSE_SOURCE_SUM=$SRCSUM"
+# the Go module compiles the amalgamation of lib/ (go/gcpulse.[ch]): bring
+# it up to date so that the benchmark measures this tree's controller (the
+# Go build cache hashes the package's own files)
+make -C "$ROOT" amalgamation >/dev/null
 BIN=$OUT/bench-gogc
 (cd "$ROOT/bench/gogc" && "$GO" build -o "$BIN" .)
 echo "bench-gogc: built with $("$GO" version)"

@@ -73,13 +73,13 @@ int gcpulse__jvm_collector(const gcpulse__jvm *p) {
 /* ------------------------------------------------------------------ */
 /* envelope                                                            */
 
-static int is_digit(char c) { return (unsigned)(c - '0') <= 9u; }
+static int env_is_digit(char c) { return (unsigned)(c - '0') <= 9u; }
 
 /* Exactly N digits at P -> *V. */
 static int digits_n(const char *p, int n, int *v) {
   int x = 0;
   for (int i = 0; i < n; i++) {
-    if (!is_digit(p[i])) return 0;
+    if (!env_is_digit(p[i])) return 0;
     x = x * 10 + (p[i] - '0');
   }
   *v = x;
@@ -112,7 +112,7 @@ static int scan_iso(const char *p, const char *e, double *out) {
   const char *q = p + 19;
   if (q < e && (*q == '.' || *q == ',')) {
     double scale = 0.1;
-    for (q++; q < e && is_digit(*q); q++, scale *= 0.1) t += (*q - '0') * scale;
+    for (q++; q < e && env_is_digit(*q); q++, scale *= 0.1) t += (*q - '0') * scale;
   }
   if (q < e && (*q == '+' || *q == '-')) {
     int oh, om = 0;
@@ -178,7 +178,7 @@ static int scan_envelope(gcpulse__jvm *p, const char *s, const char *e,
     while (c < e && (*c == ' ' || *c == '\t')) c++; /* padding */
     if (c >= e || *c != ']' || ce == b) break;
     size_t n = (size_t)(ce - b);
-    if (is_digit(*b)) {
+    if (env_is_digit(*b)) {
       double v;
       const char *r;
       if (n >= 19 && b[4] == '-' && scan_iso(b, ce, &v)) {
@@ -242,9 +242,9 @@ static void scan_gcid(jline *L) {
   if (e - q < 5 || q[0] != 'G' || q[1] != 'C' || q[2] != '(') return;
   uint64_t id = 0;
   const char *r = q + 3;
-  while (r < e && is_digit(*r) && r - q < 3 + 18) id = id * 10u + (unsigned)(*r++ - '0');
+  while (r < e && env_is_digit(*r) && r - q < 3 + 18) id = id * 10u + (unsigned)(*r++ - '0');
   if (r == q + 3) return;
-  if (r < e && is_digit(*r)) { /* 19+ digits: the overflow-checked scan */
+  if (r < e && env_is_digit(*r)) { /* 19+ digits: the overflow-checked scan */
     r = gcpulse__scan_u64(q + 3, e, &id);
     if (r == NULL) return;
   }

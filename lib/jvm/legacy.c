@@ -36,7 +36,7 @@
 
 #include <string.h>
 
-static int is_digit(char c) { return (unsigned)(c - '0') <= 9u; }
+static int legacy_is_digit(char c) { return (unsigned)(c - '0') <= 9u; }
 
 void gcpulse__jvm8_init(gcpulse__jvm8 *q) { memset(q, 0, sizeof *q); }
 
@@ -60,7 +60,7 @@ static const char *prefixes(gcpulse__jvm8 *q, const char *p, const char *e,
       }
       break;
     }
-    if (p >= e || !is_digit(*p)) break;
+    if (p >= e || !legacy_is_digit(*p)) break;
     if (e - p >= 24 && p[4] == '-' && p[10] == 'T') {
       /* 2022-07-26T21:00:40.750+0800: */
       int Y = 0, M = 0, D = 0, h = 0, mi = 0, s = 0, ms = 0, oh = 0, om = 0;
@@ -74,14 +74,14 @@ static const char *prefixes(gcpulse__jvm8 *q, const char *p, const char *e,
       c += 19;
       if (c < e && *c == '.') {
         c++;
-        for (int i = 0; i < 3 && c < e && is_digit(*c); i++, c++)
+        for (int i = 0; i < 3 && c < e && legacy_is_digit(*c); i++, c++)
           ms = ms * 10 + (*c - '0');
       }
       int sign = 1;
       if (c < e && (*c == '+' || *c == '-')) {
         sign = *c == '-' ? -1 : 1;
         c++;
-        if (e - c >= 4 && is_digit(c[0]) && is_digit(c[3])) {
+        if (e - c >= 4 && legacy_is_digit(c[0]) && legacy_is_digit(c[3])) {
           oh = (c[0] - '0') * 10 + (c[1] - '0');
           om = (c[2] - '0') * 10 + (c[3] - '0');
           c += 4;
@@ -140,7 +140,7 @@ static void set_pair(gcpulse_event_t *ev, int fb, int fa, uint64_t *pb,
 static int size_out_of_range(const char *p, const char *e) {
   double v;
   const char *q = gcpulse__scan_decimal(p, e, 0, &v);
-  if (q == NULL) return p < e && is_digit(*p); /* hundreds of digits */
+  if (q == NULL) return p < e && legacy_is_digit(*p); /* hundreds of digits */
   return q < e && (*q == 'B' || *q == 'K' || *q == 'k' || *q == 'M' ||
                    *q == 'G' || *q == 'T');
 }
@@ -225,11 +225,11 @@ static const char *scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
   const char *x = p;
   while ((x = gcpulse__find(x, e, "->", 2)) != NULL) {
     const char *ts = x;
-    while (ts > p && (is_digit(ts[-1]) || ts[-1] == '.' || ts[-1] == 'K' ||
+    while (ts > p && (legacy_is_digit(ts[-1]) || ts[-1] == '.' || ts[-1] == 'K' ||
                       ts[-1] == 'M' || ts[-1] == 'G' || ts[-1] == 'B' ||
                       ts[-1] == '(' || ts[-1] == ')'))
       ts--;
-    while (ts < x && !is_digit(*ts)) ts++;
+    while (ts < x && !legacy_is_digit(*ts)) ts++;
     /* label: "Name: " (or a pool left open on the previous line) */
     const char *le = ts;
     while (le > p && le[-1] == ' ') le--;
@@ -260,7 +260,7 @@ static const char *scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
   }
   if (last) {
     const char *s = last;
-    while (s > p && (is_digit(s[-1]) || s[-1] == '.' || s[-1] == ',')) s--;
+    while (s > p && (legacy_is_digit(s[-1]) || s[-1] == '.' || s[-1] == ',')) s--;
     double v;
     if (s < last && s[-1] != '/' && gcpulse__scan_decimal(s, last, 1, &v)) {
       q->ev.pause_ms = v * 1000.0;
@@ -371,7 +371,7 @@ static int conc_line(gcpulse__jvm8 *q, const char *b, const char *e,
   const char *s = gcpulse__find(b, e, " secs]", 6);
   if (s) {
     const char *n = s;
-    while (n > b && (is_digit(n[-1]) || n[-1] == '.')) n--;
+    while (n > b && (legacy_is_digit(n[-1]) || n[-1] == '.')) n--;
     double v;
     if (n < s && gcpulse__scan_decimal(n, s, 0, &v)) {
       q->conc.concurrent_ms += v * 1000.0;
@@ -435,7 +435,7 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
   else if ((r = GCPULSE__LIT(b, e, "[GC (")) != NULL) {
     kind = GCPULSE_KIND_YOUNG;
     r--;
-  } else if ((r = GCPULSE__LIT(b, e, "[GC ")) != NULL && r < e && is_digit(*r))
+  } else if ((r = GCPULSE__LIT(b, e, "[GC ")) != NULL && r < e && legacy_is_digit(*r))
     kind = GCPULSE_KIND_YOUNG; /* JDK 7 "[GC 123K->..." */
   if (kind != GCPULSE_KIND_UNKNOWN) {
     if (q->active) {

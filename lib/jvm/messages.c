@@ -29,14 +29,19 @@
 
 #include <string.h>
 
-enum { ROLE_PAUSE = GCPULSE__JVM_PAUSE, ROLE_CYCLE = GCPULSE__JVM_CYCLE };
-enum { ST_OPEN = GCPULSE__JVM_OPEN, ST_DONE = GCPULSE__JVM_DONE };
-enum { RG_OLD = GCPULSE__JVM_RG_OLD, RG_N = GCPULSE__JVM_RG_N };
+/* Short local names; macros, not enumerators, because gcid_table.c has the
+ * same ones and the amalgamation (lib/amalgamate.sh) is one file scope. */
+#define ROLE_PAUSE GCPULSE__JVM_PAUSE
+#define ROLE_CYCLE GCPULSE__JVM_CYCLE
+#define ST_OPEN GCPULSE__JVM_OPEN
+#define ST_DONE GCPULSE__JVM_DONE
+#define RG_OLD GCPULSE__JVM_RG_OLD
+#define RG_N GCPULSE__JVM_RG_N
 typedef gcpulse__jvm_entry jvm_entry;
 typedef gcpulse__jline jline;
 
 
-static int is_digit(char c) { return (unsigned)(c - '0') <= 9u; }
+static int msg_is_digit(char c) { return (unsigned)(c - '0') <= 9u; }
 
 static const char *rtrim(const char *b, const char *e) {
   while (e > b && (e[-1] == ' ' || e[-1] == '\t')) e--;
@@ -67,7 +72,7 @@ static int scan_dur(const char *p, const char *e, double *ms) {
 static const char *scan_size(const char *p, const char *e, uint64_t *out) {
   const char *q = p;
   uint64_t m = 0;
-  while (q < e && is_digit(*q)) m = m * 10u + (unsigned)(*q++ - '0');
+  while (q < e && msg_is_digit(*q)) m = m * 10u + (unsigned)(*q++ - '0');
   if (q == p || q - p > 15 || q >= e) return gcpulse__scan_size(p, e, 0, out);
   double mul;
   switch (*q) {
@@ -97,9 +102,9 @@ typedef struct trans {
 static const char *scan_count(const char *p, const char *e, uint64_t *v) {
   const char *q = p;
   uint64_t m = 0;
-  while (q < e && is_digit(*q) && q - p < 18) m = m * 10u + (unsigned)(*q++ - '0');
+  while (q < e && msg_is_digit(*q) && q - p < 18) m = m * 10u + (unsigned)(*q++ - '0');
   if (q == p) return NULL;
-  if (q < e && is_digit(*q)) return gcpulse__scan_u64(p, e, v);
+  if (q < e && msg_is_digit(*q)) return gcpulse__scan_u64(p, e, v);
   if (m >= GCPULSE_INT_MAX) return NULL;
   *v = m;
   return q;
@@ -143,7 +148,7 @@ static const char *scan_trans(const char *p, const char *e, int unitless,
  * overflow, not a syntax error)? */
 static int looks_overflow(const char *p, const char *e) {
   const char *q = p;
-  while (q < e && is_digit(*q)) q++;
+  while (q < e && msg_is_digit(*q)) q++;
   return q - p > 15;
 }
 
@@ -172,16 +177,16 @@ static void scan_tail(const char *b, const char *e, jtail *t) {
   t->name_end = e;
   const char *sp = e;
   while (sp > b && sp[-1] != ' ') sp--;
-  if (sp > b && is_digit(*sp) && scan_dur(sp, e, &t->dur_ms)) {
+  if (sp > b && msg_is_digit(*sp) && scan_dur(sp, e, &t->dur_ms)) {
     t->has_dur = 1;
     e = rtrim(b, sp);
     t->name_end = e;
     sp = e;
     while (sp > b && sp[-1] != ' ') sp--;
   }
-  if (sp > b && e - sp >= 4 && (is_digit(*sp) || *sp == '-') &&
+  if (sp > b && e - sp >= 4 && (msg_is_digit(*sp) || *sp == '-') &&
       has_arrow(sp, e)) {
-    const char *r = is_digit(*sp) ? scan_trans(sp, e, 0, &t->tr) : NULL;
+    const char *r = msg_is_digit(*sp) ? scan_trans(sp, e, 0, &t->tr) : NULL;
     if (r == e) {
       t->has_tr = 1;
     } else {
@@ -547,7 +552,7 @@ static int on_metaspace(gcpulse__jvm *p, const jline *L, const char *q) {
   trans tr;
   jvm_entry *x = detail_target(p, L);
   if (x == NULL || q >= e) return 0;
-  if (is_digit(*q) && scan_trans(q, e, 0, &tr) != NULL) {
+  if (msg_is_digit(*q) && scan_trans(q, e, 0, &tr) != NULL) {
     x->ev.metaspace_used = tr.a;
     x->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_METASPACE_USED);
     if (tr.has_bcap && tr.has_acap) { /* JDK 16+: used(committed) */

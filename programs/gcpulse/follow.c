@@ -1,115 +1,164 @@
 /*
- * follow.c — `gcpulse follow`: read a growing file like `tail -F`.
+ * follow.c — `gcpulse follow FILE|-`.
  *
- * The file is polled (no inotify, to stay portable and simple): new bytes
- * are fed as they appear; a file that shrinks was truncated and is read
- * again from the start; a path that now names another inode was rotated,
- * so the old file is drained and the new one opened from its start.
- * Between polls the pipeline's clock advances through gcpulse_tick using
- * the time of the last event plus the wall time since, so decisions are
- * still taken when the process goes quiet.
+ * A pipe ('-') is read as bytes arrive (poll + read, no stdio buffering),
+ * so a decision is printed as soon as the line that caused it; end of
+ * input ends the command (exit 0).  A FILE is polled every 50 ms like
+ * `tail -F`: a missing file is waited for, a file that shrinks was
+ * truncated and is read again from the start, a path that names another
+ * inode was rotated (the old file is drained, the new one read from its
+ * start).  The lines already in FILE at start are history: they warm the
+ * window with the policy switched off and decisions unreported, unless
+ * --from start.  SIGINT/SIGTERM: final textfile, exit 0.
  */
 #include "sidecar.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+typedef struct source {
+  const char *path;
+  int fd;
+  ino_t ino;
+  dev_t dev;
+  off_t pos;
+  int said; /* errno already reported while waiting for the file */
+} source;
 
-/* Feed what F has now; returns bytes read or -1 on a pipeline error. */
-static long drain(sc_app *app, FILE *f) {
+/* Read what FD has now into the pipeline; returns bytes, 0 at EOF, -1 on
+ * error (errno), -2 on a pipeline error, -3 when interrupted. */
+static long read_some(sc_live *lv, int fd, off_t *pos) {
   char chunk[1 << 16];
-  long total = 0;
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if (gcpulse_feed(app->g, chunk, n) < 0) return -1;
-    total += (long)n;
+  ssize_t n = read(fd, chunk, sizeof chunk);
+  if (n < 0) return errno == EINTR || errno == EAGAIN ? -3 : -1;
+  if (n > 0) {
+    if (pos) *pos += n;
+    if (sc_live_feed(lv, chunk, (size_t)n) < 0) return -2;
   }
-  clearerr(f);
-  return total;
+  return (long)n;
 }
 
-int sc_follow(const gcpulse_config_t *cfg, const char *file, const char *prom,
-              double idle_exit) {
-  sc_app app;
-  int rc = sc_app_open(&app, cfg, stdout, 0, 1);
-  if (rc < 0) sc_die("cannot create instance: %s", gcpulse_strerror(rc));
-  app.prom = prom;
-  int is_stdin = strcmp(file, "-") == 0;
-  FILE *f = is_stdin ? stdin : fopen(file, "rb");
-  if (f == NULL) {
-    fprintf(stderr, "gcpulse: %s: %s\n", file, strerror(errno));
-    sc_app_close(&app);
-    return 1;
+/* Open S->path if it exists now; 1 when open. */
+static int try_open(source *s) {
+  int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    if (errno != s->said)
+      fprintf(stderr, "gcpulse: %s: %s; waiting for it\n", s->path, strerror(errno));
+    s->said = errno;
+    if (fd >= 0) close(fd);
+    return 0;
   }
-  struct stat sb;
-  ino_t ino = 0;
-  if (!is_stdin && fstat(fileno(f), &sb) == 0) ino = sb.st_ino;
-  double last_input = now_s(), last_prom = 0, last_tick = now_s();
-  int status = 0;
+  if (s->said) fprintf(stderr, "gcpulse: %s: appeared; following it\n", s->path);
+  s->said = 0;
+  s->fd = fd;
+  s->ino = st.st_ino;
+  s->dev = st.st_dev;
+  s->pos = 0;
+  return 1;
+}
+
+/* History: feed what the file holds now with decisions unreported. */
+static int warm(sc_live *lv, source *s) {
+  sc_app *app = lv->app;
+  app->warming = 1;
+  for (int d = -1; d <= 1; d++) gcpulse_policy_kill(app->g, d, NULL, 1);
+  long r;
+  while ((r = read_some(lv, s->fd, &s->pos)) > 0) {
+  }
+  for (int d = -1; d <= 1; d++) gcpulse_policy_kill(app->g, d, NULL, 0);
+  app->warming = 0;
+  struct stat st;
+  if (app->last_event_unix > 0 && fstat(s->fd, &st) == 0) /* when it was written */
+    app->last_event_unix = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+  return r < 0 ? -1 : 0;
+}
+
+/* Truncation and rotation; returns -1 on a pipeline error. */
+static int check_path(sc_live *lv, source *s) {
+  struct stat cur;
+  if (stat(s->path, &cur) != 0) return 0; /* gone for now: keep the old fd */
+  if (cur.st_ino != s->ino || cur.st_dev != s->dev) {
+    while (read_some(lv, s->fd, &s->pos) > 0) { /* drain the old file */
+    }
+    close(s->fd);
+    s->fd = -1;
+    if (!try_open(s)) return 0;
+    fprintf(stderr, "gcpulse: %s: rotated; reading the new file\n", s->path);
+  } else if (cur.st_size < s->pos) {
+    fprintf(stderr, "gcpulse: %s: truncated; reading from the start\n", s->path);
+    lseek(s->fd, 0, SEEK_SET);
+    s->pos = 0;
+  }
+  return 0;
+}
+
+static int follow_loop(sc_live *lv, source *s, int is_pipe) {
+  const sc_opts *o = lv->o;
+  double started = sc_mono();
   for (;;) {
-    long got = drain(&app, f);
-    if (got < 0) {
-      status = 1;
-      break;
-    }
-    double t = now_s();
-    if (got > 0) {
-      last_input = t;
-      last_tick = t;
-    }
-    if (is_stdin && feof(stdin)) break;
-    if (!is_stdin) {
-      struct stat cur;
-      long pos = ftell(f);
-      if (stat(file, &cur) == 0) {
-        if (cur.st_ino != ino) { /* rotated: drain the old file, reopen */
-          drain(&app, f);
-          FILE *nf = fopen(file, "rb");
-          if (nf) {
-            fclose(f);
-            f = nf;
-            ino = cur.st_ino;
-            continue;
-          }
-        } else if (pos >= 0 && cur.st_size < pos) { /* truncated */
-          fseek(f, 0, SEEK_SET);
-          continue;
-        }
+    if (sc_stop) return 0;
+    if (s->fd < 0 && !is_pipe) {
+      if (try_open(s)) {
+        lv->app->up = 1;
+        lv->last_input = sc_mono();
       }
     }
-    /* quiet: move the pipeline's clock on by the wall time that passed */
-    if (t - last_tick >= 1.0) {
-      double tt = gcpulse_time(app.g);
-      if (isfinite(tt) && gcpulse_tick(app.g, tt + (t - last_tick)) < 0) {
-        status = 1;
-        break;
+    int ready = s->fd >= 0 ? sc_live_wait(lv, is_pipe ? s->fd : -1, is_pipe ? 100 : 50)
+                           : sc_live_wait(lv, -1, 200);
+    if (s->fd >= 0 && (is_pipe ? ready > 0 : 1)) {
+      long r;
+      while ((r = read_some(lv, s->fd, &s->pos)) > 0 && !is_pipe) {
       }
-      last_tick = t;
+      if (r == -2) return 1;
+      if (r == -1) {
+        fprintf(stderr, "gcpulse: %s: %s\n", s->path, strerror(errno));
+        return 1;
+      }
+      if (r == 0 && is_pipe) return 0; /* end of input */
+      if (!is_pipe && check_path(lv, s) < 0) return 1;
     }
-    if (prom && t - last_prom >= 1.0) {
-      if (sc_prom_write(&app) < 0)
-        fprintf(stderr, "gcpulse: cannot write %s\n", prom);
-      last_prom = t;
-    }
-    if (idle_exit >= 0 && t - last_input >= idle_exit) break;
-    fflush(stdout);
-    struct timespec nap = {0, 200 * 1000 * 1000};
-    nanosleep(&nap, NULL);
+    if (sc_live_idle(lv) < 0) return 1;
+    double now = sc_mono();
+    if (o->idle_exit >= 0 && now - lv->last_input >= o->idle_exit &&
+        now - started >= o->idle_exit)
+      return 0;
   }
-  if (f != stdin) fclose(f);
+}
+
+int sc_follow(const gcpulse_config_t *cfg, const sc_opts *o) {
+  if (o->prom) sc_prom_check(o->prom);
+  sc_app app;
+  int rc = sc_app_open(&app, cfg, o, stdout, 0, 1);
+  if (rc < 0) sc_die("cannot create instance: %s", gcpulse_strerror(rc));
+  source s = {o->files[0], -1, 0, 0, 0, 0};
+  int is_pipe = strcmp(s.path, "-") == 0;
+  sc_live lv;
+  sc_live_init(&lv, &app, o, o->pid);
+  sc_catch_stop_signals();
+  if (is_pipe) {
+    s.fd = 0;
+    s.path = "standard input";
+  } else if (try_open(&s)) {
+    if (!o->from_start && warm(&lv, &s) < 0) sc_die("%s: %s", s.path, strerror(errno));
+  } else {
+    app.up = 0; /* nothing to follow yet */
+  }
+  int status = follow_loop(&lv, &s, is_pipe);
+  if (!is_pipe && s.fd >= 0) close(s.fd);
   gcpulse_finish(app.g);
-  if (prom) sc_prom_write(&app);
+  if (is_pipe && !sc_stop) sc_app_lose(&app, "end of input");
+  if (app.prom && (rc = sc_prom_write(&app)) < 0) {
+    fprintf(stderr, "gcpulse: cannot write %s: %s\n", app.prom, strerror(-rc));
+    status = 1;
+  }
   fflush(stdout);
+  sc_live_close(&lv);
   sc_app_close(&app);
   return status;
 }

@@ -59,16 +59,41 @@ char *sc_read_file(const char *path, size_t *len) {
     fputc('\n', (app)->out);                                                  \
   } while (0)
 
+/* Wall-clock seconds, or the newest event's time for a replay. */
+static void count_event(sc_app *app, const gcpulse_event_t *ev) {
+  if (ev->kind >= 0 && ev->kind < GCPULSE_KIND_COUNT) app->by_kind[ev->kind]++;
+  /* pauses as the window counts them: every event with a pause except
+   * whole-cycle kinds, whose pauses arrive as their own events */
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS)) &&
+      ev->kind != GCPULSE_KIND_CONCURRENT && ev->kind != GCPULSE_KIND_MINOR_CYCLE &&
+      ev->kind != GCPULSE_KIND_MAJOR_CYCLE && ev->kind != GCPULSE_KIND_SCAVENGE) {
+    double s = ev->pause_ms / 1000.0;
+    int b = 0;
+    while (b < SC_PAUSE_BUCKETS && s > sc_pause_bounds[b]) b++;
+    app->pause_le[b]++;
+    app->pause_count++;
+    app->pause_sum_s += s;
+  }
+  app->last_event_unix = sc_wall();
+}
+
 static int on_event(void *user, const gcpulse_event_t *ev) {
   sc_app *app = user;
+  count_event(app, ev);
+  if (app->tap) app->tap(app->tap_ud, ev, NULL, NULL);
+  if (!app->up) {
+    app->up = 1;
+    if (app->lost_reported) sc_app_source(app, 1, "event");
+  }
   if (app->print_events) PRINT_JSON(app, gcpulse_event_to_json, ev);
   return 0;
 }
 
 static int on_gogc(void *user, const gcpulse_gogc_decision_t *d) {
   sc_app *app = user;
+  if (app->warming) return 0;
   app->gogc_decisions++;
-  app->last_gogc = d->value;
+  if (app->tap) app->tap(app->tap_ud, NULL, d, NULL);
   if (app->print_decisions) {
     PRINT_JSON(app, gcpulse_gogc_to_json, d);
     fflush(app->out);
@@ -76,19 +101,44 @@ static int on_gogc(void *user, const gcpulse_gogc_decision_t *d) {
   return 0;
 }
 
+/* The series of (RULE, ACTION), added if the table did not list it. */
+static sc_series *series_of(sc_app *app, const char *rule, const char *action) {
+  for (int i = 0; i < app->n_series; i++)
+    if (strcmp(app->series[i].rule, rule) == 0 &&
+        strcmp(app->series[i].action, action) == 0)
+      return &app->series[i];
+  if (app->n_series == SC_SERIES_MAX) return NULL;
+  sc_series *s = &app->series[app->n_series++];
+  memset(s, 0, sizeof *s);
+  snprintf(s->rule, sizeof s->rule, "%s", rule);
+  snprintf(s->action, sizeof s->action, "%s", action);
+  return s;
+}
+
+/* A recommendation stands until another one of its group replaces it
+ * (rules without a group form their own), or the source is lost. */
+static void stand(sc_app *app, sc_series *s, double magnitude) {
+  for (int i = 0; i < app->n_series; i++) {
+    sc_series *o = &app->series[i];
+    if (o == s || strcmp(o->rule, s->rule) == 0 ||
+        (s->group[0] && strcmp(o->group, s->group) == 0))
+      o->active = 0;
+  }
+  s->active = 1;
+  s->magnitude = magnitude;
+}
+
 static int on_action(void *user, const gcpulse_action_t *a) {
   sc_app *app = user;
-  if (a->applied || !a->suppressed) {
+  if (app->warming) return 0;
+  if (!a->suppressed) { /* applied, or would be in dry-run */
     app->actions++;
-    snprintf(app->last_action, sizeof app->last_action, "%s", a->action);
-    int i = 0;
-    while (i < app->n_action_names && strcmp(app->action_names[i], a->action))
-      i++;
-    if (i == app->n_action_names && i < 16) {
-      snprintf(app->action_names[i], GCPULSE_NAME_MAX, "%s", a->action);
-      app->n_action_names++;
+    if (app->tap) app->tap(app->tap_ud, NULL, NULL, a);
+    sc_series *s = series_of(app, a->rule, a->action);
+    if (s) {
+      s->total++;
+      stand(app, s, a->final);
     }
-    if (i < 16) app->action_counts[i]++;
   }
   if (app->print_decisions) {
     PRINT_JSON(app, gcpulse_action_to_json, a);
@@ -97,12 +147,52 @@ static int on_action(void *user, const gcpulse_action_t *a) {
   return 0;
 }
 
-int sc_app_open(sc_app *app, const gcpulse_config_t *cfg, FILE *out,
-                int print_events, int print_decisions) {
+/* Render --label flags as k="v",... (values escaped). */
+static void render_labels(sc_app *app, const sc_opts *o) {
+  size_t n = 0, cap = sizeof app->labels;
+  app->labels[0] = '\0';
+  for (int i = 0; o && i < o->nlabels; i++) {
+    const char *kv = o->labels[i], *eq = strchr(kv, '=');
+    n += (size_t)snprintf(app->labels + n, n < cap ? cap - n : 0, "%s%.*s=\"",
+                          i ? "," : "", (int)(eq - kv), kv);
+    for (const char *p = eq + 1; *p && n + 3 < cap; p++) {
+      if (*p == '\\' || *p == '"') app->labels[n++] = '\\';
+      if (*p == '\n') {
+        app->labels[n++] = '\\';
+        app->labels[n++] = 'n';
+      } else
+        app->labels[n++] = *p;
+    }
+    if (n + 2 >= cap) sc_die("--label values too long (%zu bytes at most)", cap - 2);
+    app->labels[n++] = '"';
+    app->labels[n] = '\0';
+  }
+}
+
+/* One series per (rule, action) of the configured table, at 0. */
+static void list_series(sc_app *app, const gcpulse_config_t *cfg) {
+  gcpulse_rule_t *rules = calloc(GCPULSE_RULES_MAX, sizeof *rules);
+  if (rules == NULL) sc_die("out of memory");
+  int n = cfg->policy_enabled ? gcpulse_config_rules(cfg, rules, GCPULSE_RULES_MAX) : 0;
+  for (int r = 0; r < n; r++)
+    for (int k = 0; k < rules[r].n_actions && k < GCPULSE_ACTIONS_MAX; k++) {
+      sc_series *s = series_of(app, rules[r].id, rules[r].actions[k].name);
+      if (s) snprintf(s->group, sizeof s->group, "%s", rules[r].group);
+    }
+  free(rules);
+}
+
+int sc_app_open(sc_app *app, const gcpulse_config_t *cfg, const sc_opts *o,
+                FILE *out, int print_events, int print_decisions) {
   memset(app, 0, sizeof *app);
   app->out = out;
   app->print_events = print_events;
   app->print_decisions = print_decisions;
+  app->up = 1;
+  app->memory_limit = cfg->memory_limit;
+  app->prom = o ? o->prom : NULL;
+  render_labels(app, o);
+  list_series(app, cfg);
   app->cap = 4096;
   app->buf = malloc(app->cap);
   if (app->buf == NULL) return GCPULSE_ENOMEM;
@@ -117,7 +207,6 @@ int sc_app_open(sc_app *app, const gcpulse_config_t *cfg, FILE *out,
     free(app->buf);
     app->buf = NULL;
   }
-  app->last_gogc = cfg->gogc.initial;
   return rc;
 }
 
@@ -128,36 +217,76 @@ void sc_app_close(sc_app *app) {
   app->buf = NULL;
 }
 
-int sc_app_feed_stream(sc_app *app, FILE *f) {
+void sc_app_source(sc_app *app, int up, const char *why) {
+  double t = gcpulse_time(app->g);
+  fprintf(app->out, "{\"type\":\"source\",\"state\":\"%s\",\"t\":%.6g,"
+                    "\"reason\":\"%s\"}\n",
+          up ? "alive" : "lost", isfinite(t) ? t : 0.0, why);
+  fflush(app->out);
+}
+
+void sc_app_lose(sc_app *app, const char *why) {
+  if (!app->up) return;
+  double t = gcpulse_time(app->g);
+  gcpulse_source_lost(app->g, isfinite(t) ? t : 0.0);
+  app->up = 0;
+  for (int i = 0; i < app->n_series; i++) app->series[i].active = 0;
+  app->lost_reported = 1;
+  sc_app_source(app, 0, why);
+}
+
+/* Feed F to the app, pumping the caller metrics up to the trace's clock
+ * after every complete line.  Returns 0, a gcpulse error, or -1000-errno. */
+static int feed_stream(sc_app *app, FILE *f, sc_metric_file **mf, int nmf) {
   char chunk[1 << 16];
   size_t n;
   while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    int rc = gcpulse_feed(app->g, chunk, n);
-    if (rc < 0) return rc;
+    const char *p = chunk, *end = chunk + n;
+    while (p < end) {
+      const char *nl = nmf ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+      const char *stop = nl ? nl + 1 : end;
+      int rc = gcpulse_feed(app->g, p, (size_t)(stop - p));
+      if (rc < 0) return rc;
+      double t = gcpulse_time(app->g);
+      for (int i = 0; nl && i < nmf && isfinite(t); i++)
+        if ((rc = sc_metric_pump(mf[i], app->g, t)) < 0) return rc;
+      p = stop;
+    }
   }
-  if (ferror(f)) return GCPULSE_EINVAL;
-  return 0;
+  return ferror(f) ? -1000 - errno : 0;
 }
 
 /* Feed each named file (or stdin) in turn; returns 0 or 1 on any error. */
-static int feed_files(sc_app *app, int nfiles, char **files) {
-  int status = 0;
+int sc_app_feed_files(sc_app *app, const sc_opts *o) {
+  int status = 0, nfiles = o->nfiles;
+  sc_metric_file *mf[SC_METRICS_MAX];
+  for (int i = 0; i < o->nmetrics; i++) {
+    mf[i] = sc_metric_open(app->g, o->metrics[i], 0);
+    if (mf[i] == NULL) exit(2);
+  }
   for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
-    const char *name = nfiles ? files[i] : "-";
+    const char *name = nfiles ? o->files[i] : "-";
     FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
     if (f == NULL) {
       fprintf(stderr, "gcpulse: %s: %s\n", name, strerror(errno));
       status = 1;
       continue;
     }
-    int rc = sc_app_feed_stream(app, f);
+    int rc = feed_stream(app, f, mf, o->nmetrics);
     if (f != stdin) fclose(f);
-    if (rc < 0) {
+    if (rc <= -1000) {
+      fprintf(stderr, "gcpulse: %s: %s\n", name, strerror(-rc - 1000));
+      status = 1;
+    } else if (rc < 0) {
       fprintf(stderr, "gcpulse: %s: %s\n", name, gcpulse_strerror(rc));
       status = 1;
     }
   }
   int rc = gcpulse_finish(app->g);
+  for (int i = 0; i < o->nmetrics; i++) {
+    if (rc >= 0) rc = sc_metric_pump(mf[i], app->g, INFINITY);
+    sc_metric_close(mf[i]);
+  }
   if (rc < 0) {
     fprintf(stderr, "gcpulse: %s\n", gcpulse_strerror(rc));
     status = 1;
@@ -165,11 +294,11 @@ static int feed_files(sc_app *app, int nfiles, char **files) {
   return status;
 }
 
-int sc_events(const gcpulse_config_t *cfg, int nfiles, char **files) {
+int sc_events(const gcpulse_config_t *cfg, const sc_opts *o) {
   sc_app app;
-  int rc = sc_app_open(&app, cfg, stdout, 1, 0);
+  int rc = sc_app_open(&app, cfg, o, stdout, 1, 0);
   if (rc < 0) sc_die("cannot create instance: %s", gcpulse_strerror(rc));
-  int status = feed_files(&app, nfiles, files);
+  int status = sc_app_feed_files(&app, o);
   gcpulse_stats_t st;
   gcpulse_stats(app.g, &st);
   fflush(stdout);
@@ -236,9 +365,11 @@ static void print_text_summary(sc_app *app, const char *what) {
   fprintf(o, "  policy    %llu evaluations, %llu actions",
           (unsigned long long)st.policy_evaluations,
           (unsigned long long)st.actions);
-  for (int i = 0; i < app->n_action_names; i++)
-    fprintf(o, "%s %s x%lu", i ? "," : ":", app->action_names[i],
-            app->action_counts[i]);
+  for (int i = 0, k = 0; i < app->n_series; i++)
+    if (app->series[i].total)
+      fprintf(o, "%s %s (%s) x%llu", k++ ? "," : ":", app->series[i].action,
+              app->series[i].rule,
+              app->series[i].total);
   fprintf(o, "\n  (nan = not enough data in the last window; every decision "
              "above is one JSON line on stdout)\n");
 }
@@ -261,14 +392,19 @@ void sc_app_summary(sc_app *app, int text, const char *what) {
   fputs("}\n", app->out);
 }
 
-int sc_replay(const gcpulse_config_t *cfg, int nfiles, char **files,
-              int events, int text_summary) {
+int sc_replay(const gcpulse_config_t *cfg, const sc_opts *o) {
   sc_app app;
-  int rc = sc_app_open(&app, cfg, stdout, events, 1);
+  if (o->prom) sc_prom_check(o->prom);
+  int rc = sc_app_open(&app, cfg, o, stdout, o->events, 1);
   if (rc < 0) sc_die("cannot create instance: %s", gcpulse_strerror(rc));
-  int status = feed_files(&app, nfiles, files);
-  sc_app_summary(&app, text_summary, nfiles == 1 ? files[0] : NULL);
+  int status = sc_app_feed_files(&app, o);
+  int text = o->summary && strcmp(o->summary, "text") == 0;
+  sc_app_summary(&app, text, o->nfiles == 1 ? o->files[0] : NULL);
   fflush(stdout);
+  if (o->prom && (rc = sc_prom_write(&app)) < 0) {
+    fprintf(stderr, "gcpulse: cannot write %s: %s\n", o->prom, strerror(-rc));
+    status = 1;
+  }
   sc_app_close(&app);
   return status;
 }

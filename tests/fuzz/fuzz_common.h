@@ -283,7 +283,7 @@ static void fz_check_gogc(fz_state *s, const gcpulse_gogc_decision_t *d) {
   const gcpulse_gogc_config_t *c = &s->cfg->gogc;
   const double v[] = {d->t, d->value, d->previous, d->raw, d->after_bounds,
                       d->after_slew, d->after_deadband, d->after_dwell,
-                      d->memory_limit, d->qps, d->growth_bps, d->live_bytes,
+                      d->recommended_limit, d->qps, d->growth_bps, d->live_bytes,
                       d->goal_bytes, d->stacks_globals_bytes,
                       d->gc_cpu_fraction, d->budget_bytes,
                       d->projected_peak_bytes};
@@ -293,7 +293,7 @@ static void fz_check_gogc(fz_state *s, const gcpulse_gogc_decision_t *d) {
   FZ_CHECK(d->value == d->after_dwell, "value %g != after_dwell %g",
            d->value, d->after_dwell);
   FZ_CHECK(d->pinned >= 0, "pinned");
-  FZ_CHECK(d->memory_limit >= 0, "memory_limit %g", d->memory_limit);
+  FZ_CHECK(d->recommended_limit >= 0, "recommended_limit %g", d->recommended_limit);
   FZ_CHECK((d->reasons >> GCPULSE_GR_COUNT) == 0, "reason bits");
   if (c->initial >= 0 || d->value >= 0)
     FZ_CHECK(d->value >= c->min && d->value <= c->max,

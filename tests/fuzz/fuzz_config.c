@@ -14,18 +14,22 @@
  *   - gcpulse_config_dump_json writes valid JSON with snprintf semantics
  *     and loads back to the identical configuration (dump(load(dump)) ==
  *     dump, and the structs compare equal);
- *   - jansson's allocations are all freed (counted via json_set_alloc_funcs).
+ *   - the loader's allocations, all through cfg->alloc, are all freed;
+ *     the dumper makes none.
  */
 #include "fuzz_common.h"
 
 static long js_allocs, js_frees;
-static void *js_malloc(size_t n) {
-  js_allocs++;
-  return malloc(n);
-}
-static void js_free(void *p) {
-  if (p) js_frees++;
-  free(p);
+static void *js_alloc(void *ud, void *ptr, size_t old_size, size_t new_size) {
+  (void)ud;
+  (void)old_size;
+  if (new_size == 0) {
+    if (ptr) js_frees++;
+    free(ptr);
+    return NULL;
+  }
+  if (ptr == NULL) js_allocs++;
+  return realloc(ptr, new_size);
 }
 
 static const char trace[] =
@@ -57,17 +61,13 @@ static void run_instance(const gcpulse_config_t *cfg) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static int init;
-  if (!init) {
-    json_set_alloc_funcs(js_malloc, js_free);
-    init = 1;
-  }
   fz_in in = {data, size};
   unsigned b0 = fz_byte(&in);
   static gcpulse_config_t cfg, copy, back;
   gcpulse_error_t err;
   memset(&err, 0, sizeof err); /* the first error wins: start empty */
   gcpulse_config_init(&cfg);
+  cfg.alloc = js_alloc;
   if (b0 & 1) {
     static const char base[] =
         "{\"window_s\": 120, \"panes\": 24, \"gogc\": {\"min\": 50}}";
@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   js_allocs = js_frees = 0;
   const char *text = (const char *)in.p;
   int rc = gcpulse_config_load_json(&cfg, text, in.n, &err);
-  FZ_CHECK(js_allocs == js_frees, "jansson leak: %ld allocs, %ld frees",
+  FZ_CHECK(js_allocs == js_frees, "loader leak: %ld allocs, %ld frees",
            js_allocs, js_frees);
   FZ_CHECK(rc == 0 || rc == GCPULSE_EJSON || rc == GCPULSE_ECONFIG,
            "load returned %d", rc);
@@ -111,6 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FZ_CHECK(gcpulse_config_dump_json(&cfg, d1, (size_t)n + 1) == n, "dump");
   fz_check_json("config_dump_json", d1, n, (size_t)n + 1);
   gcpulse_config_init(&back);
+  back.alloc = js_alloc;
   memset(&err2, 0, sizeof err2);
   int brc = gcpulse_config_load_json(&back, d1, (size_t)n, &err2);
   if (brc != 0)
@@ -123,7 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
            "loaded-back configuration differs from the original:\n%s", d1);
   free(d1);
   free(d2);
-  FZ_CHECK(js_allocs == js_frees, "jansson leak in round trip");
+  FZ_CHECK(js_allocs == js_frees, "loader leak in round trip");
 
   if (b0 & 2) run_instance(&cfg);
   return 0;

@@ -48,7 +48,6 @@ static void choose_config(gcpulse_config_t *cfg, fz_in *in) {
   cfg->gogc.slew_up = slew[(b4 >> 4) & 3];
   cfg->gogc.slew_down = slew[(b4 >> 6) & 3] > 0.9 ? 0.9 : slew[(b4 >> 6) & 3];
   cfg->gogc.period_s = periods[(b3 >> 6) & 3];
-  cfg->memory_limit = limits[(b2 >> 4) & 3];
   if (cfg->gogc.initial >= 0 && (cfg->gogc.initial < cfg->gogc.min ||
                                  cfg->gogc.initial > cfg->gogc.max))
     cfg->gogc.initial = cfg->gogc.min;
