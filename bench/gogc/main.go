@@ -13,9 +13,10 @@
 //	gcpulse         the gcpulse Go package exactly as the quick start runs it:
 //	                gcpulse.Start(gcpulse.Config{MemoryLimit: L}), every other
 //	                option at its default (callbacks only record decisions)
-//	gcpulse-backstop the quick start with SetMemoryLimit: true stated (the
-//	                runtime memory-limit backstop; the Go package's default
-//	                once its backstop-by-default change is in)
+//	gcpulse-backstop the quick start with SetMemoryLimit: true stated; the
+//	                same as gcpulse now that the Go package applies the
+//	                runtime memory-limit backstop by default (kept to compare
+//	                builds from before that change)
 //	gcpulse-tuned   labelled tuned: the same plus -gcpulse-json (a JSON
 //	                configuration) for experiments beside the default row
 //

@@ -66,7 +66,7 @@ BIN=$OUT/bench-gogc
 (cd "$ROOT/bench/gogc" && "$GO" build -o "$BIN" .)
 echo "bench-gogc: built with $("$GO" version)"
 
-BASE="gogc100 memlimit off-memlimit gctuner gcpulse gcpulse-backstop"
+BASE="gogc100 memlimit off-memlimit gctuner gcpulse"
 [ -n "${TUNED_JSON:-}" ] && BASE="$BASE gcpulse-tuned"
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
   RUNS=1
@@ -87,7 +87,7 @@ fi
 ctl_for() {
   if [ -n "${CONTROLLERS:-}" ]; then echo "$CONTROLLERS"; return; fi
   case $1 in
-    S4|S5) echo "memlimit gcpulse gcpulse-backstop" ;;
+    S4|S5) echo "memlimit gcpulse" ;;
     *) echo "$BASE" ;;
   esac
 }
