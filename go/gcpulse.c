@@ -187,7 +187,7 @@ typedef struct gcpulse__enum_val {
     GE, 0, LE, 1, "", "1: keep lowering GOGC toward the budget after a leak is reported") \
   X(gogc, slew_up_spare, DOUBLE, NONE, gogc.slew_up_spare, 4,                 \
     GT, 0, LE, 100, "", "largest relative rise of a covered SPARE rise (the larger of this and slew_up)") \
-  X(gogc, spare_horizon_s, DOUBLE, NONE, gogc.spare_horizon_s, 30,            \
+  X(gogc, spare_horizon_s, DOUBLE, NONE, gogc.spare_horizon_s, 60,            \
     GE, 0, LE, 86400, "s", "SPARE live-heap reserve: held this long, then decays over it (0 = no reserve)") \
   X(policy, enabled, BOOL, NONE, policy_enabled, 1,                           \
     ANY, 0, ANY, 0, "", "run the policy table")                               \
@@ -2560,7 +2560,13 @@ static void spare(gcpulse__gogc *c, gogc_pass *p) {
   double kept = h > 0 && c->reserve > 0 && age >= 0
                     ? c->reserve * (age <= h ? 1.0 : exp(-(age - h) / h)) : 0;
   if (isfinite(kept) && kept > reserve) {
-    reserve = kept; /* the older, larger reserve is held, then decays */
+    /* the older, larger reserve is held, then decays; a new rise of at
+     * least half of it (the next pulse of a train) renews its hold */
+    if (reserve >= 0.5 * kept) {
+      c->reserve = kept;
+      c->reserve_t = p->t;
+    }
+    reserve = kept;
   } else {
     c->reserve = reserve;
     c->reserve_t = p->t;

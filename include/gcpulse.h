@@ -622,7 +622,8 @@ typedef struct gcpulse_gogc_config {
   double spare_horizon_s; /* SPARE keeps a reserve for the live heap expected this many
                           * seconds ahead (its positive slope x horizon, and QPS above its
                           * smoothed value scaling live); a reserve is held this long,
-                          * then decays over it; default 30, 0 = no reserve */
+                          * then decays over it; default 60, 0 = no reserve.  A new rise of
+                          * at least half the held reserve renews its hold */
 } gcpulse_gogc_config_t;
 
 typedef struct gcpulse_gogc_decision {

@@ -130,7 +130,7 @@ typedef struct gcpulse__enum_val {
     GE, 0, LE, 1, "", "1: keep lowering GOGC toward the budget after a leak is reported") \
   X(gogc, slew_up_spare, DOUBLE, NONE, gogc.slew_up_spare, 4,                 \
     GT, 0, LE, 100, "", "largest relative rise of a covered SPARE rise (the larger of this and slew_up)") \
-  X(gogc, spare_horizon_s, DOUBLE, NONE, gogc.spare_horizon_s, 30,            \
+  X(gogc, spare_horizon_s, DOUBLE, NONE, gogc.spare_horizon_s, 60,            \
     GE, 0, LE, 86400, "s", "SPARE live-heap reserve: held this long, then decays over it (0 = no reserve)") \
   X(policy, enabled, BOOL, NONE, policy_enabled, 1,                           \
     ANY, 0, ANY, 0, "", "run the policy table")                               \

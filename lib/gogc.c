@@ -538,7 +538,13 @@ static void spare(gcpulse__gogc *c, gogc_pass *p) {
   double kept = h > 0 && c->reserve > 0 && age >= 0
                     ? c->reserve * (age <= h ? 1.0 : exp(-(age - h) / h)) : 0;
   if (isfinite(kept) && kept > reserve) {
-    reserve = kept; /* the older, larger reserve is held, then decays */
+    /* the older, larger reserve is held, then decays; a new rise of at
+     * least half of it (the next pulse of a train) renews its hold */
+    if (reserve >= 0.5 * kept) {
+      c->reserve = kept;
+      c->reserve_t = p->t;
+    }
+    reserve = kept;
   } else {
     c->reserve = reserve;
     c->reserve_t = p->t;

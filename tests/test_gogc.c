@@ -134,7 +134,7 @@ static void test_config(void **state) {
   cfg->gogc.pinned_after = 0; expect_bad(cfg, "gogc.pinned_after");
   cfg->gogc.adaptive_economy = 7; expect_bad(cfg, "gogc.adaptive_economy");
   cfg->gogc.leak_window_s = INFINITY; expect_bad(cfg, "gogc.leak_window_s");
-  assert_true(cfg->gogc.slew_up_spare == 4 && cfg->gogc.spare_horizon_s == 30);
+  assert_true(cfg->gogc.slew_up_spare == 4 && cfg->gogc.spare_horizon_s == 60);
   /* event-driven defaults: time constants in seconds */
   assert_true(cfg->gogc.period_s == 5 && cfg->gogc.dwell_s == 15 &&
               cfg->gogc.dwell_cycles == 1 && cfg->gogc.ewma_tau_s == 20 &&
