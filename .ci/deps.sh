@@ -13,6 +13,7 @@ command -v c++ >/dev/null 2>&1 || need="$need g++"
 command -v make >/dev/null 2>&1 || need="$need make"
 have_pc jansson || need="$need libjansson-dev"
 have_pc cmocka || need="$need libcmocka-dev"
+command -v python3 >/dev/null 2>&1 || need="$need python3" # make conformance
 command -v localedef >/dev/null 2>&1 && [ -d /usr/share/i18n/locales ] || need="$need locales"
 backports=""
 for extra in "$@"; do

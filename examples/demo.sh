@@ -9,7 +9,8 @@ gcpulse demo
 Replaying $trace: a real GODEBUG=gctrace=1,scavtrace=1 log recorded here
 with Go 1.19 from examples/demo-workload (steady traffic, a 6.4x traffic
 pulse from 30 s to 55 s that also grows the live heap, then a slow leak),
-with a 300 MiB memory limit (examples/demo.json): watch GOGC come down
+with a 300 MiB memory limit (GOMEMLIMIT when it was recorded, told with
+--memory-limit; everything else default): watch GOGC come down
 as the leak pushes the heap toward the limit, and the policy escalate.
 
 Every line below is one decision as JSON: {"type":"gogc"} is a GOGC
@@ -17,7 +18,7 @@ recommendation with the limiter stages and reasons, {"type":"action"} a
 scaling-policy action with its explanation.
 
 TXT
-"$cli" replay --config examples/demo.json --summary text "$trace"
+"$cli" replay --memory-limit 300MiB --summary text "$trace"
 echo
 echo "Try: $cli events $trace | head -3      (the parsed GC events)"
 echo "     $cli replay --help                                (all options)"
@@ -38,6 +39,6 @@ if command -v curl >/dev/null 2>&1; then
   wait $follower
 fi
 if command -v gnuplot >/dev/null 2>&1; then
-  "$cli" plot --config examples/demo.json "$trace" -o build/demo.png
+  "$cli" plot --memory-limit 300MiB "$trace" -o build/demo.png
   echo "Picture of the replay: build/demo.png (docs/demo.png is the committed copy)"
 fi

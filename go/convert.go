@@ -224,7 +224,8 @@ func reasonNumbers(i int, d *Decision, cfg *Config) Reason {
 
 var opNames = [...]string{">", ">=", "<", "<="}
 
-func actionFromC(a *C.gcpulse_action_t) Action {
+// actionFromC converts an action; ids names the custom metrics.
+func actionFromC(a *C.gcpulse_action_t, ids map[Metric]C.int) Action {
 	out := Action{
 		T:          float64(a.t),
 		Rule:       goStringOr(a.rule),
@@ -256,11 +257,27 @@ func actionFromC(a *C.gcpulse_action_t) Action {
 		if !cond.Known {
 			cond.Why = C.GoString(C.gcpulse_why_name(c.why))
 		}
-		// TODO(policy): feature, stat, op and unit once gcpulse_action_t
-		// carries them (issue 13 item 7).
+		cond.Feature = featureName(c.feature, ids)
+		cond.Stat = C.GoString(C.gcpulse_stat_name(c.stat))
+		if c.op >= 0 && int(c.op) < len(opNames) {
+			cond.Op = opNames[c.op]
+		}
+		cond.Unit = goStringOr(c.unit)
 		out.Conditions = append(out.Conditions, cond)
 	}
 	return out
+}
+
+// featureName names a built-in feature or a custom metric id.
+func featureName(id C.int, ids map[Metric]C.int) string {
+	if id >= C.GCPULSE_FEAT_CUSTOM {
+		for name, mid := range ids {
+			if mid == id {
+				return string(name)
+			}
+		}
+	}
+	return C.GoString(C.gcpulse_feature_name(id))
 }
 
 func goStringOr(s *C.char) string {

@@ -194,9 +194,11 @@ typedef struct gcpulse__enum_val {
   X(policy, defaults, BOOL, NONE, policy_defaults, 1,                         \
     ANY, 0, ANY, 0, "", "start from the built-in table")                      \
   X(policy, period_s, DOUBLE, NONE, policy_period_s, 5,                       \
-    GT, 0, LE, 3600, "s", "evaluation period (event time)")                   \
-  X(policy, warmup_s, DOUBLE, NONE, warmup_s, 30,                             \
-    GE, 0, ANY, 0, "s", "no action this long after the first step")           \
+    GT, 0, LE, 3600, "s", "datapoint period: N-of-M and stabilisation slots; evaluation at least this often") \
+  X(policy, min_eval_s, DOUBLE, NONE, policy_min_eval_s, 1,                   \
+    GT, 0, LE, 3600, "s", "evaluate at every GC cycle and tick at most this often (capped at period_s)") \
+  X(policy, warmup_s, DOUBLE, NONE, warmup_s, 10,                             \
+    GE, 0, ANY, 0, "s", "no action this long after the first step, except urgent and bump rules") \
   X(policy, settle_s, DOUBLE, NONE, settle_s, 15,                             \
     GE, 0, ANY, 0, "s", "no action this long after an applied one")           \
   X(policy, escalate_stabilization_s, DOUBLE, NONE, escalate_stabilization_s, \
@@ -446,7 +448,7 @@ typedef int (*gcpulse__feat_fn)(const void *ctx, int feature, int stat,
 /* ==== lib/histogram.h ==== */
 #line 1 "lib/histogram.h"
 /*
- * histogram.h — log-linear histogram, u16 panes + u32 aggregate
+ * histogram.h — log-linear histogram, u32 panes + u64 aggregate
  * (histogram.c).
  */
 #ifndef GCPULSE_HISTOGRAM_H
@@ -479,17 +481,17 @@ static inline uint32_t gcpulse__hist_nbuckets(unsigned s, unsigned max_log2) {
 uint64_t gcpulse__hist_lower(uint32_t b, unsigned s);
 uint64_t gcpulse__hist_upper(uint32_t b, unsigned s);
 
-/* A windowed histogram: NPANES u16 pane arrays of NB buckets, a u32
+/* A windowed histogram: NPANES u32 pane arrays of NB buckets, a u64
  * aggregate equal to their sum (kept by subtract-on-evict), and per-group
  * (2^S buckets) sums so a quantile scans ~NB/2^S + 2^S cells.  All arrays
  * live in caller memory (gcpulse__hist_bytes). */
 typedef struct gcpulse__hist {
-  uint16_t *panes;   /* npanes * nb */
-  uint32_t *agg;     /* nb */
-  uint32_t *grp;     /* nb >> s */
+  uint32_t *panes;   /* npanes * nb */
+  uint64_t *agg;     /* nb */
+  uint64_t *grp;     /* nb >> s */
   uint32_t nb, s, npanes;
-  uint32_t total;    /* sum of agg */
-  uint32_t saturated; /* pane increments lost to u16 saturation */
+  uint64_t total;    /* sum of agg */
+  uint64_t saturated; /* pane increments lost to u32 saturation */
 } gcpulse__hist;
 
 size_t gcpulse__hist_bytes(unsigned s, unsigned max_log2, unsigned npanes);
@@ -497,14 +499,16 @@ size_t gcpulse__hist_bytes(unsigned s, unsigned max_log2, unsigned npanes);
 void gcpulse__hist_init(gcpulse__hist *h, void *mem, unsigned s,
                         unsigned max_log2, unsigned npanes);
 void gcpulse__hist_clear(gcpulse__hist *h);
-/* Count V in pane slot PANE.  A u16 pane bucket saturates at 65535 (the
- * aggregate then skips the sample too, so eviction stays exact) and
- * h->saturated counts the loss.  Returns 0, or 1 when saturated. */
+/* Count V in pane slot PANE.  A u32 pane bucket holds 2^32 - 1 samples
+ * (at 40,000 samples/s, one value for 29 hours in one pane); past that it
+ * saturates, never wraps (the aggregate then skips the sample too, so
+ * eviction stays exact) and h->saturated counts the loss.  Returns 0, or
+ * 1 when saturated. */
 static inline int gcpulse__hist_record(gcpulse__hist *h, unsigned pane,
                                        uint64_t v) {
   uint32_t b = gcpulse__hist_bucket(v, h->s, h->nb);
-  uint16_t *c = &h->panes[(size_t)pane * h->nb + b];
-  if (*c == UINT16_MAX) {
+  uint32_t *c = &h->panes[(size_t)pane * h->nb + b];
+  if (*c == UINT32_MAX) {
     h->saturated++;
     return 1;
   }
@@ -653,6 +657,11 @@ int gcpulse__feature_lookup(const char *name);
  * not a built-in name or alias, not the "custom:K" slot syntax. */
 int gcpulse__custom_name_ok(const char *name);
 
+/* Unit of STAT of FEATURE, static storage: the feature's unit, per second
+ * of it for SLOPE, RECENT_SLOPE and RATE ("bytes" -> "bytes/s"), "" for
+ * the CUSUM flag and for custom metrics. */
+const char *gcpulse__stat_unit(int feature, int stat);
+
 #endif /* GCPULSE_NAMES_H */
 
 /* ==== lib/numscan.h ==== */
@@ -684,6 +693,10 @@ const char *gcpulse__scan_decimal(const char *p, const char *end, int comma,
 const char *gcpulse__scan_size(const char *p, const char *end, int comma,
                                uint64_t *bytes);
 
+/* *OUT = A * B when the product is below GCPULSE_INT_MAX (returns 1);
+ * returns 0, *OUT untouched, when it is not (no wrap-around). */
+int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out);
+
 /* Skip spaces and tabs. */
 static inline const char *gcpulse__skip_ws(const char *p, const char *end) {
   while (p < end && (*p == ' ' || *p == '\t')) p++;
@@ -704,37 +717,6 @@ const char *gcpulse__find(const char *p, const char *end, const char *lit,
                           size_t len);
 
 #endif /* GCPULSE_NUMSCAN_H */
-
-/* ==== lib/sink.h ==== */
-#line 1 "lib/sink.h"
-/*
- * sink.h — how the parsers (trace_go.c, jvm/) hand events and
- * diagnostics to the instance, and the parser line-function contract.
- */
-#ifndef GCPULSE_SINK_H
-#define GCPULSE_SINK_H
-
-
-#include <stddef.h>
-
-typedef struct gcpulse__sink {
-  /* Deliver a complete event.  Returns 0 or a negative error (stop). */
-  int (*event)(void *ctx, const gcpulse_event_t *ev);
-  /* Report a diagnostic about the current line: REASON, byte COLUMN in the
-   * line, a static DETAIL text (may be NULL).  Returns 0 or negative. */
-  int (*diag)(void *ctx, int reason, size_t column, const char *detail);
-  void *ctx;
-} gcpulse__sink;
-
-/* Parser line functions return:
- *   < 0  an error from the sink (stop, propagate);
- *     0  the line is not this parser's (the caller counts *skip, a
- *        gcpulse_reason_t such as FOREIGN or BLANK);
- *     1  the line was recognised (events and diagnostics went to the sink;
- *        a recognised line with no GC data may still set *skip, e.g.
- *        GO_INFO / JVM_INFO, which the caller counts). */
-
-#endif /* GCPULSE_SINK_H */
 
 /* ==== lib/window.h ==== */
 #line 1 "lib/window.h"
@@ -791,6 +773,71 @@ double gcpulse__window_memory_limit(const gcpulse__window *w, int *src);
 
 #endif /* GCPULSE_WINDOW_H */
 
+/* ==== lib/sink.h ==== */
+#line 1 "lib/sink.h"
+/*
+ * sink.h — how the parsers (trace_go.c, jvm/) hand events and
+ * diagnostics to the instance, and the parser line-function contract.
+ */
+#ifndef GCPULSE_SINK_H
+#define GCPULSE_SINK_H
+
+
+#include <stddef.h>
+
+typedef struct gcpulse__sink {
+  /* Deliver a complete event.  Returns 0 or a negative error (stop). */
+  int (*event)(void *ctx, const gcpulse_event_t *ev);
+  /* Report a diagnostic about the current line: REASON, byte COLUMN in the
+   * line, a static DETAIL text (may be NULL).  Returns 0 or negative. */
+  int (*diag)(void *ctx, int reason, size_t column, const char *detail);
+  void *ctx;
+} gcpulse__sink;
+
+/* Event times (seconds since the process started) above this are absurd:
+ * kept, flagged GCPULSE_EV_SUSPECT_TIME. */
+#define GCPULSE__T_MAX_S 315576000.0 /* 10 years */
+
+/* The last check of a parsed event before it reaches the sink, after every
+ * unit scaling and product (numscan.c): a known field that is not finite,
+ * negative (a duration) or not below GCPULSE_INT_MAX (an integer) is left
+ * out (bit cleared) with one OVERFLOW diagnostic; a time above
+ * GCPULSE__T_MAX_S is flagged SUSPECT_TIME with a diagnostic.  Every
+ * parser calls it on every event.  Returns 0 or the sink's error. */
+int gcpulse__event_fix(gcpulse_event_t *ev, const gcpulse__sink *k);
+
+/* Fast path: every field in range, known or not (unknown fields are zero
+ * or an earlier event's sane values).  v - v == 0 fails for NaN and
+ * infinities, and so does v >= 0 for NaN; the tests are independent (no
+ * chain of adds).  OR-ing the integers keeps any bit at or above 2^53.
+ * Inline: one event per gc line, and a call costs as much as the test. */
+static inline int gcpulse__event_sane(gcpulse_event_t *ev,
+                                      const gcpulse__sink *k) {
+  int ok = (ev->t - ev->t == 0) & (ev->t >= 0) & (ev->t <= GCPULSE__T_MAX_S);
+  uint64_t ints = ev->seq;
+#define GCPULSE__FAST_MS(f) ok &= (ev->f - ev->f == 0) & (ev->f >= 0);
+#define GCPULSE__FAST_INT(f) ints |= ev->f;
+#define GCPULSE__FAST_U32(f)
+#define GCPULSE__FAST(ty, F, f) GCPULSE__FAST_##ty(f)
+  GCPULSE__EVENT_NUMBERS(GCPULSE__FAST)
+#undef GCPULSE__FAST
+#undef GCPULSE__FAST_MS
+#undef GCPULSE__FAST_INT
+#undef GCPULSE__FAST_U32
+  if (ok & (ints < GCPULSE_INT_MAX)) return 0;
+  return gcpulse__event_fix(ev, k);
+}
+
+/* Parser line functions return:
+ *   < 0  an error from the sink (stop, propagate);
+ *     0  the line is not this parser's (the caller counts *skip, a
+ *        gcpulse_reason_t such as FOREIGN or BLANK);
+ *     1  the line was recognised (events and diagnostics went to the sink;
+ *        a recognised line with no GC data may still set *skip, e.g.
+ *        GO_INFO / JVM_INFO, which the caller counts). */
+
+#endif /* GCPULSE_SINK_H */
+
 /* ==== lib/policy.h ==== */
 #line 1 "lib/policy.h"
 /*
@@ -830,13 +877,19 @@ size_t gcpulse__policy_size(const gcpulse_config_t *cfg);
 void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg);
 void gcpulse__policy_reset(gcpulse__policy *p);
 typedef int (*gcpulse__action_fn)(void *ctx, const gcpulse_action_t *a);
-/* Evaluate at time T if the policy period elapsed (or FORCE).  Applied
- * and (when configured) suppressed actions go to EMIT.  Updates the
- * policy counters in ST. */
+/* When the policy evaluates at an input (TRIGGER of gcpulse__policy_step):
+ * DUE once its period elapsed (metrics), SOON also once min_eval_s
+ * elapsed since the last evaluation (GC cycles, ticks), NOW at once
+ * (OOM-class events: emergencies do not wait). */
+enum { GCPULSE__EVAL_DUE, GCPULSE__EVAL_SOON, GCPULSE__EVAL_NOW };
+/* Evaluate at time T as TRIGGER allows.  Applied and (when configured)
+ * suppressed actions go to EMIT.  Updates the policy counters in ST. */
 int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
-                         const void *fctx, double t, int force,
+                         const void *fctx, double t, int trigger,
                          gcpulse__action_fn emit, void *ectx,
                          gcpulse_stats_t *st);
+/* Set the global dry run (gcpulse_policy_dry_run). */
+void gcpulse__policy_dry_run(gcpulse__policy *p, int on);
 int gcpulse__policy_kill(gcpulse__policy *p, int direction,
                          const char *action, int disabled);
 int gcpulse__policy_explanations(const gcpulse__policy *p,
@@ -877,70 +930,6 @@ void gcpulse__gogc_reset(gcpulse__gogc *c);
 void gcpulse__gogc_window_reset(gcpulse__gogc *c);
 
 #endif /* GCPULSE_GOGC_H */
-
-/* ==== lib/trace_jvm.h ==== */
-#line 1 "lib/trace_jvm.h"
-/*
- * trace_jvm.h — the JVM GC log parser as the instance sees it (an opaque
- * state block).  The parser's private layout, shared by the lib/jvm/
- * sources only, is in jvm/jvm.h.
- *   jvm/envelope.c    unified-logging envelope, restarts, line entry point
- *   jvm/messages.c    message grammars of every collector (pauses, cycles,
- *                     detail lines, banner lines)
- *   jvm/gcid_table.c  bounded table of open GC ids, emission order, derived
- *                     fields and flags
- *   jvm/legacy.c      JDK 8 legacy -XX:+PrintGCDetails records
- */
-#ifndef GCPULSE_TRACE_JVM_H
-#define GCPULSE_TRACE_JVM_H
-
-
-#include <stddef.h>
-
-typedef struct gcpulse__jvm gcpulse__jvm;
-
-size_t gcpulse__jvm_size(const gcpulse_config_t *cfg);
-/* P points at gcpulse__jvm_size(cfg) zeroed bytes. */
-void gcpulse__jvm_init(gcpulse__jvm *p, const gcpulse_config_t *cfg);
-/* Forget all stream state, keeping what init copied from the config. */
-void gcpulse__jvm_reset(gcpulse__jvm *p);
-int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
-                      const gcpulse__sink *k, int *skip);
-/* End of stream: close open events. */
-int gcpulse__jvm_finish(gcpulse__jvm *p, const gcpulse__sink *k);
-/* Collector detected so far (gcpulse_collector_t). */
-int gcpulse__jvm_collector(const gcpulse__jvm *p);
-
-#endif /* GCPULSE_TRACE_JVM_H */
-
-/* ==== lib/trace_go.h ==== */
-#line 1 "lib/trace_go.h"
-/*
- * trace_go.h — Go gctrace / scvg / scavtrace parser state (trace_go.c;
- * owned by the Go parser, fields may be added here freely).
- */
-#ifndef GCPULSE_TRACE_GO_H
-#define GCPULSE_TRACE_GO_H
-
-
-typedef struct gcpulse__go {
-  uint64_t last_seq;     /* last "gc N" seen */
-  double last_t;         /* last trusted "@T" (not SUSPECT_TIME) */
-  int have_seq;
-  int have_t;            /* last_t is valid (cleared on restart) */
-  int forced_pending;    /* a "GC forced" line was seen: flag the next cycle */
-  uint64_t scav_seq;     /* scavenge events emitted so far */
-  /* Event records reused for every line (zeroed once by init; each grammar
-   * rewrites the same fields every time), so no 300-byte clear per line. */
-  gcpulse_event_t cyc;   /* GO_CYCLE */
-  gcpulse_event_t scav;  /* SCAVENGE */
-} gcpulse__go;
-
-void gcpulse__go_init(gcpulse__go *p);
-int gcpulse__go_line(gcpulse__go *p, const char *s, size_t n,
-                     const gcpulse__sink *k, int *skip);
-
-#endif /* GCPULSE_TRACE_GO_H */
 
 /* ==== lib/window_layout.h ==== */
 #line 1 "lib/window_layout.h"
@@ -1061,6 +1050,77 @@ static inline int gcpulse__window_series(const gcpulse__window *w,
 
 #endif /* GCPULSE_WINDOW_LAYOUT_H */
 
+/* ==== lib/trace_jvm.h ==== */
+#line 1 "lib/trace_jvm.h"
+/*
+ * trace_jvm.h — the JVM GC log parser as the instance sees it (an opaque
+ * state block).  The parser's private layout, shared by the lib/jvm/
+ * sources only, is in jvm/jvm.h.
+ *   jvm/envelope.c    unified-logging envelope, restarts, line entry point
+ *   jvm/messages.c    message grammars of every collector (pauses, cycles,
+ *                     detail lines, banner lines)
+ *   jvm/gcid_table.c  bounded table of open GC ids, emission order, derived
+ *                     fields and flags
+ *   jvm/legacy.c      JDK 8 legacy -XX:+PrintGCDetails records
+ */
+#ifndef GCPULSE_TRACE_JVM_H
+#define GCPULSE_TRACE_JVM_H
+
+
+#include <stddef.h>
+
+typedef struct gcpulse__jvm gcpulse__jvm;
+
+size_t gcpulse__jvm_size(const gcpulse_config_t *cfg);
+/* P points at gcpulse__jvm_size(cfg) zeroed bytes. */
+void gcpulse__jvm_init(gcpulse__jvm *p, const gcpulse_config_t *cfg);
+/* Forget all stream state, keeping what init copied from the config. */
+void gcpulse__jvm_reset(gcpulse__jvm *p);
+int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
+                      const gcpulse__sink *k, int *skip);
+/* End of stream: close open events. */
+int gcpulse__jvm_finish(gcpulse__jvm *p, const gcpulse__sink *k);
+/* Collector detected so far (gcpulse_collector_t). */
+int gcpulse__jvm_collector(const gcpulse__jvm *p);
+
+#endif /* GCPULSE_TRACE_JVM_H */
+
+/* ==== lib/trace_go.h ==== */
+#line 1 "lib/trace_go.h"
+/*
+ * trace_go.h — Go gctrace / scvg / scavtrace parser state (trace_go.c;
+ * owned by the Go parser, fields may be added here freely).
+ */
+#ifndef GCPULSE_TRACE_GO_H
+#define GCPULSE_TRACE_GO_H
+
+
+typedef struct gcpulse__go {
+  uint64_t last_seq;     /* last "gc N" seen */
+  double last_t;         /* last trusted "@T" (not SUSPECT_TIME) */
+  int have_seq;
+  int have_t;            /* last_t is valid (cleared on restart) */
+  int forced_pending;    /* a "GC forced" line was seen: flag the next cycle */
+  /* the other process of the stream: the run before the last restart, or
+   * the second writer once lines of two processes alternate */
+  uint64_t alt_seq;
+  double alt_t;
+  int alt_have_seq, alt_have_t;
+  int interleaved;       /* INTERLEAVED was reported */
+  int alt_quiet;         /* lines of this process in a row since then */
+  uint64_t scav_seq;     /* scavenge events emitted so far */
+  /* Event records reused for every line (zeroed once by init; each grammar
+   * rewrites the same fields every time), so no 300-byte clear per line. */
+  gcpulse_event_t cyc;   /* GO_CYCLE */
+  gcpulse_event_t scav;  /* SCAVENGE */
+} gcpulse__go;
+
+void gcpulse__go_init(gcpulse__go *p);
+int gcpulse__go_line(gcpulse__go *p, const char *s, size_t n,
+                     const gcpulse__sink *k, int *skip);
+
+#endif /* GCPULSE_TRACE_GO_H */
+
 /* ==== lib/jvm/jvm.h ==== */
 #line 1 "lib/jvm/jvm.h"
 /*
@@ -1090,6 +1150,14 @@ typedef struct gcpulse__jvm8 {
   uint64_t next_seq;   /* numbering when the log has no #ids */
   int have_seq;        /* a record was numbered (next_seq - 1 is valid) */
   int went_back;       /* a record started >= 0.25 s before the last one */
+  /* the other JVM: the run before the last went_back, or the second writer
+   * once records of two JVMs alternate (jvm/legacy.c) */
+  int have_alt;
+  double alt_t;
+  uint64_t alt_next_seq;
+  int interleaved;     /* records of two JVMs alternate */
+  int interleave_new;  /* ... first seen on this line: report it */
+  int alt_quiet;       /* records of this run in a row since then */
   char label[16];      /* pool name left open at the end of a line ("[DefNew") */
   gcpulse_event_t ev;  /* the record in progress */
   int conc_active;     /* CMS / G1 concurrent cycle being summed */
@@ -1167,6 +1235,13 @@ struct gcpulse__jvm {
   double last_up;    /* last uptime decorator */
   int heap_exit;     /* inside an undecorated "Heap" exit printout */
   int dec_timed;     /* decorated lines of this run carry a time */
+  /* the other JVM of the stream: the run before the last restart, or the
+   * second writer once GC ids and uptimes of two JVMs alternate */
+  int have_alt;
+  uint64_t alt_max_id;
+  double alt_up;
+  int interleaved;   /* INTERLEAVED was reported */
+  int alt_quiet;     /* GC-id lines of this run in a row since then */
   gcpulse__jvm8 legacy;
   gcpulse__jvm_entry e[];
 };
@@ -1890,6 +1965,16 @@ long gcpulse_gogc_to_json(const gcpulse_gogc_decision_t *d, char *dst,
   return finish(&o);
 }
 
+static const char *cond_op_text(int op) {
+  switch (op) {
+  case GCPULSE_OP_GT: return ">";
+  case GCPULSE_OP_GE: return ">=";
+  case GCPULSE_OP_LT: return "<";
+  case GCPULSE_OP_LE: return "<=";
+  default: return "?";
+  }
+}
+
 long gcpulse_action_to_json(const gcpulse_action_t *a, char *dst, size_t cap) {
   out o;
   if (a == NULL || !init_out(&o, dst, cap)) return GCPULSE_EINVAL;
@@ -1918,6 +2003,8 @@ long gcpulse_action_to_json(const gcpulse_action_t *a, char *dst, size_t cap) {
     }
   }
   put(&o, "]", 1);
+  if (a->until > 0) kv_num(&o, "until", a->until);
+  if (a->by) kv_str(&o, "by", a->by);
   key(&o, "conditions");
   put(&o, "[", 1);
   int nc = a->n_conditions < 0                   ? 0
@@ -1927,11 +2014,21 @@ long gcpulse_action_to_json(const gcpulse_action_t *a, char *dst, size_t cap) {
     const gcpulse_condition_eval_t *c = &a->conditions[i];
     if (i) put(&o, ",", 1);
     open_obj(&o);
+    char fname[24];
+    const char *fn = gcpulse_feature_name(c->feature);
+    if (c->feature >= GCPULSE_FEAT_CUSTOM) {
+      snprintf(fname, sizeof fname, "custom_%d", c->feature - GCPULSE_FEAT_CUSTOM);
+      fn = fname;
+    }
+    kv_str(&o, "feature", fn);
+    kv_str(&o, "stat", gcpulse_stat_name(c->stat));
+    kv_str(&o, "op", cond_op_text(c->op));
+    kv_num(&o, "threshold", c->threshold);
     if (c->why == GCPULSE_WHY_KNOWN)
       kv_num(&o, "value", c->value);
     else
       kv_str(&o, "unknown", gcpulse_why_name(c->why));
-    kv_num(&o, "threshold", c->threshold);
+    kv_str(&o, "unit", c->unit ? c->unit : "");
     kv_bool(&o, "latched", c->latched);
     kv_int(&o, "hits", c->hits);
     kv_int(&o, "seen", c->seen);
@@ -2921,14 +3018,17 @@ int gcpulse__gogc_step(gcpulse__gogc *c, gcpulse__feat_fn feat,
  * 2^-(S+1) (1.56 % at S = 5) of every value in it.  The bucket index comes
  * from clz and shifts only (gcpulse__hist_bucket in histogram.h).
  *
- * Windowing: each pane of the window has its own u16 bucket array; a u32
+ * Windowing: each pane of the window has its own u32 bucket array; a u64
  * aggregate holds the sum over panes and is maintained by adding on record
  * and subtracting the pane on evict (resilience4j's subtract-on-evict), so
  * a quantile never touches the panes.  A per-group sum (one group = one
  * octave of 2^S buckets) lets a quantile skip whole octaves: ~NB/2^S group
- * steps plus at most 2^S bucket steps.  Pane counts saturate at 65535 and
- * never wrap; a saturated sample is left out of the aggregate too, so the
- * aggregate always equals the sum of the panes.
+ * steps plus at most 2^S bucket steps.  Pane counts are 32-bit: 2^32 - 1
+ * samples of one bucket in one pane (at 40,000 samples/s, 29 hours of
+ * one value), then they saturate and never wrap; a saturated sample is
+ * left out of the aggregate too, so the aggregate always equals the sum of
+ * the panes.  (16-bit counts saturated at 65,535: at 40,000 latency
+ * samples/s in 5 s panes the p99 read the highest bucket.)
  */
 
 #include <math.h>
@@ -2951,9 +3051,9 @@ uint64_t gcpulse__hist_upper(uint32_t b, unsigned s) {
 
 size_t gcpulse__hist_bytes(unsigned s, unsigned max_log2, unsigned npanes) {
   size_t nb = gcpulse__hist_nbuckets(s, max_log2);
-  return GCPULSE__ALIGN(nb * npanes * sizeof(uint16_t)) +
-         GCPULSE__ALIGN(nb * sizeof(uint32_t)) +
-         GCPULSE__ALIGN((nb >> s) * sizeof(uint32_t));
+  return GCPULSE__ALIGN(nb * npanes * sizeof(uint32_t)) +
+         GCPULSE__ALIGN(nb * sizeof(uint64_t)) +
+         GCPULSE__ALIGN((nb >> s) * sizeof(uint64_t));
 }
 
 void gcpulse__hist_init(gcpulse__hist *h, void *mem, unsigned s,
@@ -2962,31 +3062,32 @@ void gcpulse__hist_init(gcpulse__hist *h, void *mem, unsigned s,
   h->s = s;
   h->nb = gcpulse__hist_nbuckets(s, max_log2);
   h->npanes = npanes;
-  h->panes = (uint16_t *)(void *)p;
-  p += GCPULSE__ALIGN((size_t)h->nb * npanes * sizeof(uint16_t));
-  h->agg = (uint32_t *)(void *)p;
-  p += GCPULSE__ALIGN((size_t)h->nb * sizeof(uint32_t));
-  h->grp = (uint32_t *)(void *)p;
+  h->panes = (uint32_t *)(void *)p;
+  p += GCPULSE__ALIGN((size_t)h->nb * npanes * sizeof(uint32_t));
+  h->agg = (uint64_t *)(void *)p;
+  p += GCPULSE__ALIGN((size_t)h->nb * sizeof(uint64_t));
+  h->grp = (uint64_t *)(void *)p;
   gcpulse__hist_clear(h);
 }
 
 void gcpulse__hist_clear(gcpulse__hist *h) {
-  memset(h->panes, 0, (size_t)h->nb * h->npanes * sizeof(uint16_t));
-  memset(h->agg, 0, (size_t)h->nb * sizeof(uint32_t));
-  memset(h->grp, 0, (size_t)(h->nb >> h->s) * sizeof(uint32_t));
+  memset(h->panes, 0, (size_t)h->nb * h->npanes * sizeof(uint32_t));
+  memset(h->agg, 0, (size_t)h->nb * sizeof(uint64_t));
+  memset(h->grp, 0, (size_t)(h->nb >> h->s) * sizeof(uint64_t));
   h->total = 0;
   h->saturated = 0;
 }
 
 void gcpulse__hist_evict(gcpulse__hist *h, unsigned pane) {
-  uint16_t *c = &h->panes[(size_t)pane * h->nb];
-  /* scan 8 buckets at a time: panes are mostly empty */
-  for (uint32_t b = 0; b < h->nb; b += 8) {
+  uint32_t *c = &h->panes[(size_t)pane * h->nb];
+  /* scan 4 buckets at a time: panes are mostly empty (NB is a multiple of
+   * 2^S >= 16) */
+  for (uint32_t b = 0; b < h->nb; b += 4) {
     uint64_t lo, hi;
     memcpy(&lo, c + b, 8);
-    memcpy(&hi, c + b + 4, 8);
+    memcpy(&hi, c + b + 2, 8);
     if ((lo | hi) == 0) continue;
-    for (uint32_t i = b; i < b + 8; i++) {
+    for (uint32_t i = b; i < b + 4; i++) {
       uint32_t n = c[i];
       if (n == 0) continue;
       h->agg[i] -= n;
@@ -3274,7 +3375,6 @@ static int emit_action(void *ctx, const gcpulse_action_t *a) {
   return 0;
 }
 
-/* Run the controller and the policy at time T. */
 /* GOGC means something only for Go: a JVM stream (detected, or events of
  * the JVM runtime) gets no controller decision. */
 static int runs_go(const gcpulse_t *g) {
@@ -3282,7 +3382,10 @@ static int runs_go(const gcpulse_t *g) {
          gcpulse__window_runtime(g->win) != GCPULSE_RT_JVM;
 }
 
-static int run_decisions(gcpulse_t *g, double t, int new_cycle) {
+/* Run the controller and the policy at time T.  NEW_CYCLE: a GC cycle
+ * ended; TRIGGER: the policy may evaluate before its period
+ * (GCPULSE__EVAL_*: a GC cycle or a tick, or an OOM-class event). */
+static int run_decisions(gcpulse_t *g, double t, int new_cycle, int trigger) {
   if (g->lost) return 0; /* a lost source decides nothing */
   gcpulse_gogc_decision_t d;
   int rc = 0;
@@ -3298,8 +3401,8 @@ static int run_decisions(gcpulse_t *g, double t, int new_cycle) {
       return GCPULSE_ECALLBACK;
     }
   }
-  return gcpulse__policy_step(g->pol, gcpulse__window_feature, g->win, t, 0,
-                              emit_action, g, &g->st);
+  return gcpulse__policy_step(g->pol, gcpulse__window_feature, g->win, t,
+                              trigger, emit_action, g, &g->st);
 }
 
 static int is_cycle(const gcpulse_event_t *ev) {
@@ -3327,7 +3430,10 @@ static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
   }
   double now = gcpulse__window_now(g->win);
   if (!isfinite(now)) return 0;
-  return run_decisions(g, now, is_cycle(ev));
+  int trigger = (ev->flags & GCPULSE_EV_OOM)  ? GCPULSE__EVAL_NOW
+                : is_cycle(ev)                ? GCPULSE__EVAL_SOON
+                                              : GCPULSE__EVAL_DUE;
+  return run_decisions(g, now, is_cycle(ev), trigger);
 }
 
 static int sink_event(void *ctx, const gcpulse_event_t *ev) {
@@ -3528,7 +3634,7 @@ int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
   }
   gcpulse__inc(&g->st.metrics);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? run_decisions(g, now, 0) : 0;
+  int rc = isfinite(now) ? run_decisions(g, now, 0, GCPULSE__EVAL_DUE) : 0;
   LEAVE(g, rc);
 }
 
@@ -3563,7 +3669,7 @@ int gcpulse_tick(gcpulse_t *g, double t) {
   if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
   gcpulse__window_advance(g->win, t);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? run_decisions(g, now, 0) : 0;
+  int rc = isfinite(now) ? run_decisions(g, now, 0, GCPULSE__EVAL_SOON) : 0;
   LEAVE(g, rc);
 }
 
@@ -3624,6 +3730,13 @@ int gcpulse_policy_kill(gcpulse_t *g, int direction, const char *action,
   if (g == NULL) return GCPULSE_EINVAL;
   if (g->busy) return GCPULSE_EBUSY;
   return gcpulse__policy_kill(g->pol, direction, action, disabled);
+}
+
+int gcpulse_policy_dry_run(gcpulse_t *g, int on) {
+  if (g == NULL || (on != 0 && on != 1)) return GCPULSE_EINVAL;
+  if (g->busy) return GCPULSE_EBUSY;
+  gcpulse__policy_dry_run(g->pol, on);
+  return 0;
 }
 
 int gcpulse_policy_explanations(const gcpulse_t *g, gcpulse_action_t *out,
@@ -3749,6 +3862,7 @@ static const field rule_fields[] = {
     RF("stabilization_s", F_DOUBLE, stabilization_s, NULL),
     RF("dry_run", F_BOOL, dry_run, NULL),
     RF("disabled", F_BOOL, disabled, NULL),
+    RF("urgent", F_BOOL, urgent, NULL),
     RF("bump_ratio", F_DOUBLE, bump_ratio, NULL),
     RF("bump_min_step", F_DOUBLE, bump_min_step, NULL),
     RF("bump_cap", F_DOUBLE, bump_cap, NULL),
@@ -5089,6 +5203,12 @@ int gcpulse__jv_equal(const gcpulse__jv *a, const gcpulse__jv *b) {
 
 typedef gcpulse__jline jline;
 
+/* GC-id lines of one run in a row after which the other run (the one
+ * before the last restart) is forgotten: interleaving shows within a few
+ * GCs, and a new run whose ids and uptime pass the old run's must not be
+ * taken for it. */
+#define ALT_QUIET_LINES 64
+
 /* Uptime going back by at least this much starts a new run. */
 #define RESTART_BACK_S 0.25
 
@@ -5355,9 +5475,15 @@ static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
   return 0;
 }
 
+/* A JDK 8 VM banner "OpenJDK 64-Bit Server VM (25.342-b07) for ...", not
+ * a warning the VM prints at any time ("OpenJDK 64-Bit Server VM warning:
+ * ..."). */
 static int is_vm_header(const char *s, const char *e) {
-  return GCPULSE__LIT(s, e, "OpenJDK ") != NULL ||
-         GCPULSE__LIT(s, e, "Java HotSpot(TM) ") != NULL;
+  if (GCPULSE__LIT(s, e, "OpenJDK ") == NULL &&
+      GCPULSE__LIT(s, e, "Java HotSpot(TM) ") == NULL)
+    return 0;
+  const char *w = e - s > 64 ? s + 64 : e;
+  return gcpulse__find(s, w, "VM warning", 10) == NULL;
 }
 
 /* A JDK 8 line (no decorators, no GC id). */
@@ -5371,6 +5497,13 @@ static int legacy_line(gcpulse__jvm *p, const char *s, const char *e,
   gcpulse__sink wk = {wrap_event, wrap_diag, &w};
   int coll = p->collector;
   int r = gcpulse__jvm8_line(&p->legacy, s, (size_t)(e - s), &wk, skip, &coll);
+  if (r >= 0 && p->legacy.interleave_new) {
+    p->legacy.interleave_new = 0;
+    p->interleaved = 1;
+    int rc = k->diag(k->ctx, GCPULSE_REASON_INTERLEAVED, 0,
+                     "one JVM per stream (two write here; not a restart)");
+    if (rc < 0) return rc;
+  }
   if (p->legacy.went_back) {
     /* the record just started belongs to a new run: the previous record
      * was emitted by gcpulse__jvm8_line already */
@@ -5385,32 +5518,77 @@ static int legacy_line(gcpulse__jvm *p, const char *s, const char *e,
   }
   if (r > 0) {
     p->locked = 1;
-    if (p->legacy.active) p->run_gc = 1;
+    if (p->legacy.active || p->legacy.have_seq) p->run_gc = 1;
   }
   return r;
 }
 
+static void jvm_swap_runs(gcpulse__jvm *p) {
+  uint64_t id = p->max_id;
+  double up = p->last_up;
+  p->max_id = p->alt_max_id;
+  p->last_up = p->alt_up;
+  p->alt_max_id = id;
+  p->alt_up = up;
+}
+
 /* Does the message start a new run (see the design comment)?  UP/HAVE_UP:
- * the line's uptime decorator. */
-static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up) {
-  if (have_up) {
-    int back = p->have_up && up + RESTART_BACK_S <= p->last_up;
-    p->last_up = up;
-    p->have_up = 1;
-    if (back) return 1;
-  }
+ * the line's uptime decorator.  Only a line known to be JVM output counts:
+ * one with a GC id, or a banner.  A GC-id line fits a run when its id is
+ * not below the run's largest (or is still open there) and its uptime did
+ * not go back.  It continues this run when it fits it; it continues the
+ * other run (the one before the last restart) when it fits only that one,
+ * or both and that one is nearer by GC id and by uptime: two JVMs write to
+ * one stream, reported once (INTERLEAVED), and not a restart.
+ * Fitting neither, it is a new run when its uptime went back or its id is
+ * 0.  Returns 1 for a new run, 0, or the sink's error. */
+static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
+                   const gcpulse__sink *k) {
   if (L->has_id) {
-    if (L->id == 0 && p->have_max_id && p->max_id > 0 &&
-        !gcpulse__jvm_has_id(p, 0))
+    if (!p->have_max_id) return 0;
+    uint64_t id = L->id;
+    int back = have_up && p->have_up && up + RESTART_BACK_S <= p->last_up;
+    int cur = !back && (id >= p->max_id || gcpulse__jvm_has_id(p, id));
+    int alt = p->have_alt && id >= p->alt_max_id &&
+              !(have_up && up + RESTART_BACK_S <= p->alt_up);
+    if (alt && cur) /* both fit: the other only when nearer by id and time */
+      alt = id - p->alt_max_id < id - p->max_id &&
+            (!have_up || !p->have_up ||
+             fabs(up - p->alt_up) < fabs(up - p->last_up));
+    if (alt) {
+      p->alt_quiet = 0;
+      jvm_swap_runs(p);
+      if (!p->interleaved) {
+        p->interleaved = 1;
+        return k->diag(k->ctx, GCPULSE_REASON_INTERLEAVED, 0,
+                       "one JVM per stream (two write here; not a restart)");
+      }
+      return 0;
+    }
+    if (!cur && (back || (id == 0 && p->max_id > 0))) {
+      p->have_alt = 1;
+      p->alt_quiet = 0;
+      p->alt_max_id = p->max_id;
+      p->alt_up = p->last_up;
       return 1;
+    }
+    /* the other run is forgotten after ALT_QUIET_LINES lines of this one */
+    if (p->have_alt && ++p->alt_quiet > ALT_QUIET_LINES) p->have_alt = 0;
     return 0;
   }
   if (!p->run_gc || L->msg >= L->end) return 0;
   const char *b = L->msg, *e = L->end, *q;
-  if (*b == 'V') return GCPULSE__LIT(b, e, "Version: ") != NULL;
+  int banner = 0;
+  if (*b == 'V') banner = GCPULSE__LIT(b, e, "Version: ") != NULL;
   if (*b == 'U' && (q = GCPULSE__LIT(b, e, "Using ")) != NULL)
-    return gcpulse__jvm_using(q, e) >= 0;
-  return 0;
+    banner = gcpulse__jvm_using(q, e) >= 0;
+  if (banner) {
+    p->alt_quiet = 0;
+    p->have_alt = p->have_max_id;
+    p->alt_max_id = p->max_id;
+    p->alt_up = p->last_up;
+  }
+  return banner;
 }
 
 /* ------------------------------------------------------------------ */
@@ -5445,8 +5623,10 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
     if (r != 0) return r;
   }
   int rc = 0;
-  if ((have_up || L.has_id || p->run_gc) && new_run(p, &L, up, have_up)) {
-    rc = restart(p, k);
+  if (L.has_id || p->run_gc) {
+    rc = new_run(p, &L, up, have_up, k);
+    if (rc < 0) return rc;
+    if (rc == 1) rc = restart(p, k);
     if (rc < 0) return rc;
   }
   if (p->n_done > 0) {
@@ -5460,6 +5640,10 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
     return 0;
   }
   p->locked = 1;
+  if (have_up) {
+    p->last_up = up; /* JVM output only: a foreign "[0.5s] x" is not time */
+    p->have_up = 1;
+  }
   /* HotSpot prints the same decorators on every line of an output: a
    * decorated line without a readable time among timed ones is damaged */
   if (L.n_dec > 0) {
@@ -5491,6 +5675,7 @@ int gcpulse__jvm_finish(gcpulse__jvm *p, const gcpulse__sink *k) {
   return gcpulse__jvm_close_all(p, k);
 }
 /* end of lib/jvm/envelope.c: its macros stay file-local */
+#undef ALT_QUIET_LINES
 #undef RESTART_BACK_S
 #undef TAGS8
 #undef WALL_CUT_S
@@ -5637,7 +5822,8 @@ void gcpulse__jvm_derive(gcpulse_event_t *ev) {
     ev->heap_live = ev->heap_after;
     ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_LIVE);
   }
-  if (ev->cause[0] == 'S' && strncmp(ev->cause, "System.gc()", 11) == 0)
+  if (ev->cause[0] == 'S' && (strncmp(ev->cause, "System.gc()", 11) == 0 ||
+                              strcmp(ev->cause, "System") == 0)) /* JDK <= 7 */
     ev->flags |= GCPULSE_EV_FORCED;
   /* OOM-class rule (README "jvm-parser").  Serial and Parallel run an
    * allocation-failure full GC whenever the old generation fills, so for
@@ -5667,7 +5853,15 @@ int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
     ev->flags |= GCPULSE_EV_RESTART;
     p->restart_pending = 0;
   }
-  return k->event(k->ctx, ev);
+  /* two JVMs in one stream: the one behind is counted at the other's clock */
+  double front = p->last_up > p->alt_up ? p->last_up : p->alt_up;
+  if (p->legacy.last_t > front) front = p->legacy.last_t;
+  if (p->legacy.have_alt && p->legacy.alt_t > front) front = p->legacy.alt_t;
+  if (p->interleaved && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
+      ev->t + 1.0 < front)
+    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
+  int rc = gcpulse__event_sane(ev, k);
+  return rc < 0 ? rc : k->event(k->ctx, ev);
 }
 
 /* Fill derived fields and flags, free X, hand the event to the sink. */
@@ -5676,20 +5870,37 @@ static int emit(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
   free_entry(p, x);
   if (ev.collector == GCPULSE_COLLECTOR_UNKNOWN)
     ev.collector = gcpulse__jvm_collector(p);
-  uint64_t rs = p->region_size;
+  /* region counts x region size: every product checked against 2^53 */
+  uint64_t rs = p->region_size, yb, ya, ob, oa;
+  int oor = 0;
   if (rs && (x->rg_known & (1u << RG_EDEN)) && (x->rg_known & (1u << RG_SURV)) &&
       !(ev.known & GCPULSE_BIT(GCPULSE_FIELD_YOUNG_BEFORE))) {
-    ev.young_before = (x->rg[RG_EDEN][0] + x->rg[RG_SURV][0]) * rs;
-    ev.young_after = (x->rg[RG_EDEN][1] + x->rg[RG_SURV][1]) * rs;
-    ev.known |= GCPULSE_BIT(GCPULSE_FIELD_YOUNG_BEFORE) |
-                GCPULSE_BIT(GCPULSE_FIELD_YOUNG_AFTER);
+    if (gcpulse__mul_size(x->rg[RG_EDEN][0] + x->rg[RG_SURV][0], rs, &yb) &&
+        gcpulse__mul_size(x->rg[RG_EDEN][1] + x->rg[RG_SURV][1], rs, &ya)) {
+      ev.young_before = yb;
+      ev.young_after = ya;
+      ev.known |= GCPULSE_BIT(GCPULSE_FIELD_YOUNG_BEFORE) |
+                  GCPULSE_BIT(GCPULSE_FIELD_YOUNG_AFTER);
+    } else {
+      oor = 1;
+    }
   }
   if (rs && (x->rg_known & (1u << RG_OLD)) &&
       !(ev.known & GCPULSE_BIT(GCPULSE_FIELD_OLD_BEFORE))) {
-    ev.old_before = (x->rg[RG_OLD][0] + x->rg[RG_HUM][0]) * rs;
-    ev.old_after = (x->rg[RG_OLD][1] + x->rg[RG_HUM][1]) * rs;
-    ev.known |= GCPULSE_BIT(GCPULSE_FIELD_OLD_BEFORE) |
-                GCPULSE_BIT(GCPULSE_FIELD_OLD_AFTER);
+    if (gcpulse__mul_size(x->rg[RG_OLD][0] + x->rg[RG_HUM][0], rs, &ob) &&
+        gcpulse__mul_size(x->rg[RG_OLD][1] + x->rg[RG_HUM][1], rs, &oa)) {
+      ev.old_before = ob;
+      ev.old_after = oa;
+      ev.known |= GCPULSE_BIT(GCPULSE_FIELD_OLD_BEFORE) |
+                  GCPULSE_BIT(GCPULSE_FIELD_OLD_AFTER);
+    } else {
+      oor = 1;
+    }
+  }
+  if (oor) {
+    int rc = k->diag(k->ctx, GCPULSE_REASON_OVERFLOW, 0,
+                     "regions x region size below 2^53 bytes");
+    if (rc < 0) return rc;
   }
   gcpulse__jvm_derive(&ev);
   /* Serial/Parallel: allocation-failure full GCs in a row (no young
@@ -5710,21 +5921,60 @@ static int emit(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
   return gcpulse__jvm_deliver(p, &ev, k);
 }
 
-/* Whether a DONE entry may be emitted now (see gcpulse__jvm_flush). */
+/* An OPEN entry holding back later events gives up waiting for its summary
+ * line after this many later GC ids, or this long (seconds of log time)
+ * after its last line: a lost line delays emission by a bounded amount. */
+#define STALE_IDS 8
+#define STALE_S 60.0
+
+static int stale(const gcpulse__jvm *p, const jvm_entry *x) {
+  double last = x->t_last > x->ev.t ? x->t_last : x->ev.t;
+  return (p->have_max_id && p->max_id >= x->id + STALE_IDS) ||
+         (p->have_t && (x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
+          p->t_line - last >= STALE_S);
+}
+
+/* Emit OPEN entry X unfinished: an INCOMPLETE diagnostic, then the event
+ * SYNTHETIC with its pause or cycle time inferred from its line times
+ * (dropped when its kind or start time is unknown). */
+static int close_open(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
+  int rc = k->diag(k->ctx, GCPULSE_REASON_INCOMPLETE, 0,
+                   "JVM event without its summary line");
+  if (rc < 0) return rc;
+  if (x->ev.kind == GCPULSE_KIND_UNKNOWN ||
+      !(x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_T))) {
+    free_entry(p, x);
+    return 0;
+  }
+  double d = (x->t_last - x->ev.t) * 1000.0;
+  if (!(d > 0)) d = 0;
+  if (x->role == ROLE_PAUSE) {
+    x->ev.pause_ms = d;
+    x->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS);
+  } else if (!(x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS))) {
+    x->ev.concurrent_ms = d;
+    x->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS);
+  }
+  x->ev.flags |= GCPULSE_EV_SYNTHETIC;
+  return emit(p, x, k);
+}
+
+/* Whether a DONE entry may be emitted now (see gcpulse__jvm_flush); *HOLD
+ * is the OPEN entry it waits for, if any. */
 static int ready(gcpulse__jvm *p, const jvm_entry *x, int have_id,
-                 uint64_t cur_id, int all) {
+                 uint64_t cur_id, int all, jvm_entry **hold) {
+  *hold = NULL;
   if (all) return 1;
   if (x->wait_cpu && have_id && cur_id == x->id) return 0;
-  if (x->role == ROLE_PAUSE && x->id > 0 &&
-      gcpulse__jvm_find(p, x->id - 1, ROLE_PAUSE, ST_OPEN) != NULL)
-    return 0; /* nested in the still-open pause before it */
-  return 1;
+  if (x->role == ROLE_PAUSE && x->id > 0)
+    *hold = gcpulse__jvm_find(p, x->id - 1, ROLE_PAUSE, ST_OPEN);
+  return *hold == NULL; /* nested in the still-open pause before it */
 }
 
 int gcpulse__jvm_flush(gcpulse__jvm *p, const gcpulse__sink *k, int have_id,
                        uint64_t cur_id, int all) {
   while (p->n_done > 0) {
-    jvm_entry *best = NULL;
+    jvm_entry *best = NULL, *hold;
     /* common case: the one DONE entry is the cached one */
     jvm_entry *c = &p->e[p->cache];
     if (p->n_done == 1 && c->state == ST_DONE) {
@@ -5738,8 +5988,14 @@ int gcpulse__jvm_flush(gcpulse__jvm *p, const gcpulse__sink *k, int have_id,
           best = x;
       }
     }
-    if (best == NULL || !ready(p, best, have_id, cur_id, all)) return 0;
-    int rc = emit(p, best, k);
+    if (best == NULL) return 0;
+    int rc;
+    if (!ready(p, best, have_id, cur_id, all, &hold)) {
+      if (hold == NULL || !stale(p, hold)) return 0;
+      rc = close_open(p, hold, k); /* its summary line was lost */
+    } else {
+      rc = emit(p, best, k);
+    }
     if (rc < 0) return rc;
   }
   return 0;
@@ -5760,29 +6016,14 @@ int gcpulse__jvm_close_all(gcpulse__jvm *p, const gcpulse__sink *k) {
       if (p->e[i].state == ST_OPEN && (x == NULL || p->e[i].stamp < x->stamp))
         x = &p->e[i];
     if (x == NULL) break;
-    rc = k->diag(k->ctx, GCPULSE_REASON_INCOMPLETE, 0,
-                 "JVM event without its summary line");
-    if (rc < 0) return rc;
-    if (x->ev.kind == GCPULSE_KIND_UNKNOWN ||
-        !(x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_T))) {
-      free_entry(p, x);
-      continue;
-    }
-    double d = (x->t_last - x->ev.t) * 1000.0;
-    if (!(d > 0)) d = 0;
-    if (x->role == ROLE_PAUSE) {
-      x->ev.pause_ms = d;
-      x->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS);
-    } else if (!(x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS))) {
-      x->ev.concurrent_ms = d;
-      x->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS);
-    }
-    x->ev.flags |= GCPULSE_EV_SYNTHETIC;
-    rc = emit(p, x, k);
+    rc = close_open(p, x, k);
     if (rc < 0) return rc;
   }
   return 0;
 }
+/* end of lib/jvm/gcid_table.c: its macros stay file-local */
+#undef STALE_IDS
+#undef STALE_S
 
 /* ==== lib/jvm/legacy.c ==== */
 #line 1 "lib/jvm/legacy.c"
@@ -5914,6 +6155,12 @@ static const char *prefixes(gcpulse__jvm8 *q, const char *p, const char *e,
   return p;
 }
 
+/* Longest pool label read back from a ':' ("concurrent mode interrupted"),
+ * and longest "<size>(<capacity>)" read back from a "->".  Bounding both
+ * walks keeps the scan of a line linear in its length. */
+#define LABEL_MAX 32
+#define SIZE_MAX_LEN 48
+
 static void set_pair(gcpulse_event_t *ev, int fb, int fa, uint64_t *pb,
                      uint64_t *pa, uint64_t b, uint64_t a) {
   *pb = b;
@@ -5942,7 +6189,8 @@ static const char *transition(gcpulse__jvm8 *q, const char *lb, size_t ln,
   if (r == NULL) return size_out_of_range(p, e) ? p : NULL;
   if (r < e && *r == '(') {
     hbc = gcpulse__scan_size(r + 1, e, 0, &bc) != NULL;
-    r = memchr(r, ')', (size_t)(e - r));
+    const char *ce = e - r > SIZE_MAX_LEN ? r + SIZE_MAX_LEN : e;
+    r = memchr(r, ')', (size_t)(ce - r));
     if (r == NULL) return NULL;
     r++;
   }
@@ -5961,14 +6209,20 @@ static const char *transition(gcpulse__jvm8 *q, const char *lb, size_t ln,
                                                : GCPULSE_COLLECTOR_CMS;
     set_pair(ev, GCPULSE_FIELD_YOUNG_BEFORE, GCPULSE_FIELD_YOUNG_AFTER,
              &ev->young_before, &ev->young_after, b, a);
-  } else if (L("ParOldGen") || L("Tenured") || L("CMS") || L("PSOldGen")) {
+  } else if (L("ParOldGen") || L("Tenured") || L("CMS") || L("PSOldGen") ||
+             L("concurrent mode failure") || L("concurrent mode interrupted")) {
     if (*collector == GCPULSE_COLLECTOR_UNKNOWN)
       *collector = lb[0] == 'P'   ? GCPULSE_COLLECTOR_PARALLEL
                    : lb[0] == 'T' ? GCPULSE_COLLECTOR_SERIAL
                                   : GCPULSE_COLLECTOR_CMS;
     set_pair(ev, GCPULSE_FIELD_OLD_BEFORE, GCPULSE_FIELD_OLD_AFTER,
              &ev->old_before, &ev->old_after, b, a);
-  } else if (L("Metaspace")) {
+    /* the old generation collected inside a "[GC" record (promotion
+     * failure, concurrent mode failure): a full collection */
+    if (ev->kind == GCPULSE_KIND_YOUNG) ev->kind = GCPULSE_KIND_FULL;
+  } else if (L("Metaspace") || L("Perm") || L("PSPermGen")) {
+    /* JDK <= 7 PermGen ("[Perm : ", "[CMS Perm : ", "[PSPermGen: ") is
+     * class metadata like JDK 8's Metaspace, never the heap */
     ev->metaspace_used = a;
     ev->known |= GCPULSE_BIT(GCPULSE_FIELD_METASPACE_USED);
   } else if (L("Eden")) {
@@ -6001,6 +6255,35 @@ static const char *transition(gcpulse__jvm8 *q, const char *lb, size_t ln,
   return NULL;
 }
 
+/* The label of a transition whose "Label: " ends at LE (after trailing
+ * spaces are dropped), not reaching back before LIM: "PSYoungGen",
+ * "Tenured", "Perm" (from "[Perm : " and "[CMS Perm : "), or the inside of
+ * a parenthesised group such as "(concurrent mode failure): ".  Sets *LN;
+ * returns the label's start. */
+static const char *label_at(const char *lim, const char *le, size_t *ln) {
+  const char *ke = le - 1; /* the ':' */
+  while (ke > lim && ke[-1] == ' ') ke--;
+  const char *lb = ke, *floor = ke - lim > LABEL_MAX ? ke - LABEL_MAX : lim;
+  if (ke > lim && ke[-1] == ')') {
+    const char *gb = ke - 1; /* the ')' */
+    for (lb = gb; lb > floor && lb[-1] != '('; lb--) {}
+    *ln = lb > lim && lb[-1] == '(' ? (size_t)(gb - lb) : 0;
+    /* "ParNew (promotion failed): ": the pool named before the group */
+    const char *w = lb - 1;
+    if (*ln && w > lim && w[-1] == ' ' && w - 1 > lim && w[-2] != ']' &&
+        w[-2] != ' ') {
+      ke = w - 1;
+      floor = ke - lim > LABEL_MAX ? ke - LABEL_MAX : lim;
+      for (lb = ke; lb > floor && lb[-1] != ' ' && lb[-1] != '['; lb--) {}
+      *ln = (size_t)(ke - lb);
+    }
+    return lb;
+  }
+  while (lb > floor && lb[-1] != ' ' && lb[-1] != '[') lb--;
+  *ln = (size_t)(ke - lb);
+  return lb;
+}
+
 /* Scan [P, E) of the record in progress for transitions and "secs]".
  * Returns the first out-of-range size (the transition is left out), or
  * NULL. */
@@ -6008,24 +6291,28 @@ static const char *scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
                              int *collector) {
   const char *bad = NULL;
   uint64_t g1[4] = {0, 0, 0, 0};
-  const char *x = p;
+  const char *x = p, *prev = p; /* end of the previous "->" */
   while ((x = gcpulse__find(x, e, "->", 2)) != NULL) {
-    const char *ts = x;
-    while (ts > p && (legacy_is_digit(ts[-1]) || ts[-1] == '.' || ts[-1] == 'K' ||
-                      ts[-1] == 'M' || ts[-1] == 'G' || ts[-1] == 'B' ||
-                      ts[-1] == '(' || ts[-1] == ')'))
+    const char *ts = x, *lim = x - prev > SIZE_MAX_LEN ? x - SIZE_MAX_LEN : prev;
+    while (ts > lim && (legacy_is_digit(ts[-1]) || ts[-1] == '.' || ts[-1] == 'K' ||
+                        ts[-1] == 'M' || ts[-1] == 'G' || ts[-1] == 'B' ||
+                        ts[-1] == '(' || ts[-1] == ')'))
       ts--;
+    if (ts == lim && lim > prev && legacy_is_digit(ts[-1])) { /* hundreds of digits */
+      if (!bad) bad = ts;
+      x += 2;
+      prev = x;
+      continue;
+    }
     while (ts < x && !legacy_is_digit(*ts)) ts++;
     /* label: "Name: " (or a pool left open on the previous line) */
     const char *le = ts;
-    while (le > p && le[-1] == ' ') le--;
+    while (le > prev && le[-1] == ' ') le--;
     const char *lb = le;
     size_t ln = 0;
     char lab[sizeof q->label];
-    if (le > p && le[-1] == ':') {
-      lb = le - 1;
-      while (lb > p && (lb[-1] != ' ' && lb[-1] != '[')) lb--;
-      ln = (size_t)(le - 1 - lb);
+    if (le > prev && le[-1] == ':') {
+      lb = label_at(prev, le, &ln);
       if (ln == 0 && q->label[0]) { /* ": 8704K->..." after "[DefNew" */
         memcpy(lab, q->label, sizeof lab);
         lb = lab;
@@ -6036,6 +6323,7 @@ static const char *scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
     const char *oor = transition(q, lb, ln, ts, e, g1, collector);
     if (oor && !bad) bad = oor;
     x += 2;
+    prev = x;
   }
   /* the pause: the last "<x> secs]" */
   x = p;
@@ -6054,7 +6342,7 @@ static const char *scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
     }
   }
   if (gcpulse__find(p, e, "to-space", 8) || gcpulse__find(p, e, "promotion failed", 16) ||
-      gcpulse__find(p, e, "--[", 3))
+      gcpulse__find(p, e, "--[", 3) || gcpulse__find(p, e, "[GC--", 5))
     q->ev.flags |= GCPULSE_EV_EVAC_FAILURE;
   if (gcpulse__find(p, e, "concurrent mode failure", 23))
     q->ev.flags |= GCPULSE_EV_EVAC_FAILURE;
@@ -6122,6 +6410,10 @@ static int conc_close(gcpulse__jvm8 *q, const gcpulse__sink *k, int collector,
     ev.flags |= GCPULSE_EV_SYNTHETIC;
   }
   if (ev.collector == GCPULSE_COLLECTOR_UNKNOWN) ev.collector = collector;
+  /* stamped when it ended: pauses during a long (iCMS) cycle were emitted
+   * before it, and an event far behind them would restart the window */
+  if ((ev.known & GCPULSE_BIT(GCPULSE_FIELD_T)) && q->conc_t_last > ev.t)
+    ev.t = q->conc_t_last;
   return k->event(k->ctx, &ev);
 }
 
@@ -6171,6 +6463,182 @@ static int conc_line(gcpulse__jvm8 *q, const char *b, const char *e,
   return 0;
 }
 
+/* After "[GC" at R: the rest of a record without a cause, i.e.
+ * "[GC [PSYoungGen", "[GC2.573: [ParNew", "[GC[YG occupancy",
+ * "[GC-- [PSYoungGen", "[GC 123K->", and not a G1 tree line such as
+ * "[GC Worker Start" or a "[GC ref-proc" clause. */
+static int causeless_gc(const char *r, const char *e) {
+  if (r >= e) return 0;
+  if (*r == '[' || *r == '-' || legacy_is_digit(*r)) return 1;
+  return *r == ' ' && r + 1 < e && (r[1] == '[' || legacy_is_digit(r[1]));
+}
+
+/* The kind of a cause-less "[GC" record from its first line: CMS prints
+ * its initial-mark and remark pauses as "[GC [1 CMS-initial-mark: ..." and
+ * "[GC[YG occupancy: ...". */
+static int causeless_kind(const char *r, const char *e) {
+  const char *w = e - r > 96 ? r + 96 : e; /* both come right after "[GC" */
+  if (gcpulse__find(r, w, "CMS-initial-mark", 16)) return GCPULSE_KIND_INITIAL_MARK;
+  if (gcpulse__find(r, w, "[YG occupancy", 13)) return GCPULSE_KIND_REMARK;
+  return GCPULSE_KIND_YOUNG;
+}
+
+/* The "<uptime>: " stamp right before C (not before B), as in
+ * "[CMS797.832: [CMS-concurrent-sweep".  Returns where it starts (C when
+ * there is none) and sets *T. */
+static const char *stamp_before(const char *b, const char *c, double *t) {
+  const char *r = c;
+  while (r > b && r[-1] == ' ') r--;
+  if (r == b || r[-1] != ':') return c;
+  const char *n = r - 1, *lim = n - b > 24 ? n - 24 : b;
+  while (n > lim && (legacy_is_digit(n[-1]) || n[-1] == '.' || n[-1] == ',')) n--;
+  double v;
+  if (n == r - 1 || (n == lim && n > b && legacy_is_digit(n[-1])) ||
+      gcpulse__scan_decimal(n, r - 1, 1, &v) != r - 1)
+    return c;
+  *t = v;
+  return n;
+}
+
+/* The first "b->a(c)" heap transition in [P, E) into EV's heap fields. */
+static void heap_transition(const char *p, const char *e, gcpulse_event_t *ev) {
+  const char *x = gcpulse__find(p, e, "->", 2);
+  if (x == NULL) return;
+  const char *s = x, *lim = x - p > SIZE_MAX_LEN ? x - SIZE_MAX_LEN : p;
+  while (s > lim && s[-1] != ' ') s--;
+  uint64_t b, a, c;
+  if (gcpulse__scan_size(s, x, 1, &b) != x) return;
+  const char *r = gcpulse__scan_size(x + 2, e, 1, &a);
+  if (r == NULL) return;
+  if (!(ev->known & GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE))) {
+    ev->heap_before = b;
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE);
+  }
+  ev->heap_after = a;
+  ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_AFTER);
+  if (r < e && *r == '(' && gcpulse__scan_size(r + 1, e, 1, &c)) {
+    ev->heap_capacity = c;
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_CAPACITY);
+  }
+}
+
+/* The JDK 8 Shenandoah backport: one line per pause or concurrent phase,
+ * "[Pause Init Mark (process weakrefs), 3.341 ms]", "[Concurrent marking
+ * (process weakrefs) 921M->923M(1024M), 10.123 ms]".  B is at the '['.
+ * Every pause is an event; the phases of a cycle are summed into one
+ * CONCURRENT event, which the next "Pause Init Mark", a full or
+ * degenerated pause (the cycle gave up) or the end of the stream closes. */
+static int shen8_line(gcpulse__jvm8 *q, const char *b, const char *e,
+                      double t, int have_t, const gcpulse__sink *k) {
+  int rc, pause = b[1] == 'P';
+  const char *name = b + (pause ? 7 : 12);
+  const char *ms = gcpulse__find(name, e, " ms]", 4);
+  if (ms == NULL) return 0; /* "[Concurrent ..." of something else */
+  const char *n = ms, *lim = ms - name > 32 ? ms - 32 : name;
+  while (n > lim && (legacy_is_digit(n[-1]) || n[-1] == '.' || n[-1] == ',')) n--;
+  double d;
+  if (n == lim && n > name && legacy_is_digit(n[-1])) /* hundreds of digits */
+    return k->diag(k->ctx, GCPULSE_REASON_OVERFLOW, 0, "a duration below 10^32 ms");
+  if (n == ms || gcpulse__scan_decimal(n, ms, 1, &d) != ms) return 0;
+  q->seen = 1;
+  q->collector = GCPULSE_COLLECTOR_SHENANDOAH;
+  if (!pause) {
+    if (have_t) q->conc_t_last = t;
+    if (!q->conc_active) { /* phases without their init mark */
+      memset(&q->conc, 0, sizeof q->conc);
+      q->conc.runtime = GCPULSE_RT_JVM;
+      q->conc.kind = GCPULSE_KIND_CONCURRENT;
+      q->conc.seq = q->next_seq;
+      q->conc.known = GCPULSE_BIT(GCPULSE_FIELD_SEQ);
+      if (have_t) {
+        q->conc.t = t;
+        q->conc.known |= GCPULSE_BIT(GCPULSE_FIELD_T);
+      }
+      q->conc_active = 1;
+    }
+    q->conc.concurrent_ms += d;
+    q->conc.known |= GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS);
+    heap_transition(name, n, &q->conc);
+    q->conc_closing = GCPULSE__LIT(name, e, "cleanup") != NULL;
+    return 1;
+  }
+  int kind = GCPULSE_KIND_PAUSE_OTHER;
+  if (GCPULSE__LIT(name, e, "Init Mark")) kind = GCPULSE_KIND_INITIAL_MARK;
+  else if (GCPULSE__LIT(name, e, "Final Mark")) kind = GCPULSE_KIND_FINAL_MARK;
+  else if (GCPULSE__LIT(name, e, "Full")) kind = GCPULSE_KIND_FULL;
+  else if (GCPULSE__LIT(name, e, "Degenerated GC")) kind = GCPULSE_KIND_DEGENERATED;
+  int cycle_start = kind == GCPULSE_KIND_INITIAL_MARK;
+  if (q->conc_active && (cycle_start || kind == GCPULSE_KIND_FULL ||
+                         kind == GCPULSE_KIND_DEGENERATED)) {
+    rc = conc_close(q, k, GCPULSE_COLLECTOR_SHENANDOAH, 0);
+    if (rc < 0) return rc;
+  }
+  gcpulse_event_t *ev = &q->ev;
+  memset(ev, 0, sizeof *ev);
+  ev->runtime = GCPULSE_RT_JVM;
+  ev->collector = GCPULSE_COLLECTOR_SHENANDOAH;
+  ev->kind = kind;
+  ev->seq = q->next_seq++;
+  q->have_seq = 1;
+  ev->known = GCPULSE_BIT(GCPULSE_FIELD_SEQ) | GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS);
+  ev->pause_ms = d;
+  if (have_t) {
+    ev->t = t;
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_T);
+    q->last_t = t;
+    q->have_t = 1;
+  }
+  if (kind == GCPULSE_KIND_FULL || kind == GCPULSE_KIND_DEGENERATED) {
+    const char *g = memchr(name, '(', (size_t)(n - name));
+    if (g) group(g, n, ev->cause);
+  }
+  heap_transition(name, n, ev);
+  if (cycle_start) {
+    memset(&q->conc, 0, sizeof q->conc);
+    q->conc.runtime = GCPULSE_RT_JVM;
+    q->conc.kind = GCPULSE_KIND_CONCURRENT;
+    q->conc.seq = ev->seq;
+    q->conc.t = ev->t;
+    q->conc.known = GCPULSE_BIT(GCPULSE_FIELD_SEQ) | (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T));
+    q->conc_active = 1;
+    q->conc_closing = 0;
+  }
+  q->active = 1;
+  rc = emit_record(q, k, GCPULSE_COLLECTOR_SHENANDOAH);
+  return rc < 0 ? rc : 1;
+}
+
+/* Which run a record starting at T belongs to.  It continues this run when
+ * it starts less than 0.25 s before the last record; it continues the
+ * other run (the one before the last went_back) when it fits only that
+ * one, or both and that one's last record is nearer in time: two JVMs
+ * write to one stream (runs swapped, interleave_new set once).  Returns 1
+ * when it fits neither: a new run. */
+static int run_of(gcpulse__jvm8 *q, double t) {
+  int back = t + 0.25 <= q->last_t;
+  int alt = q->have_alt && t + 0.25 > q->alt_t;
+  if (alt && !back) {
+    double da = t - q->alt_t, dc = t - q->last_t;
+    alt = (da < 0 ? -da : da) < (dc < 0 ? -dc : dc);
+  }
+  if (!alt) {
+    /* the other run is forgotten after 16 records of this one */
+    if (back) q->alt_quiet = 0;
+    else if (q->have_alt && ++q->alt_quiet > 16) q->have_alt = 0;
+    return back;
+  }
+  q->alt_quiet = 0;
+  double lt = q->last_t;
+  uint64_t ns = q->next_seq;
+  q->last_t = q->alt_t;
+  q->next_seq = q->alt_next_seq;
+  q->alt_t = lt;
+  q->alt_next_seq = ns;
+  if (!q->interleaved) q->interleave_new = 1;
+  q->interleaved = 1;
+  return 0;
+}
+
 static int known_header(const char *p, const char *e) {
   static const char *const pre[] = {
       "OpenJDK ", "Java HotSpot", "Memory: ", "CommandLine flags:", "Heap",
@@ -6212,7 +6680,12 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
     rc = conc_line(q, b, e, t, have_t, have_id, id, k, coll);
     return rc < 0 ? rc : 1;
   }
-  int kind = GCPULSE_KIND_UNKNOWN;
+  if (!q->active && (GCPULSE__LIT(b, e, "[Pause ") || GCPULSE__LIT(b, e, "[Concurrent "))) {
+    *skip = GCPULSE_REASON_JVM_INFO;
+    rc = shen8_line(q, b, e, t, have_t, k);
+    if (rc != 0) return rc;
+  }
+  int kind = GCPULSE_KIND_UNKNOWN, cms_phase = 0;
   const char *r = NULL;
   if ((r = GCPULSE__LIT(b, e, "[Full GC")) != NULL) kind = GCPULSE_KIND_FULL;
   else if ((r = GCPULSE__LIT(b, e, "[GC pause ")) != NULL) kind = GCPULSE_KIND_YOUNG;
@@ -6221,8 +6694,10 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
   else if ((r = GCPULSE__LIT(b, e, "[GC (")) != NULL) {
     kind = GCPULSE_KIND_YOUNG;
     r--;
-  } else if ((r = GCPULSE__LIT(b, e, "[GC ")) != NULL && r < e && legacy_is_digit(*r))
-    kind = GCPULSE_KIND_YOUNG; /* JDK 7 "[GC 123K->..." */
+  } else if ((r = GCPULSE__LIT(b, e, "[GC")) != NULL && causeless_gc(r, e)) {
+    kind = causeless_kind(r, e); /* JDK <= 7, JDK 8 -XX:-PrintGCCause */
+    cms_phase = kind != GCPULSE_KIND_YOUNG;
+  }
   if (kind != GCPULSE_KIND_UNKNOWN) {
     if (q->active) {
       rc = emit_record(q, k, coll);
@@ -6232,11 +6707,14 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
       rc = conc_close(q, k, coll, 0);
       if (rc < 0) return rc;
     }
-    if (have_t && q->have_t && t + 0.25 <= q->last_t) { /* a new JVM run */
+    if (have_t && q->have_t && run_of(q, t)) { /* a new JVM run */
       if (q->conc_active) {
         rc = conc_close(q, k, coll, 1);
         if (rc < 0) return rc;
       }
+      q->have_alt = 1;
+      q->alt_t = q->last_t;
+      q->alt_next_seq = q->next_seq;
       q->went_back = 1;
       q->next_seq = 0;
       q->have_seq = 0;
@@ -6285,7 +6763,7 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
         q->collector = GCPULSE_COLLECTOR_CMS;
       }
     } else {
-      q->collector = GCPULSE_COLLECTOR_G1;
+      q->collector = cms_phase ? GCPULSE_COLLECTOR_CMS : GCPULSE_COLLECTOR_G1;
     }
     if (q->collector != GCPULSE_COLLECTOR_UNKNOWN &&
         *collector == GCPULSE_COLLECTOR_UNKNOWN)
@@ -6309,10 +6787,29 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
   } else {
     *skip = GCPULSE_REASON_JVM_INFO;
   }
-  /* the record in progress: times end it */
-  const char *tm = gcpulse__find(b, e, "[Times: ", 8);
+  /* the record in progress: times end it.  CMS prints a concurrent phase
+   * that ends during a pause inside the pause's record ("[CMS797.832:
+   * [CMS-concurrent-sweep: 1.180/1.376 secs] [Times: ...]"), and the
+   * record goes on on the next line (" (concurrent mode failure): ...").
+   * The phase and its [Times] are cut out; the record stays open. */
+  const char *rend = e, *tm = NULL;
+  const char *cc = gcpulse__find(b, e, "[CMS-concurrent-", 16);
+  if (cc) {
+    double ct = t;
+    rend = stamp_before(b, cc, &ct);
+    rc = conc_line(q, cc, e, ct, have_t || rend < cc, 0, 0, k, coll);
+    if (rc < 0) return rc;
+  } else {
+    tm = gcpulse__find(b, e, "[Times: ", 8);
+    if (tm) rend = tm;
+  }
   int coll2 = q->collector;
-  const char *oor = scan_body(q, b, tm ? tm : e, &coll2);
+  const char *oor = scan_body(q, b, rend, &coll2);
+  if (q->conc_active && gcpulse__find(b, rend, "(concurrent mode ", 17)) {
+    /* a concurrent mode failure or interruption ends the CMS cycle */
+    rc = conc_close(q, k, coll2, 0);
+    if (rc < 0) return rc;
+  }
   if (oor) {
     rc = k->diag(k->ctx, GCPULSE_REASON_OVERFLOW, (size_t)(oor - s),
                  "a size of 2^53 bytes or more");
@@ -6364,6 +6861,8 @@ int gcpulse__jvm8_finish(gcpulse__jvm8 *q, const gcpulse__sink *k) {
 }
 /* end of lib/jvm/legacy.c: its macros stay file-local */
 #undef L
+#undef LABEL_MAX
+#undef SIZE_MAX_LEN
 
 /* ==== lib/jvm/messages.c ==== */
 #line 1 "lib/jvm/messages.c"
@@ -7480,6 +7979,19 @@ const char *gcpulse_feature_name(int f) {
     return "custom";
   return pick(feature_names, GCPULSE__COUNTOF(feature_names), f);
 }
+static const char *const feature_rate_units[] = {
+#define GCPULSE_X_(id, name, unit, text) unit "/s",
+    GCPULSE_FEATURE_MAP(GCPULSE_X_)
+#undef GCPULSE_X_
+};
+const char *gcpulse__stat_unit(int f, int stat) {
+  if (f < 0 || f >= GCPULSE_FEAT_BUILTIN_COUNT || stat == GCPULSE_STAT_CUSUM)
+    return "";
+  if (stat == GCPULSE_STAT_SLOPE || stat == GCPULSE_STAT_RECENT_SLOPE ||
+      stat == GCPULSE_STAT_RATE)
+    return feature_rate_units[f];
+  return gcpulse_feature_unit(f);
+}
 const char *gcpulse_feature_unit(int f) {
   if (f >= GCPULSE_FEAT_CUSTOM && f < GCPULSE_FEAT_CUSTOM + GCPULSE_CUSTOM_MAX)
     return "";
@@ -7673,8 +8185,11 @@ const char *gcpulse__scan_size(const char *p, const char *end, int comma,
   q++;
   if (q < end && *q == 'B') q++; /* "KB", "MB" */
   double b = v * mul;
+  /* round to whole bytes, then bound: rounding "8191.99999999T" up must
+   * not reach 2^53 (from 2^52 on every double is a whole number) */
+  if (b < 4503599627370496.0) b = floor(b + 0.5);
   if (!(b < (double)GCPULSE_INT_MAX)) return NULL; /* out of range */
-  *bytes = (uint64_t)(b + 0.5);
+  *bytes = (uint64_t)b;
   return q;
 }
 
@@ -7690,6 +8205,50 @@ const char *gcpulse__find(const char *p, const char *end, const char *lit,
   return NULL;
 }
 
+/* Range rules of the event fields (see GCPULSE__EVENT_NUMBERS). */
+#define SANE_MS(v) (isfinite(v) && (v) >= 0)
+#define SANE_INT(v) ((v) < GCPULSE_INT_MAX)
+#define SANE_U32(v) 1
+
+int gcpulse__event_fix(gcpulse_event_t *ev, const gcpulse__sink *k) {
+  uint64_t bad = 0;
+#define CHECK_(ty, F, f)                                                      \
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_##F)) && !SANE_##ty(ev->f))      \
+    bad |= GCPULSE_BIT(GCPULSE_FIELD_##F);
+  GCPULSE__EVENT_NUMBERS(CHECK_)
+#undef CHECK_
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_SEQ)) && ev->seq >= GCPULSE_INT_MAX)
+    bad |= GCPULSE_BIT(GCPULSE_FIELD_SEQ);
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) && !SANE_MS(ev->t))
+    bad |= GCPULSE_BIT(GCPULSE_FIELD_T);
+  int rc = 0;
+  if (bad) {
+    ev->known &= ~bad;
+    rc = k->diag(k->ctx, GCPULSE_REASON_OVERFLOW, 0,
+                 "a number out of range after unit scaling (field left out)");
+    if (rc < 0) return rc;
+  }
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) && ev->t > GCPULSE__T_MAX_S &&
+      !(ev->flags & GCPULSE_EV_SUSPECT_TIME)) {
+    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
+    rc = k->diag(k->ctx, GCPULSE_REASON_SUSPECT_TIME, 0,
+                 "a time since start under 10 years");
+  }
+  return rc;
+}
+
+int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out) {
+  if (a >= GCPULSE_INT_MAX || b >= GCPULSE_INT_MAX) return 0;
+  if (a != 0 && b >= GCPULSE_INT_MAX / a + (GCPULSE_INT_MAX % a != 0)) return 0;
+  *out = a * b;
+  return *out < GCPULSE_INT_MAX;
+}
+/* end of lib/numscan.c: its macros stay file-local */
+#undef CHECK_
+#undef SANE_INT
+#undef SANE_MS
+#undef SANE_U32
+
 /* ==== lib/policy.c ==== */
 #line 1 "lib/policy.c"
 /*
@@ -7699,20 +8258,27 @@ const char *gcpulse__find(const char *p, const char *end, const char *lit,
  * policy_rules.c (they run at configuration time, never per step).
  *
  * Design.  The instance calls gcpulse__policy_step() after every event,
- * metric and tick; the table evaluates once per policy_period_s of event
- * time (drift-free schedule) and runs each rule through a fixed pipeline:
+ * metric and tick; the table evaluates at every GC cycle and tick at most
+ * once per min_eval_s, at every OOM-class event, and in any case once per
+ * policy_period_s of event time (drift-free schedule) while input comes.
+ * Time is cut into datapoint slots of policy_period_s counted from the
+ * first input; each rule runs through a fixed pipeline:
  *
  *   conditions   each reads one (feature, statistic) from the window,
- *                applies enter/exit hysteresis (a latched state) and pushes
- *                the latched bit into an N-of-M ring (a uint64_t, M <= 64);
- *                the condition is true when >= N of the last M datapoints
- *                breached.  Unknown data follows the condition's missing
+ *                applies enter/exit hysteresis (a latched state) and
+ *                records the latched bit as its slot's datapoint in an
+ *                N-of-M ring (a uint64_t, M <= 64): a later evaluation in
+ *                the same slot overwrites it, slots without an evaluation
+ *                keep the previous state (the state held until the next
+ *                evaluation); the condition is true when >= N of the last
+ *                M slots breached: N-of-M over time, not over calls.  Unknown data follows the condition's missing
  *                policy; a de-escalation is vetoed whenever any feature it
  *                needs is unknown (reason MissingData), whatever the policy.
  *   match        AND / OR over the conditions: the "raw" recommendation.
- *   stabilise    per-rule ring of (time, matched) recommendations; the rule
- *                is stabilised when it matched at every evaluation of its
- *                window (escalate: min over the up-window, default 0 s;
+ *   stabilise    per-rule ring of (time, matched) recommendations, one per
+ *                slot (a slot matched only if every evaluation in it
+ *                matched); the rule is stabilised when it matched at every
+ *                slot of its window (escalate: min over the up-window, default 0 s;
  *                de-escalate: max over the down-window, default 300 s —
  *                HPA semantics expressed on signed capacity deltas).
  *   gate         warm-up, post-action settle, per-(action, direction)
@@ -7742,7 +8308,8 @@ const char *gcpulse__find(const char *p, const char *end, const char *lit,
  *                (global or per rule) runs everything, updates state as
  *                if applied and reports applied = 0.
  *
- * Catastrophe rules (bump_ratio > 0) skip warm-up and settle and ask for
+ * Urgent rules (emergencies) skip warm-up and settle.
+ * Catastrophe rules (bump_ratio > 0) skip warm-up and settle too and ask for
  * max(base * ratio, base + min_step) capped at bump_cap, where base is the
  * memory limit feature, else the window's peak heap, else the action's
  * magnitude, and never below the previous bump.  loop_guard_count bumps in
@@ -7765,9 +8332,10 @@ const char *gcpulse__find(const char *p, const char *end, const char *lit,
  * --------------------------------------------------------------------- */
 
 typedef struct cond_state {
-  uint64_t bits; /* newest datapoint in bit 0 */
+  uint64_t bits; /* newest datapoint (slot) in bit 0 */
   int pushed;    /* datapoints pushed, saturating at 64 */
   int latched;   /* hysteresis state */
+  long slot;     /* slot of bit 0 */
 } cond_state;
 
 typedef struct rule_state {
@@ -7801,7 +8369,8 @@ typedef struct group_state {
 
 struct gcpulse__policy {
   int enabled, dry_run, explain;
-  double period, warmup, settle, stab_up, stab_down, cool_up, cool_down;
+  double period, min_eval, warmup, settle, stab_up, stab_down, cool_up,
+      cool_down;
   double delay_down, rate_period, loop_window;
   double horizon; /* longest time any stored timestamp matters */
   int rate_count, slots, n_expl, loop_count;
@@ -7814,7 +8383,7 @@ struct gcpulse__policy {
   int expl_head, expl_n;
   unsigned char dir_killed[3];
   int started;
-  double start, last_t, next_eval, last_applied;
+  double start, last_t, next_eval, last_eval, last_applied;
 };
 
 typedef struct layout {
@@ -7882,7 +8451,7 @@ static void policy_clear_state(gcpulse__policy *p) {
   p->expl_head = p->expl_n = 0;
   p->started = 0;
   p->start = p->last_t = p->next_eval = 0;
-  p->last_applied = NEVER;
+  p->last_eval = p->last_applied = NEVER;
 }
 
 void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg) {
@@ -7893,6 +8462,9 @@ void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg) {
   p->dry_run = cfg->dry_run;
   p->explain = cfg->explain_suppressed;
   p->period = cfg->policy_period_s;
+  p->min_eval = cfg->policy_min_eval_s < cfg->policy_period_s
+                    ? cfg->policy_min_eval_s
+                    : cfg->policy_period_s;
   p->warmup = cfg->warmup_s;
   p->settle = cfg->settle_s;
   p->stab_up = cfg->escalate_stabilization_s;
@@ -7997,19 +8569,40 @@ static void push_bit(cond_state *cs, int bit) {
   if (cs->pushed < 64) cs->pushed++;
 }
 
+/* Record BIT as the datapoint of SLOT: overwrite a datapoint of the same
+ * slot; slots skipped since the last one keep its state. */
+static void record_bit(cond_state *cs, long slot, int bit) {
+  if (cs->pushed > 0 && slot <= cs->slot) {
+    cs->bits = (cs->bits & ~UINT64_C(1)) | (uint64_t)(bit != 0);
+    return;
+  }
+  if (cs->pushed > 0) {
+    int prev = (int)(cs->bits & 1u);
+    long gap = slot - cs->slot - 1;
+    for (long k = 0; k < gap && k < 64; k++) push_bit(cs, prev);
+  }
+  push_bit(cs, bit);
+  cs->slot = slot;
+}
+
 enum { C_FALSE, C_TRUE, C_MISSING };
 
 /* Evaluate condition C with state CS at this datapoint.  DEESC forces
  * unknown data to C_MISSING.  Fills EV; sets *UNKNOWN when the feature
  * could not be read. */
 static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
-                          gcpulse__feat_fn feat, const void *fctx, int deesc,
-                          gcpulse_condition_eval_t *ev, int *unknown) {
+                          long slot, gcpulse__feat_fn feat, const void *fctx,
+                          int deesc, gcpulse_condition_eval_t *ev,
+                          int *unknown) {
   double v = 0.0;
   int why = feat(fctx, c->feature, c->stat, &v);
   if (why == 0 && !isfinite(v)) why = GCPULSE_WHY_NOT_FINITE;
   if (why < 0) why = GCPULSE_WHY_UNSUPPORTED;
   if (why != 0) v = 0.0;
+  ev->feature = c->feature;
+  ev->stat = c->stat;
+  ev->op = c->op;
+  ev->unit = gcpulse__stat_unit(c->feature, c->stat);
   ev->value = v;
   ev->why = why;
   ev->threshold = cs->latched ? c->exit : c->enter;
@@ -8019,7 +8612,7 @@ static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
       cs->latched = op_enter(c->op, v, c->enter);
     else if (op_leave(c->op, v, c->exit))
       cs->latched = 0;
-    push_bit(cs, cs->latched);
+    record_bit(cs, slot, cs->latched);
   } else {
     *unknown = 1;
     if (deesc) {
@@ -8027,8 +8620,8 @@ static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
     } else {
       switch (c->missing) {
       case GCPULSE_MISSING_IGNORE: break;
-      case GCPULSE_MISSING_BREACHING: push_bit(cs, 1); break;
-      case GCPULSE_MISSING_NOT_BREACHING: push_bit(cs, 0); break;
+      case GCPULSE_MISSING_BREACHING: record_bit(cs, slot, 1); break;
+      case GCPULSE_MISSING_NOT_BREACHING: record_bit(cs, slot, 0); break;
       default: missing = 1; break;
       }
     }
@@ -8039,6 +8632,12 @@ static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
   ev->latched = cs->latched;
   if (missing) return C_MISSING;
   return ev->hits >= c->n ? C_TRUE : C_FALSE;
+}
+
+/* The datapoint slot of time T: policy periods since the first input. */
+static long policy_slot(const gcpulse__policy *p, double t) {
+  double k = floor((t - p->start) / p->period + EPS);
+  return k < -1e15 ? -1000000000000000L : k > 1e15 ? 1000000000000000L : (long)k;
 }
 
 static double rule_window(const gcpulse__policy *p, const gcpulse_rule_t *r) {
@@ -8073,10 +8672,17 @@ static int stabilize(gcpulse__policy *p, int i, double t) {
   if (rec && p->rules[i].direction == GCPULSE_DIR_DEESCALATE &&
       group_wants_up(p, i))
     rec = 0;
-  s->hist_t[s->hist_head] = t;
-  s->hist_m[s->hist_head] = (unsigned char)rec;
-  s->hist_head = (s->hist_head + 1) % p->slots;
-  if (s->hist_n < p->slots) s->hist_n++;
+  int newest = (s->hist_head - 1 + p->slots) % p->slots;
+  if (s->hist_n > 0 && policy_slot(p, s->hist_t[newest]) == policy_slot(p, t)) {
+    /* a miss keeps its own time: the window must pass the miss itself */
+    if (!rec) s->hist_t[newest] = t;
+    s->hist_m[newest] = (unsigned char)(s->hist_m[newest] && rec);
+  } else {
+    s->hist_t[s->hist_head] = t;
+    s->hist_m[s->hist_head] = (unsigned char)rec;
+    s->hist_head = (s->hist_head + 1) % p->slots;
+    if (s->hist_n < p->slots) s->hist_n++;
+  }
   double w = rule_window(p, &p->rules[i]);
   if (!s->matched) return 0;
   if (w <= 0) return 1;
@@ -8113,9 +8719,21 @@ static int rate_used(const gcpulse__policy *p, const name_state *nm,
    (1u << GCPULSE_CONSTRAINT_LOOP_GUARD))
 #define BIT(c) (1u << GCPULSE_CONSTRAINT_##c)
 
+/* The numbers behind a record's constraints: the event time at which the
+ * time-based ones (warm-up, settle, cooldown, rate limit, delay) end, and
+ * the rule that won over it or vetoed it (-1: none). */
+typedef struct held {
+  double until;
+  int by;
+} held;
+
+static void hold_until(held *h, double end) {
+  if (end > h->until) h->until = end;
+}
+
 /* Action-level constraints for action A of rule I at T. */
 static uint32_t action_constraints(const gcpulse__policy *p, int i, int a,
-                                   double t) {
+                                   double t, held *h) {
   const gcpulse_rule_t *r = &p->rules[i];
   const name_state *nm = &p->names[p->rs[i].act[a]];
   int d = dir_index(r->direction);
@@ -8123,29 +8741,47 @@ static uint32_t action_constraints(const gcpulse__policy *p, int i, int a,
   double cool = r->cooldown_s >= 0                       ? r->cooldown_s
                 : r->direction == GCPULSE_DIR_DEESCALATE ? p->cool_down
                                                          : p->cool_up;
-  if (t - nm->last[d] < cool - EPS) c |= BIT(COOLDOWN);
-  if (p->rate_count > 0 && rate_used(p, nm, t) >= p->rate_count)
+  if (t - nm->last[d] < cool - EPS) {
+    c |= BIT(COOLDOWN);
+    hold_until(h, nm->last[d] + cool);
+  }
+  if (p->rate_count > 0 && rate_used(p, nm, t) >= p->rate_count) {
     c |= BIT(RATE_LIMITED);
+    double first = t; /* the oldest applied time still in the period */
+    for (int k = 0; k < nm->rate_n; k++)
+      if (nm->rate[k] > t - p->rate_period + EPS && nm->rate[k] < first)
+        first = nm->rate[k];
+    hold_until(h, first + p->rate_period);
+  }
   if (nm->killed[d]) c |= BIT(KILL_SWITCH);
   return c;
 }
 
 /* Rule-level constraints (before conflict resolution). */
-static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t) {
+static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t,
+                                 held *h) {
   const gcpulse_rule_t *r = &p->rules[i];
   const rule_state *s = &p->rs[i];
   uint32_t c = 0;
-  int bump = r->bump_ratio > 0;
+  int urgent = r->bump_ratio > 0 || r->urgent;
   if (s->could)
     c |= BIT(MISSING_DATA);
   else if (!s->stable)
     c |= BIT(STABILIZED);
   if (r->disabled) c |= BIT(DISABLED);
-  if (!bump && t - p->start < p->warmup - EPS) c |= BIT(WARMING_UP);
-  if (!bump && t - p->last_applied < p->settle - EPS) c |= BIT(SETTLING);
+  if (!urgent && t - p->start < p->warmup - EPS) {
+    c |= BIT(WARMING_UP);
+    hold_until(h, p->start + p->warmup);
+  }
+  if (!urgent && t - p->last_applied < p->settle - EPS) {
+    c |= BIT(SETTLING);
+    hold_until(h, p->last_applied + p->settle);
+  }
   if (r->direction == GCPULSE_DIR_DEESCALATE &&
-      t - p->groups[s->group].last_escalate < p->delay_down - EPS)
+      t - p->groups[s->group].last_escalate < p->delay_down - EPS) {
     c |= BIT(COOLDOWN);
+    hold_until(h, p->groups[s->group].last_escalate + p->delay_down);
+  }
   if (p->dir_killed[dir_index(r->direction)]) c |= BIT(KILL_SWITCH);
   if (r->direction == GCPULSE_DIR_DEESCALATE) {
     /* every other live rule of the group must agree */
@@ -8156,6 +8792,7 @@ static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t) {
       if (p->rules[q].direction >= 0 ? (o->matched || o->lean)
                                      : !(o->matched && o->stable)) {
         c |= BIT(GROUP_VETO);
+        h->by = q;
         break;
       }
     }
@@ -8234,21 +8871,23 @@ static int note_bump(gcpulse__policy *p, int i, double t, double level) {
   return n >= p->loop_count;
 }
 
-static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
-                    const void *fctx, double t, gcpulse__action_fn emit,
-                    void *ectx, gcpulse_stats_t *st) {
-  /* 1. conditions, match, stabilisation */
+/* Step 1 of an evaluation at T: read every rule's conditions and decide
+ * matched / could (missing data) / lean (partly matched). */
+static void match_rules(gcpulse__policy *p, gcpulse__feat_fn feat,
+                        const void *fctx, double t) {
+  long slot = policy_slot(p, t);
   for (int i = 0; i < p->n_rules; i++) {
     const gcpulse_rule_t *r = &p->rules[i];
     rule_state *s = &p->rs[i];
     int deesc = r->direction == GCPULSE_DIR_DEESCALATE;
-    int n_true = 0, n_false = 0, n_missing = 0, unknown = 0;
+    int n_true = 0, n_false = 0, n_missing = 0, n_na = 0, unknown = 0;
     for (int c = 0; c < r->n_conditions; c++) {
-      int v = eval_condition(&r->conditions[c], &s->c[c], feat, fctx, deesc,
-                             &s->ev[c], &unknown);
+      int v = eval_condition(&r->conditions[c], &s->c[c], slot, feat, fctx,
+                             deesc, &s->ev[c], &unknown);
       if (v == C_TRUE) n_true++;
       else if (v == C_FALSE) n_false++;
       else n_missing++;
+      if (s->ev[c].why == GCPULSE_WHY_NOT_APPLICABLE) n_na++;
     }
     if (r->any) {
       s->matched = n_true > 0;
@@ -8261,22 +8900,73 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
       s->matched = 0;
       s->could = 1;
     }
-    s->lean = s->could && n_true > 0;
+    /* partly matched; a rule that cannot match on this runtime (a feature
+     * not applicable, e.g. promotion on Go) has no opinion */
+    s->lean = s->could && n_true > 0 && n_na == 0;
   }
+}
+
+/* The record of action A of rule I at T, held by constraints CON (whose
+ * numbers are H); BVAL is a bump rule's ask.  Notes an applied action.
+ * Returns 1 if applied (or would be, dry-run). */
+static int build_record(gcpulse__policy *p, int i, int a, double t,
+                        uint32_t con, const held *h, double bval,
+                        gcpulse_action_t *x) {
+  const gcpulse_rule_t *r = &p->rules[i];
+  const rule_state *s = &p->rs[i];
+  int bump = r->bump_ratio > 0;
+  memset(x, 0, sizeof *x);
+  x->t = t;
+  x->rule = r->id;
+  x->action = p->names[s->act[a]].name;
+  x->direction = r->direction;
+  x->raw = bump ? bval : r->actions[a].magnitude;
+  x->stabilized = (s->matched && s->stable) ? x->raw : 0.0;
+  x->limited = (con & (BIT(COOLDOWN) | BIT(RATE_LIMITED))) ? 0.0
+                                                            : x->stabilized;
+  if (bump && r->bump_cap > 0 && x->limited > r->bump_cap) {
+    x->limited = r->bump_cap;
+    con |= BIT(CAPPED);
+  }
+  x->suppressed = (con & ~INFO_BITS) != 0;
+  x->final = x->suppressed ? 0.0 : x->limited;
+  int dry = p->dry_run || r->dry_run;
+  if (dry && !x->suppressed) con |= BIT(DRY_RUN);
+  x->applied = !x->suppressed && !dry;
+  x->constraints = con;
+  if (x->suppressed) {
+    x->until = h->until;
+    x->by = h->by >= 0 ? p->rules[h->by].id : NULL;
+  }
+  x->n_conditions = r->n_conditions;
+  memcpy(x->conditions, s->ev, sizeof x->conditions);
+  if (x->suppressed) return 0;
+  note_applied(p, i, a, t);
+  return 1;
+}
+
+static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
+                    const void *fctx, double t, gcpulse__action_fn emit,
+                    void *ectx, gcpulse_stats_t *st) {
+  /* 1. conditions, match, stabilisation */
+  match_rules(p, feat, fctx, t);
   for (int i = 0; i < p->n_rules; i++) p->rs[i].stable = stabilize(p, i, t);
   /* 2. rule-level constraints and per-group winners */
   uint32_t rc[GCPULSE_RULES_MAX];
   uint32_t ac[GCPULSE_RULES_MAX][GCPULSE_ACTIONS_MAX];
+  held rh[GCPULSE_RULES_MAX], ah[GCPULSE_RULES_MAX][GCPULSE_ACTIONS_MAX];
   int winner[GCPULSE_RULES_MAX]; /* per group: rule index or -1 */
   for (int g = 0; g < p->n_groups; g++) winner[g] = -1;
   for (int i = 0; i < p->n_rules; i++) {
     rule_state *s = &p->rs[i];
     rc[i] = 0;
+    rh[i] = (held){0.0, -1};
     if (!s->matched && !s->could) continue;
-    rc[i] = rule_constraints(p, i, t);
+    rc[i] = rule_constraints(p, i, t, &rh[i]);
     int any_ok = 0;
     for (int a = 0; a < p->rules[i].n_actions; a++) {
-      ac[i][a] = action_constraints(p, i, a, t);
+      ah[i][a] = rh[i];
+      ac[i][a] = action_constraints(p, i, a, t, &ah[i][a]);
       if (ac[i][a] == 0) any_ok = 1;
     }
     if (rc[i] == 0 && any_ok) {
@@ -8287,11 +8977,11 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
   /* across groups: an escalation wins over de-escalations of other groups
    * at the same evaluation (CONFLICT), so no two opposite actions come at
    * once; settle_s keeps them apart afterwards */
-  int escalating = 0;
+  int escalating = -1; /* an escalating winner */
   for (int g = 0; g < p->n_groups; g++)
     if (winner[g] >= 0 && p->rules[winner[g]].direction == GCPULSE_DIR_ESCALATE)
-      escalating = 1;
-  for (int g = 0; escalating && g < p->n_groups; g++)
+      escalating = winner[g];
+  for (int g = 0; escalating >= 0 && g < p->n_groups; g++)
     if (winner[g] >= 0 &&
         p->rules[winner[g]].direction == GCPULSE_DIR_DEESCALATE)
       winner[g] = -1;
@@ -8301,40 +8991,18 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
     rule_state *s = &p->rs[i];
     if (!s->matched && !s->could) continue;
     uint32_t rcon = rc[i];
-    if (rcon == 0 && winner[s->group] != i) rcon |= BIT(CONFLICT);
+    if (rcon == 0 && winner[s->group] != i) {
+      rcon |= BIT(CONFLICT);
+      int w = winner[s->group] >= 0 ? winner[s->group] : escalating;
+      for (int a = 0; a < r->n_actions; a++) ah[i][a].by = w;
+    }
     int bump = r->bump_ratio > 0;
     double bval = bump ? bump_value(p, i, feat, fctx) : 0.0;
     int any_applied = 0;
     gcpulse_action_t rec[GCPULSE_ACTIONS_MAX];
-    for (int a = 0; a < r->n_actions; a++) {
-      gcpulse_action_t *x = &rec[a];
-      memset(x, 0, sizeof *x);
-      uint32_t con = rcon | ac[i][a];
-      x->t = t;
-      x->rule = r->id;
-      x->action = p->names[s->act[a]].name;
-      x->direction = r->direction;
-      x->raw = bump ? bval : r->actions[a].magnitude;
-      x->stabilized = (s->matched && s->stable) ? x->raw : 0.0;
-      x->limited = (con & (BIT(COOLDOWN) | BIT(RATE_LIMITED))) ? 0.0
-                                                                : x->stabilized;
-      if (bump && r->bump_cap > 0 && x->limited > r->bump_cap) {
-        x->limited = r->bump_cap;
-        con |= BIT(CAPPED);
-      }
-      x->suppressed = (con & ~INFO_BITS) != 0;
-      x->final = x->suppressed ? 0.0 : x->limited;
-      int dry = p->dry_run || r->dry_run;
-      if (dry && !x->suppressed) con |= BIT(DRY_RUN);
-      x->applied = !x->suppressed && !dry;
-      x->constraints = con;
-      x->n_conditions = r->n_conditions;
-      memcpy(x->conditions, s->ev, sizeof x->conditions);
-      if (!x->suppressed) {
-        note_applied(p, i, a, t);
-        any_applied = 1;
-      }
-    }
+    for (int a = 0; a < r->n_actions; a++)
+      any_applied |= build_record(p, i, a, t, rcon | ac[i][a], &ah[i][a],
+                                  bval, &rec[a]);
     int loop = 0;
     if (bump && any_applied) {
       double lvl = 0;
@@ -8375,6 +9043,7 @@ static void shift_times(gcpulse__policy *p, double d) {
   shift(&p->start, d);
   shift(&p->next_eval, d);
   shift(&p->last_applied, d);
+  shift(&p->last_eval, d);
   for (int i = 0; i < p->n_rules; i++) {
     rule_state *s = &p->rs[i];
     for (int k = 0; k < s->hist_n; k++) shift(&s->hist_t[k], d);
@@ -8389,7 +9058,7 @@ static void shift_times(gcpulse__policy *p, double d) {
 }
 
 int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
-                         const void *fctx, double t, int force,
+                         const void *fctx, double t, int trigger,
                          gcpulse__action_fn emit, void *ectx,
                          gcpulse_stats_t *st) {
   if (p == NULL || feat == NULL || st == NULL) return GCPULSE_EINVAL;
@@ -8407,11 +9076,19 @@ int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
     p->next_eval = t;
   }
   p->last_t = t;
-  if (!force && t < p->next_eval - EPS) return 0;
-  p->next_eval += p->period;
+  int due = t >= p->next_eval - EPS || trigger == GCPULSE__EVAL_NOW ||
+            (trigger == GCPULSE__EVAL_SOON &&
+             t - p->last_eval >= p->min_eval - EPS);
+  if (!due) return 0;
+  p->last_eval = t;
+  if (t >= p->next_eval - EPS) p->next_eval += p->period;
   if (p->next_eval <= t + EPS) p->next_eval = t + p->period;
   gcpulse__inc(&st->policy_evaluations);
   return evaluate(p, feat, fctx, t, emit, ectx, st);
+}
+
+void gcpulse__policy_dry_run(gcpulse__policy *p, int on) {
+  if (p) p->dry_run = on != 0;
 }
 
 int gcpulse__policy_kill(gcpulse__policy *p, int direction,
@@ -8485,20 +9162,35 @@ int gcpulse__policy_explanations(const gcpulse__policy *p,
    .missing = GCPULSE_MISSING_MISSING}
 #define ACT(nm, mag) {.name = nm, .magnitude = (mag)}
 
+/* Each rule names one situation a person would diagnose from the GC log,
+ * and the action that answers it (docs/policy.md has the table and the
+ * recordings each rule was checked on).  N-of-M counts datapoints of
+ * policy_period_s (5 s): "3 of 4" means the condition held for 15 of the
+ * last 20 s.  Thresholds in bytes/s: 524288 = 512 KiB/s. */
 static const gcpulse_rule_t default_rules[] = {
-    /* 1. full-GC frequency rising and metaspace nearly full: memory-bound */
+    /* 1. full-GC frequency rising and metaspace nearly full: memory-bound.
+     * 1 of 2 on the slope: "Metadata GC Threshold" full GCs come in bursts,
+     * and a metaspace at > 90 % must be acted on while there is time */
     {.id = "memory_bound", .group = "memory", .priority = 60,
      .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 2,
-     .conditions = {COND(FULL_GC_RATE, SLOPE, GT, 0.0, 0.0, 2, 3),
+     .conditions = {COND(FULL_GC_RATE, SLOPE, GT, 0.0, 0.0, 1, 2),
                     COND(METASPACE_PCT, VALUE, GT, 90.0, 85.0, 1, 1)},
      .n_actions = 2,
      .actions = {ACT("scale_up_memory", 1.2), ACT("degrade_offheap_cache", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 2. young-GC interval falling and promotion rising: lifetime anomaly */
+    /* 2. young-GC interval falling and promotion rising while allocation
+     * rises: more load than the young generation absorbs (lifetime
+     * anomaly).  The allocation condition keeps a leak (flat allocation,
+     * young collections squeezed by a filling heap) out of this rule; the
+     * full-GC condition keeps it to young-generation trouble: with more
+     * than 2 full GCs a minute the old generation or metaspace is the
+     * problem, and memory_bound / pause_spike speak */
     {.id = "lifetime_anomaly", .group = "replicas", .priority = 40,
-     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 2,
+     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 4,
      .conditions = {COND(YOUNG_GC_INTERVAL, SLOPE, LT, 0.0, 0.0, 3, 4),
-                    COND(PROMOTION_RATE, SLOPE, GT, 0.0, 0.0, 3, 4)},
+                    COND(PROMOTION_RATE, SLOPE, GT, 0.0, 0.0, 3, 4),
+                    COND(ALLOC_RATE, SLOPE, GT, 65536.0, 0.0, 3, 4),
+                    COND(FULL_GC_RATE, VALUE, LT, 2.0, 4.0, 1, 1)},
      .n_actions = 2,
      .actions = {ACT("scale_out", 1.0), ACT("enable_object_pool", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
@@ -8509,45 +9201,65 @@ static const gcpulse_rule_t default_rules[] = {
                     COND(PAUSE, SLOPE, GT, 0.8, 0.4, 1, 1)},
      .n_actions = 1, .actions = {ACT("elastic_scale_plan", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 4. RSS rising while the live heap is flat: memory outside the GC */
+    /* 4. RSS rising (over the window and still now, 10 of the last 15 s)
+     * past what the GC heap explains (RSS > 1.5 x the peak heap) while
+     * the post-GC heap is flat: memory outside the GC.  The ratio keeps the start-up ramp
+     * (RSS climbing while the runtime first touches its heap) from
+     * reading as a leak: there RSS only catches up with the heap */
     {.id = "offheap_leak", .group = "leak", .priority = 30,
-     .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 2,
-     .conditions = {COND(RSS, SLOPE, GT, 262144.0, 131072.0, 3, 4),
-                    COND(HEAP_LIVE, SLOPE, LT, 65536.0, 131072.0, 3, 4)},
+     .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 4,
+     .conditions = {COND(RSS, SLOPE, GT, 262144.0, 131072.0, 2, 3),
+                    COND(RSS, RECENT_SLOPE, GT, 262144.0, 131072.0, 2, 3),
+                    COND(RSS_HEAP_RATIO, VALUE, GT, 1.5, 1.4, 1, 1),
+                    COND(HEAP_GROWTH_TS, VALUE, LT, 65536.0, 131072.0, 2, 3)},
      .n_actions = 1, .actions = {ACT("suspect_offheap_leak", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 5. GC CPU sustained high near the memory limit: death spiral.  The
+    /* 5. GC CPU high now (the recent fraction, 5-10 s) with the heap near
+     * the memory limit: death spiral / thrash at the limit.  Urgent.  The
      * ceiling is 0.4, not 0.5: Go >= 1.19 caps GC CPU at 50 % when the
      * memory limit drives collection, so a spiral under GOMEMLIMIT reads
-     * 0.4-0.5 and never passes 0.5 (0.44 on tests/data/policy/go-spiral) */
+     * 0.4-0.5 and never passes 0.5 (tests/data/policy/go-spiral) */
     {.id = "death_spiral", .group = "survival", .priority = 90,
      .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 2,
-     .conditions = {COND(GC_CPU_FRACTION, VALUE, GT, 0.4, 0.3, 6, 6),
+     .conditions = {COND(GC_CPU_FRACTION, LAST, GT, 0.4, 0.3, 1, 1),
                     COND(HEAP_LIMIT_RATIO, VALUE, GT, 0.9, 0.85, 1, 1)},
      .n_actions = 1, .actions = {ACT("restart_or_shed", 1.0)},
-     .cooldown_s = -1, .stabilization_s = -1},
-    /* 6. the GOGC controller is pinned at a bound: tuning exhausted */
+     .cooldown_s = -1, .stabilization_s = -1, .urgent = 1},
+    /* 6. the GOGC controller is pinned at its top bound while GC CPU stays
+     * high: tuning exhausted, the work needs more CPUs.  The controller
+     * counts a pin at the top only while GC CPU is above its target (the
+     * bound binds); the conditions here say the same in the policy's own
+     * terms: GOGC high (>= 200: the top region of the default 25-500
+     * range; a pin at the bottom is memory-bound, answered by the memory
+     * rules, not by replicas) and GC CPU > 10 %.  A memory-rich service
+     * whose GOGC merely reached the top stays quiet */
     {.id = "gogc_exhausted", .group = "replicas", .priority = 45,
-     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 1,
-     .conditions = {COND(GOGC_PINNED, VALUE, GE, 3.0, 1.0, 1, 1)},
+     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 3,
+     .conditions = {COND(GOGC_PINNED, VALUE, GE, 3.0, 1.0, 1, 1),
+                    COND(GOGC, VALUE, GE, 200.0, 200.0, 1, 1),
+                    COND(GC_CPU_FRACTION, VALUE, GT, 0.1, 0.05, 1, 1)},
      .n_actions = 1, .actions = {ACT("scale_out", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 7. OOM-class events or heap at the limit: immediate memory bump */
+    /* 7. OOM-class events, the heap past the limit, or the post-GC heap at
+     * >= 95 % of it: immediate memory bump */
     {.id = "oom_bump", .group = "memory", .priority = 100,
-     .direction = GCPULSE_DIR_ESCALATE, .any = 1, .n_conditions = 2,
+     .direction = GCPULSE_DIR_ESCALATE, .any = 1, .n_conditions = 3,
      .conditions = {COND(OOM_EVENTS, VALUE, GE, 1.0, 1.0, 1, 1),
-                    COND(HEAP_LIMIT_RATIO, VALUE, GE, 1.0, 0.95, 1, 1)},
+                    COND(HEAP_LIMIT_RATIO, VALUE, GE, 1.0, 0.95, 1, 1),
+                    COND(HEAP_LIMIT_RATIO, LAST, GE, 0.95, 0.9, 1, 1)},
      .n_actions = 1, .actions = {ACT("scale_up_memory", 1.0)},
      .cooldown_s = 120, .stabilization_s = -1, .bump_ratio = 1.2,
      .bump_min_step = 104857600.0, .bump_cap = 34359738368.0},
     /* scale-down counterparts.  scale_in: fewer than one collection a
-     * minute (latched until two a minute) for 6 evaluations and the whole
-     * down-window.  No GC-CPU condition: with no collection in the window
+     * minute (latched until 2.5 a minute: evaluated at the instant of a
+     * GC, a window of 5 s panes can still hold the previous GC one minute
+     * back and read 2.04/min for a service collecting every 54 s) for
+     * 30 s and the whole down-window.  No GC-CPU condition: with no collection in the window
      * the GC CPU fraction is unknown, and an unknown feature vetoes a
      * de-escalation, so "rate < 1/min AND cpu low" could never hold. */
     {.id = "scale_in", .group = "replicas", .priority = 10,
      .direction = GCPULSE_DIR_DEESCALATE, .any = 0, .n_conditions = 1,
-     .conditions = {COND(GC_RATE, VALUE, LT, 1.0, 2.0, 6, 6)},
+     .conditions = {COND(GC_RATE, VALUE, LT, 1.0, 2.5, 6, 6)},
      .n_actions = 1, .actions = {ACT("scale_in", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
     {.id = "scale_down_memory", .group = "memory", .priority = 10,
@@ -8556,6 +9268,38 @@ static const gcpulse_rule_t default_rules[] = {
                     COND(FULL_GC_COUNT, VALUE, LE, 0.0, 0.0, 1, 1)},
      .n_actions = 1, .actions = {ACT("scale_down_memory", 0.9)},
      .cooldown_s = -1, .stabilization_s = -1},
+    /* 10. the live heap rising steadily (least-squares slope of the live
+     * heap and Theil-Sen slope of the post-GC heap both > 512 KiB/s, and
+     * > 60 % of the heap per minute, for 20 of 25 s) while allocation is
+     * flat: a heap leak.  Named, not scaled: more replicas or memory only
+     * postpone it.  The live heap is Go's marked heap, and on the JVM the
+     * heap after old-generation collections only (full, mixed, concurrent
+     * cycles): after young GCs it also holds promoted garbage, which
+     * grows for minutes in a healthy G1 service until marking runs.  20 of
+     * 25 s: a start-up ramp reads as growth for 10-15 s, a leak for as
+     * long as it lasts; the relative bound keeps the noisy readings of a
+     * big concurrent heap (ZGC) from reading as growth */
+    {.id = "heap_leak", .group = "leak", .priority = 35,
+     .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 4,
+     .conditions = {COND(HEAP_LIVE, SLOPE, GT, 524288.0, 262144.0, 4, 5),
+                    COND(HEAP_GROWTH_TS, VALUE, GT, 524288.0, 262144.0, 4, 5),
+                    COND(HEAP_GROWTH_PCT, VALUE, GT, 60.0, 30.0, 4, 5),
+                    COND(ALLOC_RATE, SLOPE, LT, 262144.0, 524288.0, 4, 5)},
+     .n_actions = 1, .actions = {ACT("suspect_heap_leak", 1.0)},
+     .cooldown_s = -1, .stabilization_s = -1},
+    /* 11. the post-GC heap rising steadily at flat allocation (a leak, or
+     * state that only a restart or less load will shed) and past 70 % of
+     * the memory limit: act before the OOM.  Urgent.  It reads the post-GC
+     * heap, not the live heap: near the limit there is no time to wait for
+     * an old-generation collection to tell garbage from leak */
+    {.id = "leak_near_limit", .group = "survival", .priority = 80,
+     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 4,
+     .conditions = {COND(HEAP_GROWTH_TS, VALUE, GT, 524288.0, 262144.0, 5, 6),
+                    COND(HEAP_GROWTH_PCT, VALUE, GT, 60.0, 30.0, 5, 6),
+                    COND(ALLOC_RATE, SLOPE, LT, 262144.0, 524288.0, 5, 6),
+                    COND(HEAP_LIMIT_RATIO, LAST, GT, 0.7, 0.65, 1, 1)},
+     .n_actions = 1, .actions = {ACT("restart_or_shed", 1.0)},
+     .cooldown_s = -1, .stabilization_s = -1, .urgent = 1},
 };
 
 #define N_DEFAULTS ((int)GCPULSE__COUNTOF(default_rules))
@@ -8796,6 +9540,9 @@ static int check_rule(const gcpulse_config_t *cfg, int ri,
   if (r->disabled != 0 && r->disabled != 1)
     return gcpulse__error(err, GCPULSE_ECONFIG, RPATH("disabled"),
                           "must be 0 or 1");
+  if (r->urgent != 0 && r->urgent != 1)
+    return gcpulse__error(err, GCPULSE_ECONFIG, RPATH("urgent"),
+                          "must be 0 or 1");
   if (!isfinite(r->bump_ratio) || (r->bump_ratio != 0 && r->bump_ratio < 1))
     return gcpulse__error(err, GCPULSE_ECONFIG, RPATH("bump_ratio"),
                           "must be 0 (no bump) or >= 1");
@@ -8912,7 +9659,7 @@ int gcpulse__policy_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
 #endif
 
 /* A time beyond this many seconds since process start is absurd. */
-#define GO_T_MAX_S 315576000.0 /* 10 years */
+#define GO_T_MAX_S GCPULSE__T_MAX_S
 
 void gcpulse__go_init(gcpulse__go *p) {
   memset(p, 0, sizeof *p);
@@ -9158,19 +9905,75 @@ static gcpulse_event_t *scav_rec(gcpulse__go *g) {
   return ev;
 }
 
+/* Every Go event leaves through here: the range check after scaling. */
+static int go_emit(const gcpulse__sink *k, gcpulse_event_t *ev) {
+  int rc = gcpulse__event_sane(ev, k);
+  return rc < 0 ? rc : k->event(k->ctx, ev);
+}
+
 #define KNOW(ev, f) ((ev)->known |= GCPULSE_BIT(GCPULSE_FIELD_##f))
 
-/* Sequence bookkeeping for a gc line with number SEQ at column COL.
- * Sets RESTART in *FLAGS when SEQ does not advance. */
+/* Lines of one process in a row after which the other one (the run before
+ * the last restart) is forgotten: interleaving shows within a few lines,
+ * and a new run whose numbers and clock pass the old run's must not be
+ * taken for it. */
+#define ALT_QUIET 16
+
+static void go_swap_runs(gcpulse__go *g) {
+  uint64_t s = g->last_seq;
+  double t = g->last_t;
+  int hs = g->have_seq, ht = g->have_t;
+  g->last_seq = g->alt_seq;
+  g->last_t = g->alt_t;
+  g->have_seq = g->alt_have_seq;
+  g->have_t = g->alt_have_t;
+  g->alt_seq = s;
+  g->alt_t = t;
+  g->alt_have_seq = hs;
+  g->alt_have_t = ht;
+}
+
+/* Sequence bookkeeping for a gc line with number SEQ (and time T when
+ * HAVE_T) at column COL.  The line continues the current process when SEQ
+ * is above its last one.  It continues the other one (the run before the
+ * last restart) when SEQ is above that one's last, closer, at a time not
+ * before its last: two processes write to one stream, reported once
+ * (INTERLEAVED), and no restart.  Else SEQ not advancing is a restart
+ * (RESTART in *FLAGS; SEQ_REUSED too when SEQ > 1).  The same number at
+ * the same time again is a duplicated line: SEQ_REUSED, returns 1 (drop). */
 static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
-                    size_t col, uint32_t *flags) {
+                    double t, int have_t, size_t col, uint32_t *flags) {
   int rc = 0;
-  if (g->have_seq && seq <= g->last_seq) {
+  if (g->have_seq && seq == g->last_seq && have_t && g->have_t && t == g->last_t) {
+    rc = k->diag(k->ctx, GCPULSE_REASON_SEQ_REUSED, col,
+                 "a new GC number (duplicated line dropped)");
+    return rc < 0 ? rc : 1;
+  }
+  int cur = !g->have_seq || seq > g->last_seq;
+  int alt = g->alt_have_seq && seq > g->alt_seq &&
+            !(have_t && g->alt_have_t && t < g->alt_t);
+  if (alt && (!cur || seq - g->alt_seq < seq - g->last_seq)) {
+    go_swap_runs(g);
+    if (!g->interleaved) {
+      g->interleaved = 1;
+      rc = k->diag(k->ctx, GCPULSE_REASON_INTERLEAVED, col,
+                   "one process per stream (two write here; not a restart)");
+      if (rc < 0) return rc;
+    }
+    g->alt_quiet = 0;
+  } else if (!cur) {
+    g->alt_quiet = 0;
     *flags |= GCPULSE_EV_RESTART;
+    g->alt_seq = g->last_seq;
+    g->alt_t = g->last_t;
+    g->alt_have_seq = 1;
+    g->alt_have_t = g->have_t;
     g->have_t = 0; /* a new run: its clock starts again */
     if (seq > 1)
       rc = k->diag(k->ctx, GCPULSE_REASON_SEQ_REUSED, col,
                    "a GC number above the previous one");
+  } else if (g->alt_have_seq && ++g->alt_quiet > ALT_QUIET) {
+    g->alt_have_seq = 0; /* the other process is gone (a plain restart) */
   }
   g->have_seq = 1;
   g->last_seq = seq;
@@ -9290,10 +10093,13 @@ static int parse_gc_modern(gcpulse__go *g, const char *s, pst *ps,
   int cut = tail_(q, ps->end, " (forced)", 9, NULL, 0, &forced, &unused);
 
   gcpulse_event_t *ev = cycle_rec(g);
-  int rc = seq_step(g, k, seq, (size_t)(p - s), &ev->flags);
-  if (rc < 0) return rc;
+  int rc = seq_step(g, k, seq, t, 1, (size_t)(p - s), &ev->flags);
+  if (rc != 0) return rc < 0 ? rc : 1;
   rc = time_step(g, k, t, (size_t)(at - s), &ev->flags);
   if (rc < 0) return rc;
+  /* two processes: the one behind is counted at the other's clock */
+  if (g->interleaved && g->alt_have_t && t < g->alt_t)
+    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
   if (forced) ev->flags |= GCPULSE_EV_FORCED;
   uint64_t pause, conc, cpu;
   if (nclock == 3) {
@@ -9341,7 +10147,7 @@ static int parse_gc_modern(gcpulse__go *g, const char *s, pst *ps,
     KNOW(ev, STACKS);
     KNOW(ev, GLOBALS);
   }
-  rc = k->event(k->ctx, ev);
+  rc = go_emit(k, ev);
   if (rc < 0) return rc;
   if (cut) {
     rc = k->diag(k->ctx, GCPULSE_REASON_TRUNCATED, (size_t)(ps->end - s),
@@ -9414,7 +10220,7 @@ static int parse_gc_old(gcpulse__go *g, const char *s, pst *ps,
   }
 
   gcpulse_event_t *ev = cycle_rec(g);
-  int rc = seq_step(g, k, seq, (size_t)(p - s), &ev->flags);
+  int rc = seq_step(g, k, seq, 0, 0, (size_t)(p - s), &ev->flags);
   if (rc < 0) return rc;
   ev->flags |= GCPULSE_EV_SUSPECT_TIME; /* no time on the line */
   ev->seq = seq;
@@ -9428,7 +10234,7 @@ static int parse_gc_old(gcpulse__go *g, const char *s, pst *ps,
              GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE) |
              GCPULSE_BIT(GCPULSE_FIELD_HEAP_AFTER) |
              GCPULSE_BIT(GCPULSE_FIELD_PROCS);
-  rc = k->event(k->ctx, ev);
+  rc = go_emit(k, ev);
   return rc < 0 ? rc : 1;
 bad:
   g->forced_pending = 0;
@@ -9530,7 +10336,7 @@ static int at_scvg(gcpulse__go *g, const char *s, pst *ps, const char *a,
   if (forced) ev->flags |= GCPULSE_EV_FORCED;
   ev->t = borrowed_t(g);
   g->scav_seq++;
-  int rc = k->event(k->ctx, ev);
+  int rc = go_emit(k, ev);
   return rc < 0 ? rc : 1;
 }
 
@@ -9586,7 +10392,7 @@ static int at_scav(gcpulse__go *g, const char *s, pst *ps, const char *a,
   if (forced) ev->flags |= GCPULSE_EV_FORCED;
   ev->t = borrowed_t(g);
   g->scav_seq++;
-  int rc = k->event(k->ctx, ev);
+  int rc = go_emit(k, ev);
   if (rc < 0) return rc;
   if (cut) {
     rc = k->diag(k->ctx, GCPULSE_REASON_TRUNCATED, (size_t)(e - s),
@@ -9656,6 +10462,7 @@ int gcpulse__go_line(gcpulse__go *g, const char *s, size_t n,
   return 0;
 }
 /* end of lib/trace_go.c: its macros stay file-local */
+#undef ALT_QUIET
 #undef GO_INLINE
 #undef GO_T_MAX_S
 #undef KNOW
@@ -10259,7 +11066,7 @@ int gcpulse__window_runtime(const gcpulse__window *w) { return w->runtime; }
 #define M(s) (1u << GCPULSE_STAT_##s)
 #define SAMPLE                                                                 \
   (M(VALUE) | M(LAST) | M(MEAN) | M(MIN) | M(MAX) | M(RATE) | M(SLOPE) |        \
-   M(EWMA) | M(CUSUM))
+   M(EWMA) | M(CUSUM) | M(RECENT_SLOPE))
 #define QUANT (M(P50) | M(P90) | M(P99))
 #define GAUGE (SAMPLE & ~(M(EWMA) | M(CUSUM))) /* no EWMA kept */
 
@@ -10272,7 +11079,7 @@ static const uint16_t supported[GCPULSE_FEAT_BUILTIN_COUNT] = {
     [GCPULSE_FEAT_FULL_GC_RATE] = M(VALUE) | M(SLOPE),
     [GCPULSE_FEAT_PAUSE] = (SAMPLE & ~M(RATE)) | QUANT,
     [GCPULSE_FEAT_STW_FRACTION] = M(VALUE) | M(SLOPE),
-    [GCPULSE_FEAT_GC_CPU_FRACTION] = M(VALUE) | M(SLOPE),
+    [GCPULSE_FEAT_GC_CPU_FRACTION] = M(VALUE) | M(LAST) | M(SLOPE),
     [GCPULSE_FEAT_HEAP_LIVE] = SAMPLE,
     [GCPULSE_FEAT_HEAP_GOAL] = GAUGE,
     [GCPULSE_FEAT_HEAP_BEFORE] = GAUGE,
@@ -10285,7 +11092,7 @@ static const uint16_t supported[GCPULSE_FEAT_BUILTIN_COUNT] = {
     [GCPULSE_FEAT_METASPACE_PCT] = GAUGE,
     [GCPULSE_FEAT_TIME_TO_NEXT_GC] = M(VALUE),
     [GCPULSE_FEAT_OOM_EVENTS] = M(VALUE),
-    [GCPULSE_FEAT_HEAP_LIMIT_RATIO] = M(VALUE),
+    [GCPULSE_FEAT_HEAP_LIMIT_RATIO] = M(VALUE) | M(LAST),
     [GCPULSE_FEAT_QPS] = SAMPLE,
     [GCPULSE_FEAT_RSS] = SAMPLE,
     [GCPULSE_FEAT_LATENCY] = SAMPLE | QUANT,
@@ -10293,6 +11100,8 @@ static const uint16_t supported[GCPULSE_FEAT_BUILTIN_COUNT] = {
     [GCPULSE_FEAT_GOGC] = GAUGE,
     [GCPULSE_FEAT_GOGC_PINNED] = GAUGE,
     [GCPULSE_FEAT_HEAP_ROOTS] = GAUGE,
+    [GCPULSE_FEAT_HEAP_GROWTH_PCT] = M(VALUE),
+    [GCPULSE_FEAT_RSS_HEAP_RATIO] = M(VALUE),
 };
 
 int gcpulse__window_supports(int feature, int stat) {
@@ -10335,7 +11144,9 @@ typedef struct sagg {
   int panes;                             /* panes with samples */
 } sagg;
 
-static void ser_agg(const gcpulse__window *w, int s, sagg *a) {
+/* Aggregate of series S over the live panes with index >= FROM. */
+static void ser_agg_from(const gcpulse__window *w, int s, int64_t from,
+                         sagg *a) {
   memset(a, 0, sizeof *a);
   a->min = INFINITY;
   a->max = -INFINITY;
@@ -10346,7 +11157,7 @@ static void ser_agg(const gcpulse__window *w, int s, sagg *a) {
   for (int j = 0; j < w->P; j++) {
     const gcpulse__wpane *p = &w->panes[j];
     const gcpulse__wser *q = pane_ser(w, j, s);
-    if (q->n == 0 || !live_pane(w, p)) continue;
+    if (q->n == 0 || !live_pane(w, p) || p->idx < from) continue;
     double n = q->n, o = p->start - ref;
     a->n += n;
     a->sum += q->sum;
@@ -10363,6 +11174,15 @@ static void ser_agg(const gcpulse__window *w, int s, sagg *a) {
     if (tl > a->t_last) a->t_last = tl;
     a->panes++;
   }
+}
+
+static void ser_agg(const gcpulse__window *w, int s, sagg *a) {
+  ser_agg_from(w, s, INT64_MIN, a);
+}
+
+/* Panes the RECENT_SLOPE statistic reads: a quarter of the window, >= 3. */
+static int recent_panes(const gcpulse__window *w) {
+  return w->P / 4 > 3 ? w->P / 4 : 3;
 }
 
 /* Why series S of FEATURE has no data: not applicable to the runtime
@@ -10417,7 +11237,12 @@ static int ser_stat(const gcpulse__window *w, int s, int feature, int stat,
     return GCPULSE_WHY_KNOWN;
   }
   sagg a;
-  ser_agg(w, s, &a);
+  if (stat == GCPULSE_STAT_RECENT_SLOPE) {
+    ser_agg_from(w, s, w->head - recent_panes(w) + 1, &a);
+    stat = GCPULSE_STAT_SLOPE;
+  } else {
+    ser_agg(w, s, &a);
+  }
   if (a.n == 0) {
     /* a sticky value held since before the window is its whole history */
     if (x->sticky && x->has_last &&
@@ -10506,7 +11331,24 @@ static int pane_rate_slope(const gcpulse__window *w, int which, double scale,
   return finite_out(sl, out);
 }
 
-/* VALUE (sum / covered time * SCALE) or SLOPE of a pane-rate feature. */
+/* The recent rate (LAST): numerator of the head pane and the one before
+ * it over the time they cover (one to two pane widths; less at the start
+ * of the stream): a short horizon for emergencies. */
+static int pane_rate_recent(const gcpulse__window *w, int which, double scale,
+                            double *out) {
+  double sum = 0, from = ((double)w->head - 1.0) * w->pw;
+  for (int j = 0; j < w->P; j++) {
+    const gcpulse__wpane *p = &w->panes[j];
+    if (live_pane(w, p) && p->idx >= w->head - 1) sum += pane_num(w, j, which);
+  }
+  if (w->origin > from) from = w->origin;
+  double c = w->now - from;
+  if (c < w->min_span || !(c > 0)) return GCPULSE_WHY_SPAN_SHORT;
+  return finite_out(scale * sum / c, out);
+}
+
+/* VALUE (sum / covered time * SCALE), LAST (recent) or SLOPE of a
+ * pane-rate feature. */
 static int pane_rate(const gcpulse__window *w, int which, double scale,
                      int stat, int need_n, int feature, double *out) {
   if (!w->have_ev) return GCPULSE_WHY_NO_DATA;
@@ -10514,6 +11356,7 @@ static int pane_rate(const gcpulse__window *w, int which, double scale,
   double sum = pane_total(w, which, &n);
   if (need_n && n == 0) return why_none(w, feature);
   if (stat == GCPULSE_STAT_SLOPE) return pane_rate_slope(w, which, scale, out);
+  if (stat == GCPULSE_STAT_LAST) return pane_rate_recent(w, which, scale, out);
   double c = covered(w);
   if (c < w->min_span) return GCPULSE_WHY_SPAN_SHORT;
   return finite_out(scale * sum / c, out);
@@ -10579,6 +11422,17 @@ static int heap_growth_ts(const gcpulse__window *w, double *out) {
   if (gcpulse__theil_sen(x, y, n, scratch, &sl) != 0)
     return GCPULSE_WHY_SPAN_SHORT;
   return finite_out(sl, out);
+}
+
+/* The Theil-Sen growth as percent of the mean post-GC heap per minute. */
+static int heap_growth_pct(const gcpulse__window *w, double *out) {
+  double ts;
+  int r = heap_growth_ts(w, &ts);
+  if (r != 0) return r;
+  sagg a;
+  ser_agg(w, postgc_series(w), &a);
+  if (a.n == 0 || !(a.sum > 0)) return GCPULSE_WHY_NO_DATA;
+  return finite_out(ts / (a.sum / a.n) * 6000.0, out);
 }
 
 /* Allocation rate over the window: bytes / seconds of the event pairs. */
@@ -10652,11 +11506,10 @@ static int memory_limit(const gcpulse__window *w, int stat, double *out) {
   return finite_out(v, out);
 }
 
-/* Peak heap (max of goal, heap before and heap after in the window) over
- * the memory limit in force (gcpulse__window_memory_limit). */
-static int heap_limit_ratio(const gcpulse__window *w, double *out) {
-  double limit = gcpulse__window_memory_limit(w, NULL);
-  if (!(limit > 0)) return GCPULSE_WHY_NO_LIMIT;
+/* VALUE: peak heap (max of goal, heap before and heap after in the
+ * window) over the memory limit in force (gcpulse__window_memory_limit);
+ * LAST: the last post-GC heap (Go live heap, JVM heap after) over it. */
+static double peak_heap(const gcpulse__window *w) {
   double peak = -INFINITY;
   static const int src[] = {GCPULSE__SR_HEAP_GOAL, GCPULSE__SR_HEAP_BEFORE,
                             GCPULSE__SR_HEAP_AFTER};
@@ -10665,8 +11518,32 @@ static int heap_limit_ratio(const gcpulse__window *w, double *out) {
     ser_agg(w, src[i], &a);
     if (a.n > 0 && a.max > peak) peak = a.max;
   }
+  return peak;
+}
+
+static int heap_limit_ratio(const gcpulse__window *w, int stat, double *out) {
+  double limit = gcpulse__window_memory_limit(w, NULL);
+  if (!(limit > 0)) return GCPULSE_WHY_NO_LIMIT;
+  if (stat == GCPULSE_STAT_LAST) {
+    double after;
+    int r = ser_stat(w, postgc_series(w), GCPULSE_FEAT_HEAP_AFTER,
+                     GCPULSE_STAT_LAST, GCPULSE_STAT_LAST, &after);
+    return r != 0 ? r : finite_out(after / limit, out);
+  }
+  double peak = peak_heap(w);
   if (!isfinite(peak)) return GCPULSE_WHY_NO_DATA;
   return finite_out(peak / limit, out);
+}
+
+/* The caller's peak RSS over the window's peak heap: both peaks of the
+ * same window (RSS samples that arrive after a later event still count). */
+static int rss_heap_ratio(const gcpulse__window *w, double *out) {
+  double rss, peak = peak_heap(w);
+  int r = ser_stat(w, GCPULSE__SR_RSS, GCPULSE_FEAT_RSS, GCPULSE_STAT_MAX,
+                   GCPULSE_STAT_MAX, &rss);
+  if (r != 0) return r;
+  if (!(peak > 0)) return GCPULSE_WHY_NO_DATA;
+  return finite_out(rss / peak, out);
 }
 
 static int count_of(const gcpulse__window *w, int which, double *out) {
@@ -10720,6 +11597,7 @@ static int feature_read(const gcpulse__window *w, int f, int stat,
     return ser_stat(w, postgc_series(w), f, GCPULSE_STAT_SLOPE,
                     GCPULSE_STAT_SLOPE, out);
   case GCPULSE_FEAT_HEAP_GROWTH_TS: return heap_growth_ts(w, out);
+  case GCPULSE_FEAT_HEAP_GROWTH_PCT: return heap_growth_pct(w, out);
   case GCPULSE_FEAT_PROMOTION_RATE:
     return pane_rate(w, PR_PROMO, 1.0, stat, 1, f, out);
   case GCPULSE_FEAT_METASPACE_USED:
@@ -10730,8 +11608,9 @@ static int feature_read(const gcpulse__window *w, int f, int stat,
     return ser_stat(w, GCPULSE__SR_ROOTS, f, stat, GCPULSE_STAT_LAST, out);
   case GCPULSE_FEAT_TIME_TO_NEXT_GC: return time_to_next_gc(w, out);
   case GCPULSE_FEAT_OOM_EVENTS: return count_of(w, 2, out);
-  case GCPULSE_FEAT_HEAP_LIMIT_RATIO: return heap_limit_ratio(w, out);
+  case GCPULSE_FEAT_HEAP_LIMIT_RATIO: return heap_limit_ratio(w, stat, out);
   case GCPULSE_FEAT_MEMORY_LIMIT: return memory_limit(w, stat, out);
+  case GCPULSE_FEAT_RSS_HEAP_RATIO: return rss_heap_ratio(w, out);
   case GCPULSE_FEAT_LATENCY:
     if (is_quantile(stat))
       return quantile(w, &w->lat, GCPULSE__SR_LATENCY, f, stat, out);

@@ -300,12 +300,12 @@ type Action struct {
 // Condition is what one of the rule's conditions saw at the evaluation
 // that produced the action.
 type Condition struct {
-	Feature   string  // e.g. "heap_after_over_limit"; "" if the library does not say
+	Feature   string  // a feature name ("gc_cpu_fraction") or a custom metric's name
 	Stat      string  // e.g. "value", "p99"
 	Op        string  // ">", ">=", "<", "<="
 	Threshold float64 // the enter or exit threshold that applied
 	Value     float64 // the statistic read (0 when unknown)
-	Unit      string  // the feature's unit
+	Unit      string  // the feature's unit ("" for a custom metric)
 	Known     bool    // Value was known (else Why says why)
 	Why       string
 	Latched   bool // condition state after the evaluation

@@ -168,8 +168,8 @@ func Start(cfg Config) (*Tuner, error) {
 		return nil, err
 	}
 	t.handle = cgo.NewHandle(receiver(t))
-	var g *C.gcpulse_t
-	if rc := C.gp_new(c, C.uintptr_t(t.handle), C.int(boolInt(cfg.OnEvent != nil)), 1, 1, &g); rc < 0 {
+	var g *C.gcpulse_t // no on_event: step queues the records it feeds itself
+	if rc := C.gp_new(c, C.uintptr_t(t.handle), 0, 1, 1, &g); rc < 0 {
 		t.handle.Delete()
 		return nil, libErr("gcpulse_new", rc)
 	}
@@ -199,13 +199,6 @@ func Start(cfg Config) (*Tuner, error) {
 	active.t = t
 	go t.loop(tick)
 	return t, nil
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // resolveLimit turns Config.MemoryLimit into bytes (0 = none): the
@@ -550,7 +543,7 @@ func (t *Tuner) deliver() {
 	}
 	for i := range acts {
 		if t.cfg.OnAction != nil {
-			a := actionFromC(&acts[i])
+			a := actionFromC(&acts[i], t.metricIDs)
 			t.call("OnAction", func() { t.cfg.OnAction(a) })
 		}
 	}

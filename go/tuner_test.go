@@ -572,10 +572,19 @@ func TestActionExplained(t *testing.T) {
 	restoreRuntime(t)
 	const doc = `{"policy": {"rules": [{"id": "queue_fuse", "conditions": [
 		{"feature": "queue_depth", "stat": "last", "op": ">", "enter": 10}],
-		"actions": [{"name": "shed_load", "magnitude": 2}]}]}}`
+		"actions": [{"name": "shed_load", "magnitude": 2}]},
+		{"id": "qps_fuse", "conditions": [{"feature": "qps", "stat": "last", "op": ">=", "enter": 100}],
+		"actions": [{"name": "qps_alarm"}]}]}}`
 	got := make(chan Action, 16)
+	var qps []Action
+	var mu sync.Mutex
 	tu, err := Start(Config{MemoryLimit: NoLimit, PolicyJSON: doc, Warmup: time.Millisecond,
 		TickInterval: 10 * time.Millisecond, OnAction: func(a Action) {
+			if a.Action == "qps_alarm" {
+				mu.Lock()
+				qps = append(qps, a)
+				mu.Unlock()
+			}
 			if a.Action == "shed_load" {
 				select {
 				case got <- a:
@@ -594,6 +603,9 @@ wait:
 		if err := tu.Observe("queue_depth", 50); err != nil { // declared by the rule
 			t.Fatal(err)
 		}
+		if err := tu.Observe(MetricQPS, 500); err != nil {
+			t.Fatal(err)
+		}
 		runtime.GC()
 		select {
 		case a = <-got:
@@ -607,8 +619,19 @@ wait:
 		t.Fatalf("action %+v", a)
 	}
 	c := a.Conditions[0]
-	if !c.Known || c.Value != 50 || c.Threshold != 10 || !c.Latched {
+	if !c.Known || c.Value != 50 || c.Threshold != 10 || !c.Latched ||
+		c.Feature != "queue_depth" || c.Stat != "last" || c.Op != ">" {
 		t.Errorf("condition %+v, want queue_depth last 50 > 10", c)
 	}
 	t.Logf("action %+v", a)
+	waitFor(2*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return len(qps) > 0 })
+	mu.Lock()
+	defer mu.Unlock()
+	if len(qps) == 0 || len(qps[0].Conditions) != 1 {
+		t.Fatalf("qps_alarm actions %+v", qps)
+	}
+	if c := qps[0].Conditions[0]; c.Feature != "qps" || c.Stat != "last" || c.Op != ">=" ||
+		c.Threshold != 100 || c.Value != 500 || c.Unit != "1/s" {
+		t.Errorf("qps condition %+v, want qps last 500 >= 100 1/s", c)
+	}
 }

@@ -76,7 +76,7 @@ extern "C" {
  * public structs have fixed capacities (GCPULSE_REASON_MAX,
  * GCPULSE_RULES_MAX, GCPULSE_CUSTOM_MAX, ...), so adding an enum value
  * within them, such as a new diagnostic reason, keeps the layout. */
-#define GCPULSE_ABI_MAJOR 1
+#define GCPULSE_ABI_MAJOR 2
 
 #if defined(_WIN32) && !defined(GCPULSE_STATIC)
 #ifdef GCPULSE_BUILDING
@@ -158,7 +158,8 @@ typedef struct gcpulse_error {
   X(BAD_EVENT, "bad_event", "structured event with invalid values")           \
   X(BAD_METRIC, "bad_metric", "caller metric that is not finite or out of range") \
   X(RESTART, "restart", "process restart detected; window reset")             \
-  X(GAP_RESET, "gap_reset", "time gap longer than the window; window reset")
+  X(GAP_RESET, "gap_reset", "time gap longer than the window; window reset") \
+  X(INTERLEAVED, "interleaved", "two processes write to one stream; no restart")
 
 typedef enum gcpulse_reason {
 #define GCPULSE_X_(name, id, text) GCPULSE_REASON_##name,
@@ -331,7 +332,7 @@ typedef struct gcpulse_event {
   uint64_t young_before, young_after;
   uint64_t old_before, old_after;
   uint64_t promoted;       /* old-generation growth across a young GC */
-  uint64_t metaspace_used, metaspace_committed;
+  uint64_t metaspace_used, metaspace_committed; /* JVM class metadata: Metaspace, or PermGen before JDK 8 */
   uint64_t stacks, globals; /* Go 1.18+ scannable stacks / globals */
   uint32_t procs;          /* Go GOMAXPROCS (P), JVM GC worker count if known */
   uint32_t gc_cpu_pct_total; /* Go cumulative GC CPU percent since start (not windowed) */
@@ -413,7 +414,7 @@ GCPULSE_API const char *gcpulse_field_name(int field);
   X(FULL_GC_RATE, "full_gc_rate", "1/min", "JVM full collections per minute; VALUE, SLOPE (per-pane, 1/min per s)") \
   X(PAUSE, "pause_ms", "ms", "STW pause distribution; VALUE=p99; P50 P90 P99, sample stats but RATE, +EC; SLOPE in ms/s") \
   X(STW_FRACTION, "stw_fraction", "ratio", "total STW pause time / covered time; VALUE, SLOPE") \
-  X(GC_CPU_FRACTION, "gc_cpu_fraction", "ratio", "Go: sum of per-cycle GC CPU ms / procs / covered time (not the cumulative P%); JVM: (pause + concurrent ms) / covered time; VALUE, SLOPE") \
+  X(GC_CPU_FRACTION, "gc_cpu_fraction", "ratio", "Go: sum of per-cycle GC CPU ms / procs / covered time (not the cumulative P%); JVM: (pause + concurrent ms) / covered time; VALUE, SLOPE; LAST = the same over the newest pane and the one before it (5-10 s at the defaults)") \
   X(HEAP_LIVE, "heap_live_bytes", "bytes", "live heap: heap_live when reported (Go marked heap), else heap after a full GC; VALUE=last; sample stats +EC") \
   X(HEAP_GOAL, "heap_goal_bytes", "bytes", "Go heap goal of the cycle; VALUE=last; sample stats") \
   X(HEAP_BEFORE, "heap_before_bytes", "bytes", "heap at GC start; VALUE=last; sample stats") \
@@ -426,14 +427,16 @@ GCPULSE_API const char *gcpulse_field_name(int field);
   X(METASPACE_PCT, "metaspace_used_pct", "percent", "JVM metaspace used / committed x 100; VALUE=last; sample stats") \
   X(TIME_TO_NEXT_GC, "time_to_next_gc_s", "s", "room / alloc_rate - time since the last GC, >= 0; room = Go: goal - live heap, JVM: heap before - heap after of the last GC; VALUE") \
   X(OOM_EVENTS, "oom_events", "count", "events flagged OOM or evacuation failure in the window; VALUE") \
-  X(HEAP_LIMIT_RATIO, "heap_limit_ratio", "ratio", "peak heap (max of goal, heap before, heap after in the window) / memory_limit_bytes; NO_LIMIT without a limit; VALUE") \
+  X(HEAP_LIMIT_RATIO, "heap_limit_ratio", "ratio", "peak heap (max of goal, heap before, heap after in the window) / memory_limit_bytes; NO_LIMIT without a limit; VALUE; LAST = the last post-GC heap (Go live heap, JVM heap after) / the limit") \
   X(QPS, "qps", "1/s", "caller metric: requests per second; VALUE=last; sample stats +EC") \
   X(RSS, "rss_bytes", "bytes", "caller metric: resident set size; VALUE=last; sample stats +EC") \
   X(LATENCY, "latency_ms", "ms", "caller metric: request latency; VALUE=last; P50 P90 P99 (<= 3.1 %); sample stats +EC") \
   X(MEMORY_LIMIT, "memory_limit_bytes", "bytes", "the limit in force: config memory_limit, else the caller metric (sample stats), else detected from the log (JVM heap capacity); kept across window resets; VALUE=last") \
   X(GOGC, "gogc", "percent", "the GOGC value currently recommended by the controller; kept across window resets; VALUE=last; sample stats") \
   X(GOGC_PINNED, "gogc_pinned", "count", "consecutive controller decisions pinned at a bound: at min (memory-bound), or at max while GC CPU is still above target (CPU-bound); 0 if not pinned; VALUE=last; sample stats") \
-  X(HEAP_ROOTS, "heap_roots_bytes", "bytes", "Go GC roots of the last cycle: stacks + globals (the roots term of the heap goal)")
+  X(HEAP_ROOTS, "heap_roots_bytes", "bytes", "Go GC roots of the last cycle: stacks + globals (the roots term of the heap goal)") \
+  X(HEAP_GROWTH_PCT, "heap_growth_pct", "percent/min", "heap_growth_ts / mean post-GC heap in the window x 6000: how fast the heap grows relative to its size; VALUE") \
+  X(RSS_HEAP_RATIO, "rss_heap_ratio", "ratio", "peak caller RSS / peak heap in the window (max of goal, heap before, heap after): how much of the process the GC heap does not explain; NO_DATA without both; VALUE")
 
 typedef enum gcpulse_feature {
 #define GCPULSE_X_(id, name, unit, text) GCPULSE_FEAT_##id,
@@ -459,7 +462,10 @@ typedef enum gcpulse_feature {
   X(RATE, "rate")    /* change per second: (last - first) / span, or sum / time for counters */ \
   X(SLOPE, "slope")  /* least-squares slope per second over the window */     \
   X(EWMA, "ewma")    /* time-decay EWMA, alpha = 1 - exp(-dt/tau) */          \
-  X(CUSUM, "cusum")  /* two-sided CUSUM flag: +1 shift up, -1 down, 0 none */
+  X(CUSUM, "cusum")  /* two-sided CUSUM flag: +1 shift up, -1 down, 0 none */ \
+  X(RECENT_SLOPE, "recent_slope") /* least-squares slope per second over the newest \
+                     quarter of the window (>= 3 panes; 15 s at the defaults): \
+                     whether a series is still moving, not whether it moved */
 
 typedef enum gcpulse_stat {
 #define GCPULSE_X_(id, name) GCPULSE_STAT_##id,
@@ -685,7 +691,10 @@ typedef struct gcpulse_condition {
   int op;          /* gcpulse_op_t */
   double enter;    /* threshold to become true */
   double exit;     /* threshold to become false (hysteresis); on the far side of enter */
-  int n, m;        /* N-of-M: true on >= n of the last m evaluations (1 <= n <= m <= 64) */
+  int n, m;        /* N-of-M over time: true when the condition held in >= n of the
+                      last m datapoints, one datapoint per policy_period_s of event
+                      time (the state at the slot's last evaluation; a slot without
+                      an evaluation keeps the previous state) (1 <= n <= m <= 64) */
   int missing;     /* gcpulse_missing_t */
 } gcpulse_condition_t;
 
@@ -714,6 +723,8 @@ typedef struct gcpulse_rule {
   double stabilization_s; /* <0 = direction default (escalate 0, de-escalate 300) */
   int dry_run;         /* this rule never applies (applied=false) */
   int disabled;
+  int urgent;          /* emergency rule: not held by warm-up or settle (bump rules
+                          never are either); default 0 */
   /* catastrophe bump (rule 7 style): magnitude = max(prev*bump_ratio, prev+bump_min_step), capped */
   double bump_ratio;   /* 0 = not a bump rule */
   double bump_min_step;
@@ -742,8 +753,17 @@ typedef enum gcpulse_constraint {
   GCPULSE_CONSTRAINT_COUNT
 } gcpulse_constraint_t;
 
-/* What a condition saw at one evaluation. */
+/* What a condition saw at one evaluation: "FEATURE STAT OP THRESHOLD"
+ * compared with VALUE, in UNIT (e.g. gc_cpu_fraction last > 0.4 ratio,
+ * observed 0.47). */
 typedef struct gcpulse_condition_eval {
+  int feature;       /* gcpulse_feature_t or custom metric id (gcpulse_metric_name) */
+  int stat;          /* gcpulse_stat_t */
+  int op;            /* gcpulse_op_t */
+  const char *unit;  /* unit of VALUE and THRESHOLD, static storage: the feature's
+                        unit (gcpulse_feature_unit), per second of it for SLOPE,
+                        RECENT_SLOPE and RATE ("bytes/s"), "" for CUSUM and custom
+                        metrics */
   double value;      /* the statistic read (0 if unknown) */
   int why;           /* gcpulse_why_t; KNOWN if value is valid */
   double threshold;  /* the enter or exit threshold that applied */
@@ -764,6 +784,12 @@ typedef struct gcpulse_action {
   double limited;       /* after rate limits and caps */
   double final;         /* what the caller should apply (0 if suppressed) */
   uint32_t constraints; /* bits (1u << gcpulse_constraint_t) */
+  double until;         /* suppressed by WarmingUp, Settling, Cooldown or
+                           RateLimited: the event time at which the last of them
+                           ends (0: none of them) */
+  const char *by;       /* suppressed by Conflict or GroupVeto: the id of the rule
+                           that won or vetoed (valid for the instance's lifetime),
+                           else NULL */
   int loop;             /* catastrophe loop guard raised */
   int n_conditions;
   gcpulse_condition_eval_t conditions[GCPULSE_CONDS_MAX];
@@ -818,8 +844,16 @@ typedef struct gcpulse_config {
   /* policy */
   int policy_enabled;      /* default 1 */
   int policy_defaults;     /* start from the built-in table; default 1 */
-  double policy_period_s;  /* evaluation period; default 5 */
-  double warmup_s;         /* no action in the first seconds of the stream; default 30 */
+  double policy_period_s;  /* datapoint period: N-of-M and the stabilisation history
+                              count slots of this many seconds of event time, and the
+                              policy evaluates at least once per period while input
+                              (event, metric, tick) arrives; default 5 */
+  double policy_min_eval_s; /* the policy also evaluates at every GC cycle event and
+                              every gcpulse_tick, at most once per min_eval_s of event
+                              time; default 1 (> 0; above period_s it acts as
+                              period_s) */
+  double warmup_s;         /* no action in the first seconds of the stream, except
+                              urgent and bump rules; default 10 */
   double settle_s;         /* no action this long after any applied action; default 15 */
   double escalate_stabilization_s;   /* default 0 */
   double deescalate_stabilization_s; /* default 300 */
@@ -1083,6 +1117,14 @@ GCPULSE_API double gcpulse_gogc_current(const gcpulse_t *g);
  * GCPULSE_EBUSY from a callback. */
 GCPULSE_API int gcpulse_policy_kill(gcpulse_t *g, int direction,
                                     const char *action, int disabled);
+
+/* Global dry run at run time (policy.dry_run is its initial value): with
+ * ON = 1 everything runs and the policy's state (cooldowns, settle, rate
+ * limits) moves as if actions were applied, but records carry applied = 0
+ * and DryRun.  E.g. replaying history a previous run already acted on, so
+ * that the same actions do not fire again afterwards.  GCPULSE_EBUSY from
+ * a callback. */
+GCPULSE_API int gcpulse_policy_dry_run(gcpulse_t *g, int on);
 
 /* Copy up to N of the most recent explanation records (oldest first) from
  * the policy's fixed ring into OUT; returns how many were copied. */

@@ -137,9 +137,11 @@ typedef struct gcpulse__enum_val {
   X(policy, defaults, BOOL, NONE, policy_defaults, 1,                         \
     ANY, 0, ANY, 0, "", "start from the built-in table")                      \
   X(policy, period_s, DOUBLE, NONE, policy_period_s, 5,                       \
-    GT, 0, LE, 3600, "s", "evaluation period (event time)")                   \
-  X(policy, warmup_s, DOUBLE, NONE, warmup_s, 30,                             \
-    GE, 0, ANY, 0, "s", "no action this long after the first step")           \
+    GT, 0, LE, 3600, "s", "datapoint period: N-of-M and stabilisation slots; evaluation at least this often") \
+  X(policy, min_eval_s, DOUBLE, NONE, policy_min_eval_s, 1,                   \
+    GT, 0, LE, 3600, "s", "evaluate at every GC cycle and tick at most this often (capped at period_s)") \
+  X(policy, warmup_s, DOUBLE, NONE, warmup_s, 10,                             \
+    GE, 0, ANY, 0, "s", "no action this long after the first step, except urgent and bump rules") \
   X(policy, settle_s, DOUBLE, NONE, settle_s, 15,                             \
     GE, 0, ANY, 0, "s", "no action this long after an applied one")           \
   X(policy, escalate_stabilization_s, DOUBLE, NONE, escalate_stabilization_s, \

@@ -258,6 +258,16 @@ long gcpulse_gogc_to_json(const gcpulse_gogc_decision_t *d, char *dst,
   return finish(&o);
 }
 
+static const char *cond_op_text(int op) {
+  switch (op) {
+  case GCPULSE_OP_GT: return ">";
+  case GCPULSE_OP_GE: return ">=";
+  case GCPULSE_OP_LT: return "<";
+  case GCPULSE_OP_LE: return "<=";
+  default: return "?";
+  }
+}
+
 long gcpulse_action_to_json(const gcpulse_action_t *a, char *dst, size_t cap) {
   out o;
   if (a == NULL || !init_out(&o, dst, cap)) return GCPULSE_EINVAL;
@@ -286,6 +296,8 @@ long gcpulse_action_to_json(const gcpulse_action_t *a, char *dst, size_t cap) {
     }
   }
   put(&o, "]", 1);
+  if (a->until > 0) kv_num(&o, "until", a->until);
+  if (a->by) kv_str(&o, "by", a->by);
   key(&o, "conditions");
   put(&o, "[", 1);
   int nc = a->n_conditions < 0                   ? 0
@@ -295,11 +307,21 @@ long gcpulse_action_to_json(const gcpulse_action_t *a, char *dst, size_t cap) {
     const gcpulse_condition_eval_t *c = &a->conditions[i];
     if (i) put(&o, ",", 1);
     open_obj(&o);
+    char fname[24];
+    const char *fn = gcpulse_feature_name(c->feature);
+    if (c->feature >= GCPULSE_FEAT_CUSTOM) {
+      snprintf(fname, sizeof fname, "custom_%d", c->feature - GCPULSE_FEAT_CUSTOM);
+      fn = fname;
+    }
+    kv_str(&o, "feature", fn);
+    kv_str(&o, "stat", gcpulse_stat_name(c->stat));
+    kv_str(&o, "op", cond_op_text(c->op));
+    kv_num(&o, "threshold", c->threshold);
     if (c->why == GCPULSE_WHY_KNOWN)
       kv_num(&o, "value", c->value);
     else
       kv_str(&o, "unknown", gcpulse_why_name(c->why));
-    kv_num(&o, "threshold", c->threshold);
+    kv_str(&o, "unit", c->unit ? c->unit : "");
     kv_bool(&o, "latched", c->latched);
     kv_int(&o, "hits", c->hits);
     kv_int(&o, "seen", c->seen);

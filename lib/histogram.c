@@ -9,14 +9,17 @@
  * 2^-(S+1) (1.56 % at S = 5) of every value in it.  The bucket index comes
  * from clz and shifts only (gcpulse__hist_bucket in histogram.h).
  *
- * Windowing: each pane of the window has its own u16 bucket array; a u32
+ * Windowing: each pane of the window has its own u32 bucket array; a u64
  * aggregate holds the sum over panes and is maintained by adding on record
  * and subtracting the pane on evict (resilience4j's subtract-on-evict), so
  * a quantile never touches the panes.  A per-group sum (one group = one
  * octave of 2^S buckets) lets a quantile skip whole octaves: ~NB/2^S group
- * steps plus at most 2^S bucket steps.  Pane counts saturate at 65535 and
- * never wrap; a saturated sample is left out of the aggregate too, so the
- * aggregate always equals the sum of the panes.
+ * steps plus at most 2^S bucket steps.  Pane counts are 32-bit: 2^32 - 1
+ * samples of one bucket in one pane (at 40,000 samples/s, 29 hours of
+ * one value), then they saturate and never wrap; a saturated sample is
+ * left out of the aggregate too, so the aggregate always equals the sum of
+ * the panes.  (16-bit counts saturated at 65,535: at 40,000 latency
+ * samples/s in 5 s panes the p99 read the highest bucket.)
  */
 #include "common.h"
 #include "histogram.h"
@@ -41,9 +44,9 @@ uint64_t gcpulse__hist_upper(uint32_t b, unsigned s) {
 
 size_t gcpulse__hist_bytes(unsigned s, unsigned max_log2, unsigned npanes) {
   size_t nb = gcpulse__hist_nbuckets(s, max_log2);
-  return GCPULSE__ALIGN(nb * npanes * sizeof(uint16_t)) +
-         GCPULSE__ALIGN(nb * sizeof(uint32_t)) +
-         GCPULSE__ALIGN((nb >> s) * sizeof(uint32_t));
+  return GCPULSE__ALIGN(nb * npanes * sizeof(uint32_t)) +
+         GCPULSE__ALIGN(nb * sizeof(uint64_t)) +
+         GCPULSE__ALIGN((nb >> s) * sizeof(uint64_t));
 }
 
 void gcpulse__hist_init(gcpulse__hist *h, void *mem, unsigned s,
@@ -52,31 +55,32 @@ void gcpulse__hist_init(gcpulse__hist *h, void *mem, unsigned s,
   h->s = s;
   h->nb = gcpulse__hist_nbuckets(s, max_log2);
   h->npanes = npanes;
-  h->panes = (uint16_t *)(void *)p;
-  p += GCPULSE__ALIGN((size_t)h->nb * npanes * sizeof(uint16_t));
-  h->agg = (uint32_t *)(void *)p;
-  p += GCPULSE__ALIGN((size_t)h->nb * sizeof(uint32_t));
-  h->grp = (uint32_t *)(void *)p;
+  h->panes = (uint32_t *)(void *)p;
+  p += GCPULSE__ALIGN((size_t)h->nb * npanes * sizeof(uint32_t));
+  h->agg = (uint64_t *)(void *)p;
+  p += GCPULSE__ALIGN((size_t)h->nb * sizeof(uint64_t));
+  h->grp = (uint64_t *)(void *)p;
   gcpulse__hist_clear(h);
 }
 
 void gcpulse__hist_clear(gcpulse__hist *h) {
-  memset(h->panes, 0, (size_t)h->nb * h->npanes * sizeof(uint16_t));
-  memset(h->agg, 0, (size_t)h->nb * sizeof(uint32_t));
-  memset(h->grp, 0, (size_t)(h->nb >> h->s) * sizeof(uint32_t));
+  memset(h->panes, 0, (size_t)h->nb * h->npanes * sizeof(uint32_t));
+  memset(h->agg, 0, (size_t)h->nb * sizeof(uint64_t));
+  memset(h->grp, 0, (size_t)(h->nb >> h->s) * sizeof(uint64_t));
   h->total = 0;
   h->saturated = 0;
 }
 
 void gcpulse__hist_evict(gcpulse__hist *h, unsigned pane) {
-  uint16_t *c = &h->panes[(size_t)pane * h->nb];
-  /* scan 8 buckets at a time: panes are mostly empty */
-  for (uint32_t b = 0; b < h->nb; b += 8) {
+  uint32_t *c = &h->panes[(size_t)pane * h->nb];
+  /* scan 4 buckets at a time: panes are mostly empty (NB is a multiple of
+   * 2^S >= 16) */
+  for (uint32_t b = 0; b < h->nb; b += 4) {
     uint64_t lo, hi;
     memcpy(&lo, c + b, 8);
-    memcpy(&hi, c + b + 4, 8);
+    memcpy(&hi, c + b + 2, 8);
     if ((lo | hi) == 0) continue;
-    for (uint32_t i = b; i < b + 8; i++) {
+    for (uint32_t i = b; i < b + 4; i++) {
       uint32_t n = c[i];
       if (n == 0) continue;
       h->agg[i] -= n;

@@ -1,5 +1,5 @@
 /*
- * histogram.h — log-linear histogram, u16 panes + u32 aggregate
+ * histogram.h — log-linear histogram, u32 panes + u64 aggregate
  * (histogram.c).
  */
 #ifndef GCPULSE_HISTOGRAM_H
@@ -32,17 +32,17 @@ static inline uint32_t gcpulse__hist_nbuckets(unsigned s, unsigned max_log2) {
 uint64_t gcpulse__hist_lower(uint32_t b, unsigned s);
 uint64_t gcpulse__hist_upper(uint32_t b, unsigned s);
 
-/* A windowed histogram: NPANES u16 pane arrays of NB buckets, a u32
+/* A windowed histogram: NPANES u32 pane arrays of NB buckets, a u64
  * aggregate equal to their sum (kept by subtract-on-evict), and per-group
  * (2^S buckets) sums so a quantile scans ~NB/2^S + 2^S cells.  All arrays
  * live in caller memory (gcpulse__hist_bytes). */
 typedef struct gcpulse__hist {
-  uint16_t *panes;   /* npanes * nb */
-  uint32_t *agg;     /* nb */
-  uint32_t *grp;     /* nb >> s */
+  uint32_t *panes;   /* npanes * nb */
+  uint64_t *agg;     /* nb */
+  uint64_t *grp;     /* nb >> s */
   uint32_t nb, s, npanes;
-  uint32_t total;    /* sum of agg */
-  uint32_t saturated; /* pane increments lost to u16 saturation */
+  uint64_t total;    /* sum of agg */
+  uint64_t saturated; /* pane increments lost to u32 saturation */
 } gcpulse__hist;
 
 size_t gcpulse__hist_bytes(unsigned s, unsigned max_log2, unsigned npanes);
@@ -50,14 +50,16 @@ size_t gcpulse__hist_bytes(unsigned s, unsigned max_log2, unsigned npanes);
 void gcpulse__hist_init(gcpulse__hist *h, void *mem, unsigned s,
                         unsigned max_log2, unsigned npanes);
 void gcpulse__hist_clear(gcpulse__hist *h);
-/* Count V in pane slot PANE.  A u16 pane bucket saturates at 65535 (the
- * aggregate then skips the sample too, so eviction stays exact) and
- * h->saturated counts the loss.  Returns 0, or 1 when saturated. */
+/* Count V in pane slot PANE.  A u32 pane bucket holds 2^32 - 1 samples
+ * (at 40,000 samples/s, one value for 29 hours in one pane); past that it
+ * saturates, never wraps (the aggregate then skips the sample too, so
+ * eviction stays exact) and h->saturated counts the loss.  Returns 0, or
+ * 1 when saturated. */
 static inline int gcpulse__hist_record(gcpulse__hist *h, unsigned pane,
                                        uint64_t v) {
   uint32_t b = gcpulse__hist_bucket(v, h->s, h->nb);
-  uint16_t *c = &h->panes[(size_t)pane * h->nb + b];
-  if (*c == UINT16_MAX) {
+  uint32_t *c = &h->panes[(size_t)pane * h->nb + b];
+  if (*c == UINT32_MAX) {
     h->saturated++;
     return 1;
   }

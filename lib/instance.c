@@ -226,7 +226,6 @@ static int emit_action(void *ctx, const gcpulse_action_t *a) {
   return 0;
 }
 
-/* Run the controller and the policy at time T. */
 /* GOGC means something only for Go: a JVM stream (detected, or events of
  * the JVM runtime) gets no controller decision. */
 static int runs_go(const gcpulse_t *g) {
@@ -234,7 +233,10 @@ static int runs_go(const gcpulse_t *g) {
          gcpulse__window_runtime(g->win) != GCPULSE_RT_JVM;
 }
 
-static int run_decisions(gcpulse_t *g, double t, int new_cycle) {
+/* Run the controller and the policy at time T.  NEW_CYCLE: a GC cycle
+ * ended; TRIGGER: the policy may evaluate before its period
+ * (GCPULSE__EVAL_*: a GC cycle or a tick, or an OOM-class event). */
+static int run_decisions(gcpulse_t *g, double t, int new_cycle, int trigger) {
   if (g->lost) return 0; /* a lost source decides nothing */
   gcpulse_gogc_decision_t d;
   int rc = 0;
@@ -250,8 +252,8 @@ static int run_decisions(gcpulse_t *g, double t, int new_cycle) {
       return GCPULSE_ECALLBACK;
     }
   }
-  return gcpulse__policy_step(g->pol, gcpulse__window_feature, g->win, t, 0,
-                              emit_action, g, &g->st);
+  return gcpulse__policy_step(g->pol, gcpulse__window_feature, g->win, t,
+                              trigger, emit_action, g, &g->st);
 }
 
 static int is_cycle(const gcpulse_event_t *ev) {
@@ -279,7 +281,10 @@ static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
   }
   double now = gcpulse__window_now(g->win);
   if (!isfinite(now)) return 0;
-  return run_decisions(g, now, is_cycle(ev));
+  int trigger = (ev->flags & GCPULSE_EV_OOM)  ? GCPULSE__EVAL_NOW
+                : is_cycle(ev)                ? GCPULSE__EVAL_SOON
+                                              : GCPULSE__EVAL_DUE;
+  return run_decisions(g, now, is_cycle(ev), trigger);
 }
 
 static int sink_event(void *ctx, const gcpulse_event_t *ev) {
@@ -480,7 +485,7 @@ int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
   }
   gcpulse__inc(&g->st.metrics);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? run_decisions(g, now, 0) : 0;
+  int rc = isfinite(now) ? run_decisions(g, now, 0, GCPULSE__EVAL_DUE) : 0;
   LEAVE(g, rc);
 }
 
@@ -515,7 +520,7 @@ int gcpulse_tick(gcpulse_t *g, double t) {
   if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
   gcpulse__window_advance(g->win, t);
   double now = gcpulse__window_now(g->win);
-  int rc = isfinite(now) ? run_decisions(g, now, 0) : 0;
+  int rc = isfinite(now) ? run_decisions(g, now, 0, GCPULSE__EVAL_SOON) : 0;
   LEAVE(g, rc);
 }
 
@@ -576,6 +581,13 @@ int gcpulse_policy_kill(gcpulse_t *g, int direction, const char *action,
   if (g == NULL) return GCPULSE_EINVAL;
   if (g->busy) return GCPULSE_EBUSY;
   return gcpulse__policy_kill(g->pol, direction, action, disabled);
+}
+
+int gcpulse_policy_dry_run(gcpulse_t *g, int on) {
+  if (g == NULL || (on != 0 && on != 1)) return GCPULSE_EINVAL;
+  if (g->busy) return GCPULSE_EBUSY;
+  gcpulse__policy_dry_run(g->pol, on);
+  return 0;
 }
 
 int gcpulse_policy_explanations(const gcpulse_t *g, gcpulse_action_t *out,

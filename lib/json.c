@@ -111,6 +111,7 @@ static const field rule_fields[] = {
     RF("stabilization_s", F_DOUBLE, stabilization_s, NULL),
     RF("dry_run", F_BOOL, dry_run, NULL),
     RF("disabled", F_BOOL, disabled, NULL),
+    RF("urgent", F_BOOL, urgent, NULL),
     RF("bump_ratio", F_DOUBLE, bump_ratio, NULL),
     RF("bump_min_step", F_DOUBLE, bump_min_step, NULL),
     RF("bump_cap", F_DOUBLE, bump_cap, NULL),

@@ -114,6 +114,19 @@ const char *gcpulse_feature_name(int f) {
     return "custom";
   return pick(feature_names, GCPULSE__COUNTOF(feature_names), f);
 }
+static const char *const feature_rate_units[] = {
+#define GCPULSE_X_(id, name, unit, text) unit "/s",
+    GCPULSE_FEATURE_MAP(GCPULSE_X_)
+#undef GCPULSE_X_
+};
+const char *gcpulse__stat_unit(int f, int stat) {
+  if (f < 0 || f >= GCPULSE_FEAT_BUILTIN_COUNT || stat == GCPULSE_STAT_CUSUM)
+    return "";
+  if (stat == GCPULSE_STAT_SLOPE || stat == GCPULSE_STAT_RECENT_SLOPE ||
+      stat == GCPULSE_STAT_RATE)
+    return feature_rate_units[f];
+  return gcpulse_feature_unit(f);
+}
 const char *gcpulse_feature_unit(int f) {
   if (f >= GCPULSE_FEAT_CUSTOM && f < GCPULSE_FEAT_CUSTOM + GCPULSE_CUSTOM_MAX)
     return "";

@@ -13,4 +13,9 @@ int gcpulse__feature_lookup(const char *name);
  * not a built-in name or alias, not the "custom:K" slot syntax. */
 int gcpulse__custom_name_ok(const char *name);
 
+/* Unit of STAT of FEATURE, static storage: the feature's unit, per second
+ * of it for SLOPE, RECENT_SLOPE and RATE ("bytes" -> "bytes/s"), "" for
+ * the CUSUM flag and for custom metrics. */
+const char *gcpulse__stat_unit(int feature, int stat);
+
 #endif /* GCPULSE_NAMES_H */

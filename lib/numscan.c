@@ -8,6 +8,8 @@
  */
 #include "gcpulse.h"
 #include "numscan.h"
+#include "event_fields.h"
+#include "sink.h"
 
 #include <math.h>
 #include <string.h>
@@ -87,8 +89,11 @@ const char *gcpulse__scan_size(const char *p, const char *end, int comma,
   q++;
   if (q < end && *q == 'B') q++; /* "KB", "MB" */
   double b = v * mul;
+  /* round to whole bytes, then bound: rounding "8191.99999999T" up must
+   * not reach 2^53 (from 2^52 on every double is a whole number) */
+  if (b < 4503599627370496.0) b = floor(b + 0.5);
   if (!(b < (double)GCPULSE_INT_MAX)) return NULL; /* out of range */
-  *bytes = (uint64_t)(b + 0.5);
+  *bytes = (uint64_t)b;
   return q;
 }
 
@@ -102,4 +107,43 @@ const char *gcpulse__find(const char *p, const char *end, const char *lit,
     p = q + 1;
   }
   return NULL;
+}
+
+/* Range rules of the event fields (see GCPULSE__EVENT_NUMBERS). */
+#define SANE_MS(v) (isfinite(v) && (v) >= 0)
+#define SANE_INT(v) ((v) < GCPULSE_INT_MAX)
+#define SANE_U32(v) 1
+
+int gcpulse__event_fix(gcpulse_event_t *ev, const gcpulse__sink *k) {
+  uint64_t bad = 0;
+#define CHECK_(ty, F, f)                                                      \
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_##F)) && !SANE_##ty(ev->f))      \
+    bad |= GCPULSE_BIT(GCPULSE_FIELD_##F);
+  GCPULSE__EVENT_NUMBERS(CHECK_)
+#undef CHECK_
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_SEQ)) && ev->seq >= GCPULSE_INT_MAX)
+    bad |= GCPULSE_BIT(GCPULSE_FIELD_SEQ);
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) && !SANE_MS(ev->t))
+    bad |= GCPULSE_BIT(GCPULSE_FIELD_T);
+  int rc = 0;
+  if (bad) {
+    ev->known &= ~bad;
+    rc = k->diag(k->ctx, GCPULSE_REASON_OVERFLOW, 0,
+                 "a number out of range after unit scaling (field left out)");
+    if (rc < 0) return rc;
+  }
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) && ev->t > GCPULSE__T_MAX_S &&
+      !(ev->flags & GCPULSE_EV_SUSPECT_TIME)) {
+    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
+    rc = k->diag(k->ctx, GCPULSE_REASON_SUSPECT_TIME, 0,
+                 "a time since start under 10 years");
+  }
+  return rc;
+}
+
+int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out) {
+  if (a >= GCPULSE_INT_MAX || b >= GCPULSE_INT_MAX) return 0;
+  if (a != 0 && b >= GCPULSE_INT_MAX / a + (GCPULSE_INT_MAX % a != 0)) return 0;
+  *out = a * b;
+  return *out < GCPULSE_INT_MAX;
 }

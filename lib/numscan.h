@@ -25,6 +25,10 @@ const char *gcpulse__scan_decimal(const char *p, const char *end, int comma,
 const char *gcpulse__scan_size(const char *p, const char *end, int comma,
                                uint64_t *bytes);
 
+/* *OUT = A * B when the product is below GCPULSE_INT_MAX (returns 1);
+ * returns 0, *OUT untouched, when it is not (no wrap-around). */
+int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out);
+
 /* Skip spaces and tabs. */
 static inline const char *gcpulse__skip_ws(const char *p, const char *end) {
   while (p < end && (*p == ' ' || *p == '\t')) p++;

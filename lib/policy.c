@@ -5,20 +5,27 @@
  * policy_rules.c (they run at configuration time, never per step).
  *
  * Design.  The instance calls gcpulse__policy_step() after every event,
- * metric and tick; the table evaluates once per policy_period_s of event
- * time (drift-free schedule) and runs each rule through a fixed pipeline:
+ * metric and tick; the table evaluates at every GC cycle and tick at most
+ * once per min_eval_s, at every OOM-class event, and in any case once per
+ * policy_period_s of event time (drift-free schedule) while input comes.
+ * Time is cut into datapoint slots of policy_period_s counted from the
+ * first input; each rule runs through a fixed pipeline:
  *
  *   conditions   each reads one (feature, statistic) from the window,
- *                applies enter/exit hysteresis (a latched state) and pushes
- *                the latched bit into an N-of-M ring (a uint64_t, M <= 64);
- *                the condition is true when >= N of the last M datapoints
- *                breached.  Unknown data follows the condition's missing
+ *                applies enter/exit hysteresis (a latched state) and
+ *                records the latched bit as its slot's datapoint in an
+ *                N-of-M ring (a uint64_t, M <= 64): a later evaluation in
+ *                the same slot overwrites it, slots without an evaluation
+ *                keep the previous state (the state held until the next
+ *                evaluation); the condition is true when >= N of the last
+ *                M slots breached: N-of-M over time, not over calls.  Unknown data follows the condition's missing
  *                policy; a de-escalation is vetoed whenever any feature it
  *                needs is unknown (reason MissingData), whatever the policy.
  *   match        AND / OR over the conditions: the "raw" recommendation.
- *   stabilise    per-rule ring of (time, matched) recommendations; the rule
- *                is stabilised when it matched at every evaluation of its
- *                window (escalate: min over the up-window, default 0 s;
+ *   stabilise    per-rule ring of (time, matched) recommendations, one per
+ *                slot (a slot matched only if every evaluation in it
+ *                matched); the rule is stabilised when it matched at every
+ *                slot of its window (escalate: min over the up-window, default 0 s;
  *                de-escalate: max over the down-window, default 300 s —
  *                HPA semantics expressed on signed capacity deltas).
  *   gate         warm-up, post-action settle, per-(action, direction)
@@ -48,7 +55,8 @@
  *                (global or per rule) runs everything, updates state as
  *                if applied and reports applied = 0.
  *
- * Catastrophe rules (bump_ratio > 0) skip warm-up and settle and ask for
+ * Urgent rules (emergencies) skip warm-up and settle.
+ * Catastrophe rules (bump_ratio > 0) skip warm-up and settle too and ask for
  * max(base * ratio, base + min_step) capped at bump_cap, where base is the
  * memory limit feature, else the window's peak heap, else the action's
  * magnitude, and never below the previous bump.  loop_guard_count bumps in
@@ -61,6 +69,7 @@
  */
 #include "common.h"
 #include "policy.h"
+#include "names.h"
 
 #include <math.h>
 #include <string.h>
@@ -73,9 +82,10 @@
  * --------------------------------------------------------------------- */
 
 typedef struct cond_state {
-  uint64_t bits; /* newest datapoint in bit 0 */
+  uint64_t bits; /* newest datapoint (slot) in bit 0 */
   int pushed;    /* datapoints pushed, saturating at 64 */
   int latched;   /* hysteresis state */
+  long slot;     /* slot of bit 0 */
 } cond_state;
 
 typedef struct rule_state {
@@ -109,7 +119,8 @@ typedef struct group_state {
 
 struct gcpulse__policy {
   int enabled, dry_run, explain;
-  double period, warmup, settle, stab_up, stab_down, cool_up, cool_down;
+  double period, min_eval, warmup, settle, stab_up, stab_down, cool_up,
+      cool_down;
   double delay_down, rate_period, loop_window;
   double horizon; /* longest time any stored timestamp matters */
   int rate_count, slots, n_expl, loop_count;
@@ -122,7 +133,7 @@ struct gcpulse__policy {
   int expl_head, expl_n;
   unsigned char dir_killed[3];
   int started;
-  double start, last_t, next_eval, last_applied;
+  double start, last_t, next_eval, last_eval, last_applied;
 };
 
 typedef struct layout {
@@ -190,7 +201,7 @@ static void policy_clear_state(gcpulse__policy *p) {
   p->expl_head = p->expl_n = 0;
   p->started = 0;
   p->start = p->last_t = p->next_eval = 0;
-  p->last_applied = NEVER;
+  p->last_eval = p->last_applied = NEVER;
 }
 
 void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg) {
@@ -201,6 +212,9 @@ void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg) {
   p->dry_run = cfg->dry_run;
   p->explain = cfg->explain_suppressed;
   p->period = cfg->policy_period_s;
+  p->min_eval = cfg->policy_min_eval_s < cfg->policy_period_s
+                    ? cfg->policy_min_eval_s
+                    : cfg->policy_period_s;
   p->warmup = cfg->warmup_s;
   p->settle = cfg->settle_s;
   p->stab_up = cfg->escalate_stabilization_s;
@@ -305,19 +319,40 @@ static void push_bit(cond_state *cs, int bit) {
   if (cs->pushed < 64) cs->pushed++;
 }
 
+/* Record BIT as the datapoint of SLOT: overwrite a datapoint of the same
+ * slot; slots skipped since the last one keep its state. */
+static void record_bit(cond_state *cs, long slot, int bit) {
+  if (cs->pushed > 0 && slot <= cs->slot) {
+    cs->bits = (cs->bits & ~UINT64_C(1)) | (uint64_t)(bit != 0);
+    return;
+  }
+  if (cs->pushed > 0) {
+    int prev = (int)(cs->bits & 1u);
+    long gap = slot - cs->slot - 1;
+    for (long k = 0; k < gap && k < 64; k++) push_bit(cs, prev);
+  }
+  push_bit(cs, bit);
+  cs->slot = slot;
+}
+
 enum { C_FALSE, C_TRUE, C_MISSING };
 
 /* Evaluate condition C with state CS at this datapoint.  DEESC forces
  * unknown data to C_MISSING.  Fills EV; sets *UNKNOWN when the feature
  * could not be read. */
 static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
-                          gcpulse__feat_fn feat, const void *fctx, int deesc,
-                          gcpulse_condition_eval_t *ev, int *unknown) {
+                          long slot, gcpulse__feat_fn feat, const void *fctx,
+                          int deesc, gcpulse_condition_eval_t *ev,
+                          int *unknown) {
   double v = 0.0;
   int why = feat(fctx, c->feature, c->stat, &v);
   if (why == 0 && !isfinite(v)) why = GCPULSE_WHY_NOT_FINITE;
   if (why < 0) why = GCPULSE_WHY_UNSUPPORTED;
   if (why != 0) v = 0.0;
+  ev->feature = c->feature;
+  ev->stat = c->stat;
+  ev->op = c->op;
+  ev->unit = gcpulse__stat_unit(c->feature, c->stat);
   ev->value = v;
   ev->why = why;
   ev->threshold = cs->latched ? c->exit : c->enter;
@@ -327,7 +362,7 @@ static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
       cs->latched = op_enter(c->op, v, c->enter);
     else if (op_leave(c->op, v, c->exit))
       cs->latched = 0;
-    push_bit(cs, cs->latched);
+    record_bit(cs, slot, cs->latched);
   } else {
     *unknown = 1;
     if (deesc) {
@@ -335,8 +370,8 @@ static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
     } else {
       switch (c->missing) {
       case GCPULSE_MISSING_IGNORE: break;
-      case GCPULSE_MISSING_BREACHING: push_bit(cs, 1); break;
-      case GCPULSE_MISSING_NOT_BREACHING: push_bit(cs, 0); break;
+      case GCPULSE_MISSING_BREACHING: record_bit(cs, slot, 1); break;
+      case GCPULSE_MISSING_NOT_BREACHING: record_bit(cs, slot, 0); break;
       default: missing = 1; break;
       }
     }
@@ -347,6 +382,12 @@ static int eval_condition(const gcpulse_condition_t *c, cond_state *cs,
   ev->latched = cs->latched;
   if (missing) return C_MISSING;
   return ev->hits >= c->n ? C_TRUE : C_FALSE;
+}
+
+/* The datapoint slot of time T: policy periods since the first input. */
+static long policy_slot(const gcpulse__policy *p, double t) {
+  double k = floor((t - p->start) / p->period + EPS);
+  return k < -1e15 ? -1000000000000000L : k > 1e15 ? 1000000000000000L : (long)k;
 }
 
 static double rule_window(const gcpulse__policy *p, const gcpulse_rule_t *r) {
@@ -381,10 +422,17 @@ static int stabilize(gcpulse__policy *p, int i, double t) {
   if (rec && p->rules[i].direction == GCPULSE_DIR_DEESCALATE &&
       group_wants_up(p, i))
     rec = 0;
-  s->hist_t[s->hist_head] = t;
-  s->hist_m[s->hist_head] = (unsigned char)rec;
-  s->hist_head = (s->hist_head + 1) % p->slots;
-  if (s->hist_n < p->slots) s->hist_n++;
+  int newest = (s->hist_head - 1 + p->slots) % p->slots;
+  if (s->hist_n > 0 && policy_slot(p, s->hist_t[newest]) == policy_slot(p, t)) {
+    /* a miss keeps its own time: the window must pass the miss itself */
+    if (!rec) s->hist_t[newest] = t;
+    s->hist_m[newest] = (unsigned char)(s->hist_m[newest] && rec);
+  } else {
+    s->hist_t[s->hist_head] = t;
+    s->hist_m[s->hist_head] = (unsigned char)rec;
+    s->hist_head = (s->hist_head + 1) % p->slots;
+    if (s->hist_n < p->slots) s->hist_n++;
+  }
   double w = rule_window(p, &p->rules[i]);
   if (!s->matched) return 0;
   if (w <= 0) return 1;
@@ -421,9 +469,21 @@ static int rate_used(const gcpulse__policy *p, const name_state *nm,
    (1u << GCPULSE_CONSTRAINT_LOOP_GUARD))
 #define BIT(c) (1u << GCPULSE_CONSTRAINT_##c)
 
+/* The numbers behind a record's constraints: the event time at which the
+ * time-based ones (warm-up, settle, cooldown, rate limit, delay) end, and
+ * the rule that won over it or vetoed it (-1: none). */
+typedef struct held {
+  double until;
+  int by;
+} held;
+
+static void hold_until(held *h, double end) {
+  if (end > h->until) h->until = end;
+}
+
 /* Action-level constraints for action A of rule I at T. */
 static uint32_t action_constraints(const gcpulse__policy *p, int i, int a,
-                                   double t) {
+                                   double t, held *h) {
   const gcpulse_rule_t *r = &p->rules[i];
   const name_state *nm = &p->names[p->rs[i].act[a]];
   int d = dir_index(r->direction);
@@ -431,29 +491,47 @@ static uint32_t action_constraints(const gcpulse__policy *p, int i, int a,
   double cool = r->cooldown_s >= 0                       ? r->cooldown_s
                 : r->direction == GCPULSE_DIR_DEESCALATE ? p->cool_down
                                                          : p->cool_up;
-  if (t - nm->last[d] < cool - EPS) c |= BIT(COOLDOWN);
-  if (p->rate_count > 0 && rate_used(p, nm, t) >= p->rate_count)
+  if (t - nm->last[d] < cool - EPS) {
+    c |= BIT(COOLDOWN);
+    hold_until(h, nm->last[d] + cool);
+  }
+  if (p->rate_count > 0 && rate_used(p, nm, t) >= p->rate_count) {
     c |= BIT(RATE_LIMITED);
+    double first = t; /* the oldest applied time still in the period */
+    for (int k = 0; k < nm->rate_n; k++)
+      if (nm->rate[k] > t - p->rate_period + EPS && nm->rate[k] < first)
+        first = nm->rate[k];
+    hold_until(h, first + p->rate_period);
+  }
   if (nm->killed[d]) c |= BIT(KILL_SWITCH);
   return c;
 }
 
 /* Rule-level constraints (before conflict resolution). */
-static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t) {
+static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t,
+                                 held *h) {
   const gcpulse_rule_t *r = &p->rules[i];
   const rule_state *s = &p->rs[i];
   uint32_t c = 0;
-  int bump = r->bump_ratio > 0;
+  int urgent = r->bump_ratio > 0 || r->urgent;
   if (s->could)
     c |= BIT(MISSING_DATA);
   else if (!s->stable)
     c |= BIT(STABILIZED);
   if (r->disabled) c |= BIT(DISABLED);
-  if (!bump && t - p->start < p->warmup - EPS) c |= BIT(WARMING_UP);
-  if (!bump && t - p->last_applied < p->settle - EPS) c |= BIT(SETTLING);
+  if (!urgent && t - p->start < p->warmup - EPS) {
+    c |= BIT(WARMING_UP);
+    hold_until(h, p->start + p->warmup);
+  }
+  if (!urgent && t - p->last_applied < p->settle - EPS) {
+    c |= BIT(SETTLING);
+    hold_until(h, p->last_applied + p->settle);
+  }
   if (r->direction == GCPULSE_DIR_DEESCALATE &&
-      t - p->groups[s->group].last_escalate < p->delay_down - EPS)
+      t - p->groups[s->group].last_escalate < p->delay_down - EPS) {
     c |= BIT(COOLDOWN);
+    hold_until(h, p->groups[s->group].last_escalate + p->delay_down);
+  }
   if (p->dir_killed[dir_index(r->direction)]) c |= BIT(KILL_SWITCH);
   if (r->direction == GCPULSE_DIR_DEESCALATE) {
     /* every other live rule of the group must agree */
@@ -464,6 +542,7 @@ static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t) {
       if (p->rules[q].direction >= 0 ? (o->matched || o->lean)
                                      : !(o->matched && o->stable)) {
         c |= BIT(GROUP_VETO);
+        h->by = q;
         break;
       }
     }
@@ -542,21 +621,23 @@ static int note_bump(gcpulse__policy *p, int i, double t, double level) {
   return n >= p->loop_count;
 }
 
-static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
-                    const void *fctx, double t, gcpulse__action_fn emit,
-                    void *ectx, gcpulse_stats_t *st) {
-  /* 1. conditions, match, stabilisation */
+/* Step 1 of an evaluation at T: read every rule's conditions and decide
+ * matched / could (missing data) / lean (partly matched). */
+static void match_rules(gcpulse__policy *p, gcpulse__feat_fn feat,
+                        const void *fctx, double t) {
+  long slot = policy_slot(p, t);
   for (int i = 0; i < p->n_rules; i++) {
     const gcpulse_rule_t *r = &p->rules[i];
     rule_state *s = &p->rs[i];
     int deesc = r->direction == GCPULSE_DIR_DEESCALATE;
-    int n_true = 0, n_false = 0, n_missing = 0, unknown = 0;
+    int n_true = 0, n_false = 0, n_missing = 0, n_na = 0, unknown = 0;
     for (int c = 0; c < r->n_conditions; c++) {
-      int v = eval_condition(&r->conditions[c], &s->c[c], feat, fctx, deesc,
-                             &s->ev[c], &unknown);
+      int v = eval_condition(&r->conditions[c], &s->c[c], slot, feat, fctx,
+                             deesc, &s->ev[c], &unknown);
       if (v == C_TRUE) n_true++;
       else if (v == C_FALSE) n_false++;
       else n_missing++;
+      if (s->ev[c].why == GCPULSE_WHY_NOT_APPLICABLE) n_na++;
     }
     if (r->any) {
       s->matched = n_true > 0;
@@ -569,22 +650,73 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
       s->matched = 0;
       s->could = 1;
     }
-    s->lean = s->could && n_true > 0;
+    /* partly matched; a rule that cannot match on this runtime (a feature
+     * not applicable, e.g. promotion on Go) has no opinion */
+    s->lean = s->could && n_true > 0 && n_na == 0;
   }
+}
+
+/* The record of action A of rule I at T, held by constraints CON (whose
+ * numbers are H); BVAL is a bump rule's ask.  Notes an applied action.
+ * Returns 1 if applied (or would be, dry-run). */
+static int build_record(gcpulse__policy *p, int i, int a, double t,
+                        uint32_t con, const held *h, double bval,
+                        gcpulse_action_t *x) {
+  const gcpulse_rule_t *r = &p->rules[i];
+  const rule_state *s = &p->rs[i];
+  int bump = r->bump_ratio > 0;
+  memset(x, 0, sizeof *x);
+  x->t = t;
+  x->rule = r->id;
+  x->action = p->names[s->act[a]].name;
+  x->direction = r->direction;
+  x->raw = bump ? bval : r->actions[a].magnitude;
+  x->stabilized = (s->matched && s->stable) ? x->raw : 0.0;
+  x->limited = (con & (BIT(COOLDOWN) | BIT(RATE_LIMITED))) ? 0.0
+                                                            : x->stabilized;
+  if (bump && r->bump_cap > 0 && x->limited > r->bump_cap) {
+    x->limited = r->bump_cap;
+    con |= BIT(CAPPED);
+  }
+  x->suppressed = (con & ~INFO_BITS) != 0;
+  x->final = x->suppressed ? 0.0 : x->limited;
+  int dry = p->dry_run || r->dry_run;
+  if (dry && !x->suppressed) con |= BIT(DRY_RUN);
+  x->applied = !x->suppressed && !dry;
+  x->constraints = con;
+  if (x->suppressed) {
+    x->until = h->until;
+    x->by = h->by >= 0 ? p->rules[h->by].id : NULL;
+  }
+  x->n_conditions = r->n_conditions;
+  memcpy(x->conditions, s->ev, sizeof x->conditions);
+  if (x->suppressed) return 0;
+  note_applied(p, i, a, t);
+  return 1;
+}
+
+static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
+                    const void *fctx, double t, gcpulse__action_fn emit,
+                    void *ectx, gcpulse_stats_t *st) {
+  /* 1. conditions, match, stabilisation */
+  match_rules(p, feat, fctx, t);
   for (int i = 0; i < p->n_rules; i++) p->rs[i].stable = stabilize(p, i, t);
   /* 2. rule-level constraints and per-group winners */
   uint32_t rc[GCPULSE_RULES_MAX];
   uint32_t ac[GCPULSE_RULES_MAX][GCPULSE_ACTIONS_MAX];
+  held rh[GCPULSE_RULES_MAX], ah[GCPULSE_RULES_MAX][GCPULSE_ACTIONS_MAX];
   int winner[GCPULSE_RULES_MAX]; /* per group: rule index or -1 */
   for (int g = 0; g < p->n_groups; g++) winner[g] = -1;
   for (int i = 0; i < p->n_rules; i++) {
     rule_state *s = &p->rs[i];
     rc[i] = 0;
+    rh[i] = (held){0.0, -1};
     if (!s->matched && !s->could) continue;
-    rc[i] = rule_constraints(p, i, t);
+    rc[i] = rule_constraints(p, i, t, &rh[i]);
     int any_ok = 0;
     for (int a = 0; a < p->rules[i].n_actions; a++) {
-      ac[i][a] = action_constraints(p, i, a, t);
+      ah[i][a] = rh[i];
+      ac[i][a] = action_constraints(p, i, a, t, &ah[i][a]);
       if (ac[i][a] == 0) any_ok = 1;
     }
     if (rc[i] == 0 && any_ok) {
@@ -595,11 +727,11 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
   /* across groups: an escalation wins over de-escalations of other groups
    * at the same evaluation (CONFLICT), so no two opposite actions come at
    * once; settle_s keeps them apart afterwards */
-  int escalating = 0;
+  int escalating = -1; /* an escalating winner */
   for (int g = 0; g < p->n_groups; g++)
     if (winner[g] >= 0 && p->rules[winner[g]].direction == GCPULSE_DIR_ESCALATE)
-      escalating = 1;
-  for (int g = 0; escalating && g < p->n_groups; g++)
+      escalating = winner[g];
+  for (int g = 0; escalating >= 0 && g < p->n_groups; g++)
     if (winner[g] >= 0 &&
         p->rules[winner[g]].direction == GCPULSE_DIR_DEESCALATE)
       winner[g] = -1;
@@ -609,40 +741,18 @@ static int evaluate(gcpulse__policy *p, gcpulse__feat_fn feat,
     rule_state *s = &p->rs[i];
     if (!s->matched && !s->could) continue;
     uint32_t rcon = rc[i];
-    if (rcon == 0 && winner[s->group] != i) rcon |= BIT(CONFLICT);
+    if (rcon == 0 && winner[s->group] != i) {
+      rcon |= BIT(CONFLICT);
+      int w = winner[s->group] >= 0 ? winner[s->group] : escalating;
+      for (int a = 0; a < r->n_actions; a++) ah[i][a].by = w;
+    }
     int bump = r->bump_ratio > 0;
     double bval = bump ? bump_value(p, i, feat, fctx) : 0.0;
     int any_applied = 0;
     gcpulse_action_t rec[GCPULSE_ACTIONS_MAX];
-    for (int a = 0; a < r->n_actions; a++) {
-      gcpulse_action_t *x = &rec[a];
-      memset(x, 0, sizeof *x);
-      uint32_t con = rcon | ac[i][a];
-      x->t = t;
-      x->rule = r->id;
-      x->action = p->names[s->act[a]].name;
-      x->direction = r->direction;
-      x->raw = bump ? bval : r->actions[a].magnitude;
-      x->stabilized = (s->matched && s->stable) ? x->raw : 0.0;
-      x->limited = (con & (BIT(COOLDOWN) | BIT(RATE_LIMITED))) ? 0.0
-                                                                : x->stabilized;
-      if (bump && r->bump_cap > 0 && x->limited > r->bump_cap) {
-        x->limited = r->bump_cap;
-        con |= BIT(CAPPED);
-      }
-      x->suppressed = (con & ~INFO_BITS) != 0;
-      x->final = x->suppressed ? 0.0 : x->limited;
-      int dry = p->dry_run || r->dry_run;
-      if (dry && !x->suppressed) con |= BIT(DRY_RUN);
-      x->applied = !x->suppressed && !dry;
-      x->constraints = con;
-      x->n_conditions = r->n_conditions;
-      memcpy(x->conditions, s->ev, sizeof x->conditions);
-      if (!x->suppressed) {
-        note_applied(p, i, a, t);
-        any_applied = 1;
-      }
-    }
+    for (int a = 0; a < r->n_actions; a++)
+      any_applied |= build_record(p, i, a, t, rcon | ac[i][a], &ah[i][a],
+                                  bval, &rec[a]);
     int loop = 0;
     if (bump && any_applied) {
       double lvl = 0;
@@ -683,6 +793,7 @@ static void shift_times(gcpulse__policy *p, double d) {
   shift(&p->start, d);
   shift(&p->next_eval, d);
   shift(&p->last_applied, d);
+  shift(&p->last_eval, d);
   for (int i = 0; i < p->n_rules; i++) {
     rule_state *s = &p->rs[i];
     for (int k = 0; k < s->hist_n; k++) shift(&s->hist_t[k], d);
@@ -697,7 +808,7 @@ static void shift_times(gcpulse__policy *p, double d) {
 }
 
 int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
-                         const void *fctx, double t, int force,
+                         const void *fctx, double t, int trigger,
                          gcpulse__action_fn emit, void *ectx,
                          gcpulse_stats_t *st) {
   if (p == NULL || feat == NULL || st == NULL) return GCPULSE_EINVAL;
@@ -715,11 +826,19 @@ int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
     p->next_eval = t;
   }
   p->last_t = t;
-  if (!force && t < p->next_eval - EPS) return 0;
-  p->next_eval += p->period;
+  int due = t >= p->next_eval - EPS || trigger == GCPULSE__EVAL_NOW ||
+            (trigger == GCPULSE__EVAL_SOON &&
+             t - p->last_eval >= p->min_eval - EPS);
+  if (!due) return 0;
+  p->last_eval = t;
+  if (t >= p->next_eval - EPS) p->next_eval += p->period;
   if (p->next_eval <= t + EPS) p->next_eval = t + p->period;
   gcpulse__inc(&st->policy_evaluations);
   return evaluate(p, feat, fctx, t, emit, ectx, st);
+}
+
+void gcpulse__policy_dry_run(gcpulse__policy *p, int on) {
+  if (p) p->dry_run = on != 0;
 }
 
 int gcpulse__policy_kill(gcpulse__policy *p, int direction,

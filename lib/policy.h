@@ -37,13 +37,19 @@ size_t gcpulse__policy_size(const gcpulse_config_t *cfg);
 void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg);
 void gcpulse__policy_reset(gcpulse__policy *p);
 typedef int (*gcpulse__action_fn)(void *ctx, const gcpulse_action_t *a);
-/* Evaluate at time T if the policy period elapsed (or FORCE).  Applied
- * and (when configured) suppressed actions go to EMIT.  Updates the
- * policy counters in ST. */
+/* When the policy evaluates at an input (TRIGGER of gcpulse__policy_step):
+ * DUE once its period elapsed (metrics), SOON also once min_eval_s
+ * elapsed since the last evaluation (GC cycles, ticks), NOW at once
+ * (OOM-class events: emergencies do not wait). */
+enum { GCPULSE__EVAL_DUE, GCPULSE__EVAL_SOON, GCPULSE__EVAL_NOW };
+/* Evaluate at time T as TRIGGER allows.  Applied and (when configured)
+ * suppressed actions go to EMIT.  Updates the policy counters in ST. */
 int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
-                         const void *fctx, double t, int force,
+                         const void *fctx, double t, int trigger,
                          gcpulse__action_fn emit, void *ectx,
                          gcpulse_stats_t *st);
+/* Set the global dry run (gcpulse_policy_dry_run). */
+void gcpulse__policy_dry_run(gcpulse__policy *p, int on);
 int gcpulse__policy_kill(gcpulse__policy *p, int direction,
                          const char *action, int disabled);
 int gcpulse__policy_explanations(const gcpulse__policy *p,

@@ -36,20 +36,35 @@
    .missing = GCPULSE_MISSING_MISSING}
 #define ACT(nm, mag) {.name = nm, .magnitude = (mag)}
 
+/* Each rule names one situation a person would diagnose from the GC log,
+ * and the action that answers it (docs/policy.md has the table and the
+ * recordings each rule was checked on).  N-of-M counts datapoints of
+ * policy_period_s (5 s): "3 of 4" means the condition held for 15 of the
+ * last 20 s.  Thresholds in bytes/s: 524288 = 512 KiB/s. */
 static const gcpulse_rule_t default_rules[] = {
-    /* 1. full-GC frequency rising and metaspace nearly full: memory-bound */
+    /* 1. full-GC frequency rising and metaspace nearly full: memory-bound.
+     * 1 of 2 on the slope: "Metadata GC Threshold" full GCs come in bursts,
+     * and a metaspace at > 90 % must be acted on while there is time */
     {.id = "memory_bound", .group = "memory", .priority = 60,
      .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 2,
-     .conditions = {COND(FULL_GC_RATE, SLOPE, GT, 0.0, 0.0, 2, 3),
+     .conditions = {COND(FULL_GC_RATE, SLOPE, GT, 0.0, 0.0, 1, 2),
                     COND(METASPACE_PCT, VALUE, GT, 90.0, 85.0, 1, 1)},
      .n_actions = 2,
      .actions = {ACT("scale_up_memory", 1.2), ACT("degrade_offheap_cache", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 2. young-GC interval falling and promotion rising: lifetime anomaly */
+    /* 2. young-GC interval falling and promotion rising while allocation
+     * rises: more load than the young generation absorbs (lifetime
+     * anomaly).  The allocation condition keeps a leak (flat allocation,
+     * young collections squeezed by a filling heap) out of this rule; the
+     * full-GC condition keeps it to young-generation trouble: with more
+     * than 2 full GCs a minute the old generation or metaspace is the
+     * problem, and memory_bound / pause_spike speak */
     {.id = "lifetime_anomaly", .group = "replicas", .priority = 40,
-     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 2,
+     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 4,
      .conditions = {COND(YOUNG_GC_INTERVAL, SLOPE, LT, 0.0, 0.0, 3, 4),
-                    COND(PROMOTION_RATE, SLOPE, GT, 0.0, 0.0, 3, 4)},
+                    COND(PROMOTION_RATE, SLOPE, GT, 0.0, 0.0, 3, 4),
+                    COND(ALLOC_RATE, SLOPE, GT, 65536.0, 0.0, 3, 4),
+                    COND(FULL_GC_RATE, VALUE, LT, 2.0, 4.0, 1, 1)},
      .n_actions = 2,
      .actions = {ACT("scale_out", 1.0), ACT("enable_object_pool", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
@@ -60,45 +75,65 @@ static const gcpulse_rule_t default_rules[] = {
                     COND(PAUSE, SLOPE, GT, 0.8, 0.4, 1, 1)},
      .n_actions = 1, .actions = {ACT("elastic_scale_plan", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 4. RSS rising while the live heap is flat: memory outside the GC */
+    /* 4. RSS rising (over the window and still now, 10 of the last 15 s)
+     * past what the GC heap explains (RSS > 1.5 x the peak heap) while
+     * the post-GC heap is flat: memory outside the GC.  The ratio keeps the start-up ramp
+     * (RSS climbing while the runtime first touches its heap) from
+     * reading as a leak: there RSS only catches up with the heap */
     {.id = "offheap_leak", .group = "leak", .priority = 30,
-     .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 2,
-     .conditions = {COND(RSS, SLOPE, GT, 262144.0, 131072.0, 3, 4),
-                    COND(HEAP_LIVE, SLOPE, LT, 65536.0, 131072.0, 3, 4)},
+     .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 4,
+     .conditions = {COND(RSS, SLOPE, GT, 262144.0, 131072.0, 2, 3),
+                    COND(RSS, RECENT_SLOPE, GT, 262144.0, 131072.0, 2, 3),
+                    COND(RSS_HEAP_RATIO, VALUE, GT, 1.5, 1.4, 1, 1),
+                    COND(HEAP_GROWTH_TS, VALUE, LT, 65536.0, 131072.0, 2, 3)},
      .n_actions = 1, .actions = {ACT("suspect_offheap_leak", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 5. GC CPU sustained high near the memory limit: death spiral.  The
+    /* 5. GC CPU high now (the recent fraction, 5-10 s) with the heap near
+     * the memory limit: death spiral / thrash at the limit.  Urgent.  The
      * ceiling is 0.4, not 0.5: Go >= 1.19 caps GC CPU at 50 % when the
      * memory limit drives collection, so a spiral under GOMEMLIMIT reads
-     * 0.4-0.5 and never passes 0.5 (0.44 on tests/data/policy/go-spiral) */
+     * 0.4-0.5 and never passes 0.5 (tests/data/policy/go-spiral) */
     {.id = "death_spiral", .group = "survival", .priority = 90,
      .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 2,
-     .conditions = {COND(GC_CPU_FRACTION, VALUE, GT, 0.4, 0.3, 6, 6),
+     .conditions = {COND(GC_CPU_FRACTION, LAST, GT, 0.4, 0.3, 1, 1),
                     COND(HEAP_LIMIT_RATIO, VALUE, GT, 0.9, 0.85, 1, 1)},
      .n_actions = 1, .actions = {ACT("restart_or_shed", 1.0)},
-     .cooldown_s = -1, .stabilization_s = -1},
-    /* 6. the GOGC controller is pinned at a bound: tuning exhausted */
+     .cooldown_s = -1, .stabilization_s = -1, .urgent = 1},
+    /* 6. the GOGC controller is pinned at its top bound while GC CPU stays
+     * high: tuning exhausted, the work needs more CPUs.  The controller
+     * counts a pin at the top only while GC CPU is above its target (the
+     * bound binds); the conditions here say the same in the policy's own
+     * terms: GOGC high (>= 200: the top region of the default 25-500
+     * range; a pin at the bottom is memory-bound, answered by the memory
+     * rules, not by replicas) and GC CPU > 10 %.  A memory-rich service
+     * whose GOGC merely reached the top stays quiet */
     {.id = "gogc_exhausted", .group = "replicas", .priority = 45,
-     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 1,
-     .conditions = {COND(GOGC_PINNED, VALUE, GE, 3.0, 1.0, 1, 1)},
+     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 3,
+     .conditions = {COND(GOGC_PINNED, VALUE, GE, 3.0, 1.0, 1, 1),
+                    COND(GOGC, VALUE, GE, 200.0, 200.0, 1, 1),
+                    COND(GC_CPU_FRACTION, VALUE, GT, 0.1, 0.05, 1, 1)},
      .n_actions = 1, .actions = {ACT("scale_out", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 7. OOM-class events or heap at the limit: immediate memory bump */
+    /* 7. OOM-class events, the heap past the limit, or the post-GC heap at
+     * >= 95 % of it: immediate memory bump */
     {.id = "oom_bump", .group = "memory", .priority = 100,
-     .direction = GCPULSE_DIR_ESCALATE, .any = 1, .n_conditions = 2,
+     .direction = GCPULSE_DIR_ESCALATE, .any = 1, .n_conditions = 3,
      .conditions = {COND(OOM_EVENTS, VALUE, GE, 1.0, 1.0, 1, 1),
-                    COND(HEAP_LIMIT_RATIO, VALUE, GE, 1.0, 0.95, 1, 1)},
+                    COND(HEAP_LIMIT_RATIO, VALUE, GE, 1.0, 0.95, 1, 1),
+                    COND(HEAP_LIMIT_RATIO, LAST, GE, 0.95, 0.9, 1, 1)},
      .n_actions = 1, .actions = {ACT("scale_up_memory", 1.0)},
      .cooldown_s = 120, .stabilization_s = -1, .bump_ratio = 1.2,
      .bump_min_step = 104857600.0, .bump_cap = 34359738368.0},
     /* scale-down counterparts.  scale_in: fewer than one collection a
-     * minute (latched until two a minute) for 6 evaluations and the whole
-     * down-window.  No GC-CPU condition: with no collection in the window
+     * minute (latched until 2.5 a minute: evaluated at the instant of a
+     * GC, a window of 5 s panes can still hold the previous GC one minute
+     * back and read 2.04/min for a service collecting every 54 s) for
+     * 30 s and the whole down-window.  No GC-CPU condition: with no collection in the window
      * the GC CPU fraction is unknown, and an unknown feature vetoes a
      * de-escalation, so "rate < 1/min AND cpu low" could never hold. */
     {.id = "scale_in", .group = "replicas", .priority = 10,
      .direction = GCPULSE_DIR_DEESCALATE, .any = 0, .n_conditions = 1,
-     .conditions = {COND(GC_RATE, VALUE, LT, 1.0, 2.0, 6, 6)},
+     .conditions = {COND(GC_RATE, VALUE, LT, 1.0, 2.5, 6, 6)},
      .n_actions = 1, .actions = {ACT("scale_in", 1.0)},
      .cooldown_s = -1, .stabilization_s = -1},
     {.id = "scale_down_memory", .group = "memory", .priority = 10,
@@ -107,6 +142,38 @@ static const gcpulse_rule_t default_rules[] = {
                     COND(FULL_GC_COUNT, VALUE, LE, 0.0, 0.0, 1, 1)},
      .n_actions = 1, .actions = {ACT("scale_down_memory", 0.9)},
      .cooldown_s = -1, .stabilization_s = -1},
+    /* 10. the live heap rising steadily (least-squares slope of the live
+     * heap and Theil-Sen slope of the post-GC heap both > 512 KiB/s, and
+     * > 60 % of the heap per minute, for 20 of 25 s) while allocation is
+     * flat: a heap leak.  Named, not scaled: more replicas or memory only
+     * postpone it.  The live heap is Go's marked heap, and on the JVM the
+     * heap after old-generation collections only (full, mixed, concurrent
+     * cycles): after young GCs it also holds promoted garbage, which
+     * grows for minutes in a healthy G1 service until marking runs.  20 of
+     * 25 s: a start-up ramp reads as growth for 10-15 s, a leak for as
+     * long as it lasts; the relative bound keeps the noisy readings of a
+     * big concurrent heap (ZGC) from reading as growth */
+    {.id = "heap_leak", .group = "leak", .priority = 35,
+     .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 4,
+     .conditions = {COND(HEAP_LIVE, SLOPE, GT, 524288.0, 262144.0, 4, 5),
+                    COND(HEAP_GROWTH_TS, VALUE, GT, 524288.0, 262144.0, 4, 5),
+                    COND(HEAP_GROWTH_PCT, VALUE, GT, 60.0, 30.0, 4, 5),
+                    COND(ALLOC_RATE, SLOPE, LT, 262144.0, 524288.0, 4, 5)},
+     .n_actions = 1, .actions = {ACT("suspect_heap_leak", 1.0)},
+     .cooldown_s = -1, .stabilization_s = -1},
+    /* 11. the post-GC heap rising steadily at flat allocation (a leak, or
+     * state that only a restart or less load will shed) and past 70 % of
+     * the memory limit: act before the OOM.  Urgent.  It reads the post-GC
+     * heap, not the live heap: near the limit there is no time to wait for
+     * an old-generation collection to tell garbage from leak */
+    {.id = "leak_near_limit", .group = "survival", .priority = 80,
+     .direction = GCPULSE_DIR_ESCALATE, .any = 0, .n_conditions = 4,
+     .conditions = {COND(HEAP_GROWTH_TS, VALUE, GT, 524288.0, 262144.0, 5, 6),
+                    COND(HEAP_GROWTH_PCT, VALUE, GT, 60.0, 30.0, 5, 6),
+                    COND(ALLOC_RATE, SLOPE, LT, 262144.0, 524288.0, 5, 6),
+                    COND(HEAP_LIMIT_RATIO, LAST, GT, 0.7, 0.65, 1, 1)},
+     .n_actions = 1, .actions = {ACT("restart_or_shed", 1.0)},
+     .cooldown_s = -1, .stabilization_s = -1, .urgent = 1},
 };
 
 #define N_DEFAULTS ((int)GCPULSE__COUNTOF(default_rules))
@@ -346,6 +413,9 @@ static int check_rule(const gcpulse_config_t *cfg, int ri,
                           "must be 0 or 1");
   if (r->disabled != 0 && r->disabled != 1)
     return gcpulse__error(err, GCPULSE_ECONFIG, RPATH("disabled"),
+                          "must be 0 or 1");
+  if (r->urgent != 0 && r->urgent != 1)
+    return gcpulse__error(err, GCPULSE_ECONFIG, RPATH("urgent"),
                           "must be 0 or 1");
   if (!isfinite(r->bump_ratio) || (r->bump_ratio != 0 && r->bump_ratio < 1))
     return gcpulse__error(err, GCPULSE_ECONFIG, RPATH("bump_ratio"),

@@ -65,7 +65,7 @@
 #endif
 
 /* A time beyond this many seconds since process start is absurd. */
-#define GO_T_MAX_S 315576000.0 /* 10 years */
+#define GO_T_MAX_S GCPULSE__T_MAX_S
 
 void gcpulse__go_init(gcpulse__go *p) {
   memset(p, 0, sizeof *p);
@@ -311,19 +311,75 @@ static gcpulse_event_t *scav_rec(gcpulse__go *g) {
   return ev;
 }
 
+/* Every Go event leaves through here: the range check after scaling. */
+static int go_emit(const gcpulse__sink *k, gcpulse_event_t *ev) {
+  int rc = gcpulse__event_sane(ev, k);
+  return rc < 0 ? rc : k->event(k->ctx, ev);
+}
+
 #define KNOW(ev, f) ((ev)->known |= GCPULSE_BIT(GCPULSE_FIELD_##f))
 
-/* Sequence bookkeeping for a gc line with number SEQ at column COL.
- * Sets RESTART in *FLAGS when SEQ does not advance. */
+/* Lines of one process in a row after which the other one (the run before
+ * the last restart) is forgotten: interleaving shows within a few lines,
+ * and a new run whose numbers and clock pass the old run's must not be
+ * taken for it. */
+#define ALT_QUIET 16
+
+static void go_swap_runs(gcpulse__go *g) {
+  uint64_t s = g->last_seq;
+  double t = g->last_t;
+  int hs = g->have_seq, ht = g->have_t;
+  g->last_seq = g->alt_seq;
+  g->last_t = g->alt_t;
+  g->have_seq = g->alt_have_seq;
+  g->have_t = g->alt_have_t;
+  g->alt_seq = s;
+  g->alt_t = t;
+  g->alt_have_seq = hs;
+  g->alt_have_t = ht;
+}
+
+/* Sequence bookkeeping for a gc line with number SEQ (and time T when
+ * HAVE_T) at column COL.  The line continues the current process when SEQ
+ * is above its last one.  It continues the other one (the run before the
+ * last restart) when SEQ is above that one's last, closer, at a time not
+ * before its last: two processes write to one stream, reported once
+ * (INTERLEAVED), and no restart.  Else SEQ not advancing is a restart
+ * (RESTART in *FLAGS; SEQ_REUSED too when SEQ > 1).  The same number at
+ * the same time again is a duplicated line: SEQ_REUSED, returns 1 (drop). */
 static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
-                    size_t col, uint32_t *flags) {
+                    double t, int have_t, size_t col, uint32_t *flags) {
   int rc = 0;
-  if (g->have_seq && seq <= g->last_seq) {
+  if (g->have_seq && seq == g->last_seq && have_t && g->have_t && t == g->last_t) {
+    rc = k->diag(k->ctx, GCPULSE_REASON_SEQ_REUSED, col,
+                 "a new GC number (duplicated line dropped)");
+    return rc < 0 ? rc : 1;
+  }
+  int cur = !g->have_seq || seq > g->last_seq;
+  int alt = g->alt_have_seq && seq > g->alt_seq &&
+            !(have_t && g->alt_have_t && t < g->alt_t);
+  if (alt && (!cur || seq - g->alt_seq < seq - g->last_seq)) {
+    go_swap_runs(g);
+    if (!g->interleaved) {
+      g->interleaved = 1;
+      rc = k->diag(k->ctx, GCPULSE_REASON_INTERLEAVED, col,
+                   "one process per stream (two write here; not a restart)");
+      if (rc < 0) return rc;
+    }
+    g->alt_quiet = 0;
+  } else if (!cur) {
+    g->alt_quiet = 0;
     *flags |= GCPULSE_EV_RESTART;
+    g->alt_seq = g->last_seq;
+    g->alt_t = g->last_t;
+    g->alt_have_seq = 1;
+    g->alt_have_t = g->have_t;
     g->have_t = 0; /* a new run: its clock starts again */
     if (seq > 1)
       rc = k->diag(k->ctx, GCPULSE_REASON_SEQ_REUSED, col,
                    "a GC number above the previous one");
+  } else if (g->alt_have_seq && ++g->alt_quiet > ALT_QUIET) {
+    g->alt_have_seq = 0; /* the other process is gone (a plain restart) */
   }
   g->have_seq = 1;
   g->last_seq = seq;
@@ -443,10 +499,13 @@ static int parse_gc_modern(gcpulse__go *g, const char *s, pst *ps,
   int cut = tail_(q, ps->end, " (forced)", 9, NULL, 0, &forced, &unused);
 
   gcpulse_event_t *ev = cycle_rec(g);
-  int rc = seq_step(g, k, seq, (size_t)(p - s), &ev->flags);
-  if (rc < 0) return rc;
+  int rc = seq_step(g, k, seq, t, 1, (size_t)(p - s), &ev->flags);
+  if (rc != 0) return rc < 0 ? rc : 1;
   rc = time_step(g, k, t, (size_t)(at - s), &ev->flags);
   if (rc < 0) return rc;
+  /* two processes: the one behind is counted at the other's clock */
+  if (g->interleaved && g->alt_have_t && t < g->alt_t)
+    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
   if (forced) ev->flags |= GCPULSE_EV_FORCED;
   uint64_t pause, conc, cpu;
   if (nclock == 3) {
@@ -494,7 +553,7 @@ static int parse_gc_modern(gcpulse__go *g, const char *s, pst *ps,
     KNOW(ev, STACKS);
     KNOW(ev, GLOBALS);
   }
-  rc = k->event(k->ctx, ev);
+  rc = go_emit(k, ev);
   if (rc < 0) return rc;
   if (cut) {
     rc = k->diag(k->ctx, GCPULSE_REASON_TRUNCATED, (size_t)(ps->end - s),
@@ -567,7 +626,7 @@ static int parse_gc_old(gcpulse__go *g, const char *s, pst *ps,
   }
 
   gcpulse_event_t *ev = cycle_rec(g);
-  int rc = seq_step(g, k, seq, (size_t)(p - s), &ev->flags);
+  int rc = seq_step(g, k, seq, 0, 0, (size_t)(p - s), &ev->flags);
   if (rc < 0) return rc;
   ev->flags |= GCPULSE_EV_SUSPECT_TIME; /* no time on the line */
   ev->seq = seq;
@@ -581,7 +640,7 @@ static int parse_gc_old(gcpulse__go *g, const char *s, pst *ps,
              GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE) |
              GCPULSE_BIT(GCPULSE_FIELD_HEAP_AFTER) |
              GCPULSE_BIT(GCPULSE_FIELD_PROCS);
-  rc = k->event(k->ctx, ev);
+  rc = go_emit(k, ev);
   return rc < 0 ? rc : 1;
 bad:
   g->forced_pending = 0;
@@ -683,7 +742,7 @@ static int at_scvg(gcpulse__go *g, const char *s, pst *ps, const char *a,
   if (forced) ev->flags |= GCPULSE_EV_FORCED;
   ev->t = borrowed_t(g);
   g->scav_seq++;
-  int rc = k->event(k->ctx, ev);
+  int rc = go_emit(k, ev);
   return rc < 0 ? rc : 1;
 }
 
@@ -739,7 +798,7 @@ static int at_scav(gcpulse__go *g, const char *s, pst *ps, const char *a,
   if (forced) ev->flags |= GCPULSE_EV_FORCED;
   ev->t = borrowed_t(g);
   g->scav_seq++;
-  int rc = k->event(k->ctx, ev);
+  int rc = go_emit(k, ev);
   if (rc < 0) return rc;
   if (cut) {
     rc = k->diag(k->ctx, GCPULSE_REASON_TRUNCATED, (size_t)(e - s),

@@ -14,6 +14,13 @@ typedef struct gcpulse__go {
   int have_seq;
   int have_t;            /* last_t is valid (cleared on restart) */
   int forced_pending;    /* a "GC forced" line was seen: flag the next cycle */
+  /* the other process of the stream: the run before the last restart, or
+   * the second writer once lines of two processes alternate */
+  uint64_t alt_seq;
+  double alt_t;
+  int alt_have_seq, alt_have_t;
+  int interleaved;       /* INTERLEAVED was reported */
+  int alt_quiet;         /* lines of this process in a row since then */
   uint64_t scav_seq;     /* scavenge events emitted so far */
   /* Event records reused for every line (zeroed once by init; each grammar
    * rewrites the same fields every time), so no 300-byte clear per line. */

@@ -34,7 +34,7 @@
 #define M(s) (1u << GCPULSE_STAT_##s)
 #define SAMPLE                                                                 \
   (M(VALUE) | M(LAST) | M(MEAN) | M(MIN) | M(MAX) | M(RATE) | M(SLOPE) |        \
-   M(EWMA) | M(CUSUM))
+   M(EWMA) | M(CUSUM) | M(RECENT_SLOPE))
 #define QUANT (M(P50) | M(P90) | M(P99))
 #define GAUGE (SAMPLE & ~(M(EWMA) | M(CUSUM))) /* no EWMA kept */
 
@@ -47,7 +47,7 @@ static const uint16_t supported[GCPULSE_FEAT_BUILTIN_COUNT] = {
     [GCPULSE_FEAT_FULL_GC_RATE] = M(VALUE) | M(SLOPE),
     [GCPULSE_FEAT_PAUSE] = (SAMPLE & ~M(RATE)) | QUANT,
     [GCPULSE_FEAT_STW_FRACTION] = M(VALUE) | M(SLOPE),
-    [GCPULSE_FEAT_GC_CPU_FRACTION] = M(VALUE) | M(SLOPE),
+    [GCPULSE_FEAT_GC_CPU_FRACTION] = M(VALUE) | M(LAST) | M(SLOPE),
     [GCPULSE_FEAT_HEAP_LIVE] = SAMPLE,
     [GCPULSE_FEAT_HEAP_GOAL] = GAUGE,
     [GCPULSE_FEAT_HEAP_BEFORE] = GAUGE,
@@ -60,7 +60,7 @@ static const uint16_t supported[GCPULSE_FEAT_BUILTIN_COUNT] = {
     [GCPULSE_FEAT_METASPACE_PCT] = GAUGE,
     [GCPULSE_FEAT_TIME_TO_NEXT_GC] = M(VALUE),
     [GCPULSE_FEAT_OOM_EVENTS] = M(VALUE),
-    [GCPULSE_FEAT_HEAP_LIMIT_RATIO] = M(VALUE),
+    [GCPULSE_FEAT_HEAP_LIMIT_RATIO] = M(VALUE) | M(LAST),
     [GCPULSE_FEAT_QPS] = SAMPLE,
     [GCPULSE_FEAT_RSS] = SAMPLE,
     [GCPULSE_FEAT_LATENCY] = SAMPLE | QUANT,
@@ -68,6 +68,8 @@ static const uint16_t supported[GCPULSE_FEAT_BUILTIN_COUNT] = {
     [GCPULSE_FEAT_GOGC] = GAUGE,
     [GCPULSE_FEAT_GOGC_PINNED] = GAUGE,
     [GCPULSE_FEAT_HEAP_ROOTS] = GAUGE,
+    [GCPULSE_FEAT_HEAP_GROWTH_PCT] = M(VALUE),
+    [GCPULSE_FEAT_RSS_HEAP_RATIO] = M(VALUE),
 };
 
 int gcpulse__window_supports(int feature, int stat) {
@@ -110,7 +112,9 @@ typedef struct sagg {
   int panes;                             /* panes with samples */
 } sagg;
 
-static void ser_agg(const gcpulse__window *w, int s, sagg *a) {
+/* Aggregate of series S over the live panes with index >= FROM. */
+static void ser_agg_from(const gcpulse__window *w, int s, int64_t from,
+                         sagg *a) {
   memset(a, 0, sizeof *a);
   a->min = INFINITY;
   a->max = -INFINITY;
@@ -121,7 +125,7 @@ static void ser_agg(const gcpulse__window *w, int s, sagg *a) {
   for (int j = 0; j < w->P; j++) {
     const gcpulse__wpane *p = &w->panes[j];
     const gcpulse__wser *q = pane_ser(w, j, s);
-    if (q->n == 0 || !live_pane(w, p)) continue;
+    if (q->n == 0 || !live_pane(w, p) || p->idx < from) continue;
     double n = q->n, o = p->start - ref;
     a->n += n;
     a->sum += q->sum;
@@ -138,6 +142,15 @@ static void ser_agg(const gcpulse__window *w, int s, sagg *a) {
     if (tl > a->t_last) a->t_last = tl;
     a->panes++;
   }
+}
+
+static void ser_agg(const gcpulse__window *w, int s, sagg *a) {
+  ser_agg_from(w, s, INT64_MIN, a);
+}
+
+/* Panes the RECENT_SLOPE statistic reads: a quarter of the window, >= 3. */
+static int recent_panes(const gcpulse__window *w) {
+  return w->P / 4 > 3 ? w->P / 4 : 3;
 }
 
 /* Why series S of FEATURE has no data: not applicable to the runtime
@@ -192,7 +205,12 @@ static int ser_stat(const gcpulse__window *w, int s, int feature, int stat,
     return GCPULSE_WHY_KNOWN;
   }
   sagg a;
-  ser_agg(w, s, &a);
+  if (stat == GCPULSE_STAT_RECENT_SLOPE) {
+    ser_agg_from(w, s, w->head - recent_panes(w) + 1, &a);
+    stat = GCPULSE_STAT_SLOPE;
+  } else {
+    ser_agg(w, s, &a);
+  }
   if (a.n == 0) {
     /* a sticky value held since before the window is its whole history */
     if (x->sticky && x->has_last &&
@@ -281,7 +299,24 @@ static int pane_rate_slope(const gcpulse__window *w, int which, double scale,
   return finite_out(sl, out);
 }
 
-/* VALUE (sum / covered time * SCALE) or SLOPE of a pane-rate feature. */
+/* The recent rate (LAST): numerator of the head pane and the one before
+ * it over the time they cover (one to two pane widths; less at the start
+ * of the stream): a short horizon for emergencies. */
+static int pane_rate_recent(const gcpulse__window *w, int which, double scale,
+                            double *out) {
+  double sum = 0, from = ((double)w->head - 1.0) * w->pw;
+  for (int j = 0; j < w->P; j++) {
+    const gcpulse__wpane *p = &w->panes[j];
+    if (live_pane(w, p) && p->idx >= w->head - 1) sum += pane_num(w, j, which);
+  }
+  if (w->origin > from) from = w->origin;
+  double c = w->now - from;
+  if (c < w->min_span || !(c > 0)) return GCPULSE_WHY_SPAN_SHORT;
+  return finite_out(scale * sum / c, out);
+}
+
+/* VALUE (sum / covered time * SCALE), LAST (recent) or SLOPE of a
+ * pane-rate feature. */
 static int pane_rate(const gcpulse__window *w, int which, double scale,
                      int stat, int need_n, int feature, double *out) {
   if (!w->have_ev) return GCPULSE_WHY_NO_DATA;
@@ -289,6 +324,7 @@ static int pane_rate(const gcpulse__window *w, int which, double scale,
   double sum = pane_total(w, which, &n);
   if (need_n && n == 0) return why_none(w, feature);
   if (stat == GCPULSE_STAT_SLOPE) return pane_rate_slope(w, which, scale, out);
+  if (stat == GCPULSE_STAT_LAST) return pane_rate_recent(w, which, scale, out);
   double c = covered(w);
   if (c < w->min_span) return GCPULSE_WHY_SPAN_SHORT;
   return finite_out(scale * sum / c, out);
@@ -354,6 +390,17 @@ static int heap_growth_ts(const gcpulse__window *w, double *out) {
   if (gcpulse__theil_sen(x, y, n, scratch, &sl) != 0)
     return GCPULSE_WHY_SPAN_SHORT;
   return finite_out(sl, out);
+}
+
+/* The Theil-Sen growth as percent of the mean post-GC heap per minute. */
+static int heap_growth_pct(const gcpulse__window *w, double *out) {
+  double ts;
+  int r = heap_growth_ts(w, &ts);
+  if (r != 0) return r;
+  sagg a;
+  ser_agg(w, postgc_series(w), &a);
+  if (a.n == 0 || !(a.sum > 0)) return GCPULSE_WHY_NO_DATA;
+  return finite_out(ts / (a.sum / a.n) * 6000.0, out);
 }
 
 /* Allocation rate over the window: bytes / seconds of the event pairs. */
@@ -427,11 +474,10 @@ static int memory_limit(const gcpulse__window *w, int stat, double *out) {
   return finite_out(v, out);
 }
 
-/* Peak heap (max of goal, heap before and heap after in the window) over
- * the memory limit in force (gcpulse__window_memory_limit). */
-static int heap_limit_ratio(const gcpulse__window *w, double *out) {
-  double limit = gcpulse__window_memory_limit(w, NULL);
-  if (!(limit > 0)) return GCPULSE_WHY_NO_LIMIT;
+/* VALUE: peak heap (max of goal, heap before and heap after in the
+ * window) over the memory limit in force (gcpulse__window_memory_limit);
+ * LAST: the last post-GC heap (Go live heap, JVM heap after) over it. */
+static double peak_heap(const gcpulse__window *w) {
   double peak = -INFINITY;
   static const int src[] = {GCPULSE__SR_HEAP_GOAL, GCPULSE__SR_HEAP_BEFORE,
                             GCPULSE__SR_HEAP_AFTER};
@@ -440,8 +486,32 @@ static int heap_limit_ratio(const gcpulse__window *w, double *out) {
     ser_agg(w, src[i], &a);
     if (a.n > 0 && a.max > peak) peak = a.max;
   }
+  return peak;
+}
+
+static int heap_limit_ratio(const gcpulse__window *w, int stat, double *out) {
+  double limit = gcpulse__window_memory_limit(w, NULL);
+  if (!(limit > 0)) return GCPULSE_WHY_NO_LIMIT;
+  if (stat == GCPULSE_STAT_LAST) {
+    double after;
+    int r = ser_stat(w, postgc_series(w), GCPULSE_FEAT_HEAP_AFTER,
+                     GCPULSE_STAT_LAST, GCPULSE_STAT_LAST, &after);
+    return r != 0 ? r : finite_out(after / limit, out);
+  }
+  double peak = peak_heap(w);
   if (!isfinite(peak)) return GCPULSE_WHY_NO_DATA;
   return finite_out(peak / limit, out);
+}
+
+/* The caller's peak RSS over the window's peak heap: both peaks of the
+ * same window (RSS samples that arrive after a later event still count). */
+static int rss_heap_ratio(const gcpulse__window *w, double *out) {
+  double rss, peak = peak_heap(w);
+  int r = ser_stat(w, GCPULSE__SR_RSS, GCPULSE_FEAT_RSS, GCPULSE_STAT_MAX,
+                   GCPULSE_STAT_MAX, &rss);
+  if (r != 0) return r;
+  if (!(peak > 0)) return GCPULSE_WHY_NO_DATA;
+  return finite_out(rss / peak, out);
 }
 
 static int count_of(const gcpulse__window *w, int which, double *out) {
@@ -495,6 +565,7 @@ static int feature_read(const gcpulse__window *w, int f, int stat,
     return ser_stat(w, postgc_series(w), f, GCPULSE_STAT_SLOPE,
                     GCPULSE_STAT_SLOPE, out);
   case GCPULSE_FEAT_HEAP_GROWTH_TS: return heap_growth_ts(w, out);
+  case GCPULSE_FEAT_HEAP_GROWTH_PCT: return heap_growth_pct(w, out);
   case GCPULSE_FEAT_PROMOTION_RATE:
     return pane_rate(w, PR_PROMO, 1.0, stat, 1, f, out);
   case GCPULSE_FEAT_METASPACE_USED:
@@ -505,8 +576,9 @@ static int feature_read(const gcpulse__window *w, int f, int stat,
     return ser_stat(w, GCPULSE__SR_ROOTS, f, stat, GCPULSE_STAT_LAST, out);
   case GCPULSE_FEAT_TIME_TO_NEXT_GC: return time_to_next_gc(w, out);
   case GCPULSE_FEAT_OOM_EVENTS: return count_of(w, 2, out);
-  case GCPULSE_FEAT_HEAP_LIMIT_RATIO: return heap_limit_ratio(w, out);
+  case GCPULSE_FEAT_HEAP_LIMIT_RATIO: return heap_limit_ratio(w, stat, out);
   case GCPULSE_FEAT_MEMORY_LIMIT: return memory_limit(w, stat, out);
+  case GCPULSE_FEAT_RSS_HEAP_RATIO: return rss_heap_ratio(w, out);
   case GCPULSE_FEAT_LATENCY:
     if (is_quantile(stat))
       return quantile(w, &w->lat, GCPULSE__SR_LATENCY, f, stat, out);

@@ -126,14 +126,14 @@ int main(void) {
     member m[] = {M(id), M(group), M(priority), M(direction), M(any),
                   M(n_conditions), M(conditions), M(n_actions), M(actions),
                   M(cooldown_s), M(stabilization_s), M(dry_run), M(disabled),
-                  M(bump_ratio), M(bump_min_step), M(bump_cap)};
+                  M(urgent), M(bump_ratio), M(bump_min_step), M(bump_cap)};
     DUMP(T, m);
   }
 #undef T
 #define T gcpulse_condition_eval_t
   {
-    member m[] = {M(value), M(why), M(threshold), M(latched), M(hits),
-                  M(seen)};
+    member m[] = {M(feature), M(stat), M(op), M(unit), M(value), M(why),
+                  M(threshold), M(latched), M(hits), M(seen)};
     DUMP(T, m);
   }
 #undef T
@@ -141,7 +141,8 @@ int main(void) {
   {
     member m[] = {M(t), M(rule), M(action), M(direction), M(applied),
                   M(suppressed), M(raw), M(stabilized), M(limited), M(final),
-                  M(constraints), M(loop), M(n_conditions), M(conditions)};
+                  M(constraints), M(until), M(by), M(loop), M(n_conditions),
+                  M(conditions)};
     DUMP(T, m);
   }
 #undef T
@@ -151,7 +152,8 @@ int main(void) {
                   M(panes), M(ewma_tau_s), M(cusum_k), M(cusum_h),
                   M(custom_metrics), M(custom_names), M(memory_limit),
                   M(gogc), M(policy_enabled), M(policy_defaults),
-                  M(policy_period_s), M(warmup_s), M(settle_s),
+                  M(policy_period_s), M(policy_min_eval_s), M(warmup_s),
+                  M(settle_s),
                   M(escalate_stabilization_s), M(deescalate_stabilization_s),
                   M(escalate_cooldown_s), M(deescalate_cooldown_s),
                   M(rate_limit_count), M(rate_limit_period_s), M(dry_run),

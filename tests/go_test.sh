@@ -9,7 +9,8 @@
 #   2. a consumer module outside the repository that requires the module
 #      and replaces it with a copy of go/ alone: `go build` (default,
 #      dynamic link: libc, libm), a fully static build
-#      (-linkmode=external -extldflags=-static), both run; the one-line
+#      (-linkmode=external -extldflags=-static) and a vendored build
+#      (go mod vendor), all run; the one-line
 #      `import _ .../auto` path, run with GCPULSE=dry;
 #   3. CGO_ENABLED=0: the consumer still builds and Start says cgo is needed;
 #   4. go vet of the GOGC benchmark (bench/gogc); the overhead benchmarks
@@ -157,7 +158,10 @@ for GO in "$GO1" "$GO2"; do
     fail "$ver: static build (needs libc.a: Debian libc6-dev)"
   if ldd "$out-static" >/dev/null 2>&1; then fail "$ver: static binary has dynamic dependencies"; fi
   "$out-static" | tee "$TMP/run" && grep -q '^records' "$TMP/run" || fail "$ver: static consumer run"
-  echo "go_test: consumer dynamic + static ok"
+  (cd "$TMP/consumer" && rm -rf vendor && "$GO" mod vendor && "$GO" build -mod=vendor -o "$out-vendor" . && rm -rf vendor) ||
+    fail "$ver: go mod vendor && go build -mod=vendor"
+  "$out-vendor" | grep -q '^records' || fail "$ver: vendored consumer run"
+  echo "go_test: consumer dynamic + static + vendored ok"
   (cd "$TMP/oneline" && "$GO" build -o "$out-auto" .) || fail "$ver: one-line import build"
   GCPULSE=dry "$out-auto" 2>"$TMP/log" | tee "$TMP/run"
   grep -q '^auto: true <nil>' "$TMP/run" && grep -q 'gcpulse: tuning' "$TMP/log" ||

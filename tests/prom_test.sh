@@ -15,6 +15,8 @@
 #     to 120 s so it holds the whole 96 s trace: both then describe the same
 #     pauses);
 #   - the PromQL of docs/deploy/*.yaml (KEDA and HPA) returns a value;
+#   - two sidecars' textfiles (labels pod=api-0 and pod=api-1) sit in one
+#     node_exporter textfile directory without a collision;
 #   - promtool check metrics passes on /metrics and on the textfile.
 # Every process started here is stopped by PID; the whole run is bounded.
 # Usage: sh tests/prom_test.sh [path/to/gcpulse]
@@ -60,6 +62,10 @@ EOF
 promtool check config "$tmp/prometheus.yml" >/dev/null || fail "promtool check config"
 echo '{"window": {"window_s": 120}}' > "$tmp/window.json"
 
+# a second sidecar's textfile on the same node, told apart by its labels
+"$cli" replay --memory-limit 300MiB --prom-textfile "$tmp/textfile/api-1.prom" \
+  --label namespace=shop --label pod=api-1 "$trace" >/dev/null || fail "replay --prom-textfile"
+
 prometheus-node-exporter --web.listen-address=127.0.0.1:$p_node \
   --collector.disable-defaults --collector.textfile \
   --collector.textfile.directory="$tmp/textfile" >"$tmp/node.log" 2>&1 &
@@ -100,13 +106,16 @@ q() { curl -s "$api/query" --data-urlencode "query=$1" ${2:+--data-urlencode "ti
 # the instant at which Prometheus holds the whole trace (136 pauses) from both paths
 i=0
 until [ "$(q 'gcpulse_gc_pause_seconds_count{job="gcpulse"}')" = 136 ] &&
-      [ "$(q 'gcpulse_gc_pause_seconds_count{job="node"}')" = 136 ]; do
+      [ "$(q 'gcpulse_gc_pause_seconds_count{job="node",pod="api-0"}')" = 136 ]; do
   i=$((i + 1)); [ $i -gt 80 ] && fail "Prometheus never saw the whole trace"; sleep 0.1
 done
 t_q=$(date +%s.%N)
 [ "$(q 'gcpulse_up{job="gcpulse"}' "$t_q")" = 1 ] || fail "gcpulse_up is not 1 while the trace flows"
-[ "$(q 'gcpulse_up{job="node"}' "$t_q")" = 1 ] || fail "textfile gcpulse_up is not 1 while the trace flows"
+[ "$(q 'gcpulse_up{job="node",pod="api-0"}' "$t_q")" = 1 ] || fail "textfile gcpulse_up is not 1 while the trace flows"
 ok "gcpulse_up 1 while the trace flows (direct and textfile)"
+[ "$(q 'count(gcpulse_up{job="node"})' "$t_q")" = 2 ] || fail "node_exporter does not show both sidecars' textfiles"
+[ "$(q 'node_textfile_scrape_error' "$t_q")" = 0 ] || fail "node_exporter reports a textfile scrape error"
+ok "two sidecars' textfiles on one node_exporter: 2 series, node_textfile_scrape_error 0"
 
 # the pause histogram against the window's p99, at the same instant
 hq=$(q 'histogram_quantile(0.99, sum by (le) (gcpulse_gc_pause_seconds_bucket{job="gcpulse"}))' "$t_q")
@@ -148,7 +157,7 @@ ok "promtool check metrics: /metrics and textfile clean"
 
 # silence: the source is lost after the default 10 s, in both paths
 i=0
-until [ "$(q 'gcpulse_up{job="gcpulse"}')" = 0 ] && [ "$(q 'gcpulse_up{job="node"}')" = 0 ]; do
+until [ "$(q 'gcpulse_up{job="gcpulse"}')" = 0 ] && [ "$(q 'gcpulse_up{job="node",pod="api-0"}')" = 0 ]; do
   i=$((i + 1)); [ $i -gt 200 ] && fail "gcpulse_up never became 0"; sleep 0.1
 done
 lost_after=$(awk -v a="$(date +%s.%N)" -v t="$t_last" 'BEGIN { printf "%.1f", a - t }')

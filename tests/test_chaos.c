@@ -58,7 +58,7 @@ static void chaos_gcpulse_new(void **state) {
   (void)state;
   gcpulse_config_t *cfg = malloc(sizeof *cfg);
   gcpulse_config_init(cfg);
-  chaos_new_with(cfg, "go/go1.19-pulse-2p.log");
+  chaos_new_with(cfg, "tests/data/go/go1.19-gogc50-2p.log");
   gcpulse_config_init(cfg);
   cfg->format = GCPULSE_FORMAT_JVM;
   cfg->max_line = 1u << 20;
@@ -66,7 +66,7 @@ static void chaos_gcpulse_new(void **state) {
   cfg->panes = 64;
   cfg->window_s = 600;
   cfg->custom_metrics = GCPULSE_CUSTOM_MAX;
-  chaos_new_with(cfg, "jvm/jdk17-g1-gcstar.log");
+  chaos_new_with(cfg, "tests/data/jvm/jdk17-g1-alldecor.log");
   gcpulse_config_init(cfg);
   cfg->policy_enabled = 0;
   cfg->gogc.mode = GCPULSE_GOGC_OFF;

@@ -114,37 +114,37 @@ static void test_usage_errors(void **state) {
   free(out);
 }
 
-/* gcpulse events --format go on a real Go 1.19 trace. */
+/* gcpulse events --format go on a Go 1.19 trace recorded here. */
 static void test_events_go(void **state) {
   (void)state;
-  TU_CORPUS_OR_SKIP(path, "go/go1.19-gogc50-1p.log");
+  const char *path = "tests/data/go/go1.19-gogc50-2p.log";
   char cmd[8192];
   int st;
   snprintf(cmd, sizeof cmd, "%s events --format go %s 2>%s/stderr", cli, path,
            tmpdir);
   char *out = run(cmd, &st);
   assert_int_equal(st, 0);
-  assert_int_equal(count_lines(out, NULL), 257); /* 257 gc lines */
-  /* line 5: gc 5 @0.195s 0%: 0.013+0.13+0.002 ms clock,
-   *         0.013+0.048/0.045/0+0.002 ms cpu, 9->9->1 MB, 10 MB goal,
-   *         0 MB stacks, 0 MB globals, 1 P */
+  assert_int_equal(count_lines(out, NULL), 88); /* 88 gc lines */
+  /* line 5: gc 5 @0.007s 5%: 0.052+0.33+0.001 ms clock,
+   *         0.10+0.10/0.060/0.048+0.003 ms cpu, 10->10->10 MB, 10 MB goal,
+   *         0 MB stacks, 0 MB globals, 2 P */
   json_t *o = json_line(out, 4);
   assert_non_null(o);
   assert_string_equal(json_string_value(json_object_get(o, "runtime")), "go");
   assert_string_equal(json_string_value(json_object_get(o, "kind")), "go_cycle");
   assert_true(num(o, "seq") == 5);
-  assert_true(fabs(num(o, "t") - 0.195) < 1e-9);
-  assert_true(fabs(num(o, "pause_ms") - 0.015) < 1e-9);
-  assert_true(fabs(num(o, "concurrent_ms") - 0.13) < 1e-9);
-  assert_true(fabs(num(o, "cpu_assist_ms") - 0.048) < 1e-9);
-  assert_true(fabs(num(o, "cpu_background_ms") - 0.045) < 1e-9);
-  assert_true(num(o, "cpu_idle_ms") == 0);
-  assert_true(num(o, "heap_before") == 9 * 1048576.0);
-  assert_true(num(o, "heap_after") == 9 * 1048576.0);
-  assert_true(num(o, "heap_live") == 1 * 1048576.0);
+  assert_true(fabs(num(o, "t") - 0.007) < 1e-9);
+  assert_true(fabs(num(o, "pause_ms") - 0.053) < 1e-9);
+  assert_true(fabs(num(o, "concurrent_ms") - 0.33) < 1e-9);
+  assert_true(fabs(num(o, "cpu_assist_ms") - 0.10) < 1e-9);
+  assert_true(fabs(num(o, "cpu_background_ms") - 0.060) < 1e-9);
+  assert_true(fabs(num(o, "cpu_idle_ms") - 0.048) < 1e-9);
+  assert_true(num(o, "heap_before") == 10 * 1048576.0);
+  assert_true(num(o, "heap_after") == 10 * 1048576.0);
+  assert_true(num(o, "heap_live") == 10 * 1048576.0);
   assert_true(num(o, "heap_goal") == 10 * 1048576.0);
   assert_true(num(o, "stacks") == 0);
-  assert_true(num(o, "procs") == 1);
+  assert_true(num(o, "procs") == 2);
   assert_null(json_object_get(o, "metaspace_used")); /* unknown: omitted */
   json_decref(o);
   free(out);
@@ -152,14 +152,14 @@ static void test_events_go(void **state) {
   snprintf(sp, sizeof sp, "%s/stderr", tmpdir);
   size_t len;
   char *err = tu_read_file(sp, &len);
-  assert_string_equal(err, "lines 257 events 257 skipped 0\n");
+  assert_string_equal(err, "lines 88 events 88 skipped 0\n");
   free(err);
 }
 
 /* auto-detection and JVM events through the command. */
 static void test_events_jvm_auto(void **state) {
   (void)state;
-  TU_CORPUS_OR_SKIP(path, "jvm/jdk17-g1-gcstar.log");
+  const char *path = "tests/data/jvm/jdk17-g1-oom.log";
   char cmd[8192];
   int st;
   snprintf(cmd, sizeof cmd, "%s events %s 2>/dev/null", cli, path);
@@ -209,6 +209,40 @@ static void test_replay_demo(void **state) {
   assert_string_equal(again, out2);
   free(again);
   free(out2);
+}
+
+/* replay --suppressed: the matches a constraint held back are printed
+ * with their constraint names, and the summary counts them by
+ * constraint; without the flag neither appears.  The G1 leak recording
+ * without a memory limit: the rules that need one report MissingData. */
+static void test_replay_suppressed(void **state) {
+  (void)state;
+  char cmd[8192];
+  int st;
+  snprintf(cmd, sizeof cmd, "%s replay --suppressed "
+           "tests/data/policy/jdk17-g1-leak.log", cli);
+  char *out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  int held = count_lines(out, "\"suppressed\":true");
+  assert_true(held > 0);
+  assert_true(count_lines(out, "\"constraints\":[\"MissingData\"") > 0);
+  int n = count_lines(out, NULL);
+  json_t *last = json_line(out, n - 1);
+  assert_non_null(last);
+  json_t *sup = json_object_get(last, "suppressed");
+  assert_non_null(sup);
+  assert_int_equal(json_integer_value(json_object_get(sup, "total")), held);
+  json_t *by = json_object_get(sup, "by_constraint");
+  assert_true(json_integer_value(json_object_get(by, "MissingData")) > 0);
+  assert_true(json_integer_value(json_object_get(by, "WarmingUp")) > 0);
+  json_decref(last);
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s replay tests/data/policy/jdk17-g1-leak.log",
+           cli);
+  out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  assert_int_equal(count_lines(out, "\"suppressed\""), 0);
+  free(out);
 }
 #endif
 
@@ -548,6 +582,43 @@ static void test_follow_history_silent(void **state) {
                                "rule=\"oom_bump\"} ") == 419430400);
 }
 
+/* A huge log: history is read from its last 16 MiB only (start-up stays
+ * bounded); the GC events at its end are all there. */
+static void test_follow_history_bounded(void **state) {
+  (void)state;
+  char log[512], prom[512], cmd[8192];
+  snprintf(log, sizeof log, "%s/huge.log", tmpdir);
+  snprintf(prom, sizeof prom, "%s/huge.prom", tmpdir);
+  FILE *f = fopen(log, "w");
+  assert_non_null(f);
+  const char *noise = "{\"level\":\"info\",\"msg\":\"served\",\"requests\":112535,"
+                      "\"path\":\"/api/v1/items\"}\n"; /* 72 bytes */
+  long lines = (20L << 20) / (long)strlen(noise);
+  for (long i = 0; i < lines; i++) fputs(noise, f);
+  char *trace = demo_trace();
+  fputs(trace, f);
+  free(trace);
+  fclose(f);
+  int st;
+  snprintf(cmd, sizeof cmd,
+           "%s follow --idle-exit 0.5 --prom-textfile %s %s 2>%s/huge.err >/dev/null", cli,
+           prom, log, tmpdir);
+  double t0 = mono();
+  free(run(cmd, &st));
+  assert_int_equal(st, 0);
+  print_message("20 MiB log: started and idled out in %.2f s\n", mono() - t0);
+  assert_true(prom_value(prom, "gcpulse_gc_events_total{kind=\"go_cycle\"} ") == 136);
+  double read = prom_value(prom, "gcpulse_lines_total ");
+  assert_true(read > 281 && read < (double)lines * 0.85); /* ~16 of 20 MiB */
+  char p[600];
+  size_t len;
+  snprintf(p, sizeof p, "%s/huge.err", tmpdir);
+  char *err = tu_read_file(p, &len);
+  assert_non_null(strstr(err, "history from the last 167"));
+  free(err);
+  unlink(log);
+}
+
 /* follow FILE waits for a missing file; SIGTERM ends it with status 0 and a
  * final textfile. */
 static void test_follow_waits_and_sigterm(void **state) {
@@ -746,7 +817,7 @@ static void test_follow_pid(void **state) {
   }
   print_message("rss %.0f, /proc says %.0f\n", rss, want);
   assert_true(fabs(rss - want) <= 2.0 * (double)sysconf(_SC_PAGESIZE)); /* sleep's RSS */
-  assert_true(prom_value(prom, "gcpulse_up ") == 1);
+  assert_true(prom_wait(prom, "gcpulse_up ", 1)); /* the textfile after the lines were read */
   double t0 = mono();
   kill(victim, SIGKILL);
   waitpid(victim, NULL, 0);
@@ -766,6 +837,87 @@ static void test_follow_pid(void **state) {
   char *err = tu_read_file(p, &len);
   assert_int_equal(count_lines(err, "pid.prom: No such file or directory"), 2); /* loop, final */
   free(err);
+}
+
+/* Raw bytes to the HTTP endpoint; the reply (malloc'd) or NULL. */
+static char *http_raw(int port, const char *req, size_t len) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_port = htons((uint16_t)port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+    close(fd);
+    return NULL;
+  }
+  if (len) assert_int_equal(send(fd, req, len, MSG_NOSIGNAL), (ssize_t)len);
+  char *buf = calloc(1, 1 << 16);
+  size_t n = 0;
+  ssize_t r;
+  while ((r = read(fd, buf + n, (1 << 16) - 1 - n)) > 0) n += (size_t)r;
+  close(fd);
+  return buf;
+}
+
+/* The endpoint is bounded: oversize, malformed and non-GET requests get
+ * 400/405, a client that never finishes its request is dropped after 5 s,
+ * connections beyond 16 are refused, and it keeps serving. */
+static void test_http_bounded(void **state) {
+  (void)state;
+  int port = free_port();
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd, "exec %s follow --listen 127.0.0.1:%d -", cli, port);
+  child c = spawn(cmd);
+  char *r = NULL;
+  for (int i = 0; i < 50 && (r = http_get(port, "/healthz")) == NULL; i++) nap(0.05);
+  assert_non_null(r);
+  free(r);
+  char big[6000];
+  memset(big, 'A', sizeof big);
+  memcpy(big, "GET /", 5);
+  r = http_raw(port, big, sizeof big);
+  assert_non_null(strstr(r, "400 Bad Request"));
+  free(r);
+  r = http_raw(port, "\r\n\r\n", 4);
+  assert_non_null(strstr(r, "400 Bad Request"));
+  free(r);
+  r = http_raw(port, "POST /metrics HTTP/1.1\r\n\r\n", 26);
+  assert_non_null(strstr(r, "405 Method Not Allowed"));
+  free(r);
+  r = http_raw(port, "HEAD /metrics HTTP/1.0\r\n\r\n", 26);
+  assert_non_null(strstr(r, "200 OK"));
+  assert_null(strstr(r, "# HELP")); /* no body for HEAD */
+  free(r);
+  /* 20 idle connections: the server holds 16, refuses the rest, and frees
+   * the slots after 5 s */
+  int idle[20];
+  for (int i = 0; i < 20; i++) {
+    idle[i] = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(idle[i], (struct sockaddr *)&a, sizeof a), 0);
+  }
+  double t0 = mono();
+  char *m = NULL;
+  while (mono() - t0 < 8) {
+    m = http_get(port, "/metrics");
+    if (m && strstr(m, "200 OK")) break;
+    free(m);
+    m = NULL;
+    nap(0.2);
+  }
+  assert_non_null(m);
+  print_message("served again %.1f s after 20 idle connections\n", mono() - t0);
+  assert_true(mono() - t0 < 7);
+  free(m);
+  for (int i = 0; i < 20; i++) close(idle[i]);
+  close(c.in);
+  assert_int_equal(reap(&c, 3.0), 0);
+  close(c.out);
 }
 
 /* Start-up errors name the path and the reason, exit 2. */
@@ -980,6 +1132,24 @@ static void test_probe_cgroups(void **state) {
   assert_true(num(o, "rss_bytes") == 20.0 * page);
   json_decref(o);
   free(out);
+  /* follow --pid feeds both every second: the limit reaches the exposition
+   * and the heap/limit ratio (the trace's peak, goal 302 MB at gc 136) */
+  char prom[600];
+  snprintf(prom, sizeof prom, "%s/cg.prom", tmpdir);
+  snprintf(cmd, sizeof cmd,
+           "exec env GCPULSE_PROC_ROOT=%s/p2 GCPULSE_CGROUP_ROOT=%s/cg2 %s follow --pid 42 "
+           "--prom-textfile %s -",
+           tmpdir, tmpdir, cli, prom);
+  child c = spawn(cmd);
+  char *trace = demo_trace();
+  write_lines(c.in, trace, 1, 281);
+  free(trace);
+  assert_true(prom_wait(prom, "gcpulse_memory_limit_bytes ", 1073741824.0));
+  assert_true(prom_wait(prom, "gcpulse_rss_bytes ", 2560.0 * page));
+  assert_true(fabs(prom_value(prom, "gcpulse_heap_limit_ratio ") - 302.0 / 1024) < 1e-6);
+  close(c.in);
+  assert_int_equal(reap(&c, 3.0), 0);
+  close(c.out);
   /* a zombie is not alive */
   snprintf(cmd, sizeof cmd,
            "echo '42 (java) Z 1' > %s/p2/42/stat && GCPULSE_PROC_ROOT=%s/p2 %s probe "
@@ -1083,15 +1253,18 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_events_jvm_auto),
 #ifndef GCPULSE_NO_JSON
       cmocka_unit_test(test_replay_demo),
+      cmocka_unit_test(test_replay_suppressed),
 #endif
       cmocka_unit_test(test_follow_truncate_rotate),
       cmocka_unit_test(test_run_env_and_status),
       cmocka_unit_test(test_follow_pipe_streams),
       cmocka_unit_test(test_follow_history_silent),
+      cmocka_unit_test(test_follow_history_bounded),
       cmocka_unit_test(test_follow_waits_and_sigterm),
       cmocka_unit_test(test_listen_and_liveness),
       cmocka_unit_test(test_follow_live_metric),
       cmocka_unit_test(test_follow_pid),
+      cmocka_unit_test(test_http_bounded),
       cmocka_unit_test(test_startup_errors),
       cmocka_unit_test(test_memory_limit_sizes),
       cmocka_unit_test(test_replay_metric_csv),

@@ -100,11 +100,24 @@ static void test_saturation_and_evict(void **state) {
   void *mem = calloc(1, bytes);
   gcpulse__hist h;
   gcpulse__hist_init(&h, mem, 5, 27, 2);
+  /* 70,000 samples of one value in one pane: 16-bit counts saturated at
+   * 65,535 here; 32-bit ones keep every sample */
   for (int i = 0; i < 70000; i++) gcpulse__hist_record(&h, 0, 1000);
   gcpulse__hist_record(&h, 1, 5);
-  assert_int_equal(h.panes[gcpulse__hist_bucket(1000, 5, h.nb)], 65535);
-  assert_int_equal(h.saturated, 70000 - 65535);
-  assert_int_equal(h.total, 65536);
+  uint32_t b1000 = gcpulse__hist_bucket(1000, 5, h.nb);
+  assert_int_equal(h.panes[b1000], 70000);
+  assert_int_equal(h.saturated, 0);
+  assert_int_equal(h.total, 70001);
+  /* the bucket full: saturates, never wraps, aggregate stays the sum */
+  h.panes[b1000] = UINT32_MAX - 1;
+  h.agg[b1000] += UINT32_MAX - 1 - 70000;
+  h.grp[b1000 >> 5] += UINT32_MAX - 1 - 70000;
+  h.total += UINT32_MAX - 1 - 70000;
+  assert_int_equal(gcpulse__hist_record(&h, 0, 1000), 0);
+  assert_int_equal(gcpulse__hist_record(&h, 0, 1000), 1);
+  assert_int_equal(h.panes[b1000], UINT32_MAX);
+  assert_int_equal(h.saturated, 1);
+  assert_true(h.total == (uint64_t)UINT32_MAX + 1);
   double q;
   gcpulse__hist_quantile(&h, 0.0, &q);
   assert_true(q == 5.0);
@@ -123,11 +136,35 @@ static void test_saturation_and_evict(void **state) {
   free(mem);
 }
 
+/* The window's latency p99 at 40,000 samples/s (200,000 per 5 s pane): 1 ms
+ * samples with one 400 ms sample in 1,000.  (16-bit pane counts saturated
+ * and the p99 read 400 ms.) */
+static void test_window_latency_rate(void **state) {
+  (void)state;
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(NULL, NULL, &g), 0);
+  const int rate = 40000;
+  for (long i = 0; i < 10L * rate; i++) {
+    double t = 1.0 + (double)i / rate;
+    double v = i % 1000 == 999 ? 400.0 : 1.0;
+    assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_LATENCY, t, v), 0);
+  }
+  double p99 = 0, p50 = 0, mx = 0;
+  assert_int_equal(gcpulse_feature(g, GCPULSE_FEAT_LATENCY, GCPULSE_STAT_P99, &p99), 0);
+  assert_int_equal(gcpulse_feature(g, GCPULSE_FEAT_LATENCY, GCPULSE_STAT_P50, &p50), 0);
+  assert_int_equal(gcpulse_feature(g, GCPULSE_FEAT_LATENCY, GCPULSE_STAT_MAX, &mx), 0);
+  assert_true(fabs(p99 - 1.0) <= 0.031);
+  assert_true(fabs(p50 - 1.0) <= 0.031);
+  assert_true(mx == 400.0);
+  gcpulse_free(g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bucket_mapping),
       cmocka_unit_test(test_quantile_error),
       cmocka_unit_test(test_saturation_and_evict),
+      cmocka_unit_test(test_window_latency_rate),
   };
   return cmocka_run_group_tests_name("histogram", tests, NULL, NULL);
 }

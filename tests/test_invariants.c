@@ -562,15 +562,14 @@ static void lines_add_up(const char *rel, int format) {
 
 static void prop_lines_add_up_go(void **state) {
   (void)state;
-  lines_add_up("go/go1.19-scavtrace-mixed.log", GCPULSE_FORMAT_GO);
-  lines_add_up("public/go/cn-godebug-gc-go113-forced-scvg.txt", GCPULSE_FORMAT_GO);
+  lines_add_up("tests/data/go/go1.23-scavtrace-2p.log", GCPULSE_FORMAT_GO);
+  lines_add_up("tests/data/go/grammars.txt", GCPULSE_FORMAT_GO);
 }
 
 static void prop_lines_add_up_jvm(void **state) {
   (void)state;
-  lines_add_up("jvm/jdk17-g1-gcstar.log", GCPULSE_FORMAT_JVM);
-  lines_add_up("public/jvm/g1-jdk8-gcviewer-gcid-datestamps.log",
-               GCPULSE_FORMAT_JVM);
+  lines_add_up("tests/data/jvm/jdk17-g1-alldecor.log", GCPULSE_FORMAT_JVM);
+  lines_add_up("tests/data/jvm8/jdk7-cms-nocause.log", GCPULSE_FORMAT_JVM);
 }
 
 int main(void) {

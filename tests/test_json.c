@@ -276,7 +276,7 @@ static void test_errors(void **state) {
   expect(R0 "\"conditions\":[{\"feature\":\"qps\",\"enter\":1,\"stat\":\"p95\"}]}]}}",
          GCPULSE_ECONFIG, "policy.rules[0].conditions[0].stat",
          "unknown value \"p95\": expected one of value, last, mean, min, max, "
-         "p50, p90, p99, rate, slope, ewma, cusum");
+         "p50, p90, p99, rate, slope, ewma, cusum, recent_slope");
   /* a statistic the window does not keep for the feature (issue 7) */
   expect(R0 "\"conditions\":[{\"feature\":\"gc_rate\",\"stat\":\"p99\","
          "\"enter\":1}]}]}}",
@@ -289,7 +289,7 @@ static void test_errors(void **state) {
          "{\"feature\":\"sched_ms\",\"stat\":\"p90\",\"enter\":5}]}]}}",
          GCPULSE_ECONFIG, "policy.rules[0].conditions[1].stat",
          "statistic 'p90' is not kept for feature 'sched_ms' (supported: "
-         "value, last, mean, min, max, rate, slope, ewma, cusum)");
+         "value, last, mean, min, max, rate, slope, ewma, cusum, recent_slope)");
   expect(R0 "\"conditions\":[{\"feature\":7,\"enter\":1}]}]}}", GCPULSE_ECONFIG,
          "policy.rules[0].conditions[0].feature", "expected a feature name");
   expect(R0 "\"conditions\":[]}]}}", GCPULSE_ECONFIG,
@@ -315,10 +315,10 @@ static void test_errors(void **state) {
          "policy.deescalate_stabilization_s",
          "stabilization window of 900 s needs 181 slots at period_s 5 but "
          "stabilization_slots is 64");
-  expect("{\"policy\":{\"max_rules\":9,\"rules\":[{\"id\":\"r\",\"actions\":"
+  expect("{\"policy\":{\"max_rules\":11,\"rules\":[{\"id\":\"r\",\"actions\":"
          "[{\"name\":\"a\"}],\"conditions\":[{\"feature\":\"qps\",\"enter\":1}]}]}}",
          GCPULSE_ECONFIG, "policy.rules",
-         "too many rules: 10 after merging with the defaults, max_rules is 9");
+         "too many rules: 12 after merging with the defaults, max_rules is 11");
   /* unknown features become custom metrics until the slots run out */
   expect("{\"window\":{\"custom_metrics\":0},\"policy\":{\"rules\":[{\"id\":\"r\","
          "\"actions\":[{\"name\":\"a\"}],\"conditions\":[{\"feature\":"

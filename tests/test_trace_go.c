@@ -958,8 +958,143 @@ static void test_callback_stop(void **state) {
   free(data);
 }
 
+/* A duplicated gc line is dropped (SEQ_REUSED), not a restart; two Go
+ * processes writing to one stream are reported once (INTERLEAVED) and do
+ * not restart on every line; the one behind is counted at the other's
+ * clock (SUSPECT_TIME). */
+static void test_duplicate_and_interleaved(void **state) {
+  (void)state;
+#define GL(n, t) "gc " #n " @" t "s 2%: 0.010+0.5+0.003 ms clock, 0.04+0.1/0.2/0.3+0.012 ms cpu, 4->4->1 MB, 5 MB goal, 4 P"
+  const char *dup[] = {GL(1, "0.010"), GL(2, "0.020"), GL(2, "0.020"), GL(3, "0.030")};
+  tu_sink s;
+  gcpulse_stats_t st;
+  parse_lines(&s, dup, 4, &st);
+  assert_int_equal(s.n_ev, 3);
+  assert_int_equal(s.ev[2].seq, 3);
+  for (size_t i = 0; i < s.n_ev; i++) assert_int_equal(s.ev[i].flags & GCPULSE_EV_RESTART, 0);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_SEQ_REUSED], 1);
+  assert_int_equal(st.window_resets, 0);
+  tu_sink_free(&s);
+
+  const char *two[] = {GL(40, "50.000"), GL(1, "0.010"), GL(41, "50.500"), GL(2, "0.020"),
+                       GL(42, "51.000"), GL(3, "0.030"), GL(43, "51.500"), GL(4, "0.040"),
+                       GL(44, "52.000"), GL(5, "0.050"), GL(45, "52.500"), GL(6, "0.060")};
+  parse_lines(&s, two, 12, &st);
+  assert_int_equal(s.n_ev, 12);
+  size_t restarts = 0, suspect = 0;
+  for (size_t i = 0; i < s.n_ev; i++) {
+    restarts += (s.ev[i].flags & GCPULSE_EV_RESTART) != 0;
+    suspect += (s.ev[i].flags & GCPULSE_EV_SUSPECT_TIME) != 0;
+  }
+  assert_int_equal(restarts, 1); /* gc 1 after gc 40: the only one */
+  assert_int_equal(suspect, 5);  /* gc 2..6, behind 50 s */
+  assert_int_equal(st.by_reason[GCPULSE_REASON_INTERLEAVED], 1);
+  assert_true(st.window_resets <= 1);
+  tu_sink_free(&s);
+#undef GL
+}
+
+/* Every Go grammar from committed fixtures written from the format
+ * (tests/data/go/grammars.txt, go15-go14.txt; values read off the text)
+ * and recorded with Go 1.19 / 1.23 (tests/data/go/make.sh). */
+static void test_fixture_grammars(void **state) {
+  (void)state;
+  tu_sink s;
+  gcpulse_stats_t st;
+  assert_int_equal(tu_parse_file("tests/data/go/grammars.txt", GCPULSE_FORMAT_AUTO, &s, &st), 0);
+  assert_int_equal(s.n_ev, 11);
+  assert_int_equal(st.format, GCPULSE_FORMAT_GO);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_FOREIGN], 1);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_GO_INFO], 1); /* GC forced */
+  const gcpulse_event_t *e = &s.ev[0]; /* Go 1.6-1.18 */
+  assert_int_equal(e->kind, GCPULSE_KIND_GO_CYCLE);
+  assert_int_equal(e->seq, 7);
+  assert_true(e->t == 1.234);
+  assert_true(e->pause_ms == 0.055);          /* 0.021 + 0.034 */
+  assert_true(e->concurrent_ms == 1.5);
+  assert_true(fabs(e->gc_cpu_ms - 2.464) < 1e-12); /* 0.084+0.25+1.2+0.80+0.13 */
+  assert_int_equal(e->heap_before, 14u << 20);
+  assert_int_equal(e->heap_after, 15u << 20);
+  assert_int_equal(e->heap_live, 7u << 20);
+  assert_int_equal(e->heap_goal, 16u << 20);
+  assert_int_equal(e->procs, 4);
+  assert_int_equal(e->gc_cpu_pct_total, 3);
+  assert_false(e->known & GCPULSE_BIT(GCPULSE_FIELD_STACKS));
+  e = &s.ev[1]; /* Go 1.19+: stacks and globals */
+  assert_int_equal(e->stacks, 1u << 20);
+  assert_true(e->known & GCPULSE_BIT(GCPULSE_FIELD_GLOBALS));
+  assert_true(e->pause_ms == 0.075);
+  assert_true(s.ev[2].flags & GCPULSE_EV_FORCED);            /* (forced) */
+  assert_true(s.ev[3].flags & GCPULSE_EV_FORCED_PERIODIC);   /* after GC forced */
+  assert_false(s.ev[3].flags & GCPULSE_EV_FORCED);
+  assert_int_equal(s.ev[4].seq, 11); /* journald prefix */
+  assert_true(s.ev[4].t == 131.0);
+  assert_int_equal(s.ev[4].heap_before, 5u << 20);
+  for (size_t i = 5; i < 11; i++) assert_int_equal(s.ev[i].kind, GCPULSE_KIND_SCAVENGE);
+  assert_int_equal(s.ev[5].released, 512u << 10);   /* 1.14 / 1.19 form */
+  assert_int_equal(s.ev[6].released, 256u << 10);   /* 1.15-1.18 form, gen 3 */
+  assert_int_equal(s.ev[6].seq, 3);
+  assert_true(s.ev[6].flags & GCPULSE_EV_FORCED);
+  assert_int_equal(s.ev[7].released, 1024u << 10);  /* 1.21+: bg + eager */
+  assert_int_equal(s.ev[8].released, 16u << 20);    /* scvg2: 16 MB released */
+  assert_int_equal(s.ev[9].retained, 114u << 20);   /* sys 145 - released 31 */
+  assert_int_equal(s.ev[10].released, 64u << 20);   /* forced scvg (1.13) */
+  assert_true(s.ev[10].flags & GCPULSE_EV_FORCED);
+  tu_sink_free(&s);
+
+  assert_int_equal(tu_parse_file("tests/data/go/go15-go14.txt", GCPULSE_FORMAT_AUTO, &s, &st), 0);
+  assert_int_equal(s.n_ev, 4);
+  assert_int_equal(st.diags, 0);
+  e = &s.ev[0]; /* Go 1.5: five clock phases, STW = A + C + E */
+  assert_true(fabs(e->pause_ms - 0.61) < 1e-12);
+  assert_true(fabs(e->concurrent_ms - 2.7) < 1e-12);
+  assert_int_equal(e->heap_goal, 5u << 20);
+  assert_true(s.ev[1].flags & GCPULSE_EV_FORCED);
+  assert_true(fabs(s.ev[1].pause_ms - 0.55) < 1e-12);
+  e = &s.ev[2]; /* Go 1.4: us, all four phases, no time */
+  assert_int_equal(e->seq, 21);
+  assert_true(fabs(e->pause_ms - 9.997) < 1e-12);
+  assert_int_equal(e->heap_before, 38u << 20);
+  assert_int_equal(e->heap_after, 40u << 20);
+  assert_int_equal(e->procs, 4);
+  assert_true(e->flags & GCPULSE_EV_SUSPECT_TIME);
+  assert_false(e->known & GCPULSE_BIT(GCPULSE_FIELD_T));
+  assert_true(fabs(s.ev[3].pause_ms - 1.506) < 1e-12); /* Go 1.3 */
+  tu_sink_free(&s);
+
+  /* recorded: pause count and sum agree with tests/conformance/check.py */
+  static const struct { const char *path; long n; double sum; size_t scav; } recorded[] = {
+      {"tests/data/go/go1.19-gogc50-2p.log", 88, 5.466, 0},
+      {"tests/data/go/go1.23-scavtrace-2p.log", 23, 25.836, 23},
+  };
+  for (size_t r = 0; r < 2; r++) {
+    assert_int_equal(tu_parse_file(recorded[r].path, GCPULSE_FORMAT_AUTO, &s, &st), 0);
+    long n = 0;
+    size_t scav = 0;
+    double sum = 0;
+    for (size_t i = 0; i < s.n_ev; i++) {
+      if (s.ev[i].kind == GCPULSE_KIND_SCAVENGE) { scav++; continue; }
+      n++;
+      sum += s.ev[i].pause_ms;
+      assert_int_equal(s.ev[i].flags & GCPULSE_EV_RESTART, 0);
+    }
+    assert_int_equal(n, recorded[r].n);
+    assert_true(fabs(sum - recorded[r].sum) < 6e-4);
+    assert_int_equal(scav, recorded[r].scav);
+    assert_int_equal(st.diags, 0);
+    tu_sink_free(&s);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_fixture_grammars),
+      cmocka_unit_test(test_duplicate_and_interleaved),
+      cmocka_unit_test(test_foreign_and_jvm),
+  };
+  /* lines of the shared corpus's real logs, read in place: run by `make
+   * conformance` (GCPULSE_CORPUS_TESTS=1), not by make check */
+  const struct CMUnitTest corpus_tests[] = {
       cmocka_unit_test(test_modern_118),
       cmocka_unit_test(test_modern_119_stacks),
       cmocka_unit_test(test_modern_16),
@@ -969,7 +1104,6 @@ int main(void) {
       cmocka_unit_test(test_scavengers),
       cmocka_unit_test(test_scavenge_time_borrowed),
       cmocka_unit_test(test_prefixes_and_whitespace),
-      cmocka_unit_test(test_foreign_and_jvm),
       cmocka_unit_test(test_go_info),
       cmocka_unit_test(test_restart),
       cmocka_unit_test(test_suspect_time),
@@ -980,5 +1114,8 @@ int main(void) {
       cmocka_unit_test(test_crlf),
       cmocka_unit_test(test_callback_stop),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  int rc = cmocka_run_group_tests_name("trace_go", tests, NULL, NULL);
+  if (tu_corpus_tests())
+    rc |= cmocka_run_group_tests_name("trace_go_corpus", corpus_tests, NULL, NULL);
+  return rc;
 }

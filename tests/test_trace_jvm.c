@@ -68,6 +68,17 @@ static const totals fixture_totals[] = {
     {"tests/data/jvm/jdk17-parallel-oom.log", GCPULSE_COLLECTOR_PARALLEL, 89, 104.106, 89},
     {"tests/data/jvm/jdk17-serial-debug.log", GCPULSE_COLLECTOR_SERIAL, 13, 12.077, 13},
     {"tests/data/jvm/jdk17-serial-oom.log", GCPULSE_COLLECTOR_SERIAL, 101, 62.694, 101},
+    /* + one concurrent cycle per GC id */
+    {"tests/data/jvm/jdk17-shenandoah-gcstar.log", GCPULSE_COLLECTOR_SHENANDOAH, 20, 0.408, 25},
+    {"tests/data/jvm/jdk17-z-gcstar.log", GCPULSE_COLLECTOR_ZGC, 24, 0.183, 32},
+    /* JDK 6/7/8 shapes written from the format (tests/test_jvm_legacy.c) */
+    {"tests/data/jvm8/jdk6-icms-interrupted.log", GCPULSE_COLLECTOR_CMS, 5, 130.300, 6},
+    {"tests/data/jvm8/jdk7-cms-nocause.log", GCPULSE_COLLECTOR_CMS, 7, 4668.143, 9},
+    {"tests/data/jvm8/jdk7-parallel-nocause.log", GCPULSE_COLLECTOR_PARALLEL, 6, 117.915, 6},
+    {"tests/data/jvm8/jdk7-serial-perm.log", GCPULSE_COLLECTOR_SERIAL, 4, 154.453, 4},
+    {"tests/data/jvm8/jdk8-comma-serial.log", GCPULSE_COLLECTOR_SERIAL, 3, 32.449, 3},
+    {"tests/data/jvm8/jdk8-shenandoah.log", GCPULSE_COLLECTOR_SHENANDOAH, 8, 85.415, 10},
+    {"tests/data/jvm8/jdk7-printgc.log", GCPULSE_COLLECTOR_UNKNOWN, 3, 172.0326, 3},
 };
 
 static void check_totals(const totals *t, const char *path, int format) {
@@ -611,6 +622,50 @@ static void test_restart(void **state) {
   tu_sink_free(&s);
 }
 
+/* Restarts between committed fixtures: a G1 run then a Serial run (its
+ * "Using Serial" banner), the same run twice, and two JDK 6/7 logs (the
+ * second's VM banner). */
+static void test_restart_fixtures(void **state) {
+  (void)state;
+  tu_sink s;
+  gcpulse_stats_t st;
+  const char *g1 = "tests/data/jvm/jdk17-g1-alldecor.log";
+  const char *ser = "tests/data/jvm/jdk17-serial-debug.log";
+  for (int mode = 0; mode < 3; mode += 2) {
+    parse_two(g1, ser, mode, &s, &st);
+    assert_int_equal(s.n_ev, 10 + 13);
+    check_restart_at(&s, 10);
+    assert_int_equal(s.ev[9].collector, GCPULSE_COLLECTOR_G1);
+    assert_int_equal(s.ev[10].collector, GCPULSE_COLLECTOR_SERIAL);
+    assert_int_equal(s.ev[10].seq, 0);
+    NEAR(s.ev[10].t, 0.049); /* [49ms] ... GC(0) Pause Young (Allocation Failure) */
+    NEAR(s.ev[10].pause_ms, 1.534); /* 8M->1M(30M) 1.534ms */
+    assert_int_equal(st.collector, GCPULSE_COLLECTOR_SERIAL);
+    assert_int_equal(st.window_resets, 1);
+    assert_int_equal(st.by_reason[GCPULSE_REASON_INCOMPLETE], 0);
+    assert_int_equal(st.by_reason[GCPULSE_REASON_FOREIGN], 0);
+    assert_int_equal(st.by_reason[GCPULSE_REASON_INTERLEAVED], 0);
+    tu_sink_free(&s);
+  }
+  parse_two(g1, g1, 0, &s, &st);
+  assert_int_equal(s.n_ev, 2 * 10);
+  check_restart_at(&s, 10);
+  for (size_t i = 0; i < 10; i++) {
+    s.ev[10 + i].flags &= ~GCPULSE_EV_RESTART;
+    assert_memory_equal(&s.ev[i], &s.ev[10 + i], sizeof s.ev[i]);
+  }
+  tu_sink_free(&s);
+  parse_two("tests/data/jvm8/jdk7-parallel-nocause.log",
+            "tests/data/jvm8/jdk7-serial-perm.log", 0, &s, &st);
+  assert_int_equal(s.n_ev, 6 + 4);
+  check_restart_at(&s, 6);
+  assert_int_equal(s.ev[5].collector, GCPULSE_COLLECTOR_PARALLEL);
+  assert_int_equal(s.ev[6].collector, GCPULSE_COLLECTOR_SERIAL);
+  assert_int_equal(s.ev[6].seq, 0);
+  NEAR(s.ev[6].t, 0.571);
+  tu_sink_free(&s);
+}
+
 /* GC(0) after larger ids (no uptime going back, no banner), with an open
  * pause of the first run that must be closed, not joined to the second. */
 static void test_restart_gcid(void **state) {
@@ -673,7 +728,7 @@ static void test_jdk8_g1_cycles(void **state) {
   assert_int_equal(s.ev[2].kind, GCPULSE_KIND_CONCURRENT);
   assert_int_equal(s.ev[2].seq, 0);
   assert_true(s.ev[2].flags & GCPULSE_EV_SYNTHETIC);
-  NEAR(s.ev[2].t, 0.106);
+  NEAR(s.ev[2].t, 0.107); /* stamped at its last line (legacy cycles end-stamped) */
   NEAR(s.ev[2].concurrent_ms, 1.0); /* the phases seen */
   assert_int_equal(st.by_reason[GCPULSE_REASON_INCOMPLETE], 1);
   gcpulse_free(g);
@@ -774,8 +829,19 @@ int main(int argc, char **argv) {
   else
     strcpy(cli_path, "gcpulse");
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_corpus_totals),
       cmocka_unit_test(test_fixture_totals),
+      cmocka_unit_test(test_auto_detect_and_foreign),
+      cmocka_unit_test(test_table_overflow_and_finish),
+      cmocka_unit_test(test_oom_fixtures),
+      cmocka_unit_test(test_malformed),
+      cmocka_unit_test(test_restart_fixtures),
+      cmocka_unit_test(test_restart_gcid),
+      cmocka_unit_test(test_banner_lines),
+  };
+  /* real public and recorded logs of the shared corpus, read in place:
+   * run by `make conformance` (GCPULSE_CORPUS_TESTS=1), not by make check */
+  const struct CMUnitTest corpus_tests[] = {
+      cmocka_unit_test(test_corpus_totals),
       cmocka_unit_test(test_g1_jdk17_young),
       cmocka_unit_test(test_parallel_serial_jdk17),
       cmocka_unit_test(test_serial_nested),
@@ -783,15 +849,12 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_decorators),
       cmocka_unit_test(test_jdk8),
       cmocka_unit_test(test_chunking),
-      cmocka_unit_test(test_auto_detect_and_foreign),
-      cmocka_unit_test(test_table_overflow_and_finish),
-      cmocka_unit_test(test_oom_fixtures),
-      cmocka_unit_test(test_malformed),
       cmocka_unit_test(test_restart),
-      cmocka_unit_test(test_restart_gcid),
       cmocka_unit_test(test_jdk8_g1_cycles),
-      cmocka_unit_test(test_banner_lines),
       cmocka_unit_test(test_cli_events),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  int rc = cmocka_run_group_tests_name("trace_jvm", tests, NULL, NULL);
+  if (tu_corpus_tests())
+    rc |= cmocka_run_group_tests_name("trace_jvm_corpus", corpus_tests, NULL, NULL);
+  return rc;
 }

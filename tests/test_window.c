@@ -835,6 +835,60 @@ static void test_supported_pairs_implemented(void **state) {
   gcpulse_free(g);
 }
 
+/* The statistics and features the policy's leak and emergency rules read,
+ * on a synthetic Go stream with hand-computed answers: a cycle every 1 s
+ * for t = 0..29, live heap 10 MiB + 1 MiB/s x t, goal twice the live heap,
+ * GC CPU 100 ms per cycle (1 proc) until t = 19 and 400 ms from t = 20. */
+static void test_leak_and_emergency_features(void **state) {
+  (void)state;
+  gcpulse_t *g = mk(60, 12, 100 * MiB, NULL);
+  for (int i = 0; i < 30; i++) {
+    gcpulse_event_t e;
+    gcpulse_event_init(&e);
+    e.runtime = GCPULSE_RT_GO;
+    e.collector = GCPULSE_COLLECTOR_GO;
+    e.kind = GCPULSE_KIND_GO_CYCLE;
+    e.t = i;
+    e.heap_live = (uint64_t)((10 + i) * MiB);
+    e.heap_after = e.heap_live;
+    e.heap_before = e.heap_live;
+    e.heap_goal = 2 * e.heap_live;
+    e.gc_cpu_ms = i < 20 ? 100 : 400;
+    e.procs = 1;
+    e.known = B(T) | B(HEAP_LIVE) | B(HEAP_AFTER) | B(HEAP_BEFORE) |
+              B(HEAP_GOAL) | B(GC_CPU_MS) | B(PROCS);
+    assert_int_equal(gcpulse_feed_event(g, &e), 0);
+  }
+  /* recent slope: least squares over the newest 3 panes: exactly 1 MiB/s */
+  assert_true(fabs(feat(g, GCPULSE_FEAT_HEAP_LIVE, GCPULSE_STAT_RECENT_SLOPE) -
+                   MiB) < 1.0);
+  /* growth relative to the heap: 1 MiB/s over a mean of 24.5 MiB, per min */
+  assert_true(fabs(feat(g, GCPULSE_FEAT_HEAP_GROWTH_PCT, GCPULSE_STAT_VALUE) -
+                   6000.0 / 24.5) < 1e-6);
+  /* last post-GC heap over the limit: 39 / 100 */
+  assert_true(fabs(feat(g, GCPULSE_FEAT_HEAP_LIMIT_RATIO, GCPULSE_STAT_LAST) -
+                   0.39) < 1e-12);
+  /* peak over the limit (goal 78 MiB): VALUE */
+  assert_true(fabs(feat(g, GCPULSE_FEAT_HEAP_LIMIT_RATIO, GCPULSE_STAT_VALUE) -
+                   0.78) < 1e-12);
+  /* GC CPU: whole window (2 + 4 s) / 29 s; recent = panes [20, 30):
+   * 4 s / 9 s */
+  assert_true(fabs(feat(g, GCPULSE_FEAT_GC_CPU_FRACTION, GCPULSE_STAT_VALUE) -
+                   6.0 / 29.0) < 1e-12);
+  assert_true(fabs(feat(g, GCPULSE_FEAT_GC_CPU_FRACTION, GCPULSE_STAT_LAST) -
+                   4.0 / 9.0) < 1e-12);
+  /* RSS over the peak heap: unknown until RSS is fed */
+  double v;
+  assert_int_equal(gcpulse_feature(g, GCPULSE_FEAT_RSS_HEAP_RATIO,
+                                   GCPULSE_STAT_VALUE, &v),
+                   GCPULSE_WHY_NO_DATA);
+  assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_RSS, 29.5, 117 * MiB),
+                   0);
+  assert_true(fabs(feat(g, GCPULSE_FEAT_RSS_HEAP_RATIO, GCPULSE_STAT_VALUE) -
+                   1.5) < 1e-12);
+  gcpulse_free(g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_go_trace_features),
@@ -850,7 +904,15 @@ int main(void) {
       cmocka_unit_test(test_cusum_in_window),
       cmocka_unit_test(test_set_and_sticky),
       cmocka_unit_test(test_supported_pairs_implemented),
-      cmocka_unit_test(test_transcription_matches_corpus),
   };
-  return cmocka_run_group_tests_name("window", tests, NULL, NULL);
+  /* the transcriptions checked against the shared corpus: `make
+   * conformance` (GCPULSE_CORPUS_TESTS=1), not make check */
+  const struct CMUnitTest corpus_tests[] = {
+      cmocka_unit_test(test_transcription_matches_corpus),
+      cmocka_unit_test(test_leak_and_emergency_features),
+  };
+  int rc = cmocka_run_group_tests_name("window", tests, NULL, NULL);
+  if (tu_corpus_tests())
+    rc |= cmocka_run_group_tests_name("window_corpus", corpus_tests, NULL, NULL);
+  return rc;
 }

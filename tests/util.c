@@ -8,12 +8,21 @@
 
 const char *tu_corpus(const char *rel) {
   static char path[4096];
+  if (strncmp(rel, "tests/data/", 11) == 0) { /* a committed fixture */
+    snprintf(path, sizeof path, "%s", rel);
+    return path;
+  }
   const char *root = getenv("GCPULSE_CORPUS");
   if (root == NULL || root[0] == '\0') root = "../shared/corpus";
   snprintf(path, sizeof path, "%s/%s", root, rel);
   struct stat sb;
   if (stat(path, &sb) != 0) return NULL;
   return path;
+}
+
+int tu_corpus_tests(void) {
+  const char *v = getenv("GCPULSE_CORPUS_TESTS");
+  return v != NULL && strcmp(v, "1") == 0;
 }
 
 char *tu_read_file(const char *path, size_t *len) {

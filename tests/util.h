@@ -12,7 +12,8 @@
 
 /* Path of FILE under the shared corpus (GCPULSE_CORPUS, default
  * ../shared/corpus), or NULL when it does not exist: tests then call
- * skip(). */
+ * skip().  A "tests/data/..." FILE is a committed fixture: returned as is
+ * (unit tests use those; the shared corpus is for `make conformance`). */
 const char *tu_corpus(const char *rel);
 #define TU_CORPUS_OR_SKIP(var, rel)                                            \
   const char *var = tu_corpus(rel);                                            \
@@ -20,6 +21,10 @@ const char *tu_corpus(const char *rel);
     print_message("corpus file %s not found: skipped\n", rel);                 \
     skip();                                                                    \
   }
+
+/* Whether the tests that read the shared corpus run (GCPULSE_CORPUS_TESTS=1,
+ * set by `make conformance`); `make check` runs only fixture tests. */
+int tu_corpus_tests(void);
 
 /* Read a whole file into a malloc'd NUL-terminated buffer (*LEN = size). */
 char *tu_read_file(const char *path, size_t *len);

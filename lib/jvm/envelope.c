@@ -43,6 +43,12 @@
 
 typedef gcpulse__jline jline;
 
+/* GC-id lines of one run in a row after which the other run (the one
+ * before the last restart) is forgotten: interleaving shows within a few
+ * GCs, and a new run whose ids and uptime pass the old run's must not be
+ * taken for it. */
+#define ALT_QUIET_LINES 64
+
 /* Uptime going back by at least this much starts a new run. */
 #define RESTART_BACK_S 0.25
 
@@ -309,9 +315,15 @@ static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
   return 0;
 }
 
+/* A JDK 8 VM banner "OpenJDK 64-Bit Server VM (25.342-b07) for ...", not
+ * a warning the VM prints at any time ("OpenJDK 64-Bit Server VM warning:
+ * ..."). */
 static int is_vm_header(const char *s, const char *e) {
-  return GCPULSE__LIT(s, e, "OpenJDK ") != NULL ||
-         GCPULSE__LIT(s, e, "Java HotSpot(TM) ") != NULL;
+  if (GCPULSE__LIT(s, e, "OpenJDK ") == NULL &&
+      GCPULSE__LIT(s, e, "Java HotSpot(TM) ") == NULL)
+    return 0;
+  const char *w = e - s > 64 ? s + 64 : e;
+  return gcpulse__find(s, w, "VM warning", 10) == NULL;
 }
 
 /* A JDK 8 line (no decorators, no GC id). */
@@ -325,6 +337,13 @@ static int legacy_line(gcpulse__jvm *p, const char *s, const char *e,
   gcpulse__sink wk = {wrap_event, wrap_diag, &w};
   int coll = p->collector;
   int r = gcpulse__jvm8_line(&p->legacy, s, (size_t)(e - s), &wk, skip, &coll);
+  if (r >= 0 && p->legacy.interleave_new) {
+    p->legacy.interleave_new = 0;
+    p->interleaved = 1;
+    int rc = k->diag(k->ctx, GCPULSE_REASON_INTERLEAVED, 0,
+                     "one JVM per stream (two write here; not a restart)");
+    if (rc < 0) return rc;
+  }
   if (p->legacy.went_back) {
     /* the record just started belongs to a new run: the previous record
      * was emitted by gcpulse__jvm8_line already */
@@ -339,32 +358,77 @@ static int legacy_line(gcpulse__jvm *p, const char *s, const char *e,
   }
   if (r > 0) {
     p->locked = 1;
-    if (p->legacy.active) p->run_gc = 1;
+    if (p->legacy.active || p->legacy.have_seq) p->run_gc = 1;
   }
   return r;
 }
 
+static void jvm_swap_runs(gcpulse__jvm *p) {
+  uint64_t id = p->max_id;
+  double up = p->last_up;
+  p->max_id = p->alt_max_id;
+  p->last_up = p->alt_up;
+  p->alt_max_id = id;
+  p->alt_up = up;
+}
+
 /* Does the message start a new run (see the design comment)?  UP/HAVE_UP:
- * the line's uptime decorator. */
-static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up) {
-  if (have_up) {
-    int back = p->have_up && up + RESTART_BACK_S <= p->last_up;
-    p->last_up = up;
-    p->have_up = 1;
-    if (back) return 1;
-  }
+ * the line's uptime decorator.  Only a line known to be JVM output counts:
+ * one with a GC id, or a banner.  A GC-id line fits a run when its id is
+ * not below the run's largest (or is still open there) and its uptime did
+ * not go back.  It continues this run when it fits it; it continues the
+ * other run (the one before the last restart) when it fits only that one,
+ * or both and that one is nearer by GC id and by uptime: two JVMs write to
+ * one stream, reported once (INTERLEAVED), and not a restart.
+ * Fitting neither, it is a new run when its uptime went back or its id is
+ * 0.  Returns 1 for a new run, 0, or the sink's error. */
+static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
+                   const gcpulse__sink *k) {
   if (L->has_id) {
-    if (L->id == 0 && p->have_max_id && p->max_id > 0 &&
-        !gcpulse__jvm_has_id(p, 0))
+    if (!p->have_max_id) return 0;
+    uint64_t id = L->id;
+    int back = have_up && p->have_up && up + RESTART_BACK_S <= p->last_up;
+    int cur = !back && (id >= p->max_id || gcpulse__jvm_has_id(p, id));
+    int alt = p->have_alt && id >= p->alt_max_id &&
+              !(have_up && up + RESTART_BACK_S <= p->alt_up);
+    if (alt && cur) /* both fit: the other only when nearer by id and time */
+      alt = id - p->alt_max_id < id - p->max_id &&
+            (!have_up || !p->have_up ||
+             fabs(up - p->alt_up) < fabs(up - p->last_up));
+    if (alt) {
+      p->alt_quiet = 0;
+      jvm_swap_runs(p);
+      if (!p->interleaved) {
+        p->interleaved = 1;
+        return k->diag(k->ctx, GCPULSE_REASON_INTERLEAVED, 0,
+                       "one JVM per stream (two write here; not a restart)");
+      }
+      return 0;
+    }
+    if (!cur && (back || (id == 0 && p->max_id > 0))) {
+      p->have_alt = 1;
+      p->alt_quiet = 0;
+      p->alt_max_id = p->max_id;
+      p->alt_up = p->last_up;
       return 1;
+    }
+    /* the other run is forgotten after ALT_QUIET_LINES lines of this one */
+    if (p->have_alt && ++p->alt_quiet > ALT_QUIET_LINES) p->have_alt = 0;
     return 0;
   }
   if (!p->run_gc || L->msg >= L->end) return 0;
   const char *b = L->msg, *e = L->end, *q;
-  if (*b == 'V') return GCPULSE__LIT(b, e, "Version: ") != NULL;
+  int banner = 0;
+  if (*b == 'V') banner = GCPULSE__LIT(b, e, "Version: ") != NULL;
   if (*b == 'U' && (q = GCPULSE__LIT(b, e, "Using ")) != NULL)
-    return gcpulse__jvm_using(q, e) >= 0;
-  return 0;
+    banner = gcpulse__jvm_using(q, e) >= 0;
+  if (banner) {
+    p->alt_quiet = 0;
+    p->have_alt = p->have_max_id;
+    p->alt_max_id = p->max_id;
+    p->alt_up = p->last_up;
+  }
+  return banner;
 }
 
 /* ------------------------------------------------------------------ */
@@ -399,8 +463,10 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
     if (r != 0) return r;
   }
   int rc = 0;
-  if ((have_up || L.has_id || p->run_gc) && new_run(p, &L, up, have_up)) {
-    rc = restart(p, k);
+  if (L.has_id || p->run_gc) {
+    rc = new_run(p, &L, up, have_up, k);
+    if (rc < 0) return rc;
+    if (rc == 1) rc = restart(p, k);
     if (rc < 0) return rc;
   }
   if (p->n_done > 0) {
@@ -414,6 +480,10 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
     return 0;
   }
   p->locked = 1;
+  if (have_up) {
+    p->last_up = up; /* JVM output only: a foreign "[0.5s] x" is not time */
+    p->have_up = 1;
+  }
   /* HotSpot prints the same decorators on every line of an output: a
    * decorated line without a readable time among timed ones is damaged */
   if (L.n_dec > 0) {

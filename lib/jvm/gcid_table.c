@@ -139,7 +139,8 @@ void gcpulse__jvm_derive(gcpulse_event_t *ev) {
     ev->heap_live = ev->heap_after;
     ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_LIVE);
   }
-  if (ev->cause[0] == 'S' && strncmp(ev->cause, "System.gc()", 11) == 0)
+  if (ev->cause[0] == 'S' && (strncmp(ev->cause, "System.gc()", 11) == 0 ||
+                              strcmp(ev->cause, "System") == 0)) /* JDK <= 7 */
     ev->flags |= GCPULSE_EV_FORCED;
   /* OOM-class rule (README "jvm-parser").  Serial and Parallel run an
    * allocation-failure full GC whenever the old generation fills, so for
@@ -169,7 +170,15 @@ int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
     ev->flags |= GCPULSE_EV_RESTART;
     p->restart_pending = 0;
   }
-  return k->event(k->ctx, ev);
+  /* two JVMs in one stream: the one behind is counted at the other's clock */
+  double front = p->last_up > p->alt_up ? p->last_up : p->alt_up;
+  if (p->legacy.last_t > front) front = p->legacy.last_t;
+  if (p->legacy.have_alt && p->legacy.alt_t > front) front = p->legacy.alt_t;
+  if (p->interleaved && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
+      ev->t + 1.0 < front)
+    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
+  int rc = gcpulse__event_sane(ev, k);
+  return rc < 0 ? rc : k->event(k->ctx, ev);
 }
 
 /* Fill derived fields and flags, free X, hand the event to the sink. */
@@ -178,20 +187,37 @@ static int emit(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
   free_entry(p, x);
   if (ev.collector == GCPULSE_COLLECTOR_UNKNOWN)
     ev.collector = gcpulse__jvm_collector(p);
-  uint64_t rs = p->region_size;
+  /* region counts x region size: every product checked against 2^53 */
+  uint64_t rs = p->region_size, yb, ya, ob, oa;
+  int oor = 0;
   if (rs && (x->rg_known & (1u << RG_EDEN)) && (x->rg_known & (1u << RG_SURV)) &&
       !(ev.known & GCPULSE_BIT(GCPULSE_FIELD_YOUNG_BEFORE))) {
-    ev.young_before = (x->rg[RG_EDEN][0] + x->rg[RG_SURV][0]) * rs;
-    ev.young_after = (x->rg[RG_EDEN][1] + x->rg[RG_SURV][1]) * rs;
-    ev.known |= GCPULSE_BIT(GCPULSE_FIELD_YOUNG_BEFORE) |
-                GCPULSE_BIT(GCPULSE_FIELD_YOUNG_AFTER);
+    if (gcpulse__mul_size(x->rg[RG_EDEN][0] + x->rg[RG_SURV][0], rs, &yb) &&
+        gcpulse__mul_size(x->rg[RG_EDEN][1] + x->rg[RG_SURV][1], rs, &ya)) {
+      ev.young_before = yb;
+      ev.young_after = ya;
+      ev.known |= GCPULSE_BIT(GCPULSE_FIELD_YOUNG_BEFORE) |
+                  GCPULSE_BIT(GCPULSE_FIELD_YOUNG_AFTER);
+    } else {
+      oor = 1;
+    }
   }
   if (rs && (x->rg_known & (1u << RG_OLD)) &&
       !(ev.known & GCPULSE_BIT(GCPULSE_FIELD_OLD_BEFORE))) {
-    ev.old_before = (x->rg[RG_OLD][0] + x->rg[RG_HUM][0]) * rs;
-    ev.old_after = (x->rg[RG_OLD][1] + x->rg[RG_HUM][1]) * rs;
-    ev.known |= GCPULSE_BIT(GCPULSE_FIELD_OLD_BEFORE) |
-                GCPULSE_BIT(GCPULSE_FIELD_OLD_AFTER);
+    if (gcpulse__mul_size(x->rg[RG_OLD][0] + x->rg[RG_HUM][0], rs, &ob) &&
+        gcpulse__mul_size(x->rg[RG_OLD][1] + x->rg[RG_HUM][1], rs, &oa)) {
+      ev.old_before = ob;
+      ev.old_after = oa;
+      ev.known |= GCPULSE_BIT(GCPULSE_FIELD_OLD_BEFORE) |
+                  GCPULSE_BIT(GCPULSE_FIELD_OLD_AFTER);
+    } else {
+      oor = 1;
+    }
+  }
+  if (oor) {
+    int rc = k->diag(k->ctx, GCPULSE_REASON_OVERFLOW, 0,
+                     "regions x region size below 2^53 bytes");
+    if (rc < 0) return rc;
   }
   gcpulse__jvm_derive(&ev);
   /* Serial/Parallel: allocation-failure full GCs in a row (no young
@@ -212,21 +238,60 @@ static int emit(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
   return gcpulse__jvm_deliver(p, &ev, k);
 }
 
-/* Whether a DONE entry may be emitted now (see gcpulse__jvm_flush). */
+/* An OPEN entry holding back later events gives up waiting for its summary
+ * line after this many later GC ids, or this long (seconds of log time)
+ * after its last line: a lost line delays emission by a bounded amount. */
+#define STALE_IDS 8
+#define STALE_S 60.0
+
+static int stale(const gcpulse__jvm *p, const jvm_entry *x) {
+  double last = x->t_last > x->ev.t ? x->t_last : x->ev.t;
+  return (p->have_max_id && p->max_id >= x->id + STALE_IDS) ||
+         (p->have_t && (x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
+          p->t_line - last >= STALE_S);
+}
+
+/* Emit OPEN entry X unfinished: an INCOMPLETE diagnostic, then the event
+ * SYNTHETIC with its pause or cycle time inferred from its line times
+ * (dropped when its kind or start time is unknown). */
+static int close_open(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
+  int rc = k->diag(k->ctx, GCPULSE_REASON_INCOMPLETE, 0,
+                   "JVM event without its summary line");
+  if (rc < 0) return rc;
+  if (x->ev.kind == GCPULSE_KIND_UNKNOWN ||
+      !(x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_T))) {
+    free_entry(p, x);
+    return 0;
+  }
+  double d = (x->t_last - x->ev.t) * 1000.0;
+  if (!(d > 0)) d = 0;
+  if (x->role == ROLE_PAUSE) {
+    x->ev.pause_ms = d;
+    x->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS);
+  } else if (!(x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS))) {
+    x->ev.concurrent_ms = d;
+    x->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS);
+  }
+  x->ev.flags |= GCPULSE_EV_SYNTHETIC;
+  return emit(p, x, k);
+}
+
+/* Whether a DONE entry may be emitted now (see gcpulse__jvm_flush); *HOLD
+ * is the OPEN entry it waits for, if any. */
 static int ready(gcpulse__jvm *p, const jvm_entry *x, int have_id,
-                 uint64_t cur_id, int all) {
+                 uint64_t cur_id, int all, jvm_entry **hold) {
+  *hold = NULL;
   if (all) return 1;
   if (x->wait_cpu && have_id && cur_id == x->id) return 0;
-  if (x->role == ROLE_PAUSE && x->id > 0 &&
-      gcpulse__jvm_find(p, x->id - 1, ROLE_PAUSE, ST_OPEN) != NULL)
-    return 0; /* nested in the still-open pause before it */
-  return 1;
+  if (x->role == ROLE_PAUSE && x->id > 0)
+    *hold = gcpulse__jvm_find(p, x->id - 1, ROLE_PAUSE, ST_OPEN);
+  return *hold == NULL; /* nested in the still-open pause before it */
 }
 
 int gcpulse__jvm_flush(gcpulse__jvm *p, const gcpulse__sink *k, int have_id,
                        uint64_t cur_id, int all) {
   while (p->n_done > 0) {
-    jvm_entry *best = NULL;
+    jvm_entry *best = NULL, *hold;
     /* common case: the one DONE entry is the cached one */
     jvm_entry *c = &p->e[p->cache];
     if (p->n_done == 1 && c->state == ST_DONE) {
@@ -240,8 +305,14 @@ int gcpulse__jvm_flush(gcpulse__jvm *p, const gcpulse__sink *k, int have_id,
           best = x;
       }
     }
-    if (best == NULL || !ready(p, best, have_id, cur_id, all)) return 0;
-    int rc = emit(p, best, k);
+    if (best == NULL) return 0;
+    int rc;
+    if (!ready(p, best, have_id, cur_id, all, &hold)) {
+      if (hold == NULL || !stale(p, hold)) return 0;
+      rc = close_open(p, hold, k); /* its summary line was lost */
+    } else {
+      rc = emit(p, best, k);
+    }
     if (rc < 0) return rc;
   }
   return 0;
@@ -262,25 +333,7 @@ int gcpulse__jvm_close_all(gcpulse__jvm *p, const gcpulse__sink *k) {
       if (p->e[i].state == ST_OPEN && (x == NULL || p->e[i].stamp < x->stamp))
         x = &p->e[i];
     if (x == NULL) break;
-    rc = k->diag(k->ctx, GCPULSE_REASON_INCOMPLETE, 0,
-                 "JVM event without its summary line");
-    if (rc < 0) return rc;
-    if (x->ev.kind == GCPULSE_KIND_UNKNOWN ||
-        !(x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_T))) {
-      free_entry(p, x);
-      continue;
-    }
-    double d = (x->t_last - x->ev.t) * 1000.0;
-    if (!(d > 0)) d = 0;
-    if (x->role == ROLE_PAUSE) {
-      x->ev.pause_ms = d;
-      x->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS);
-    } else if (!(x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS))) {
-      x->ev.concurrent_ms = d;
-      x->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS);
-    }
-    x->ev.flags |= GCPULSE_EV_SYNTHETIC;
-    rc = emit(p, x, k);
+    rc = close_open(p, x, k);
     if (rc < 0) return rc;
   }
   return 0;

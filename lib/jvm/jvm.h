@@ -29,6 +29,14 @@ typedef struct gcpulse__jvm8 {
   uint64_t next_seq;   /* numbering when the log has no #ids */
   int have_seq;        /* a record was numbered (next_seq - 1 is valid) */
   int went_back;       /* a record started >= 0.25 s before the last one */
+  /* the other JVM: the run before the last went_back, or the second writer
+   * once records of two JVMs alternate (jvm/legacy.c) */
+  int have_alt;
+  double alt_t;
+  uint64_t alt_next_seq;
+  int interleaved;     /* records of two JVMs alternate */
+  int interleave_new;  /* ... first seen on this line: report it */
+  int alt_quiet;       /* records of this run in a row since then */
   char label[16];      /* pool name left open at the end of a line ("[DefNew") */
   gcpulse_event_t ev;  /* the record in progress */
   int conc_active;     /* CMS / G1 concurrent cycle being summed */
@@ -106,6 +114,13 @@ struct gcpulse__jvm {
   double last_up;    /* last uptime decorator */
   int heap_exit;     /* inside an undecorated "Heap" exit printout */
   int dec_timed;     /* decorated lines of this run carry a time */
+  /* the other JVM of the stream: the run before the last restart, or the
+   * second writer once GC ids and uptimes of two JVMs alternate */
+  int have_alt;
+  uint64_t alt_max_id;
+  double alt_up;
+  int interleaved;   /* INTERLEAVED was reported */
+  int alt_quiet;     /* GC-id lines of this run in a row since then */
   gcpulse__jvm8 legacy;
   gcpulse__jvm_entry e[];
 };

@@ -128,6 +128,12 @@ static const char *prefixes(gcpulse__jvm8 *q, const char *p, const char *e,
   return p;
 }
 
+/* Longest pool label read back from a ':' ("concurrent mode interrupted"),
+ * and longest "<size>(<capacity>)" read back from a "->".  Bounding both
+ * walks keeps the scan of a line linear in its length. */
+#define LABEL_MAX 32
+#define SIZE_MAX_LEN 48
+
 static void set_pair(gcpulse_event_t *ev, int fb, int fa, uint64_t *pb,
                      uint64_t *pa, uint64_t b, uint64_t a) {
   *pb = b;
@@ -156,7 +162,8 @@ static const char *transition(gcpulse__jvm8 *q, const char *lb, size_t ln,
   if (r == NULL) return size_out_of_range(p, e) ? p : NULL;
   if (r < e && *r == '(') {
     hbc = gcpulse__scan_size(r + 1, e, 0, &bc) != NULL;
-    r = memchr(r, ')', (size_t)(e - r));
+    const char *ce = e - r > SIZE_MAX_LEN ? r + SIZE_MAX_LEN : e;
+    r = memchr(r, ')', (size_t)(ce - r));
     if (r == NULL) return NULL;
     r++;
   }
@@ -175,14 +182,20 @@ static const char *transition(gcpulse__jvm8 *q, const char *lb, size_t ln,
                                                : GCPULSE_COLLECTOR_CMS;
     set_pair(ev, GCPULSE_FIELD_YOUNG_BEFORE, GCPULSE_FIELD_YOUNG_AFTER,
              &ev->young_before, &ev->young_after, b, a);
-  } else if (L("ParOldGen") || L("Tenured") || L("CMS") || L("PSOldGen")) {
+  } else if (L("ParOldGen") || L("Tenured") || L("CMS") || L("PSOldGen") ||
+             L("concurrent mode failure") || L("concurrent mode interrupted")) {
     if (*collector == GCPULSE_COLLECTOR_UNKNOWN)
       *collector = lb[0] == 'P'   ? GCPULSE_COLLECTOR_PARALLEL
                    : lb[0] == 'T' ? GCPULSE_COLLECTOR_SERIAL
                                   : GCPULSE_COLLECTOR_CMS;
     set_pair(ev, GCPULSE_FIELD_OLD_BEFORE, GCPULSE_FIELD_OLD_AFTER,
              &ev->old_before, &ev->old_after, b, a);
-  } else if (L("Metaspace")) {
+    /* the old generation collected inside a "[GC" record (promotion
+     * failure, concurrent mode failure): a full collection */
+    if (ev->kind == GCPULSE_KIND_YOUNG) ev->kind = GCPULSE_KIND_FULL;
+  } else if (L("Metaspace") || L("Perm") || L("PSPermGen")) {
+    /* JDK <= 7 PermGen ("[Perm : ", "[CMS Perm : ", "[PSPermGen: ") is
+     * class metadata like JDK 8's Metaspace, never the heap */
     ev->metaspace_used = a;
     ev->known |= GCPULSE_BIT(GCPULSE_FIELD_METASPACE_USED);
   } else if (L("Eden")) {
@@ -215,6 +228,35 @@ static const char *transition(gcpulse__jvm8 *q, const char *lb, size_t ln,
   return NULL;
 }
 
+/* The label of a transition whose "Label: " ends at LE (after trailing
+ * spaces are dropped), not reaching back before LIM: "PSYoungGen",
+ * "Tenured", "Perm" (from "[Perm : " and "[CMS Perm : "), or the inside of
+ * a parenthesised group such as "(concurrent mode failure): ".  Sets *LN;
+ * returns the label's start. */
+static const char *label_at(const char *lim, const char *le, size_t *ln) {
+  const char *ke = le - 1; /* the ':' */
+  while (ke > lim && ke[-1] == ' ') ke--;
+  const char *lb = ke, *floor = ke - lim > LABEL_MAX ? ke - LABEL_MAX : lim;
+  if (ke > lim && ke[-1] == ')') {
+    const char *gb = ke - 1; /* the ')' */
+    for (lb = gb; lb > floor && lb[-1] != '('; lb--) {}
+    *ln = lb > lim && lb[-1] == '(' ? (size_t)(gb - lb) : 0;
+    /* "ParNew (promotion failed): ": the pool named before the group */
+    const char *w = lb - 1;
+    if (*ln && w > lim && w[-1] == ' ' && w - 1 > lim && w[-2] != ']' &&
+        w[-2] != ' ') {
+      ke = w - 1;
+      floor = ke - lim > LABEL_MAX ? ke - LABEL_MAX : lim;
+      for (lb = ke; lb > floor && lb[-1] != ' ' && lb[-1] != '['; lb--) {}
+      *ln = (size_t)(ke - lb);
+    }
+    return lb;
+  }
+  while (lb > floor && lb[-1] != ' ' && lb[-1] != '[') lb--;
+  *ln = (size_t)(ke - lb);
+  return lb;
+}
+
 /* Scan [P, E) of the record in progress for transitions and "secs]".
  * Returns the first out-of-range size (the transition is left out), or
  * NULL. */
@@ -222,24 +264,28 @@ static const char *scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
                              int *collector) {
   const char *bad = NULL;
   uint64_t g1[4] = {0, 0, 0, 0};
-  const char *x = p;
+  const char *x = p, *prev = p; /* end of the previous "->" */
   while ((x = gcpulse__find(x, e, "->", 2)) != NULL) {
-    const char *ts = x;
-    while (ts > p && (legacy_is_digit(ts[-1]) || ts[-1] == '.' || ts[-1] == 'K' ||
-                      ts[-1] == 'M' || ts[-1] == 'G' || ts[-1] == 'B' ||
-                      ts[-1] == '(' || ts[-1] == ')'))
+    const char *ts = x, *lim = x - prev > SIZE_MAX_LEN ? x - SIZE_MAX_LEN : prev;
+    while (ts > lim && (legacy_is_digit(ts[-1]) || ts[-1] == '.' || ts[-1] == 'K' ||
+                        ts[-1] == 'M' || ts[-1] == 'G' || ts[-1] == 'B' ||
+                        ts[-1] == '(' || ts[-1] == ')'))
       ts--;
+    if (ts == lim && lim > prev && legacy_is_digit(ts[-1])) { /* hundreds of digits */
+      if (!bad) bad = ts;
+      x += 2;
+      prev = x;
+      continue;
+    }
     while (ts < x && !legacy_is_digit(*ts)) ts++;
     /* label: "Name: " (or a pool left open on the previous line) */
     const char *le = ts;
-    while (le > p && le[-1] == ' ') le--;
+    while (le > prev && le[-1] == ' ') le--;
     const char *lb = le;
     size_t ln = 0;
     char lab[sizeof q->label];
-    if (le > p && le[-1] == ':') {
-      lb = le - 1;
-      while (lb > p && (lb[-1] != ' ' && lb[-1] != '[')) lb--;
-      ln = (size_t)(le - 1 - lb);
+    if (le > prev && le[-1] == ':') {
+      lb = label_at(prev, le, &ln);
       if (ln == 0 && q->label[0]) { /* ": 8704K->..." after "[DefNew" */
         memcpy(lab, q->label, sizeof lab);
         lb = lab;
@@ -250,6 +296,7 @@ static const char *scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
     const char *oor = transition(q, lb, ln, ts, e, g1, collector);
     if (oor && !bad) bad = oor;
     x += 2;
+    prev = x;
   }
   /* the pause: the last "<x> secs]" */
   x = p;
@@ -268,7 +315,7 @@ static const char *scan_body(gcpulse__jvm8 *q, const char *p, const char *e,
     }
   }
   if (gcpulse__find(p, e, "to-space", 8) || gcpulse__find(p, e, "promotion failed", 16) ||
-      gcpulse__find(p, e, "--[", 3))
+      gcpulse__find(p, e, "--[", 3) || gcpulse__find(p, e, "[GC--", 5))
     q->ev.flags |= GCPULSE_EV_EVAC_FAILURE;
   if (gcpulse__find(p, e, "concurrent mode failure", 23))
     q->ev.flags |= GCPULSE_EV_EVAC_FAILURE;
@@ -336,6 +383,10 @@ static int conc_close(gcpulse__jvm8 *q, const gcpulse__sink *k, int collector,
     ev.flags |= GCPULSE_EV_SYNTHETIC;
   }
   if (ev.collector == GCPULSE_COLLECTOR_UNKNOWN) ev.collector = collector;
+  /* stamped when it ended: pauses during a long (iCMS) cycle were emitted
+   * before it, and an event far behind them would restart the window */
+  if ((ev.known & GCPULSE_BIT(GCPULSE_FIELD_T)) && q->conc_t_last > ev.t)
+    ev.t = q->conc_t_last;
   return k->event(k->ctx, &ev);
 }
 
@@ -385,6 +436,182 @@ static int conc_line(gcpulse__jvm8 *q, const char *b, const char *e,
   return 0;
 }
 
+/* After "[GC" at R: the rest of a record without a cause, i.e.
+ * "[GC [PSYoungGen", "[GC2.573: [ParNew", "[GC[YG occupancy",
+ * "[GC-- [PSYoungGen", "[GC 123K->", and not a G1 tree line such as
+ * "[GC Worker Start" or a "[GC ref-proc" clause. */
+static int causeless_gc(const char *r, const char *e) {
+  if (r >= e) return 0;
+  if (*r == '[' || *r == '-' || legacy_is_digit(*r)) return 1;
+  return *r == ' ' && r + 1 < e && (r[1] == '[' || legacy_is_digit(r[1]));
+}
+
+/* The kind of a cause-less "[GC" record from its first line: CMS prints
+ * its initial-mark and remark pauses as "[GC [1 CMS-initial-mark: ..." and
+ * "[GC[YG occupancy: ...". */
+static int causeless_kind(const char *r, const char *e) {
+  const char *w = e - r > 96 ? r + 96 : e; /* both come right after "[GC" */
+  if (gcpulse__find(r, w, "CMS-initial-mark", 16)) return GCPULSE_KIND_INITIAL_MARK;
+  if (gcpulse__find(r, w, "[YG occupancy", 13)) return GCPULSE_KIND_REMARK;
+  return GCPULSE_KIND_YOUNG;
+}
+
+/* The "<uptime>: " stamp right before C (not before B), as in
+ * "[CMS797.832: [CMS-concurrent-sweep".  Returns where it starts (C when
+ * there is none) and sets *T. */
+static const char *stamp_before(const char *b, const char *c, double *t) {
+  const char *r = c;
+  while (r > b && r[-1] == ' ') r--;
+  if (r == b || r[-1] != ':') return c;
+  const char *n = r - 1, *lim = n - b > 24 ? n - 24 : b;
+  while (n > lim && (legacy_is_digit(n[-1]) || n[-1] == '.' || n[-1] == ',')) n--;
+  double v;
+  if (n == r - 1 || (n == lim && n > b && legacy_is_digit(n[-1])) ||
+      gcpulse__scan_decimal(n, r - 1, 1, &v) != r - 1)
+    return c;
+  *t = v;
+  return n;
+}
+
+/* The first "b->a(c)" heap transition in [P, E) into EV's heap fields. */
+static void heap_transition(const char *p, const char *e, gcpulse_event_t *ev) {
+  const char *x = gcpulse__find(p, e, "->", 2);
+  if (x == NULL) return;
+  const char *s = x, *lim = x - p > SIZE_MAX_LEN ? x - SIZE_MAX_LEN : p;
+  while (s > lim && s[-1] != ' ') s--;
+  uint64_t b, a, c;
+  if (gcpulse__scan_size(s, x, 1, &b) != x) return;
+  const char *r = gcpulse__scan_size(x + 2, e, 1, &a);
+  if (r == NULL) return;
+  if (!(ev->known & GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE))) {
+    ev->heap_before = b;
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE);
+  }
+  ev->heap_after = a;
+  ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_AFTER);
+  if (r < e && *r == '(' && gcpulse__scan_size(r + 1, e, 1, &c)) {
+    ev->heap_capacity = c;
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_CAPACITY);
+  }
+}
+
+/* The JDK 8 Shenandoah backport: one line per pause or concurrent phase,
+ * "[Pause Init Mark (process weakrefs), 3.341 ms]", "[Concurrent marking
+ * (process weakrefs) 921M->923M(1024M), 10.123 ms]".  B is at the '['.
+ * Every pause is an event; the phases of a cycle are summed into one
+ * CONCURRENT event, which the next "Pause Init Mark", a full or
+ * degenerated pause (the cycle gave up) or the end of the stream closes. */
+static int shen8_line(gcpulse__jvm8 *q, const char *b, const char *e,
+                      double t, int have_t, const gcpulse__sink *k) {
+  int rc, pause = b[1] == 'P';
+  const char *name = b + (pause ? 7 : 12);
+  const char *ms = gcpulse__find(name, e, " ms]", 4);
+  if (ms == NULL) return 0; /* "[Concurrent ..." of something else */
+  const char *n = ms, *lim = ms - name > 32 ? ms - 32 : name;
+  while (n > lim && (legacy_is_digit(n[-1]) || n[-1] == '.' || n[-1] == ',')) n--;
+  double d;
+  if (n == lim && n > name && legacy_is_digit(n[-1])) /* hundreds of digits */
+    return k->diag(k->ctx, GCPULSE_REASON_OVERFLOW, 0, "a duration below 10^32 ms");
+  if (n == ms || gcpulse__scan_decimal(n, ms, 1, &d) != ms) return 0;
+  q->seen = 1;
+  q->collector = GCPULSE_COLLECTOR_SHENANDOAH;
+  if (!pause) {
+    if (have_t) q->conc_t_last = t;
+    if (!q->conc_active) { /* phases without their init mark */
+      memset(&q->conc, 0, sizeof q->conc);
+      q->conc.runtime = GCPULSE_RT_JVM;
+      q->conc.kind = GCPULSE_KIND_CONCURRENT;
+      q->conc.seq = q->next_seq;
+      q->conc.known = GCPULSE_BIT(GCPULSE_FIELD_SEQ);
+      if (have_t) {
+        q->conc.t = t;
+        q->conc.known |= GCPULSE_BIT(GCPULSE_FIELD_T);
+      }
+      q->conc_active = 1;
+    }
+    q->conc.concurrent_ms += d;
+    q->conc.known |= GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS);
+    heap_transition(name, n, &q->conc);
+    q->conc_closing = GCPULSE__LIT(name, e, "cleanup") != NULL;
+    return 1;
+  }
+  int kind = GCPULSE_KIND_PAUSE_OTHER;
+  if (GCPULSE__LIT(name, e, "Init Mark")) kind = GCPULSE_KIND_INITIAL_MARK;
+  else if (GCPULSE__LIT(name, e, "Final Mark")) kind = GCPULSE_KIND_FINAL_MARK;
+  else if (GCPULSE__LIT(name, e, "Full")) kind = GCPULSE_KIND_FULL;
+  else if (GCPULSE__LIT(name, e, "Degenerated GC")) kind = GCPULSE_KIND_DEGENERATED;
+  int cycle_start = kind == GCPULSE_KIND_INITIAL_MARK;
+  if (q->conc_active && (cycle_start || kind == GCPULSE_KIND_FULL ||
+                         kind == GCPULSE_KIND_DEGENERATED)) {
+    rc = conc_close(q, k, GCPULSE_COLLECTOR_SHENANDOAH, 0);
+    if (rc < 0) return rc;
+  }
+  gcpulse_event_t *ev = &q->ev;
+  memset(ev, 0, sizeof *ev);
+  ev->runtime = GCPULSE_RT_JVM;
+  ev->collector = GCPULSE_COLLECTOR_SHENANDOAH;
+  ev->kind = kind;
+  ev->seq = q->next_seq++;
+  q->have_seq = 1;
+  ev->known = GCPULSE_BIT(GCPULSE_FIELD_SEQ) | GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS);
+  ev->pause_ms = d;
+  if (have_t) {
+    ev->t = t;
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_T);
+    q->last_t = t;
+    q->have_t = 1;
+  }
+  if (kind == GCPULSE_KIND_FULL || kind == GCPULSE_KIND_DEGENERATED) {
+    const char *g = memchr(name, '(', (size_t)(n - name));
+    if (g) group(g, n, ev->cause);
+  }
+  heap_transition(name, n, ev);
+  if (cycle_start) {
+    memset(&q->conc, 0, sizeof q->conc);
+    q->conc.runtime = GCPULSE_RT_JVM;
+    q->conc.kind = GCPULSE_KIND_CONCURRENT;
+    q->conc.seq = ev->seq;
+    q->conc.t = ev->t;
+    q->conc.known = GCPULSE_BIT(GCPULSE_FIELD_SEQ) | (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T));
+    q->conc_active = 1;
+    q->conc_closing = 0;
+  }
+  q->active = 1;
+  rc = emit_record(q, k, GCPULSE_COLLECTOR_SHENANDOAH);
+  return rc < 0 ? rc : 1;
+}
+
+/* Which run a record starting at T belongs to.  It continues this run when
+ * it starts less than 0.25 s before the last record; it continues the
+ * other run (the one before the last went_back) when it fits only that
+ * one, or both and that one's last record is nearer in time: two JVMs
+ * write to one stream (runs swapped, interleave_new set once).  Returns 1
+ * when it fits neither: a new run. */
+static int run_of(gcpulse__jvm8 *q, double t) {
+  int back = t + 0.25 <= q->last_t;
+  int alt = q->have_alt && t + 0.25 > q->alt_t;
+  if (alt && !back) {
+    double da = t - q->alt_t, dc = t - q->last_t;
+    alt = (da < 0 ? -da : da) < (dc < 0 ? -dc : dc);
+  }
+  if (!alt) {
+    /* the other run is forgotten after 16 records of this one */
+    if (back) q->alt_quiet = 0;
+    else if (q->have_alt && ++q->alt_quiet > 16) q->have_alt = 0;
+    return back;
+  }
+  q->alt_quiet = 0;
+  double lt = q->last_t;
+  uint64_t ns = q->next_seq;
+  q->last_t = q->alt_t;
+  q->next_seq = q->alt_next_seq;
+  q->alt_t = lt;
+  q->alt_next_seq = ns;
+  if (!q->interleaved) q->interleave_new = 1;
+  q->interleaved = 1;
+  return 0;
+}
+
 static int known_header(const char *p, const char *e) {
   static const char *const pre[] = {
       "OpenJDK ", "Java HotSpot", "Memory: ", "CommandLine flags:", "Heap",
@@ -426,7 +653,12 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
     rc = conc_line(q, b, e, t, have_t, have_id, id, k, coll);
     return rc < 0 ? rc : 1;
   }
-  int kind = GCPULSE_KIND_UNKNOWN;
+  if (!q->active && (GCPULSE__LIT(b, e, "[Pause ") || GCPULSE__LIT(b, e, "[Concurrent "))) {
+    *skip = GCPULSE_REASON_JVM_INFO;
+    rc = shen8_line(q, b, e, t, have_t, k);
+    if (rc != 0) return rc;
+  }
+  int kind = GCPULSE_KIND_UNKNOWN, cms_phase = 0;
   const char *r = NULL;
   if ((r = GCPULSE__LIT(b, e, "[Full GC")) != NULL) kind = GCPULSE_KIND_FULL;
   else if ((r = GCPULSE__LIT(b, e, "[GC pause ")) != NULL) kind = GCPULSE_KIND_YOUNG;
@@ -435,8 +667,10 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
   else if ((r = GCPULSE__LIT(b, e, "[GC (")) != NULL) {
     kind = GCPULSE_KIND_YOUNG;
     r--;
-  } else if ((r = GCPULSE__LIT(b, e, "[GC ")) != NULL && r < e && legacy_is_digit(*r))
-    kind = GCPULSE_KIND_YOUNG; /* JDK 7 "[GC 123K->..." */
+  } else if ((r = GCPULSE__LIT(b, e, "[GC")) != NULL && causeless_gc(r, e)) {
+    kind = causeless_kind(r, e); /* JDK <= 7, JDK 8 -XX:-PrintGCCause */
+    cms_phase = kind != GCPULSE_KIND_YOUNG;
+  }
   if (kind != GCPULSE_KIND_UNKNOWN) {
     if (q->active) {
       rc = emit_record(q, k, coll);
@@ -446,11 +680,14 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
       rc = conc_close(q, k, coll, 0);
       if (rc < 0) return rc;
     }
-    if (have_t && q->have_t && t + 0.25 <= q->last_t) { /* a new JVM run */
+    if (have_t && q->have_t && run_of(q, t)) { /* a new JVM run */
       if (q->conc_active) {
         rc = conc_close(q, k, coll, 1);
         if (rc < 0) return rc;
       }
+      q->have_alt = 1;
+      q->alt_t = q->last_t;
+      q->alt_next_seq = q->next_seq;
       q->went_back = 1;
       q->next_seq = 0;
       q->have_seq = 0;
@@ -499,7 +736,7 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
         q->collector = GCPULSE_COLLECTOR_CMS;
       }
     } else {
-      q->collector = GCPULSE_COLLECTOR_G1;
+      q->collector = cms_phase ? GCPULSE_COLLECTOR_CMS : GCPULSE_COLLECTOR_G1;
     }
     if (q->collector != GCPULSE_COLLECTOR_UNKNOWN &&
         *collector == GCPULSE_COLLECTOR_UNKNOWN)
@@ -523,10 +760,29 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
   } else {
     *skip = GCPULSE_REASON_JVM_INFO;
   }
-  /* the record in progress: times end it */
-  const char *tm = gcpulse__find(b, e, "[Times: ", 8);
+  /* the record in progress: times end it.  CMS prints a concurrent phase
+   * that ends during a pause inside the pause's record ("[CMS797.832:
+   * [CMS-concurrent-sweep: 1.180/1.376 secs] [Times: ...]"), and the
+   * record goes on on the next line (" (concurrent mode failure): ...").
+   * The phase and its [Times] are cut out; the record stays open. */
+  const char *rend = e, *tm = NULL;
+  const char *cc = gcpulse__find(b, e, "[CMS-concurrent-", 16);
+  if (cc) {
+    double ct = t;
+    rend = stamp_before(b, cc, &ct);
+    rc = conc_line(q, cc, e, ct, have_t || rend < cc, 0, 0, k, coll);
+    if (rc < 0) return rc;
+  } else {
+    tm = gcpulse__find(b, e, "[Times: ", 8);
+    if (tm) rend = tm;
+  }
   int coll2 = q->collector;
-  const char *oor = scan_body(q, b, tm ? tm : e, &coll2);
+  const char *oor = scan_body(q, b, rend, &coll2);
+  if (q->conc_active && gcpulse__find(b, rend, "(concurrent mode ", 17)) {
+    /* a concurrent mode failure or interruption ends the CMS cycle */
+    rc = conc_close(q, k, coll2, 0);
+    if (rc < 0) return rc;
+  }
   if (oor) {
     rc = k->diag(k->ctx, GCPULSE_REASON_OVERFLOW, (size_t)(oor - s),
                  "a size of 2^53 bytes or more");

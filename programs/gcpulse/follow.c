@@ -7,9 +7,9 @@
  * `tail -F`: a missing file is waited for, a file that shrinks was
  * truncated and is read again from the start, a path that names another
  * inode was rotated (the old file is drained, the new one read from its
- * start).  The lines already in FILE at start are history: they warm the
- * window with the policy switched off and decisions unreported, unless
- * --from start.  SIGINT/SIGTERM: final textfile, exit 0.
+ * start).  The lines already in FILE at start (at most its last 16 MiB)
+ * are history: they warm the window with the policy switched off and
+ * decisions unreported, unless --from start.  SIGINT/SIGTERM: final textfile, exit 0.
  */
 #include "sidecar.h"
 
@@ -63,20 +63,43 @@ static int try_open(source *s) {
   return 1;
 }
 
+/* History is read from at most this many bytes before the end: far more
+ * than a window's worth of any GC log, and start-up stays bounded. */
+#define SC_HISTORY_MAX ((off_t)16 << 20)
+
+/* Start S at the first line that begins in its last SC_HISTORY_MAX bytes. */
+static void skip_old_history(source *s) {
+  struct stat st;
+  if (fstat(s->fd, &st) != 0 || st.st_size <= SC_HISTORY_MAX) return;
+  off_t from = st.st_size - SC_HISTORY_MAX;
+  char buf[1 << 16];
+  ssize_t n = pread(s->fd, buf, sizeof buf, from);
+  const char *nl = n > 0 ? memchr(buf, '\n', (size_t)n) : NULL;
+  if (nl) from += nl - buf + 1;
+  lseek(s->fd, from, SEEK_SET);
+  s->pos = from;
+  fprintf(stderr, "gcpulse: %s: history from the last %lld bytes only\n", s->path,
+          (long long)(st.st_size - from));
+}
+
 /* History: feed what the file holds now with decisions unreported. */
 static int warm(sc_live *lv, source *s) {
   sc_app *app = lv->app;
   app->warming = 1;
-  for (int d = -1; d <= 1; d++) gcpulse_policy_kill(app->g, d, NULL, 1);
-  long r;
-  while ((r = read_some(lv, s->fd, &s->pos)) > 0) {
+  /* the policy runs dry: its cooldowns move as if the actions in the
+   * history had been applied (a previous run applied them), so they do
+   * not fire again at the first evaluation after it */
+  gcpulse_policy_dry_run(app->g, 1);
+  skip_old_history(s);
+  long r = 0;
+  while (!sc_stop && (r = read_some(lv, s->fd, &s->pos)) > 0) {
   }
-  for (int d = -1; d <= 1; d++) gcpulse_policy_kill(app->g, d, NULL, 0);
+  gcpulse_policy_dry_run(app->g, app->dry_run);
   app->warming = 0;
   struct stat st;
   if (app->last_event_unix > 0 && fstat(s->fd, &st) == 0) /* when it was written */
     app->last_event_unix = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
-  return r < 0 ? -1 : 0;
+  return r == -1 || r == -2 ? -1 : 0;
 }
 
 /* Truncation and rotation; returns -1 on a pipeline error. */
@@ -151,6 +174,7 @@ int sc_follow(const gcpulse_config_t *cfg, const sc_opts *o) {
   }
   int status = follow_loop(&lv, &s, is_pipe);
   if (!is_pipe && s.fd >= 0) close(s.fd);
+  app.closing = 1;
   gcpulse_finish(app.g);
   if (is_pipe && !sc_stop) sc_app_lose(&app, "end of input");
   if (app.prom && (rc = sc_prom_write(&app)) < 0) {

@@ -5,8 +5,9 @@
  *    quiet (gcpulse_tick at the last trace time + wall seconds since);
  *  - the process (--pid, run's child) is sampled once a second: RSS and
  *    the cgroup memory limit are fed as caller metrics;
- *  - liveness: the source is lost when the process is gone, or (without a
- *    process to watch) when no GC event came for --lost-after seconds,
+ *  - liveness: the source is lost when the process is gone (after which
+ *    the log's silence decides, as for a restarted process with a new pid),
+ *    or (without a process to watch) when no GC event came for --lost-after seconds,
  *    by default 5 mean GC intervals, at least 10 s, 150 s while no
  *    interval is known (Go forces a GC every 2 minutes);
  *  - caller metrics (--metric NAME=FILE) are tailed and fed on arrival;
@@ -87,7 +88,11 @@ static void sample_process(sc_live *lv, double now) {
   sc_app *app = lv->app;
   lv->last_sample = now;
   if (!sc_proc_alive(lv->pid)) {
-    sc_app_lose(app, "process exited");
+    /* lost once the lines it wrote before dying are read (sc_live_idle);
+     * then a restarted process writing on to the same log (a new pid)
+     * brings the source back, and from then on silence decides */
+    lv->exited = 1;
+    lv->pid = 0;
     return;
   }
   double t = gcpulse_time(app->g);
@@ -112,6 +117,11 @@ int sc_live_idle(sc_live *lv) {
     lv->last_tick = now;
   }
   if (lv->pid > 0 && now - lv->last_sample >= 1.0) sample_process(lv, now);
+  if (lv->exited && now - lv->last_sample >= 0.2) { /* input drained meanwhile */
+    sc_app_lose(app, "process exited");
+    lv->exited = 0;
+    lv->last_input = now;
+  }
   for (int i = 0; i < lv->nmetrics; i++)
     if (sc_metric_poll(lv->metrics[i], app->g) < 0) return -1;
   double limit = lost_after(lv);

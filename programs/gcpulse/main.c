@@ -54,14 +54,16 @@ static const char *usage_events =
 static const char *usage_replay =
     "usage: gcpulse replay [--config FILE.json] [--format auto|go|jvm]\n"
     "                      [--memory-limit SIZE] [--metric NAME=FILE.csv]...\n"
-    "                      [--events] [--summary json|text]\n"
+    "                      [--events] [--suppressed] [--summary json|text]\n"
     "                      [--prom-textfile PATH] [--label KEY=VALUE]... [FILE...|-]\n"
     "\n"
     "Run the whole pipeline on a recorded trace: every GOGC decision is printed\n"
     "as {\"type\":\"gogc\",...} and every policy action as {\"type\":\"action\",...};\n"
     "then one {\"type\":\"summary\",...} line with the counters and the final\n"
-    "window features.  --events also prints the events; --summary text prints a\n"
-    "human-readable summary on stderr instead of the JSON summary line.\n"
+    "window features.  --events also prints the events; --suppressed also prints\n"
+    "the matches a constraint held back (\"suppressed\":true, with the\n"
+    "constraint names) and counts them by constraint in the summary; --summary\n"
+    "text prints a human-readable summary on stderr instead of the JSON line.\n"
     "--metric NAME=FILE feeds a caller metric recorded beside the trace (CSV rows\n"
     "'t_seconds,value' on the trace's clock; NAME is qps, rss, latency_ms,\n"
     "memory_limit_bytes or a custom name); each sample is fed as soon as the\n"
@@ -170,6 +172,7 @@ static const struct option_def {
     {"config", 1, C_REPLAY | C_FOLLOW | C_RUN | C_PLOT},
     {"format", 1, C_EVENTS | C_REPLAY | C_FOLLOW | C_RUN | C_PLOT},
     {"events", 0, C_REPLAY},
+    {"suppressed", 0, C_REPLAY},
     {"summary", 1, C_REPLAY},
     {"prom-textfile", 1, C_REPLAY | C_FOLLOW | C_RUN},
     {"label", 1, C_REPLAY | C_FOLLOW | C_RUN},
@@ -219,6 +222,7 @@ static void check_label(const char *kv) {
 
 static void set_option(sc_opts *o, const char *name, const char *v) {
   if (strcmp(name, "events") == 0) o->events = 1;
+  else if (strcmp(name, "suppressed") == 0) o->suppressed = 1;
   else if (strcmp(name, "quiet-gc") == 0) o->quiet_gc = 1;
   else if (strcmp(name, "config") == 0) o->config = v;
   else if (strcmp(name, "format") == 0) o->format = parse_format(v);
@@ -362,6 +366,7 @@ int main(int argc, char **argv) {
     rc = sc_events(cfg, &o);
     break;
   case C_REPLAY:
+    if (o.suppressed) cfg->explain_suppressed = 1;
     rc = sc_replay(cfg, &o);
     break;
   case C_FOLLOW:

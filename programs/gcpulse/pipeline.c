@@ -81,7 +81,7 @@ static int on_event(void *user, const gcpulse_event_t *ev) {
   sc_app *app = user;
   count_event(app, ev);
   if (app->tap) app->tap(app->tap_ud, ev, NULL, NULL);
-  if (!app->up) {
+  if (!app->up && !app->closing) {
     app->up = 1;
     if (app->lost_reported) sc_app_source(app, 1, "event");
   }
@@ -139,6 +139,10 @@ static int on_action(void *user, const gcpulse_action_t *a) {
       s->total++;
       stand(app, s, a->final);
     }
+  } else { /* reported only with explain_suppressed (replay --suppressed) */
+    app->suppressed++;
+    for (int c = 0; c < GCPULSE_CONSTRAINT_COUNT; c++)
+      if (a->constraints & (1u << c)) app->suppressed_by[c]++;
   }
   if (app->print_decisions) {
     PRINT_JSON(app, gcpulse_action_to_json, a);
@@ -190,6 +194,7 @@ int sc_app_open(sc_app *app, const gcpulse_config_t *cfg, const sc_opts *o,
   app->print_decisions = print_decisions;
   app->up = 1;
   app->memory_limit = cfg->memory_limit;
+  app->dry_run = cfg->dry_run;
   app->prom = o ? o->prom : NULL;
   render_labels(app, o);
   list_series(app, cfg);
@@ -370,6 +375,13 @@ static void print_text_summary(sc_app *app, const char *what) {
       fprintf(o, "%s %s (%s) x%llu", k++ ? "," : ":", app->series[i].action,
               app->series[i].rule,
               app->series[i].total);
+  if (app->suppressed) {
+    fprintf(o, "\n  suppressed %llu matches:", app->suppressed);
+    for (int k = 0, n = 0; k < GCPULSE_CONSTRAINT_COUNT; k++)
+      if (app->suppressed_by[k])
+        fprintf(o, "%s %s x%llu", n++ ? "," : "", gcpulse_constraint_name(k),
+                app->suppressed_by[k]);
+  }
   fprintf(o, "\n  (nan = not enough data in the last window; every decision "
              "above is one JSON line on stdout)\n");
 }
@@ -389,6 +401,17 @@ void sc_app_summary(sc_app *app, int text, const char *what) {
   fputs(",\"features\":", app->out);
   FORMAT_JSON(app, gcpulse_features_to_json, app->g);
   fputs(app->buf, app->out);
+  if (app->suppressed) {
+    /* suppressed matches reported (--suppressed), by constraint; a match
+     * held by several constraints counts under each */
+    fprintf(app->out, ",\"suppressed\":{\"total\":%llu,\"by_constraint\":{",
+            app->suppressed);
+    for (int c = 0, n = 0; c < GCPULSE_CONSTRAINT_COUNT; c++)
+      if (app->suppressed_by[c])
+        fprintf(app->out, "%s\"%s\":%llu", n++ ? "," : "",
+                gcpulse_constraint_name(c), app->suppressed_by[c]);
+    fputs("}}", app->out);
+  }
   fputs("}\n", app->out);
 }
 

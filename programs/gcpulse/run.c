@@ -198,6 +198,7 @@ int sc_run(const gcpulse_config_t *cfg, const sc_opts *o) {
     close(fd);
   }
   free(es);
+  app.closing = 1;
   gcpulse_finish(app.g);
   sc_app_summary(&app, 0, NULL); /* the window as the child left it */
   sc_app_lose(&app, "process exited");

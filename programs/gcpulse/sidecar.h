@@ -33,6 +33,7 @@ typedef struct sc_opts {
   const char *config, *prom, *decisions, *summary, *listen, *output;
   int format;           /* -1 = from the config */
   int events, quiet_gc, from_start;
+  int suppressed;       /* replay: report suppressed matches (explain_suppressed) */
   double idle_exit;     /* < 0: never */
   double lost_after;    /* < 0: scaled to the GC interval; 0: never by silence */
   double memory_limit;  /* bytes, 0 = not given */
@@ -61,6 +62,9 @@ typedef struct sc_app {
   int print_events;     /* events as JSON Lines */
   int print_decisions;  /* gogc and action decisions as JSON Lines */
   int warming;          /* reading history: decisions are not reported */
+  int dry_run;          /* the configured policy.dry_run (history runs dry) */
+  int closing;          /* end of stream: events closed by gcpulse_finish
+                           do not bring a lost source back */
   const char *prom;     /* Prometheus textfile path or NULL */
   char labels[2048];    /* constant labels, rendered: k="v",k2="v2" */
   double memory_limit;  /* bytes from config/--memory-limit, 0 = none */
@@ -74,6 +78,8 @@ typedef struct sc_app {
   int lost_reported;    /* a "source lost" line was printed */
   double rss;           /* last RSS sample (bytes), 0 = none */
   unsigned long long gogc_decisions, actions;
+  unsigned long long suppressed; /* suppressed records reported */
+  unsigned long long suppressed_by[GCPULSE_CONSTRAINT_COUNT]; /* per constraint */
   int n_series;
   sc_series series[SC_SERIES_MAX];
   char *buf;            /* JSON scratch */
@@ -141,6 +147,7 @@ typedef struct sc_live {
   long pid;             /* process to sample, 0 = none */
   double last_input, last_tick, last_sample, last_prom;
   int prom_failing;     /* errno of the last failed textfile write, 0 = ok */
+  int exited;           /* the watched process is gone: lost once its last lines are read */
   int nmetrics;
   sc_metric_file *metrics[SC_METRICS_MAX]; /* follow --metric, tailed */
 } sc_live;

@@ -200,6 +200,20 @@ static uint64_t fz_check_event(const gcpulse_event_t *ev, uint64_t h) {
                        ev->real_ms};
   for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
     FZ_CHECK(isfinite(ms[i]) && ms[i] >= 0, "duration %zu = %g", i, ms[i]);
+  /* every integer below 2^53 after every product and rounding; an absurd
+   * time (over 10 years) is always flagged */
+  const uint64_t ints[] = {ev->heap_before, ev->heap_after, ev->heap_live,
+                           ev->heap_goal, ev->heap_capacity, ev->young_before,
+                           ev->young_after, ev->old_before, ev->old_after,
+                           ev->promoted, ev->metaspace_used,
+                           ev->metaspace_committed, ev->stacks, ev->globals,
+                           ev->released, ev->retained, ev->seq};
+  for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+    FZ_CHECK(ints[i] < GCPULSE_INT_MAX, "integer %zu = %llu", i,
+             (unsigned long long)ints[i]);
+  FZ_CHECK(!(ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) || ev->t <= 315576000.0 ||
+               (ev->flags & GCPULSE_EV_SUSPECT_TIME),
+           "absurd t %g not flagged", ev->t);
   FZ_JSON("event_to_json", gcpulse_event_to_json(ev, buf, cap));
   if (fz_json_len > 0 && (size_t)fz_json_len < FZ_JSON_CAP)
     h = fz_fnv(h, fz_json_out, (size_t)fz_json_len);

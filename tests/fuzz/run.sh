@@ -101,9 +101,12 @@ if [ -d "$CORPUS" ]; then
   GO_FILES=$(find "$CORPUS" -path '*/go/*' -type f ! -name '*.md' | sort)
   JVM_FILES=$(find "$CORPUS" -path '*/jvm/*' -type f ! -name '*.md' | sort)
 else
-  echo "fuzz: no corpus at $CORPUS: running from built-in seeds only" >&2
+  echo "fuzz: no corpus at $CORPUS: running from the committed fixtures only" >&2
   GO_FILES=""; JVM_FILES=""
 fi
+# the committed fixtures (every grammar the parsers read) seed too
+GO_FILES="$GO_FILES $(find tests/data/go -type f -name '*.log' 2>/dev/null | sort)"
+JVM_FILES="$JVM_FILES $(find tests/data/jvm tests/data/jvm8 -type f -name '*.log' 2>/dev/null | sort)"
 for h in $HARNESSES; do
   case $h in
     fuzz_go_line) seed_split $h a '\002' $GO_FILES ;;

@@ -25,3 +25,6 @@ run jdk17-g1-gconly.log -Xmx64m -XX:+UseG1GC -Xlog:gc:file=jdk17-g1-gconly.log C
 run jdk17-parallel-none.log -Xmx64m -XX:+UseParallelGC -Xlog:gc*:file=jdk17-parallel-none.log:none Churn steady 200
 run jdk17-serial-debug.log -Xmx32m -XX:+UseSerialGC -Xlog:gc*=debug:file=jdk17-serial-debug.log:uptimemillis,level,tags Churn steady 100
 run jdk17-g1-utc-hostname.log -Xmx64m -XX:+UseG1GC -Xlog:gc*:file=jdk17-g1-utc-hostname.log:utctime,uptimenanos,hostname,level,tags Churn steady 100
+# Concurrent collectors (gc* default decorators).
+run jdk17-shenandoah-gcstar.log -Xmx64m -XX:+UseShenandoahGC -Xlog:gc*:file=jdk17-shenandoah-gcstar.log Churn steady 60
+run jdk17-z-gcstar.log -Xmx64m -XX:+UseZGC -Xlog:gc*:file=jdk17-z-gcstar.log Churn steady 300
