@@ -408,11 +408,12 @@ static void print_text_summary(sc_app *app, const char *what) {
   human_bytes(c, sizeof c, feat(app->g, GCPULSE_FEAT_HEAP_GROWTH, GCPULSE_STAT_VALUE));
   fprintf(o, "  heap      live %s, allocating %s/s, live heap trend %s/s\n", a, b,
           c);
-  fprintf(o, "  GOGC      %llu decisions, %llu changes, %llu reversals; "
-             "recommended now: %.0f\n",
-          (unsigned long long)st.gogc_decisions,
-          (unsigned long long)st.gogc_changes,
-          (unsigned long long)st.gogc_reversals, gcpulse_gogc_current(app->g));
+  if (st.format != GCPULSE_FORMAT_JVM) /* GOGC means nothing for a JVM */
+    fprintf(o, "  GOGC      %llu decisions, %llu changes, %llu reversals; "
+               "recommended now: %.0f\n",
+            (unsigned long long)st.gogc_decisions,
+            (unsigned long long)st.gogc_changes,
+            (unsigned long long)st.gogc_reversals, gcpulse_gogc_current(app->g));
   fprintf(o, "  policy    %llu evaluations, %llu actions",
           (unsigned long long)st.policy_evaluations,
           (unsigned long long)st.actions);
@@ -442,7 +443,9 @@ void sc_app_summary(sc_app *app, int text, const char *what) {
   fputs("{\"type\":\"summary\",\"stats\":", app->out);
   FORMAT_JSON(app, gcpulse_stats_to_json, &st);
   fputs(app->buf, app->out);
-  fprintf(app->out, ",\"gogc\":%.0f,\"features\":", gcpulse_gogc_current(app->g));
+  if (st.format != GCPULSE_FORMAT_JVM)
+    fprintf(app->out, ",\"gogc\":%.0f", gcpulse_gogc_current(app->g));
+  fputs(",\"features\":", app->out);
   FORMAT_JSON(app, gcpulse_features_to_json, app->g);
   fputs(app->buf, app->out);
   if (app->suppressed) {
