@@ -115,12 +115,7 @@ static void wreset(gcpulse__window *w, int keep_sticky) {
       x->last_v = lv;
     }
   }
-  gcpulse__wstate *ml = &w->ss[GCPULSE__SR_MEMLIMIT];
-  if (!ml->has_last && w->mem_cfg > 0) {
-    ml->has_last = 1;
-    ml->last_t = -INFINITY;
-    ml->last_v = w->mem_cfg;
-  }
+  if (!keep_sticky) w->mem_det = 0.0;
   gcpulse__hist_clear(&w->pause);
   gcpulse__hist_clear(&w->lat);
   w->now = NAN;
@@ -149,6 +144,7 @@ void gcpulse__window_init(gcpulse__window *w, const gcpulse_config_t *cfg) {
   w->h = cfg->cusum_h;
   w->min_span = w->pw < 1.0 ? w->pw : 1.0;
   w->mem_cfg = cfg->memory_limit > 0 ? cfg->memory_limit : 0.0;
+  w->mem_det = 0.0;
   w->ncustom = cfg->custom_metrics > 0 ? cfg->custom_metrics : 0;
   w->nser = GCPULSE__SR_FIXED + w->ncustom;
   w->panes = (gcpulse__wpane *)(void *)(base + L.panes);
@@ -446,6 +442,11 @@ int gcpulse__window_event(gcpulse__window *w, const gcpulse_event_t *ev) {
   gcpulse__wpane *p = &w->panes[slot];
   int kind = ev->kind;
   if (ev->runtime != GCPULSE_RT_UNKNOWN) w->runtime = ev->runtime;
+  /* the JVM prints its heap capacity on every transition: the largest
+   * seen is the limit detected from the log */
+  if (ev->runtime == GCPULSE_RT_JVM && HAS(ev, HEAP_CAPACITY) &&
+      (double)ev->heap_capacity > w->mem_det)
+    w->mem_det = (double)ev->heap_capacity;
   w->have_ev = 1;
   p->ev++;
   if (is_collection(ev)) {
@@ -550,3 +551,5 @@ void gcpulse__window_set(gcpulse__window *w, int feature, double t,
   ser_add(w, s, slot_of(w, k), t, value,
           !w->ss[s].has_last || t >= w->ss[s].last_t);
 }
+
+int gcpulse__window_runtime(const gcpulse__window *w) { return w->runtime; }

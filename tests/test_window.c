@@ -283,9 +283,10 @@ static void test_jvm_g1_trace_features(void **state) {
     assert_int_equal(gcpulse_feed_event(g, &ev), 0);
   }
   assert_int_equal(s.diag_by_reason[GCPULSE_REASON_OUT_OF_ORDER], 0);
-  /* no limit yet */
-  assert_int_equal(why(g, GCPULSE_FEAT_HEAP_LIMIT_RATIO, GCPULSE_STAT_VALUE),
-                   GCPULSE_WHY_NO_LIMIT);
+  /* no limit configured or fed: the JVM's heap capacity (the "(256M)" of
+   * every transition) is the limit detected from the log (issue 13) */
+  assert_true(feat(g, GCPULSE_FEAT_MEMORY_LIMIT, GCPULSE_STAT_VALUE) == 256 * MiB);
+  assert_int_equal(why(g, GCPULSE_FEAT_HEAP_LIMIT_RATIO, GCPULSE_STAT_VALUE), 0);
   assert_int_equal(gcpulse_feed_metric(g, GCPULSE_METRIC_MEMORY_LIMIT, 2.261,
                                        256 * MiB),
                    0);
@@ -772,9 +773,12 @@ static void test_set_and_sticky(void **state) {
   assert_true(v == 3);
   assert_int_equal(gcpulse__window_feature(w, GCPULSE_FEAT_GOGC, GCPULSE_STAT_EWMA, &v),
                    GCPULSE_WHY_UNSUPPORTED);
-  /* a metric overrides the configured limit */
+  /* one precedence rule: a fed metric does not override the configured
+   * limit (config, then metric, then detected from the log) */
   assert_int_equal(gcpulse__window_metric(w, GCPULSE_FEAT_MEMORY_LIMIT, 28.0, 256 * MiB),
                    GCPULSE_REASON_NONE);
+  assert_int_equal(gcpulse__window_feature(w, GCPULSE_FEAT_MEMORY_LIMIT, GCPULSE_STAT_VALUE, &v), 0);
+  assert_true(v == 512 * MiB);
   /* a restart forgets the GC data but keeps GOGC and the limit */
   ev = simple(1.0, 1.0);
   ev.flags = GCPULSE_EV_RESTART;
@@ -782,7 +786,7 @@ static void test_set_and_sticky(void **state) {
   assert_int_equal(gcpulse__window_feature(w, GCPULSE_FEAT_GOGC, GCPULSE_STAT_VALUE, &v), 0);
   assert_true(v == 110);
   assert_int_equal(gcpulse__window_feature(w, GCPULSE_FEAT_MEMORY_LIMIT, GCPULSE_STAT_VALUE, &v), 0);
-  assert_true(v == 256 * MiB);
+  assert_true(v == 512 * MiB);
   assert_int_equal(gcpulse__window_feature(w, GCPULSE_FEAT_GC_INTERVAL, GCPULSE_STAT_VALUE, &v),
                    GCPULSE_WHY_NO_DATA);
   /* a full reset goes back to the configured limit */
