@@ -19,7 +19,9 @@ package auto
 import (
 	"fmt"
 	"log"
+	"math"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -77,7 +79,7 @@ func start(mode, configFile string) (*gcpulse.Tuner, error) {
 		return nil, err
 	}
 	printf("gcpulse: tuning (memory limit %s, Go memory limit %s, dry run %v)",
-		limitText(t.MemoryLimit()), limitText(t.Stats().GoMemoryLimit), cfg.DryRun)
+		limitText(t.MemoryLimit()), limitText(debug.SetMemoryLimit(-1)), cfg.DryRun)
 	return t, nil
 }
 
@@ -159,7 +161,7 @@ func gogcText(v float64) string {
 }
 
 func limitText(l int64) string {
-	if l <= 0 {
+	if l <= 0 || l == math.MaxInt64 {
 		return "none"
 	}
 	return num(float64(l), "bytes")
