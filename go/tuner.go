@@ -184,8 +184,10 @@ func Start(cfg Config) (*Tuner, error) {
 		C.gcpulse_feed_metric(t.g, C.GCPULSE_METRIC_MEMORY_LIMIT, 0, C.double(t.limit))
 	}
 	t.applyBackstop(float64(c.gogc.limit_ratio))
-	if v := int(math.Round(float64(c.gogc.initial))); t.origGOGC >= 0 && v != t.origGOGC && !cfg.DryRun {
+	if v := int(math.Round(float64(c.gogc.initial))); t.origGOGC >= 0 && v != t.origGOGC &&
+		!cfg.DryRun && c.gogc.mode != C.GCPULSE_GOGC_OFF {
 		// a GOGC outside [MinGOGC, MaxGOGC] starts at the nearest bound
+		// (mode off observes only: GOGC is left alone)
 		debug.SetGCPercent(v)
 		t.curGOGC = int64(v)
 		t.applied++

@@ -668,16 +668,17 @@ func TestOutOfBoundsGOGCMovedToBound(t *testing.T) {
 	for _, c := range []struct {
 		orig, want int
 		dry        bool
-	}{{1000, 500, false}, {10, 25, false}, {1000, 1000, true}, {300, 300, false}} {
+		mode       string
+	}{{1000, 500, false, ""}, {10, 25, false, ""}, {1000, 1000, true, ""}, {300, 300, false, ""}, {1000, 1000, false, "off"}} {
 		debug.SetGCPercent(c.orig)
-		tu, err := Start(Config{MemoryLimit: NoLimit, DryRun: c.dry})
+		tu, err := Start(Config{MemoryLimit: NoLimit, DryRun: c.dry, Mode: c.mode})
 		if err != nil {
 			t.Fatal(err)
 		}
 		got, st := readGOGC(), tu.Stats().GOGC
 		tu.Stop()
 		if got != c.want || st != c.want {
-			t.Errorf("GOGC %d (dry %v): %d after Start, Stats %d, want %d", c.orig, c.dry, got, st, c.want)
+			t.Errorf("GOGC %d (dry %v, mode %q): %d after Start, Stats %d, want %d", c.orig, c.dry, c.mode, got, st, c.want)
 		}
 		if g := readGOGC(); g != c.orig {
 			t.Errorf("GOGC %d: %d after Stop", c.orig, g)
