@@ -1233,6 +1233,7 @@ struct gcpulse__jvm {
   double last_t;     /* time of the last timed line */
   int have_last_t;
   uint64_t region_size;
+  uint32_t cpus;     /* "CPUs: N total, M available": M, 0 until seen */
   uint64_t stamp;
   int n_used, n_done;
   int cache;         /* index of the last entry touched */
@@ -5493,6 +5494,7 @@ static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
   p->legacy.wall0 = w0;
   p->collector = GCPULSE_COLLECTOR_UNKNOWN;
   p->region_size = 0;
+  p->cpus = 0;
   p->oom_pending = 0;
   p->run_gc = 0;
   p->have_max_id = 0;
@@ -5888,6 +5890,10 @@ int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
   if (p->interleaved && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
       ev->t + 1.0 < front)
     ev->flags |= GCPULSE_EV_SUSPECT_TIME;
+  if (p->cpus > 0 && !(ev->known & GCPULSE_BIT(GCPULSE_FIELD_PROCS))) {
+    ev->procs = p->cpus; /* the run's processor count, once its banner said */
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_PROCS);
+  }
   int rc = gcpulse__event_sane(ev, k);
   return rc < 0 ? rc : k->event(k->ctx, ev);
 }
@@ -7633,6 +7639,19 @@ static int on_global(gcpulse__jvm *p, const jline *L) {
     uint64_t v;
     if (scan_size(q, e, &v)) p->region_size = v;
     return 1;
+  }
+  if ((q = GCPULSE__LIT(b, e, "CPUs: ")) != NULL) {
+    /* "CPUs: 2 total, 2 available" (gc,init): the processors this JVM may
+     * use, stamped as procs on its events (gcid_table.c).  The line stays
+     * a banner line (return 0: recognised as before). */
+    uint64_t total, avail;
+    q = scan_count(q, e, &total);
+    q = q ? GCPULSE__LIT(q, e, " total, ") : NULL;
+    q = q ? scan_count(q, e, &avail) : NULL;
+    if (q && GCPULSE__LIT(q, e, " available") && avail > 0 &&
+        avail <= total && avail <= UINT32_MAX)
+      p->cpus = (uint32_t)avail;
+    return 0;
   }
   if (GCPULSE__LIT(b, e, "Out Of Memory") ||
       GCPULSE__LIT(b, e, "Cannot finish degeneration")) {
@@ -10978,16 +10997,20 @@ int gcpulse__window_event(gcpulse__window *w, const gcpulse_event_t *ev) {
     ser_add(w, GCPULSE__SR_PAUSE, slot, t, ev->pause_ms, in_order);
     gcpulse__hist_record(&w->pause, slot, to_us(ev->pause_ms));
   }
-  /* GC CPU: Go (or anything with per-cycle CPU and a processor count):
-   * cpu ms / procs; JVM otherwise: pause + concurrent wall time */
-  if (HAS(ev, GC_CPU_MS) && HAS(ev, PROCS) && ev->procs > 0) {
-    p->cpu_ms += ev->gc_cpu_ms / (double)ev->procs;
-    p->cpu_n++;
-  } else if (ev->runtime == GCPULSE_RT_JVM &&
-             (pause || HAS(ev, CONCURRENT_MS))) {
-    double c = pause ? ev->pause_ms : 0.0;
-    if (HAS(ev, CONCURRENT_MS) && ev->concurrent_ms > 0) c += ev->concurrent_ms;
-    p->cpu_ms += c;
+  /* GC CPU as a share of the machine (docs/window.md): CPU ms / procs when
+   * the event has both (Go: gc_cpu_ms; JVM: User + Sys of a pause), else
+   * a JVM pause's wall time.  Never a concurrent span's wall time: it
+   * contains the cycle's own pauses and says nothing of its CPU. */
+  double cpu = -1;
+  if (HAS(ev, PROCS) && ev->procs > 0 && HAS(ev, GC_CPU_MS))
+    cpu = ev->gc_cpu_ms / (double)ev->procs;
+  else if (HAS(ev, PROCS) && ev->procs > 0 && HAS(ev, CPU_USER_MS) &&
+           HAS(ev, CPU_SYS_MS))
+    cpu = (ev->cpu_user_ms + ev->cpu_sys_ms) / (double)ev->procs;
+  else if (ev->runtime == GCPULSE_RT_JVM && pause)
+    cpu = ev->pause_ms;
+  if (cpu >= 0) {
+    p->cpu_ms += cpu;
     p->cpu_n++;
   }
 
@@ -11319,6 +11342,13 @@ static double pane_num(const gcpulse__window *w, int j, int which) {
   }
 }
 
+/* A rate of numerator WHICH as reported: the GC CPU fraction is a share
+ * of the machine's time and never exceeds 1 (a pause longer than the
+ * time covered, a cycle's CPU counted at its start). */
+static double pane_cap(int which, double rate) {
+  return which == PR_CPU && rate > 1.0 ? 1.0 : rate;
+}
+
 /* Window total of a pane numerator. */
 static double pane_total(const gcpulse__window *w, int which, uint32_t *n) {
   double sum = 0;
@@ -11349,7 +11379,8 @@ static int pane_rate_slope(const gcpulse__window *w, int which, double scale,
     if (w->origin > a) a = w->origin;
     if (w->now < b) b = w->now;
     if (b - a < 0.5 * w->pw) continue;
-    double x = 0.5 * (a + b) - ref, y = scale * pane_num(w, j, which) / (b - a);
+    double x = 0.5 * (a + b) - ref;
+    double y = pane_cap(which, scale * pane_num(w, j, which) / (b - a));
     n++;
     st += x;
     stt += x * x;
@@ -11376,7 +11407,7 @@ static int pane_rate_recent(const gcpulse__window *w, int which, double scale,
   if (w->origin > from) from = w->origin;
   double c = w->now - from;
   if (c < w->min_span || !(c > 0)) return GCPULSE_WHY_SPAN_SHORT;
-  return finite_out(scale * sum / c, out);
+  return finite_out(pane_cap(which, scale * sum / c), out);
 }
 
 /* VALUE (sum / covered time * SCALE), LAST (recent) or SLOPE of a
@@ -11391,7 +11422,7 @@ static int pane_rate(const gcpulse__window *w, int which, double scale,
   if (stat == GCPULSE_STAT_LAST) return pane_rate_recent(w, which, scale, out);
   double c = covered(w);
   if (c < w->min_span) return GCPULSE_WHY_SPAN_SHORT;
-  return finite_out(scale * sum / c, out);
+  return finite_out(pane_cap(which, scale * sum / c), out);
 }
 
 static int is_quantile(int stat) {
