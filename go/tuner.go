@@ -48,8 +48,8 @@ type Tuner struct {
 	limit      int64 // memory limit used (bytes), 0 = none
 	goLimit    int64 // Go memory limit applied (0 = not driving); atomic
 	goLimitMax int64 // the backstop set at Start: recommendations never exceed it
-	minGOGC    float64
 	metricIDs  map[Metric]C.int
+	bounds     bounds // the controller's settings, for Reason numbers
 
 	mu     sync.Mutex // guards g, closed, rec, the queues
 	g      *C.gcpulse_t
@@ -272,7 +272,6 @@ func (t *Tuner) fillConfig(c *C.gcpulse_config_t) error {
 	if cfg.MaxGOGC > 0 {
 		c.gogc.max = C.double(cfg.MaxGOGC)
 	}
-	t.minGOGC = float64(c.gogc.min)
 	// the controller starts from the GOGC in force (environment GOGC or
 	// the caller's; off stays off; outside the bounds: the nearest bound)
 	if t.origGOGC < 0 {
@@ -333,6 +332,7 @@ func (t *Tuner) fillConfig(c *C.gcpulse_config_t) error {
 	if rc := C.gcpulse_config_check(c, &e); rc < 0 {
 		return fmt.Errorf("%w: %s: %s", ErrConfig, C.GoString(&e.path[0]), C.GoString(&e.text[0]))
 	}
+	t.bounds = bounds{float64(c.gogc.cpu_target), float64(c.gogc.min), float64(c.gogc.max)}
 	return nil
 }
 
@@ -551,7 +551,7 @@ func (t *Tuner) deliver() {
 	for i := range decs {
 		applied := t.apply(&decs[i])
 		if t.cfg.OnGOGC != nil {
-			d := decisionFromC(&decs[i], &t.cfg)
+			d := decisionFromC(&decs[i], &t.bounds)
 			d.Applied = applied
 			t.call("OnGOGC", func() { t.cfg.OnGOGC(d) })
 		}
@@ -638,7 +638,7 @@ func (t *Tuner) apply(d *C.gcpulse_gogc_decision_t) bool {
 func (t *Tuner) goLimitFor(recommended, live, roots, overhead float64) int64 {
 	l := recommended + overhead
 	if live > 0 {
-		l = math.Max(l, live+(live+roots)*t.minGOGC/100+overhead)
+		l = math.Max(l, live+(live+roots)*t.bounds.min/100+overhead)
 	}
 	if l >= float64(t.goLimitMax) {
 		return t.goLimitMax

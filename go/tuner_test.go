@@ -640,7 +640,7 @@ wait:
 // Go limit (it only forces back-to-back GCs); the backstop caps it.
 func TestGoLimitNeverBelowLiveNeed(t *testing.T) {
 	const mib = 1 << 20
-	tu := &Tuner{goLimitMax: 576 * mib / 10, minGOGC: 25}
+	tu := &Tuner{goLimitMax: 576 * mib / 10, bounds: bounds{min: 25}}
 	// 64 MiB limit, live 108 MB: the recommendation (23.5 MB) is not
 	// applied; the Go limit stays at the backstop 0.9 x 64 MiB
 	if got := tu.goLimitFor(23.5e6, 108e6, 1e6, 10e6); got != tu.goLimitMax {
@@ -713,4 +713,33 @@ func TestLiveUnderLimitPressure(t *testing.T) {
 		t.Logf("limit %d MiB: live %d known %v goal %d", lim>>20, rec.live, rec.liveKnown, rec.goal)
 	}
 	runtime.KeepAlive(keep)
+}
+
+// TestReasonNumbersFromEffectiveConfig: a reason compares against the
+// controller's settings in force, including those set by PolicyJSON.
+func TestReasonNumbersFromEffectiveConfig(t *testing.T) {
+	b := bounds{cpuTarget: 0.12, min: 40, max: 300}
+	d := Decision{GCCPUFraction: 0.2, Raw: 900}
+	for _, c := range []struct {
+		name         string
+		value, limit float64
+	}{{"gc_cpu_above_target", 0.2, 0.12}, {"clamped_max", 900, 300}} {
+		for i, n := range reasonNamesForTest() {
+			if n == c.name {
+				r := reasonNumbers(i, &d, &b)
+				if r.Value != c.value || r.Limit != c.limit {
+					t.Errorf("%s: %+v", c.name, r)
+				}
+			}
+		}
+	}
+	restoreRuntime(t)
+	tu2, err := Start(Config{MemoryLimit: NoLimit, PolicyJSON: `{"gogc": {"cpu_target": 0.12, "max": 300}}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tu2.Stop()
+	if tu2.bounds.cpuTarget != 0.12 || tu2.bounds.max != 300 || tu2.bounds.min != 25 {
+		t.Errorf("bounds %+v", tu2.bounds)
+	}
 }
