@@ -186,6 +186,79 @@ static gcpulse_t *feed_text(const gcpulse_config_t *cfg, const char *text,
   return g;
 }
 
+/* TEXT with every line behind a container or syslog prefix: MODE 1 a
+ * Kubernetes CRI record, 2 a syslog line, 3 a docker json-file record (the
+ * line JSON-escaped as docker writes it: '>' as \\u003e).  Malloc'd. */
+static char *wrap_lines(const char *text, size_t len, int mode, size_t *out) {
+  char *o = malloc(len * 8 + 1), *w = o;
+  assert_non_null(o);
+  const char *p = text, *e = text + len;
+  while (p < e) {
+    const char *nl = memchr(p, '\n', (size_t)(e - p));
+    if (nl == NULL) nl = e;
+    if (mode == 1) w += sprintf(w, "2026-12-06T01:07:00.000000001Z stdout F ");
+    if (mode == 2) w += sprintf(w, "Dec  6 01:07:08 host app[123]: ");
+    if (mode == 3) w += sprintf(w, "{\"log\":\"");
+    for (const char *c = p; c < nl; c++) {
+      if (mode == 3 && (*c == '>' || *c == '<' || *c == '&'))
+        w += sprintf(w, "\\u%04x", (unsigned)*c);
+      else if (mode == 3 && (*c == '"' || *c == '\\'))
+        w += sprintf(w, "\\%c", *c);
+      else
+        *w++ = *c;
+    }
+    if (mode == 3)
+      w += sprintf(w, "\\n\",\"stream\":\"stdout\",\"time\":\"2026-12-06T01:07:08.1Z\"}");
+    *w++ = '\n';
+    p = nl + 1;
+  }
+  *out = (size_t)(w - o);
+  return o;
+}
+
+/* A JVM log behind a CRI, syslog or docker json-file prefix gives the same
+ * events as the bare log (as a Go trace does). */
+static void test_container_prefixes(void **state) {
+  (void)state;
+  static const char *const files[] = {"tests/data/jvm/jdk17-g1-alldecor.log",
+                                      "tests/data/jvm/jdk17-g1-oom.log"};
+  for (size_t f = 0; f < 2; f++) {
+    size_t len;
+    char *text = tu_read_file(files[f], &len);
+    assert_non_null(text);
+    tu_sink base;
+    gcpulse_stats_t st0;
+    gcpulse_free(feed_text(NULL, text, len, 0, &base, &st0));
+    assert_true(base.n_ev >= 10);
+    for (int mode = 1; mode <= 3; mode++) {
+      size_t wlen;
+      char *wrapped = wrap_lines(text, len, mode, &wlen);
+      tu_sink s;
+      gcpulse_stats_t st;
+      gcpulse_free(feed_text(NULL, wrapped, wlen, 0, &s, &st));
+      assert_int_equal(st.format, GCPULSE_FORMAT_JVM);
+      assert_int_equal(st.collector, GCPULSE_COLLECTOR_G1);
+      assert_int_equal(s.n_ev, base.n_ev);
+      assert_int_equal(st.by_reason[GCPULSE_REASON_MALFORMED],
+                       st0.by_reason[GCPULSE_REASON_MALFORMED]);
+      for (size_t i = 0; i < s.n_ev; i++) {
+        const gcpulse_event_t *a = &s.ev[i], *b = &base.ev[i];
+        assert_int_equal(a->kind, b->kind);
+        assert_int_equal(a->flags, b->flags);
+        assert_int_equal(a->known, b->known);
+        assert_true(a->t == b->t && a->pause_ms == b->pause_ms);
+        assert_int_equal(a->heap_before, b->heap_before);
+        assert_int_equal(a->heap_after, b->heap_after);
+        assert_string_equal(a->cause, b->cause);
+      }
+      tu_sink_free(&s);
+      free(wrapped);
+    }
+    tu_sink_free(&base);
+    free(text);
+  }
+}
+
 static void test_g1_jdk17_young(void **state) {
   (void)state;
   TU_CORPUS_OR_SKIP(path, "jvm/jdk17-g1-gcstar.log");
@@ -830,6 +903,7 @@ int main(int argc, char **argv) {
     strcpy(cli_path, "gcpulse");
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fixture_totals),
+      cmocka_unit_test(test_container_prefixes),
       cmocka_unit_test(test_auto_detect_and_foreign),
       cmocka_unit_test(test_table_overflow_and_finish),
       cmocka_unit_test(test_oom_fixtures),

@@ -434,6 +434,94 @@ static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
 /* ------------------------------------------------------------------ */
 /* entry points                                                        */
 
+/* Bytes of a line searched for decorators behind a prefix. */
+#define PREFIX_MAX 256
+
+/* Whether [B, E) starts with a time decorator: "[1.234s]", "[12ms]",
+ * "[12ns]" or "[2026-12-06T01:07:08.123+0000]". */
+static int time_decorator(const char *b, const char *e) {
+  if (e - b < 4 || b[0] != '[' || !env_is_digit(b[1])) return 0;
+  const char *w = e - b > 40 ? b + 40 : e;
+  const char *c = memchr(b, ']', (size_t)(w - b));
+  if (c == NULL) return 0;
+  double v;
+  if (c - b > 19 && b[5] == '-') return scan_iso(b + 1, c, &v);
+  const char *r = gcpulse__jvm_decimal(b + 1, c, &v);
+  if (r == NULL) return 0;
+  return (c - r == 1 && *r == 's') ||
+         (c - r == 2 && r[1] == 's' && (r[0] == 'm' || r[0] == 'n'));
+}
+
+static int hex4(const char *h, unsigned *v) {
+  *v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = h[i];
+    unsigned d = env_is_digit(c)              ? (unsigned)(c - '0')
+                 : (c >= 'a' && c <= 'f')   ? (unsigned)(c - 'a' + 10)
+                 : (c >= 'A' && c <= 'F')   ? (unsigned)(c - 'A' + 10)
+                                            : 16u;
+    if (d > 15u) return 0;
+    *v = *v * 16u + d;
+  }
+  return 1;
+}
+
+/* The JSON string value [B, E) with its escapes undone into P->unesc
+ * (docker writes "->" as "-\u003e"); non-ASCII \u escapes become '?'.
+ * Returns its length, or 0 when it does not fit (left as it is). */
+static size_t json_unescape(gcpulse__jvm *p, const char *b, const char *e) {
+  size_t n = 0;
+  while (b < e) {
+    if (n == sizeof p->unesc) return 0;
+    char c = *b++;
+    if (c == '\\' && b < e) {
+      unsigned v;
+      c = *b++;
+      if (c == 't') c = '\t';
+      else if (c == 'u' && e - b >= 4 && hex4(b, &v)) {
+        c = v < 0x80 ? (char)v : '?';
+        b += 4;
+      } else if (c != '"' && c != '\\' && c != '/') {
+        c = '?';
+      }
+    }
+    p->unesc[n++] = c;
+  }
+  return n;
+}
+
+/* A container or syslog prefix before the decorators (CRI "<time> stdout
+ * F ", syslog/journald "<date> host app[pid]: ", docker json-file
+ * {"log":"...\n",...}): moves *S to the first time decorator after a space,
+ * tab or quote within PREFIX_MAX bytes; a docker record is replaced by its
+ * "log" value, escapes undone. */
+static void skip_prefix(gcpulse__jvm *p, const char **s, const char **e) {
+  const char *b = *s, *end = *e;
+  const char *w = end - b > PREFIX_MAX ? b + PREFIX_MAX : end;
+  for (const char *c = b + 1; c < w;) {
+    c = memchr(c, '[', (size_t)(w - c));
+    if (c == NULL) return;
+    if ((c[-1] == ' ' || c[-1] == '\t' || c[-1] == '"') &&
+        time_decorator(c, end)) {
+      *s = c;
+      if (GCPULSE__LIT(b, c, "{\"log\":\"") == c) {
+        const char *x = gcpulse__find(c, end, "\\n\"", 3);
+        if (x == NULL) x = gcpulse__find(c, end, "\",\"", 3);
+        if (x == NULL) return;
+        while (x - c >= 2 && x[-2] == '\\' && x[-1] == 'r') x -= 2;
+        *e = x;
+        size_t n;
+        if (memchr(c, '\\', (size_t)(x - c)) && (n = json_unescape(p, c, x))) {
+          *s = p->unesc;
+          *e = p->unesc + n;
+        }
+      }
+      return;
+    }
+    c++;
+  }
+}
+
 int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
                       const gcpulse__sink *k, int *skip) {
   const char *e = s + n;
@@ -443,6 +531,7 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
   double up = 0;
   int have_up = 0;
   *skip = GCPULSE_REASON_FOREIGN;
+  if (s < e && *s != '[' && !p->legacy.seen) skip_prefix(p, &s, &e);
   if (s < e && *s == '[') {
     have_up = scan_envelope(p, s, e, &L, &up);
   } else {

@@ -91,6 +91,7 @@ typedef struct gcpulse__jline {
 
 struct gcpulse__jvm {
   int n_slots;
+  char unesc[1024];  /* a docker json-file "log" value with escapes undone */
   int collector;
   int locked;        /* a JVM line was recognised: lenient from now on */
   int have_wall0;
