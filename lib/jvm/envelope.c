@@ -311,6 +311,7 @@ static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
   p->max_id = 0;
   p->heap_exit = 0;
   p->dec_timed = 0;
+  p->have_step = p->have_cand = 0;
   p->restart_pending = 1;
   return 0;
 }
@@ -370,6 +371,48 @@ static void jvm_swap_runs(gcpulse__jvm *p) {
   p->last_up = p->alt_up;
   p->alt_max_id = id;
   p->alt_up = up;
+  p->have_step = p->have_cand = 0; /* kept for the current run only */
+}
+
+/* Whether uptime UP is a jump forward from the trusted uptime (after a GC
+ * of this run, so the first GC after start-up is never one). */
+static int uptime_jump(const gcpulse__jvm *p, double up) {
+  double last = p->last_up, step = p->up_step;
+  int have_step = p->have_step;
+  if (p->have_cand && up >= p->cand_up) { /* confirms the jump before */
+    step = p->cand_up - last;
+    have_step = 1;
+    last = p->cand_up;
+  }
+  double d = up - last;
+  return p->have_up && p->have_max_id && d > GCPULSE__JVM_JUMP_MIN_S &&
+         (!have_step || d > GCPULSE__JVM_JUMP_FACTOR * step);
+}
+
+/* Trusted-uptime bookkeeping for a JVM line with uptime UP.  A jump
+ * forward is kept as a candidate and the clock stays: the next timed line
+ * confirms it (is not before it) or shows it was the outlier (continues
+ * the old clock; events timed by the outlier are SUSPECT_TIME, see
+ * gcpulse__jvm_deliver, and it neither restarts the run nor ages open
+ * events). */
+static void uptime_step(gcpulse__jvm *p, double up) {
+  if (uptime_jump(p, up)) {
+    if (p->have_cand && up >= p->cand_up) p->last_up = p->cand_up;
+    p->have_step = 0;
+    p->have_cand = 1;
+    p->cand_up = up;
+    return;
+  }
+  if (p->have_cand && up >= p->cand_up) {
+    p->up_step = p->cand_up - p->last_up;
+    p->last_up = p->cand_up;
+  } else {
+    p->up_step = up - p->last_up;
+  }
+  p->have_step = p->have_up && up >= p->last_up;
+  p->have_cand = 0;
+  p->last_up = up;
+  p->have_up = 1;
 }
 
 /* Does the message start a new run (see the design comment)?  UP/HAVE_UP:
@@ -534,9 +577,11 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
   if (s < e && *s != '[' && !p->legacy.seen) skip_prefix(p, &s, &e);
   if (s < e && *s == '[') {
     have_up = scan_envelope(p, s, e, &L, &up);
+    p->line_jump = have_up && uptime_jump(p, up);
   } else {
     L.msg = s;
     L.end = e;
+    p->line_jump = 0;
     if (p->have_last_t) {
       p->t_line = p->last_t;
       p->have_t = 1;
@@ -569,10 +614,8 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
     return 0;
   }
   p->locked = 1;
-  if (have_up) {
-    p->last_up = up; /* JVM output only: a foreign "[0.5s] x" is not time */
-    p->have_up = 1;
-  }
+  /* JVM output only: a foreign "[0.5s] x" is not time */
+  if (have_up) uptime_step(p, up);
   /* HotSpot prints the same decorators on every line of an output: a
    * decorated line without a readable time among timed ones is damaged */
   if (L.n_dec > 0) {
