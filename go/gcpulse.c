@@ -865,14 +865,26 @@ typedef int (*gcpulse__action_fn)(void *ctx, const gcpulse_action_t *a);
 /* When the policy evaluates at an input (TRIGGER of gcpulse__policy_step):
  * DUE once its period elapsed (metrics), SOON also once min_eval_s
  * elapsed since the last evaluation (GC cycles, ticks), NOW at once
- * (OOM-class events: emergencies do not wait). */
-enum { GCPULSE__EVAL_DUE, GCPULSE__EVAL_SOON, GCPULSE__EVAL_NOW };
+ * (OOM-class events: emergencies do not wait), FLUSH only if an input
+ * since the last evaluation was not evaluated (end of stream, source
+ * lost: the last input is never left unevaluated). */
+enum {
+  GCPULSE__EVAL_DUE,
+  GCPULSE__EVAL_SOON,
+  GCPULSE__EVAL_NOW,
+  GCPULSE__EVAL_FLUSH
+};
 /* Evaluate at time T as TRIGGER allows.  Applied and (when configured)
  * suppressed actions go to EMIT.  Updates the policy counters in ST. */
 int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
                          const void *fctx, double t, int trigger,
                          gcpulse__action_fn emit, void *ectx,
                          gcpulse_stats_t *st);
+/* The process restarted; its new clock starts at T.  Cooldowns, settle,
+ * delay, stabilisation, N-of-M, hysteresis, warm-up and the schedule
+ * start afresh; rate-limit and loop-guard times carry over, shifted so the
+ * old run's last input lands on T. */
+void gcpulse__policy_restart(gcpulse__policy *p, double t);
 /* Set the global dry run (gcpulse_policy_dry_run). */
 void gcpulse__policy_dry_run(gcpulse__policy *p, int on);
 int gcpulse__policy_kill(gcpulse__policy *p, int direction,
@@ -3346,6 +3358,26 @@ static int run_decisions(gcpulse_t *g, double t, int new_cycle, int trigger) {
                               trigger, emit_action, g, &g->st);
 }
 
+/* The window reported R for new data: after a reset the controller starts
+ * a new window; after a restart the policy starts the new run's clock. */
+static void window_reset(gcpulse_t *g, int r) {
+  if (r != GCPULSE_REASON_RESTART && r != GCPULSE_REASON_GAP_RESET) return;
+  gcpulse__inc(&g->st.window_resets);
+  gcpulse__gogc_window_reset(g->gogc);
+  if (r == GCPULSE_REASON_RESTART)
+    gcpulse__policy_restart(g->pol, gcpulse__window_now(g->win));
+}
+
+/* End of input (stream finished, source lost): evaluate the policy on
+ * what came since its last evaluation, so a last OOM is never left
+ * unevaluated. */
+static int flush_decisions(gcpulse_t *g) {
+  double now = gcpulse__window_now(g->win);
+  if (g->lost || !isfinite(now)) return 0;
+  return gcpulse__policy_step(g->pol, gcpulse__window_feature, g->win, now,
+                              GCPULSE__EVAL_FLUSH, emit_action, g, &g->st);
+}
+
 static int is_cycle(const gcpulse_event_t *ev) {
   return ev->kind != GCPULSE_KIND_SCAVENGE && ev->kind != GCPULSE_KIND_UNKNOWN;
 }
@@ -3360,10 +3392,7 @@ static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
     return GCPULSE_ECALLBACK;
   }
   int r = gcpulse__window_event(g->win, ev);
-  if (r == GCPULSE_REASON_RESTART || r == GCPULSE_REASON_GAP_RESET) {
-    gcpulse__inc(&g->st.window_resets);
-    gcpulse__gogc_window_reset(g->gogc);
-  }
+  window_reset(g, r);
   if (r != GCPULSE_REASON_NONE) {
     int rc = call_diag(g, r, 0, NULL);
     if (rc < 0) return rc;
@@ -3500,6 +3529,7 @@ int gcpulse_finish(gcpulse_t *g) {
     g->cur_rt = GCPULSE_RT_JVM;
     rc = gcpulse__jvm_finish(g->jvm, &k);
   }
+  if (rc >= 0) rc = flush_decisions(g);
   LEAVE(g, rc < 0 ? rc : 0);
 }
 
@@ -3564,10 +3594,7 @@ int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
     LEAVE(g, rc < 0 ? rc : GCPULSE_EINVAL);
   }
   int r = gcpulse__window_metric(g->win, metric, t, value);
-  if (r == GCPULSE_REASON_GAP_RESET || r == GCPULSE_REASON_RESTART) {
-    gcpulse__inc(&g->st.window_resets);
-    gcpulse__gogc_window_reset(g->gogc);
-  }
+  window_reset(g, r);
   if (r != GCPULSE_REASON_NONE) {
     int rc = call_diag(g, r, 0, "caller metric");
     if (rc < 0) LEAVE(g, rc);
@@ -3617,9 +3644,10 @@ int gcpulse_tick(gcpulse_t *g, double t) {
 int gcpulse_source_lost(gcpulse_t *g, double t) {
   ENTER(g);
   if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
+  int rc = flush_decisions(g); /* on the data as it was last seen */
   gcpulse__window_advance(g->win, t);
   g->lost = 1;
-  LEAVE(g, 0);
+  LEAVE(g, rc);
 }
 
 /* ---------------------------------------------------------------------
@@ -8201,7 +8229,9 @@ int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out) {
  * Design.  The instance calls gcpulse__policy_step() after every event,
  * metric and tick; the table evaluates at every GC cycle and tick at most
  * once per min_eval_s, at every OOM-class event, and in any case once per
- * policy_period_s of event time (drift-free schedule) while input comes.
+ * policy_period_s of event time (drift-free schedule) while input comes;
+ * at the end of input (gcpulse_finish, gcpulse_source_lost) it evaluates
+ * once more if input came since its last evaluation.
  * Time is cut into datapoint slots of policy_period_s counted from the
  * first input; each rule runs through a fixed pipeline:
  *
@@ -8235,12 +8265,20 @@ int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out) {
  *                de-escalating rule matched and stable.  Across groups,
  *                a winning escalation turns the de-escalating winners of
  *                the same evaluation into conflicts.
- *   clock        if event time goes back by less than the longest horizon
- *                (windows, cooldowns, settle, rate and loop periods) the
- *                stored times stay raw (conservative: a constraint lasts
- *                until the clock passes it again); a longer jump is a
- *                restart and every stored time is shifted by it, so ages
- *                and cooldowns carry over.
+ *   restart      a restarted process (the instance reports its window's
+ *                RESTART: a flagged restart or a clock more than a window
+ *                back) starts the policy afresh on the new run's clock:
+ *                cooldowns, settle, de-escalation delay, stabilisation
+ *                history, N-of-M datapoints and hysteresis, warm-up and the
+ *                evaluation schedule belong to the old process and end
+ *                with it, so a crash-looping process gets its memory bump
+ *                every run.  The rate-limit and loop-guard rings and the
+ *                last bump level carry over, shifted so the old run's last
+ *                input lands on the new run's first (the time between runs
+ *                is unknown and counted as none): a fast crash loop still
+ *                meets its rate limit and raises the loop flag.  Any other
+ *                step back of the clock keeps the stored times raw (a
+ *                constraint lasts until the clock passes it again).
  *   report       one gcpulse_action_t per action of every matched rule:
  *                raw -> stabilised -> limited -> final plus constraint
  *                bits and per-condition values, N-of-M counts.  Applied
@@ -8313,7 +8351,6 @@ struct gcpulse__policy {
   double period, min_eval, warmup, settle, stab_up, stab_down, cool_up,
       cool_down;
   double delay_down, rate_period, loop_window;
-  double horizon; /* longest time any stored timestamp matters */
   int rate_count, slots, n_expl, loop_count;
   int n_rules, n_names, n_groups;
   gcpulse_rule_t *rules;
@@ -8323,7 +8360,7 @@ struct gcpulse__policy {
   gcpulse_action_t *expl;
   int expl_head, expl_n;
   unsigned char dir_killed[3];
-  int started;
+  int started, pending; /* pending: input since the last evaluation */
   double start, last_t, next_eval, last_eval, last_applied;
 };
 
@@ -8390,7 +8427,7 @@ static void policy_clear_state(gcpulse__policy *p) {
   }
   for (int i = 0; i < p->n_groups; i++) p->groups[i].last_escalate = NEVER;
   p->expl_head = p->expl_n = 0;
-  p->started = 0;
+  p->started = p->pending = 0;
   p->start = p->last_t = p->next_eval = 0;
   p->last_eval = p->last_applied = NEVER;
 }
@@ -8419,12 +8456,6 @@ void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg) {
   p->n_expl = cfg->explanations;
   p->loop_count = cfg->loop_guard_count;
   p->loop_window = cfg->loop_guard_window_s;
-  double h = p->warmup;
-  const double span[] = {p->settle,     p->stab_up,     p->stab_down,
-                         p->cool_up,    p->cool_down,   p->delay_down,
-                         p->rate_period, p->loop_window};
-  for (size_t k = 0; k < GCPULSE__COUNTOF(span); k++)
-    if (span[k] > h) h = span[k];
   p->rules = (gcpulse_rule_t *)(void *)(base + L.rules);
   p->rs = (rule_state *)(void *)(base + L.rs);
   p->names = (name_state *)(void *)(base + L.names);
@@ -8465,10 +8496,7 @@ void gcpulse__policy_init(gcpulse__policy *p, const gcpulse_config_t *cfg) {
       }
       s->act[a] = k;
     }
-    if (r->cooldown_s > h) h = r->cooldown_s;
-    if (r->stabilization_s > h) h = r->stabilization_s;
   }
-  p->horizon = h;
   policy_clear_state(p);
 }
 
@@ -8977,25 +9005,25 @@ static void shift(double *x, double d) {
   if (*x > NEVER / 2) *x += d;
 }
 
-/* The event clock went back by -D seconds (restarted process, new trace):
- * move every stored time by D so ages, cooldowns, settle and the
- * stabilisation history keep their meaning across the jump. */
-static void shift_times(gcpulse__policy *p, double d) {
-  shift(&p->start, d);
-  shift(&p->next_eval, d);
-  shift(&p->last_applied, d);
-  shift(&p->last_eval, d);
+void gcpulse__policy_restart(gcpulse__policy *p, double t) {
+  if (!p->started || !isfinite(t)) return;
+  double d = t < p->last_t ? t - p->last_t : 0.0; /* same clock: no shift */
   for (int i = 0; i < p->n_rules; i++) {
     rule_state *s = &p->rs[i];
-    for (int k = 0; k < s->hist_n; k++) shift(&s->hist_t[k], d);
+    memset(s->c, 0, sizeof s->c);
+    s->hist_head = s->hist_n = 0;
+    s->matched = s->could = s->stable = s->lean = 0;
     for (int k = 0; k < s->bump_n; k++) shift(&s->bumps[k], d);
   }
   for (int i = 0; i < p->n_names; i++) {
     name_state *nm = &p->names[i];
-    for (int k = 0; k < 3; k++) shift(&nm->last[k], d);
+    for (int k = 0; k < 3; k++) nm->last[k] = NEVER;
     for (int k = 0; k < nm->rate_n; k++) shift(&nm->rate[k], d);
   }
-  for (int g = 0; g < p->n_groups; g++) shift(&p->groups[g].last_escalate, d);
+  for (int g = 0; g < p->n_groups; g++) p->groups[g].last_escalate = NEVER;
+  p->start = p->next_eval = p->last_t = t;
+  p->last_eval = p->last_applied = NEVER;
+  p->pending = 0;
 }
 
 int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
@@ -9004,23 +9032,27 @@ int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
                          gcpulse_stats_t *st) {
   if (p == NULL || feat == NULL || st == NULL) return GCPULSE_EINVAL;
   if (!p->enabled || !isfinite(t) || p->n_rules == 0) return 0;
-  if (p->started && t < p->last_t - EPS) {
-    if (p->last_t - t > p->horizon) {
-      shift_times(p, t - p->last_t); /* a restart: ages carry over */
-    } else if (p->next_eval > t + p->period) {
-      p->next_eval = t + p->period; /* small step back: keep raw times */
-    }
-  }
+  /* a step back that is no restart (a window reset after a gap behind
+   * ticks): stored times stay raw, a constraint lasts until the clock
+   * passes it again (conservative) */
+  if (p->started && t < p->last_t - EPS && p->next_eval > t + p->period)
+    p->next_eval = t + p->period;
   if (!p->started) {
     p->started = 1;
     p->start = t;
     p->next_eval = t;
   }
   p->last_t = t;
-  int due = t >= p->next_eval - EPS || trigger == GCPULSE__EVAL_NOW ||
-            (trigger == GCPULSE__EVAL_SOON &&
-             t - p->last_eval >= p->min_eval - EPS);
-  if (!due) return 0;
+  int due = trigger == GCPULSE__EVAL_FLUSH
+                ? p->pending
+                : t >= p->next_eval - EPS || trigger == GCPULSE__EVAL_NOW ||
+                      (trigger == GCPULSE__EVAL_SOON &&
+                       t - p->last_eval >= p->min_eval - EPS);
+  if (!due) {
+    if (trigger != GCPULSE__EVAL_FLUSH) p->pending = 1;
+    return 0;
+  }
+  p->pending = 0;
   p->last_eval = t;
   if (t >= p->next_eval - EPS) p->next_eval += p->period;
   if (p->next_eval <= t + EPS) p->next_eval = t + p->period;

@@ -989,7 +989,8 @@ GCPULSE_API int gcpulse_feed_line(gcpulse_t *g, const char *line, size_t len);
 
 /* End of stream: parse a pending partial line and close open JVM events
  * (their summary never came: counted as INCOMPLETE, emitted with
- * GCPULSE_EV_SYNTHETIC when they carry a pause). */
+ * GCPULSE_EV_SYNTHETIC when they carry a pause), then evaluate the policy
+ * once if input came since its last evaluation. */
 GCPULSE_API int gcpulse_finish(gcpulse_t *g);
 
 /* Feed one structured GC record (e.g. built from Go's runtime/metrics).
@@ -1016,8 +1017,10 @@ GCPULSE_API int gcpulse_metric_id(gcpulse_t *g, const char *name);
  * controller and the policy if their periods elapsed. */
 GCPULSE_API int gcpulse_tick(gcpulse_t *g, double t);
 
-/* The source is gone (the process died, its log stopped): advance time
- * to T (as gcpulse_tick, without deciding) and mark the instance lost.
+/* The source is gone (the process died, its log stopped): evaluate the
+ * policy once if input came since its last evaluation (on the data as last
+ * seen), advance time to T (as gcpulse_tick, without deciding) and mark
+ * the instance lost.
  * Until the next GC event (gcpulse_feed* producing an event, or
  * gcpulse_feed_event) every gcpulse_feature() query returns
  * GCPULSE_WHY_SOURCE_LOST, and the controller and the policy take no

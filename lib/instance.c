@@ -247,6 +247,26 @@ static int run_decisions(gcpulse_t *g, double t, int new_cycle, int trigger) {
                               trigger, emit_action, g, &g->st);
 }
 
+/* The window reported R for new data: after a reset the controller starts
+ * a new window; after a restart the policy starts the new run's clock. */
+static void window_reset(gcpulse_t *g, int r) {
+  if (r != GCPULSE_REASON_RESTART && r != GCPULSE_REASON_GAP_RESET) return;
+  gcpulse__inc(&g->st.window_resets);
+  gcpulse__gogc_window_reset(g->gogc);
+  if (r == GCPULSE_REASON_RESTART)
+    gcpulse__policy_restart(g->pol, gcpulse__window_now(g->win));
+}
+
+/* End of input (stream finished, source lost): evaluate the policy on
+ * what came since its last evaluation, so a last OOM is never left
+ * unevaluated. */
+static int flush_decisions(gcpulse_t *g) {
+  double now = gcpulse__window_now(g->win);
+  if (g->lost || !isfinite(now)) return 0;
+  return gcpulse__policy_step(g->pol, gcpulse__window_feature, g->win, now,
+                              GCPULSE__EVAL_FLUSH, emit_action, g, &g->st);
+}
+
 static int is_cycle(const gcpulse_event_t *ev) {
   return ev->kind != GCPULSE_KIND_SCAVENGE && ev->kind != GCPULSE_KIND_UNKNOWN;
 }
@@ -261,10 +281,7 @@ static int process_event(gcpulse_t *g, const gcpulse_event_t *ev) {
     return GCPULSE_ECALLBACK;
   }
   int r = gcpulse__window_event(g->win, ev);
-  if (r == GCPULSE_REASON_RESTART || r == GCPULSE_REASON_GAP_RESET) {
-    gcpulse__inc(&g->st.window_resets);
-    gcpulse__gogc_window_reset(g->gogc);
-  }
+  window_reset(g, r);
   if (r != GCPULSE_REASON_NONE) {
     int rc = call_diag(g, r, 0, NULL);
     if (rc < 0) return rc;
@@ -401,6 +418,7 @@ int gcpulse_finish(gcpulse_t *g) {
     g->cur_rt = GCPULSE_RT_JVM;
     rc = gcpulse__jvm_finish(g->jvm, &k);
   }
+  if (rc >= 0) rc = flush_decisions(g);
   LEAVE(g, rc < 0 ? rc : 0);
 }
 
@@ -465,10 +483,7 @@ int gcpulse_feed_metric(gcpulse_t *g, int metric, double t, double value) {
     LEAVE(g, rc < 0 ? rc : GCPULSE_EINVAL);
   }
   int r = gcpulse__window_metric(g->win, metric, t, value);
-  if (r == GCPULSE_REASON_GAP_RESET || r == GCPULSE_REASON_RESTART) {
-    gcpulse__inc(&g->st.window_resets);
-    gcpulse__gogc_window_reset(g->gogc);
-  }
+  window_reset(g, r);
   if (r != GCPULSE_REASON_NONE) {
     int rc = call_diag(g, r, 0, "caller metric");
     if (rc < 0) LEAVE(g, rc);
@@ -518,9 +533,10 @@ int gcpulse_tick(gcpulse_t *g, double t) {
 int gcpulse_source_lost(gcpulse_t *g, double t) {
   ENTER(g);
   if (!isfinite(t) || t < 0) LEAVE(g, GCPULSE_EINVAL);
+  int rc = flush_decisions(g); /* on the data as it was last seen */
   gcpulse__window_advance(g->win, t);
   g->lost = 1;
-  LEAVE(g, 0);
+  LEAVE(g, rc);
 }
 
 /* ---------------------------------------------------------------------

@@ -40,14 +40,26 @@ typedef int (*gcpulse__action_fn)(void *ctx, const gcpulse_action_t *a);
 /* When the policy evaluates at an input (TRIGGER of gcpulse__policy_step):
  * DUE once its period elapsed (metrics), SOON also once min_eval_s
  * elapsed since the last evaluation (GC cycles, ticks), NOW at once
- * (OOM-class events: emergencies do not wait). */
-enum { GCPULSE__EVAL_DUE, GCPULSE__EVAL_SOON, GCPULSE__EVAL_NOW };
+ * (OOM-class events: emergencies do not wait), FLUSH only if an input
+ * since the last evaluation was not evaluated (end of stream, source
+ * lost: the last input is never left unevaluated). */
+enum {
+  GCPULSE__EVAL_DUE,
+  GCPULSE__EVAL_SOON,
+  GCPULSE__EVAL_NOW,
+  GCPULSE__EVAL_FLUSH
+};
 /* Evaluate at time T as TRIGGER allows.  Applied and (when configured)
  * suppressed actions go to EMIT.  Updates the policy counters in ST. */
 int gcpulse__policy_step(gcpulse__policy *p, gcpulse__feat_fn feat,
                          const void *fctx, double t, int trigger,
                          gcpulse__action_fn emit, void *ectx,
                          gcpulse_stats_t *st);
+/* The process restarted; its new clock starts at T.  Cooldowns, settle,
+ * delay, stabilisation, N-of-M, hysteresis, warm-up and the schedule
+ * start afresh; rate-limit and loop-guard times carry over, shifted so the
+ * old run's last input lands on T. */
+void gcpulse__policy_restart(gcpulse__policy *p, double t);
 /* Set the global dry run (gcpulse_policy_dry_run). */
 void gcpulse__policy_dry_run(gcpulse__policy *p, int on);
 int gcpulse__policy_kill(gcpulse__policy *p, int direction,

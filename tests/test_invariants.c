@@ -63,6 +63,7 @@ typedef struct obs {
   uint64_t events;
   gcpulse_t *g;               /* for stats queries from callbacks */
   uint64_t resets;            /* window resets seen at the last decision */
+  uint64_t restarts;          /* restarts seen at the last action */
   int failed;
   char why[256];
   uint64_t opposite;          /* opposite-action violations */
@@ -162,6 +163,16 @@ static int on_action(void *user, const gcpulse_action_t *a) {
     return 0;
   }
   o->actions++;
+  if (o->g) {
+    /* a restart (new clock) starts the policy afresh: the opposite action
+     * of the previous run no longer holds one of the new run */
+    gcpulse_stats_t st;
+    gcpulse_stats(o->g, &st);
+    if (st.by_reason[GCPULSE_REASON_RESTART] != o->restarts) {
+      o->restarts = st.by_reason[GCPULSE_REASON_RESTART];
+      for (int i = 0; i < 3; i++) o->applied_t[i] = -1;
+    }
+  }
   if (o->own_rules && a->direction != 0) {
     /* the two own rules share one group: opposite actions need the later
      * one's stabilisation window and the settle time in between */

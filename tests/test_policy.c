@@ -1017,10 +1017,6 @@ static void test_schedule_and_stop(void **state) {
   (void)state;
   rig g = {0};
   g.cfg = bare_config();
-  /* horizon 60 s: the jump back from 105 to 3 below is a restart */
-  g.cfg->deescalate_cooldown_s = 50;
-  g.cfg->deescalate_stabilization_s = 50;
-  g.cfg->loop_guard_window_s = 50;
   start_qps_rule(&g, 0);
   for (int i = 0; i < 1000; i++) assert_int_equal(rig_step(&g, i * 0.1), 0);
   assert_int_equal(g.st.policy_evaluations, 20); /* every 5 s of event time */
@@ -1034,15 +1030,58 @@ static void test_schedule_and_stop(void **state) {
                                         stop_emit, &calls, &g.st),
                    GCPULSE_ECALLBACK);
   assert_int_equal(calls, 1);
-  /* the clock restarts (new process): stored times move with it, so the
+  /* a step back that is no restart keeps the stored times raw: the
    * escalate cooldown (60 s) of the action applied at 105 still holds */
   g.r->n = 0;
-  for (int i = 0; i <= 11; i++) assert_int_equal(rig_step(&g, 3 + 5.0 * i), 0);
+  assert_int_equal(gcpulse__policy_step(g.p, fake_feat, &g.f, 90,
+                                        GCPULSE__EVAL_NOW, rec_emit, g.r,
+                                        &g.st),
+                   0);
   assert_int_equal(count_applied(g.r, NULL), 0);
-  assert_int_equal(count_constraint(g.r, GCPULSE_CONSTRAINT_COOLDOWN), 11);
-  assert_int_equal(rig_step(&g, 63), 0);
+  assert_int_equal(count_constraint(g.r, GCPULSE_CONSTRAINT_COOLDOWN), 1);
+  assert_true(fabs(g.r->a[0].until - 165.0) < 1e-9);
+  rig_free(&g);
+}
+
+/* REGRESSION (trial F35): a restart ends the old process's cooldowns, so
+ * each run of a crash loop gets its action (before: held by Cooldown
+ * measured across the clock reset); the rate limit still counts the old
+ * run's actions, shifted so the old run's last input lands on the new
+ * run's first. */
+#define BIT_OF(c) (1u << GCPULSE_CONSTRAINT_##c)
+static void test_restart_rebases(void **state) {
+  (void)state;
+  rig g = {0};
+  g.cfg = bare_config();
+  g.cfg->rate_limit_count = 2;
+  g.cfg->rate_limit_period_s = 100;
+  g.cfg->warmup_s = 30; /* a new run warms up again (not urgent rules) */
+  start_qps_rule(&g, 0);
+  g.f.v[GCPULSE_FEAT_QPS] = 5;
+  for (int i = 0; i <= 8; i++) assert_int_equal(rig_step(&g, 5.0 * i), 0);
+  assert_int_equal(count_applied(g.r, NULL), 1); /* run 1: at 30 */
+  assert_true(fabs(g.r->a[6].t - 30.0) < 1e-9 && !g.r->a[6].suppressed);
+  assert_true(g.r->a[8].constraints & BIT_OF(COOLDOWN));
+  /* run 2 starts at 1: warm-up again until 31, no cooldown from run 1 */
+  g.r->n = 0;
+  gcpulse__policy_restart(g.p, 1);
+  assert_int_equal(rig_step(&g, 1), 0);
+  assert_int_equal(g.r->a[0].constraints, BIT_OF(WARMING_UP));
+  assert_true(fabs(g.r->a[0].until - 31.0) < 1e-9);
+  assert_int_equal(rig_step(&g, 31), 0);
   assert_int_equal(count_applied(g.r, NULL), 1);
-  assert_true(fabs(g.r->a[g.r->n - 1].t - 63.0) < 1e-9);
+  /* run 3 starts at 0; after its warm-up the rate limit (2 per 100 s)
+   * holds: on run 3's clock run 1's action is at 30 - 39 - 31 = -40 and
+   * run 2's at 31 - 31 = 0; the older one leaves the period at 60 */
+  g.r->n = 0;
+  gcpulse__policy_restart(g.p, 0);
+  assert_int_equal(rig_step(&g, 30), 0);
+  assert_int_equal(count_applied(g.r, NULL), 0);
+  assert_true(g.r->a[0].constraints & BIT_OF(RATE_LIMITED));
+  assert_false(g.r->a[0].constraints & BIT_OF(COOLDOWN));
+  assert_true(fabs(g.r->a[0].until - 60.0) < 1e-9);
+  assert_int_equal(rig_step(&g, 60), 0);
+  assert_int_equal(count_applied(g.r, NULL), 1);
   rig_free(&g);
 }
 
@@ -1129,6 +1168,108 @@ static gcpulse_t *replay(const char *path, gcpulse_config_t *cfg, acts *s) {
   assert_int_equal(gcpulse_finish(g), 0);
   free(buf);
   return g;
+}
+
+/* REGRESSION (trial F14): the end of input evaluates what came since the
+ * last evaluation.  A Go process whose last GC, 0.5 s after the first
+ * (inside min_eval_s), runs past its 100 MiB limit and then dies: the
+ * catastrophe bump must come at gcpulse_finish, or at gcpulse_source_lost
+ * (on the data as last seen, before the clock moves on); a second finish
+ * has nothing new to evaluate. */
+static void test_end_of_input_evaluates(void **state) {
+  (void)state;
+  for (int lost = 0; lost <= 1; lost++) {
+    gcpulse_config_t *cfg = malloc(sizeof *cfg);
+    gcpulse_config_init(cfg);
+    cfg->memory_limit = 100.0 * 1048576.0;
+    acts s;
+    memset(&s, 0, sizeof s);
+    gcpulse_callbacks_t cb;
+    gcpulse_callbacks_init(&cb);
+    cb.on_action = on_act;
+    cb.user = &s;
+    gcpulse_t *g = NULL;
+    assert_int_equal(gcpulse_new(cfg, &cb, &g), 0);
+    gcpulse_event_t ev;
+    gcpulse_event_init(&ev);
+    ev.runtime = GCPULSE_RT_GO;
+    ev.collector = GCPULSE_COLLECTOR_GO;
+    ev.kind = GCPULSE_KIND_GO_CYCLE;
+    ev.known = GCPULSE_BIT(GCPULSE_FIELD_T) |
+               GCPULSE_BIT(GCPULSE_FIELD_HEAP_BEFORE) |
+               GCPULSE_BIT(GCPULSE_FIELD_HEAP_AFTER);
+    ev.t = 0.0;
+    ev.heap_before = 10u << 20;
+    ev.heap_after = 5u << 20;
+    assert_int_equal(gcpulse_feed_event(g, &ev), 0);
+    ev.t = 0.5;
+    ev.heap_before = 120u << 20;
+    ev.heap_after = 110u << 20;
+    assert_int_equal(gcpulse_feed_event(g, &ev), 0);
+    gcpulse_stats_t st;
+    gcpulse_stats(g, &st);
+    assert_int_equal(st.policy_evaluations, 1);
+    assert_int_equal(s.applied, 0);
+    if (lost)
+      assert_int_equal(gcpulse_source_lost(g, 30.0), 0);
+    else
+      assert_int_equal(gcpulse_finish(g), 0);
+    gcpulse_stats(g, &st);
+    assert_int_equal(st.policy_evaluations, 2);
+    assert_true(fired(&s, "oom_bump"));
+    assert_int_equal(s.applied, 1);
+    gcpulse_action_t ex[2];
+    assert_int_equal(gcpulse_policy_explanations(g, ex, 2), 1);
+    assert_true(fabs(ex[0].t - 0.5) < 1e-9);
+    assert_true(fabs(ex[0].final - 200.0 * 1048576.0) < 1.0);
+    assert_int_equal(gcpulse_finish(g), 0);
+    gcpulse_stats(g, &st);
+    assert_int_equal(st.policy_evaluations, 2);
+    gcpulse_free(g);
+    free(cfg);
+  }
+}
+
+/* REGRESSION (trial F35): the demo trace twice in one stream is a Go
+ * process that hits its 300 MiB limit at 96.301 s, restarts (gc 1 again)
+ * and hits it again at 96.301 s of its new clock.  Each run gets its bump
+ * (before: the second was held by Cooldown measured across the clock
+ * reset); the second asks more (never below the previous bump: 400 MiB ->
+ * 500 MiB). */
+static void test_restart_crash_loop_bumps(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_config_init(cfg);
+  cfg->memory_limit = 300.0 * 1048576.0;
+  gcpulse_callbacks_t cb;
+  gcpulse_callbacks_init(&cb);
+  acts s;
+  memset(&s, 0, sizeof s);
+  cb.on_action = on_act;
+  cb.user = &s;
+  gcpulse_t *g = NULL;
+  assert_int_equal(gcpulse_new(cfg, &cb, &g), 0);
+  size_t len = 0;
+  char *buf = tu_read_file("examples/data/go-demo.gctrace", &len);
+  assert_non_null(buf);
+  for (int run = 0; run < 2; run++)
+    assert_int_equal(gcpulse_feed(g, buf, len), 0);
+  assert_int_equal(gcpulse_finish(g), 0);
+  free(buf);
+  gcpulse_stats_t st;
+  gcpulse_stats(g, &st);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_RESTART], 1);
+  gcpulse_action_t ex[64];
+  int n = gcpulse_policy_explanations(g, ex, 64), bumps = 0;
+  for (int i = 0; i < n; i++) {
+    if (strcmp(ex[i].rule, "oom_bump") != 0) continue;
+    assert_true(fabs(ex[i].t - 96.301) < 1e-9);
+    assert_true(fabs(ex[i].final - (400.0 + 100.0 * bumps) * 1048576.0) < 1.0);
+    bumps++;
+  }
+  assert_int_equal(bumps, 2);
+  gcpulse_free(g);
+  free(cfg);
 }
 
 /* The JDK 17 OOM fixtures (tests/data/jvm, -Xmx24m, ~0.1 s of log) end in
@@ -1769,6 +1910,9 @@ int main(void) {
       cmocka_unit_test(test_schedule_and_stop),
       cmocka_unit_test(test_public_api_custom_metric),
       cmocka_unit_test(test_real_jvm_oom),
+      cmocka_unit_test(test_restart_rebases),
+      cmocka_unit_test(test_end_of_input_evaluates),
+      cmocka_unit_test(test_restart_crash_loop_bumps),
       cmocka_unit_test(test_recordings),
       cmocka_unit_test(test_metaspace_in_time),
       cmocka_unit_test(test_emergency_short_log),
