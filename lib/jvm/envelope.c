@@ -495,7 +495,7 @@ static int time_decorator(const char *b, const char *e) {
          (c - r == 2 && r[1] == 's' && (r[0] == 'm' || r[0] == 'n'));
 }
 
-static int hex4(const char *h, unsigned *v) {
+static int env_hex4(const char *h, unsigned *v) {
   *v = 0;
   for (int i = 0; i < 4; i++) {
     char c = h[i];
@@ -521,7 +521,7 @@ static size_t json_unescape(gcpulse__jvm *p, const char *b, const char *e) {
       unsigned v;
       c = *b++;
       if (c == 't') c = '\t';
-      else if (c == 'u' && e - b >= 4 && hex4(b, &v)) {
+      else if (c == 'u' && e - b >= 4 && env_hex4(b, &v)) {
         c = v < 0x80 ? (char)v : '?';
         b += 4;
       } else if (c != '"' && c != '\\' && c != '/') {
