@@ -44,8 +44,9 @@
  *     flagged GCPULSE_EV_SUSPECT_TIME (+ a SUSPECT_TIME diagnostic); such a
  *     time does not become the parser's "last time".  So is a jump forward
  *     (over 10 s and 10 times the step before) until the next line
- *     confirms it; when that line continues the old clock instead, the
- *     jump was the outlier and only its line is flagged.
+ *     confirms it (a periodic forced GC up to 190 s after the last is not
+ *     a jump); when that line continues the old clock instead, the jump
+ *     was the outlier and only its line is flagged.
  *   - Lines without a time (<= 1.4 gc lines, scavenger lines) carry
  *     t = the last trusted @T (0 before any) with the T bit CLEAR; <= 1.4
  *     cycles are also flagged SUSPECT_TIME since their time is invented.
@@ -402,6 +403,9 @@ static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
  * the factor. */
 #define GO_JUMP_MIN_S 10.0
 #define GO_JUMP_FACTOR 10.0
+/* A periodic forced GC ("GC forced" before its line) comes 2 minutes after
+ * the last GC, or up to a minute later when sysmon sleeps: not a jump. */
+#define GO_FORCED_MAX_S 190.0
 
 /* Time bookkeeping for a trace time T at column COL.  A time above 10
  * years, or before the last trusted one, is SUSPECT_TIME and does not
@@ -423,7 +427,8 @@ static int time_step(gcpulse__go *g, const gcpulse__sink *k, double t,
                    "a time since start under 10 years, not going backwards");
   }
   double dt = t - g->last_t;
-  if (g->have_t && dt > GO_JUMP_MIN_S &&
+  int periodic = (*flags & GCPULSE_EV_FORCED_PERIODIC) && dt <= GO_FORCED_MAX_S;
+  if (g->have_t && dt > GO_JUMP_MIN_S && !periodic &&
       (!g->have_dt || dt > GO_JUMP_FACTOR * g->last_dt)) {
     *flags |= GCPULSE_EV_SUSPECT_TIME;
     g->have_cand = 1;

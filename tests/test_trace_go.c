@@ -676,9 +676,8 @@ static void test_forward_jump(void **state) {
       }
     }
   }
-  /* a real quiet spell: 0.5 s steps, then 200 s, then forced GCs every
-   * 120 s; the same line twice after the jump is a duplicate, not a
-   * restart */
+  /* a real quiet spell: 0.5 s steps, then 200 s, then 120 s steps; the
+   * same line twice after the jump is a duplicate, not a restart */
   static const double t[] = {1.0, 1.5, 2.0, 202.0, 202.0, 322.0, 442.0,
                               442.5};
   static const int seq[] = {1, 2, 3, 4, 4, 5, 6, 7};
@@ -698,6 +697,11 @@ static void test_forward_jump(void **state) {
     assert_int_equal(r.n_ev, 1);
     assert_int_equal(r.ev.flags, i == 3 ? GCPULSE_EV_SUSPECT_TIME : 0);
   }
+  /* a periodic forced GC 2 minutes after a busy spell is no jump */
+  assert_int_equal(direct(&p, "GC forced", &r, &skip), 1);
+  assert_int_equal(direct(&p, gc_at(buf, sizeof buf, 8, 562.5), &r, &skip), 1);
+  assert_int_equal(r.ev.flags, GCPULSE_EV_FORCED_PERIODIC);
+  assert_int_equal(r.n_diag, 0);
 }
 
 static void test_truncated_last_line(void **state) {
