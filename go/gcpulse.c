@@ -126,11 +126,11 @@ typedef struct gcpulse__enum_val {
   X(window, custom_metrics, INT, NONE, custom_metrics, 8,                     \
     GE, 0, LE, GCPULSE_CUSTOM_MAX, "", "custom metric slots")                \
   X(window, memory_limit, DOUBLE, NONE, memory_limit, 0,                      \
-    GE, 0, ANY, 0, "bytes", "the process memory limit (0 = unknown; a memory_limit_bytes metric is used then); the controller's budget and heap_limit_ratio") \
+    GE, 0, ANY, 0, "bytes", "the process memory limit; precedence: this, else the memory_limit_bytes metric, else the limit detected from the log (JVM heap capacity); one limit for window, controller and policy") \
   X(gogc, mode, ENUM, modes, gogc.mode, GCPULSE_GOGC_ADAPTIVE,                \
     ANY, 0, ANY, 0, "", "controller law")                                     \
-  X(gogc, period_s, DOUBLE, NONE, gogc.period_s, 10,                          \
-    GT, 0, LE, 86400, "s", "adjustment period / observation window")         \
+  X(gogc, period_s, DOUBLE, NONE, gogc.period_s, 5,                           \
+    GT, 0, LE, 86400, "s", "longest time between decisions: without GC cycles a tick decides once this long after the last decision") \
   X(gogc, initial, DOUBLE, NONE, gogc.initial, 100,                           \
     ANY, 0, ANY, 0, "", "GOGC in force at start; < 0 = GOGC=off (never changed), else within [min, max]") \
   X(gogc, min, DOUBLE, NONE, gogc.min, 25,                                    \
@@ -161,7 +161,7 @@ typedef struct gcpulse__enum_val {
     GT, 0, LT, 1, "", "GC CPU fraction target")                               \
   X(gogc, ewma_tau_s, DOUBLE, NONE, gogc.ewma_tau_s, 20,                      \
     GE, 0, ANY, 0, "s", "controller input smoothing time constant (0 = none)") \
-  X(gogc, deadband, DOUBLE, NONE, gogc.deadband, 0.05,                        \
+  X(gogc, deadband, DOUBLE, NONE, gogc.deadband, 0.1,                         \
     GE, 0, LT, 1, "", "relative change below which GOGC is not changed")      \
   X(gogc, slew_up, DOUBLE, NONE, gogc.slew_up, 0.25,                          \
     GT, 0, LE, 100, "", "largest relative rise per decision")                 \
@@ -169,9 +169,9 @@ typedef struct gcpulse__enum_val {
     GT, 0, LE, 1, "", "largest relative drop per decision when not urgent")   \
   X(gogc, urgent_ratio, DOUBLE, NONE, gogc.urgent_ratio, 0.95,                \
     GT, 0, LE, 2, "", "projected peak / budget above which drops are unlimited") \
-  X(gogc, dwell_s, DOUBLE, NONE, gogc.dwell_s, 10,                            \
-    GE, 0, ANY, 0, "s", "minimum time between changes")                       \
-  X(gogc, dwell_cycles, INT, NONE, gogc.dwell_cycles, 2,                      \
+  X(gogc, dwell_s, DOUBLE, NONE, gogc.dwell_s, 15,                            \
+    GE, 0, ANY, 0, "s", "minimum time between changes (not for an urgent drop, nor a SPARE rise continuing a rise)") \
+  X(gogc, dwell_cycles, INT, NONE, gogc.dwell_cycles, 1,                      \
     GE, 0, LE, 1000000, "", "minimum GC cycles between changes")              \
   X(gogc, pinned_after, INT, NONE, gogc.pinned_after, 3,                      \
     GE, 1, LE, 1000000, "", "decisions at a bound before pinned is reported") \
@@ -179,7 +179,7 @@ typedef struct gcpulse__enum_val {
     ANY, 0, ANY, 0, "", "also recommend a Go memory limit (recommended_limit), taken to be applied") \
   X(gogc, adaptive_economy, ENUM, economies, gogc.adaptive_economy,           \
     GCPULSE_GOGC_ECONOMY_BOTH, ANY, 0, ANY, 0, "", "adaptive mode's economy law inside the memory bound") \
-  X(gogc, leak_window_s, DOUBLE, NONE, gogc.leak_window_s, 300,               \
+  X(gogc, leak_window_s, DOUBLE, NONE, gogc.leak_window_s, 60,                \
     GT, 0, ANY, 0, "s", "live heap must rise steadily this long to be a leak") \
   X(gogc, leak_min_growth, DOUBLE, NONE, gogc.leak_min_growth, 0.2,           \
     GE, 0, ANY, 0, "", "least relative rise of the live heap over leak_window_s to be a leak")   \
@@ -187,8 +187,8 @@ typedef struct gcpulse__enum_val {
     GE, 0, LE, 1, "", "1: keep lowering GOGC toward the budget after a leak is reported") \
   X(gogc, slew_up_spare, DOUBLE, NONE, gogc.slew_up_spare, 4,                 \
     GT, 0, LE, 100, "", "largest relative rise of a covered SPARE rise (the larger of this and slew_up)") \
-  X(gogc, spare_horizon_s, DOUBLE, NONE, gogc.spare_horizon_s, 0,             \
-    GE, 0, LE, 86400, "s", "SPARE live-heap reserve horizon (0 = 3 x period_s)") \
+  X(gogc, spare_horizon_s, DOUBLE, NONE, gogc.spare_horizon_s, 60,            \
+    GE, 0, LE, 86400, "s", "SPARE live-heap reserve: held this long, then decays over it (0 = no reserve)") \
   X(policy, enabled, BOOL, NONE, policy_enabled, 1,                           \
     ANY, 0, ANY, 0, "", "run the policy table")                               \
   X(policy, defaults, BOOL, NONE, policy_defaults, 1,                         \
@@ -755,6 +755,21 @@ int gcpulse__window_feature(const void *w, int feature, int stat,
 int gcpulse__window_supports(int feature, int stat);
 /* Current window time (latest event/metric/tick time), NAN before any. */
 double gcpulse__window_now(const gcpulse__window *w);
+/* Runtime of the stream's GC events (gcpulse_runtime_t; UNKNOWN before
+ * any and after a reset). */
+int gcpulse__window_runtime(const gcpulse__window *w);
+
+/* The one memory limit (issue 13): the limit in force and its source.
+ * Precedence: the configuration (memory_limit), then the latest
+ * memory_limit metric, then the limit detected from the log (the largest
+ * JVM heap capacity seen).  The window answers FEAT_MEMORY_LIMIT and
+ * heap_limit_ratio by this rule; the controller and the policy read that
+ * feature, so all three agree. */
+enum { GCPULSE_LIMIT_NONE, GCPULSE_LIMIT_CONFIG, GCPULSE_LIMIT_METRIC,
+       GCPULSE_LIMIT_DETECTED };
+/* The limit in force in bytes (0 = none); *SRC (may be NULL) gets its
+ * GCPULSE_LIMIT_* source. */
+double gcpulse__window_memory_limit(const gcpulse__window *w, int *src);
 
 #endif /* GCPULSE_WINDOW_H */
 
@@ -1007,7 +1022,9 @@ typedef struct gcpulse__wheap {
 
 struct gcpulse__window {
   /* configuration */
-  double W, pw, tau, inv_tau, k, h, min_span, mem_cfg;
+  double W, pw, tau, inv_tau, k, h, min_span;
+  double mem_cfg;      /* configured memory limit, 0 = none */
+  double mem_det;      /* limit detected from the log (JVM heap capacity), 0 */
   int P, nser, ncustom;
   /* clock */
   double now;          /* NAN before any data */
@@ -1232,6 +1249,7 @@ struct gcpulse__jvm {
   double last_t;     /* time of the last timed line */
   int have_last_t;
   uint64_t region_size;
+  uint32_t cpus;     /* "CPUs: N total, M available": M, 0 until seen */
   uint64_t stamp;
   int n_used, n_done;
   int cache;         /* index of the last entry touched */
@@ -2142,16 +2160,26 @@ long gcpulse_stats_to_json(const gcpulse_stats_t *s, char *dst, size_t cap) {
  * Design.  The controller is a pure function of the window's features and
  * its own small state: no clock, no I/O, no allocation.  The instance calls
  * gcpulse__gogc_step() after every event, metric and tick with the event
- * time; a decision is due every period_s of that time (the first one
- * period_s after the first call), and early, on a GC cycle, when the
- * projected peak heap at the current GOGC already exceeds the memory budget.
+ * time.  A decision is taken at every GC cycle (the first one at the first
+ * cycle after start) and, when no cycle comes, on a tick once period_s has
+ * passed since the last decision.  Time constants are seconds of that
+ * event time (ewma_tau_s, dwell_s, spare_horizon_s, leak_window_s), never
+ * counts of decisions, so the behaviour does not depend on how often the
+ * process collects.  The memory limit is the window's FEAT_MEMORY_LIMIT,
+ * which applies the one precedence rule (gcpulse__window_memory_limit).
  *
- * One decision is a pipeline whose every stage is reported:
+ * One decision is a pipeline of named stages, each reported:
  *
- *   inputs ──► EWMA ──► law (mode) ──► raw
- *   raw ──► memory budget / absolute floor / [min, max] / leak hold ──► after_bounds
- *       ──► slew (rise slowly; drop fast when urgent) ──► after_slew
- *       ──► dead-band ──► after_deadband ──► dwell (seconds and cycles) ──► value
+ *   observe   features -> smoothed inputs, memory budget, leak sample
+ *   law       the mode's law -> raw
+ *   bounds    memory budget / backstop / absolute floor / [min, max] /
+ *             leak hold -> after_bounds
+ *   slew      rise slowly (fast for a SPARE rise); drop fast, at once when
+ *             urgent -> after_slew
+ *   deadband  ignore small changes -> after_deadband
+ *   dwell     a change waits dwell_s after the last one (not an urgent drop,
+ *             not a SPARE rise) and dwell_cycles cycles; the result is
+ *             rounded down to the integer GOGC that is applied -> value
  *
  * Laws:
  *   dual-factor    100 + clamp(QPS/500*10, 0, 30) - clamp((MiB/s - 20)*2, 0, 40),
@@ -2165,37 +2193,30 @@ long gcpulse_stats_to_json(const gcpulse_stats_t *s, char *dst, size_t cap) {
  *                  gives the target is k/target (multiplicative update that
  *                  does not double count the window's lag); bounded by budget.
  *   adaptive       economy (max of cpu-target and dual-factor by default)
- *                  bounded by the memory budget, with two rules of its own:
- *                  SPARE     with the runtime limit applied by the caller
- *                            (recommend_limit), a known budget and no suspected
- *                            leak, the value is at least the memory-target
- *                            value: memory the budget allows is spent before
- *                            GC CPU is (the economy law alone stops rising once
- *                            GC CPU meets its target, and lags); its peak fits
- *                            the budget by construction, and the runtime limit
- *                            (recommended at the budget less the measured goal
- *                            overshoot, at least LIMIT_OVERSHOOT) caps the
- *                            heap even when the live heap steps up between
- *                            two cycles (without that backstop
- *                            a full-budget GOGC could not see such a step in
- *                            time, so the rule is off).  The live heap it is
- *                            solved for carries a reserve while the live heap
- *                            rises: slope x spare_horizon_s (default three
- *                            periods), or live x (QPS /
- *                            smoothed QPS - 1) when traffic steps up; the
- *                            reserve decays over the horizon (recurring pulses
- *                            keep it: no hunting on a square wave).  A SPARE
- *                            rise may use slew_up_spare instead of slew_up when
- *                            the previous decision was SPARE too (hysteresis),
- *                            up to the value whose peak is SPARE_FAST_FILL of
- *                            the budget;
- *                  BACKSTOP  when the caller applies the recommended runtime
- *                            memory limit (recommend_limit), the budget never
- *                            pulls GOGC below min(law, df_base): the runtime
- *                            limit, which re-plans the goal on every cycle with
- *                            exact numbers, takes the peak, instead of a low
- *                            GOGC that triggers collections long before the
- *                            limit (costing CPU and latency in a pulse).
+ *                  bounded by the memory budget, with two rules of its own
+ *                  when the caller applies the recommended runtime memory
+ *                  limit (recommend_limit, the Go package's default):
+ *                  SPARE     with a known budget and no suspected leak the
+ *                            value is at least the memory-target value solved
+ *                            for the live heap plus a reserve (the live heap
+ *                            expected spare_horizon_s ahead: growth slope x
+ *                            horizon, or live x (QPS / smoothed QPS - 1) when
+ *                            traffic steps up; the reserve decays over the
+ *                            horizon, so recurring pulses keep it).  Memory
+ *                            the budget allows is spent before GC CPU is; the
+ *                            runtime limit (recommended at the budget less the
+ *                            measured goal overshoot) caps the heap even when
+ *                            the live heap steps up between two cycles, so a
+ *                            SPARE rise skips dwell_s and, from the second
+ *                            SPARE decision in a row, may rise by
+ *                            slew_up_spare up to SPARE_FAST_FILL of the
+ *                            budget: the budget's GOGC is reached within two
+ *                            GC cycles;
+ *                  BACKSTOP  the budget never pulls GOGC below
+ *                            min(law, df_base): the runtime limit, which
+ *                            re-plans the goal on every cycle with exact
+ *                            numbers, takes the peak instead of a low GOGC
+ *                            that triggers collections long before the limit.
  * The absolute floor (floor_bytes of runway above live) applies to every
  * mode but dual-factor.  Unknown inputs hold the value (HOLD_UNKNOWN); in
  * adaptive mode an unknown economy holds only the economy part while the
@@ -2207,20 +2228,16 @@ long gcpulse_stats_to_json(const gcpulse_stats_t *s, char *dst, size_t cap) {
  */
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #define GOGC_HIST 32   /* recent GOGC changes, for the CPU law's window mean */
-#define GOGC_LEAK 64   /* recent (t, live) samples, one per period decision */
+#define GOGC_LEAK 64   /* recent (t, live) samples, one per leak_window_s/32 */
 #define MIB 1048576.0
 #define GO_HEAP_MIN (4.0 * MIB) /* Go's heapMinimum at GOGC=100 */
 #define BIG 1e12               /* stands in for "no bound" */
 #define SPARE_FAST_FILL 0.9    /* fast spare slew: up to this share of the budget */
 #define LIMIT_OVERSHOOT 0.02   /* least overshoot allowed for in the recommended limit */
-
-typedef struct ewma {
-  double v;
-  int have;
-} ewma;
 
 /* Raw feature readings of one step (unknown: known bit clear). */
 typedef struct inputs {
@@ -2236,19 +2253,19 @@ typedef struct budget {
 
 struct gcpulse__gogc {
   gcpulse_gogc_config_t cfg;
-  double cfg_limit;  /* gcpulse_config.memory_limit */
   double window_s;   /* the feature window (GC CPU is measured over it) */
   double cur;        /* GOGC in force */
   int started;
-  double last_t, next_t, ewma_t;
+  int decided;       /* a decision was taken since the (re)start */
+  double last_t, last_dec_t;
   int have_change;
   double last_change_t;
   uint64_t cycles, cycles_at_change;
   int last_dir;
   int pinned;
   int reset_pending;
-  ewma qps, growth, live, cpu, nonheap, overshoot;
-  /* QPS mean over the current period (sample-and-hold of LAST) */
+  gcpulse__ewma qps, growth, live, cpu, nonheap, overshoot; /* estimators.c */
+  /* QPS mean since the last decision (sample-and-hold of LAST) */
   double qps_area, qps_span;
   /* 1/GOGC history: changes in chronological order, ring */
   double hist_t[GOGC_HIST], hist_inv[GOGC_HIST];
@@ -2263,8 +2280,7 @@ struct gcpulse__gogc {
   double rise_peak;
   /* SPARE at the previous decision (the fast spare slew needs two in a row) */
   int spare_prev;
-  /* SPARE live-heap reserve in force and when it was taken (it decays
-   * over the horizon, so recurring pulses keep it: no hunting) */
+  /* SPARE live-heap reserve in force and when it was taken */
   double reserve, reserve_t;
 };
 
@@ -2293,25 +2309,27 @@ size_t gcpulse__gogc_size(const gcpulse_config_t *cfg) {
   return sizeof(struct gcpulse__gogc);
 }
 
-/* Forget stream state; keep config copies and (when KEEP_VALUE) the value. */
+/* The integer GOGC a double stands for (rounded down: less memory). */
+static double whole(double g) { return g < 0 ? g : floor(g + 1e-9); }
+
+/* Forget stream state; keep the configuration and (when KEEP_VALUE) the
+ * value in force. */
 static void clear_state(gcpulse__gogc *c, int keep_value) {
   double cur = c->cur;
   gcpulse_gogc_config_t cfg = c->cfg;
-  double cfg_limit = c->cfg_limit, window_s = c->window_s;
+  double window_s = c->window_s;
   memset(c, 0, sizeof *c);
   c->cfg = cfg;
-  c->cfg_limit = cfg_limit;
   c->window_s = window_s;
-  c->cur = keep_value ? cur : cfg.initial;
+  c->cur = keep_value ? cur : whole(cfg.initial);
 }
 
 void gcpulse__gogc_init(gcpulse__gogc *c, const gcpulse_config_t *cfg) {
   memset(c, 0, sizeof *c);
   c->cfg = cfg->gogc;
-  c->cfg_limit = cfg->memory_limit;
   c->window_s = isfinite(cfg->window_s) && cfg->window_s > 0 ? cfg->window_s
                                                             : 60.0;
-  c->cur = cfg->gogc.initial;
+  c->cur = whole(cfg->gogc.initial);
 }
 
 double gcpulse__gogc_current(const gcpulse__gogc *c) { return c->cur; }
@@ -2343,17 +2361,21 @@ static double clampd(double x, double lo, double hi) {
 static double maxd(double a, double b) { return a > b ? a : b; }
 static double mind(double a, double b) { return a < b ? a : b; }
 
-/* Irregular-interval EWMA; returns the smoothed value. */
-static double ewma_add(ewma *e, double x, double dt, double tau) {
-  if (!e->have || tau <= 0 || !(dt >= 0)) {
-    if (!e->have || tau <= 0) e->v = x;
-    e->have = 1;
-    return e->v;
+/* Smooth X at time T with the shared EWMA (time constant TAU s; 0 = none);
+ * returns the smoothed value. */
+static double smooth(gcpulse__ewma *e, double x, double t, double tau) {
+  if (tau > 0 && e->n > 0 && t >= e->t) {
+    gcpulse__ewma_add(e, x, t, gcpulse__ewma_alpha(t - e->t, tau));
+    if (isfinite(e->mean)) return e->mean;
   }
-  double a = 1.0 - exp(-dt / tau);
-  e->v += a * (x - e->v);
-  if (!isfinite(e->v)) e->v = x;
-  return e->v;
+  memset(e, 0, sizeof *e);
+  gcpulse__ewma_add(e, x, t, 0.0);
+  return x;
+}
+
+/* The smoothed value, or X when nothing was smoothed yet. */
+static double smoothed(const gcpulse__ewma *e, double x) {
+  return e->n > 0 ? e->mean : x;
 }
 
 /* Read one feature; sets BIT in *KNOWN when it is known, finite and (unless
@@ -2370,33 +2392,25 @@ static double rd(gcpulse__feat_fn feat, const void *fctx, int f, int stat,
 
 #define KNOWN(in, f) (((in)->known >> (f)) & 1u)
 
-static void gather(const gcpulse__gogc *c, gcpulse__feat_fn feat,
-                   const void *fctx, inputs *in) {
+static void gather(gcpulse__feat_fn feat, const void *fctx, inputs *in) {
+  static const struct { int f, is_signed; size_t off; } tab[] = {
+      {GCPULSE_FEAT_HEAP_GROWTH, 1, offsetof(inputs, growth)},
+      {GCPULSE_FEAT_HEAP_LIVE, 0, offsetof(inputs, live)},
+      {GCPULSE_FEAT_HEAP_GOAL, 0, offsetof(inputs, goal)},
+      {GCPULSE_FEAT_HEAP_ROOTS, 0, offsetof(inputs, roots)},
+      {GCPULSE_FEAT_GC_CPU_FRACTION, 0, offsetof(inputs, cpu)},
+      {GCPULSE_FEAT_RSS, 0, offsetof(inputs, rss)},
+      {GCPULSE_FEAT_HEAP_AFTER, 0, offsetof(inputs, after)},
+      {GCPULSE_FEAT_HEAP_BEFORE, 0, offsetof(inputs, before)},
+      {GCPULSE_FEAT_MEMORY_LIMIT, 0, offsetof(inputs, limit)},
+  };
   memset(in, 0, sizeof *in);
-  in->growth = rd(feat, fctx, GCPULSE_FEAT_HEAP_GROWTH, GCPULSE_STAT_VALUE, 1,
+  for (size_t i = 0; i < GCPULSE__COUNTOF(tab); i++) {
+    double v = rd(feat, fctx, tab[i].f, GCPULSE_STAT_VALUE, tab[i].is_signed,
                   &in->known);
-  in->live = rd(feat, fctx, GCPULSE_FEAT_HEAP_LIVE, GCPULSE_STAT_VALUE, 0,
-                &in->known);
-  in->goal = rd(feat, fctx, GCPULSE_FEAT_HEAP_GOAL, GCPULSE_STAT_VALUE, 0,
-                &in->known);
-  in->roots = rd(feat, fctx, GCPULSE_FEAT_HEAP_ROOTS, GCPULSE_STAT_VALUE, 0,
-                 &in->known);
-  in->cpu = rd(feat, fctx, GCPULSE_FEAT_GC_CPU_FRACTION, GCPULSE_STAT_VALUE,
-               0, &in->known);
-  in->rss = rd(feat, fctx, GCPULSE_FEAT_RSS, GCPULSE_STAT_VALUE, 0,
-               &in->known);
-  in->after = rd(feat, fctx, GCPULSE_FEAT_HEAP_AFTER, GCPULSE_STAT_VALUE, 0,
-                 &in->known);
-  in->before = rd(feat, fctx, GCPULSE_FEAT_HEAP_BEFORE, GCPULSE_STAT_VALUE, 0,
-                  &in->known);
-  if (c->cfg_limit > 0) {
-    in->limit = c->cfg_limit;
-    in->known |= 1u << GCPULSE_FEAT_MEMORY_LIMIT;
-  } else {
-    in->limit = rd(feat, fctx, GCPULSE_FEAT_MEMORY_LIMIT, GCPULSE_STAT_VALUE,
-                   0, &in->known);
-    if (in->limit <= 0) in->known &= ~(1u << GCPULSE_FEAT_MEMORY_LIMIT);
+    memcpy((char *)in + tab[i].off, &v, sizeof v);
   }
+  if (in->limit <= 0) in->known &= ~(1u << GCPULSE_FEAT_MEMORY_LIMIT);
 }
 
 /* Heap (Go's view) at the last cycle's peak: what RSS is compared with. */
@@ -2409,49 +2423,52 @@ static double heap_peak(const inputs *in) {
   return h;
 }
 
+/* Non-heap memory: RSS beyond the heap peak (the larger of the latest and
+ * the smoothed value).  After a rise, until the features show a GC cycle
+ * with a new heap peak, RSS grows with the heap towards the new goal while
+ * the last cycle's peak is the old one: that growth is not non-heap memory
+ * (it would shrink the budget and reverse the rise), so the estimate may
+ * not increase meanwhile. */
+static double nonheap(gcpulse__gogc *c, const inputs *in, double t,
+                      int update) {
+  if (!KNOWN(in, GCPULSE_FEAT_RSS)) return 0;
+  double nh = maxd(0, in->rss - heap_peak(in));
+  if (c->rise_guard && heap_peak(in) == c->rise_peak && c->nonheap.n > 0 &&
+      nh > c->nonheap.mean)
+    nh = c->nonheap.mean;
+  double s = update ? smooth(&c->nonheap, nh, t, c->cfg.ewma_tau_s)
+                    : smoothed(&c->nonheap, nh);
+  return maxd(nh, s);
+}
+
 /* Budget from the raw inputs and the smoothed state (conservative: the
  * larger of the latest and smoothed live, non-heap and overshoot).  When
- * UPDATE, the EWMAs take the new samples. */
-static void make_budget(gcpulse__gogc *c, const inputs *in, double dt,
+ * UPDATE, the EWMAs take the new samples at time T. */
+static void make_budget(gcpulse__gogc *c, const inputs *in, double t,
                         int update, budget *b) {
   memset(b, 0, sizeof *b);
   double tau = c->cfg.ewma_tau_s;
   if (!KNOWN(in, GCPULSE_FEAT_HEAP_LIVE)) return;
-  double live = in->live;
-  double ls = update ? ewma_add(&c->live, live, dt, tau)
-                     : (c->live.have ? c->live.v : live);
-  b->live = maxd(live, ls);
+  double ls = update ? smooth(&c->live, in->live, t, tau)
+                     : smoothed(&c->live, in->live);
+  b->live = maxd(in->live, ls);
   b->roots = KNOWN(in, GCPULSE_FEAT_HEAP_ROOTS) ? in->roots : 0;
-  double nh = 0;
-  if (KNOWN(in, GCPULSE_FEAT_RSS)) {
-    nh = maxd(0, in->rss - heap_peak(in));
-    /* after a rise, until the features show a GC cycle with a new heap
-     * peak, RSS grows with the heap towards the new goal while the last
-     * cycle's peak is the old one: that growth is not non-heap memory (it
-     * would shrink the budget and reverse the rise), so the estimate may
-     * not increase meanwhile */
-    if (c->rise_guard && heap_peak(in) == c->rise_peak && c->nonheap.have &&
-        nh > c->nonheap.v)
-      nh = c->nonheap.v;
-    double s = update ? ewma_add(&c->nonheap, nh, dt, tau)
-                      : (c->nonheap.have ? c->nonheap.v : nh);
-    nh = maxd(nh, s);
-  }
-  b->nonheap = nh;
+  b->nonheap = nonheap(c, in, t, update);
   double os = 0;
   if (KNOWN(in, GCPULSE_FEAT_HEAP_AFTER) && KNOWN(in, GCPULSE_FEAT_HEAP_GOAL) &&
       in->goal > 0) {
     os = clampd(in->after / in->goal - 1.0, 0, 1);
-    double s = update ? ewma_add(&c->overshoot, os, dt, tau)
-                      : (c->overshoot.have ? c->overshoot.v : os);
+    double s = update ? smooth(&c->overshoot, os, t, tau)
+                      : smoothed(&c->overshoot, os);
     os = maxd(os, s);
-  } else if (c->overshoot.have) {
-    os = c->overshoot.v;
+  } else if (c->overshoot.n > 0) {
+    os = c->overshoot.mean;
   }
   b->overshoot = os;
   if (!KNOWN(in, GCPULSE_FEAT_MEMORY_LIMIT)) return;
   b->known = 1;
-  b->bytes = maxd(0, in->limit * c->cfg.limit_ratio - nh - c->cfg.headroom);
+  b->bytes = maxd(0, in->limit * c->cfg.limit_ratio - b->nonheap -
+                         c->cfg.headroom);
 }
 
 /* Go's heap goal at GOGC G (>= 0) and the projected peak. */
@@ -2481,16 +2498,8 @@ static double floor_gogc(const gcpulse__gogc *c, const budget *b) {
   return c->cfg.floor_bytes / base * 100.0;
 }
 
-/* Horizon of the SPARE reserve: spare_horizon_s, or by default three
- * decision periods -- the time slew_down (halving per decision) needs to
- * bring a full-budget GOGC back near df_base. */
-static double spare_horizon(const gcpulse__gogc *c) {
-  const gcpulse_gogc_config_t *k = &c->cfg;
-  return k->spare_horizon_s > 0 ? k->spare_horizon_s : 3.0 * k->period_s;
-}
-
 /* Live-heap reserve of the SPARE rule: the live heap expected
- * spare_horizon() ahead, minus the live heap now.
+ * spare_horizon_s ahead, minus the live heap now (0 without a horizon).
  * Two signs of a rising live heap, the larger wins: the positive slope of
  * the post-GC heap (GROWTH, bytes/s) times the horizon, and QPS above its
  * smoothed value (QPS_NOW / QPS_SMOOTH > 1 + dead-band) scaling the live
@@ -2499,8 +2508,9 @@ static double spare_horizon(const gcpulse__gogc *c) {
 static double spare_reserve(const gcpulse__gogc *c, const budget *b,
                             double growth, double qps_now, double qps_smooth) {
   const gcpulse_gogc_config_t *k = &c->cfg;
-  double h = spare_horizon(c);
+  double h = k->spare_horizon_s;
   double r = 0;
+  if (!(h > 0)) return 0;
   if (growth > 0 && isfinite(growth)) r = growth * h;
   if (qps_smooth > 0 && qps_now > qps_smooth * (1 + k->deadband)) {
     double ratio = mind(qps_now / qps_smooth, 100.0);
@@ -2554,10 +2564,11 @@ static void hist_push(gcpulse__gogc *c, double t, double g) {
   if (c->hist_n < GOGC_HIST) c->hist_n++;
 }
 
-/* Add a live sample; return 1 when the recent live heap rises steadily:
+/* Add a live sample at T; return 1 when the recent live heap rises steadily:
  * the samples span >= leak_window_s, the least-squares fit explains >= 80 %
  * of the variance, and the fitted rise over the span is >= leak_min_growth
- * of the fitted start. */
+ * of the fitted start; a reported leak stays while the fitted slope is
+ * positive and explains >= 50 %. */
 static int leak_update(gcpulse__gogc *c, double t, double live) {
   c->leak_t[c->leak_head] = t;
   c->leak_live[c->leak_head] = live;
@@ -2581,364 +2592,410 @@ static int leak_update(gcpulse__gogc *c, double t, double live) {
   double slope = cxy / vx;             /* MiB per second */
   double r2 = cxy * cxy / (vx * vy);
   double start = sy / n - slope * (sx / n) - slope * span; /* fit at oldest */
-  if (!(slope > 0) || r2 < 0.8 || !(start > 0)) return 0;
-  return slope * span / start >= c->cfg.leak_min_growth;
+  if (!(slope > 0) || !(start > 0)) return 0;
+  /* once reported, a leak stays while the live heap keeps rising (the
+   * relative rise over a fixed window shrinks as the heap grows) */
+  if (c->leak) return r2 >= 0.5;
+  return r2 >= 0.8 && slope * span / start >= c->cfg.leak_min_growth;
 }
 
 /* ---------------------------------------------------------------------
- * The decision
+ * The decision: one pass through the stages
  * --------------------------------------------------------------------- */
 
 #define R(x) (1u << GCPULSE_GR_##x)
 
-static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
-                   double t, int periodic, gcpulse_gogc_decision_t *d,
-                   gcpulse_stats_t *st) {
-  const gcpulse_gogc_config_t *k = &c->cfg;
+/* Everything one decision works with, filled stage by stage. */
+typedef struct gogc_pass {
+  double t, cur;
   inputs in;
-  gather(c, feat, fctx, &in);
-  /* QPS: mean over the period from the LAST samples, else the window */
-  uint32_t qbit = 1u << GCPULSE_FEAT_QPS;
-  if (c->qps_span > 0) {
-    in.qps = c->qps_area / c->qps_span;
-    in.known |= qbit;
-  } else {
-    in.qps = rd(feat, fctx, GCPULSE_FEAT_QPS, GCPULSE_STAT_VALUE, 0, &in.known);
-  }
-  if (periodic) c->qps_area = c->qps_span = 0;
-
-  double dt = t - c->ewma_t;
-  c->ewma_t = t;
-  double tau = k->ewma_tau_s;
-  double qps_before = c->qps.have ? c->qps.v : 0; /* smoothed, before this sample */
-  double qps = KNOWN(&in, GCPULSE_FEAT_QPS) ? ewma_add(&c->qps, in.qps, dt, tau) : 0;
-  double growth = KNOWN(&in, GCPULSE_FEAT_HEAP_GROWTH)
-                      ? ewma_add(&c->growth, in.growth, dt, tau) : 0;
-  double cpu = KNOWN(&in, GCPULSE_FEAT_GC_CPU_FRACTION)
-                   ? ewma_add(&c->cpu, in.cpu, dt, tau) : 0;
   budget b;
-  make_budget(c, &in, dt, 1, &b);
-  double hpeak = heap_peak(&in);
-  if (c->rise_guard && hpeak != c->rise_peak) c->rise_guard = 0;
+  double qps, qps_before, growth, cpu; /* smoothed inputs */
+  double df, q_term, g_term;           /* dual-factor law and its terms */
+  double cpu_g;                        /* cpu-target law */
+  int cpu_known, uses_budget;
+  int hold, off, urgent;
+  int budget_binds, econ_wants_more, backstop_held, leak_held;
+  double spare_fast; /* the fast spare slew applies up to this value */
+  uint32_t why;
+  double raw, after_bounds, after_slew, after_deadband, value;
+} gogc_pass;
 
-  memset(d, 0, sizeof *d);
-  d->t = t;
-  d->mode = k->mode;
-  d->previous = c->cur;
-  d->inputs_known = in.known & ~(1u << GCPULSE_FEAT_MEMORY_LIMIT);
-  if (b.known) d->inputs_known |= 1u << GCPULSE_FEAT_MEMORY_LIMIT;
-  d->qps = qps;
-  d->growth_bps = growth;
-  d->live_bytes = b.live;
-  d->goal_bytes = in.goal;
-  d->stacks_globals_bytes = b.roots;
-  d->gc_cpu_fraction = cpu;
-  d->budget_bytes = b.bytes;
-  uint32_t why = 0;
-  if (c->reset_pending) why |= R(RESET);
-  c->reset_pending = 0;
-
-  /* leak detector: one sample per period */
-  if (periodic && KNOWN(&in, GCPULSE_FEAT_HEAP_LIVE))
-    c->leak = leak_update(c, t, in.live);
-  if (c->leak) why |= R(LEAK);
-
-  /* ---- the law ---- */
-  const double cur = c->cur;
-  int hold = 0, budget_binds = 0, econ_wants_more = 0;
-  int backstop_held = 0;
-  double spare_fast = -BIG; /* the fast spare slew applies up to this value */
-  double raw = cur;
-  double df = k->df_base, q_term = 0, g_term = 0;
-  if (KNOWN(&in, GCPULSE_FEAT_QPS))
-    q_term = clampd(qps / k->df_qps_step * k->df_step_gain, 0, k->df_qps_cap);
-  if (KNOWN(&in, GCPULSE_FEAT_HEAP_GROWTH))
-    g_term = clampd((growth / MIB - k->df_growth_threshold) * k->df_growth_gain,
-                    0, k->df_growth_cap);
-  df = k->df_base + q_term - g_term;
-  int cpu_known = KNOWN(&in, GCPULSE_FEAT_GC_CPU_FRACTION) && cur > 0;
-  double cpu_g = 0;
-  if (cpu_known) {
-    cpu_g = cpu / (mean_inv(c, t) * k->cpu_target);
-    if (!isfinite(cpu_g)) cpu_g = BIG;
-    if (cpu > k->cpu_target * (1 + k->deadband)) why |= R(CPU_HIGH);
-    else if (cpu < k->cpu_target * (1 - k->deadband)) why |= R(CPU_LOW);
+/* Stage observe: read the features, smooth them, make the budget, sample
+ * the leak detector. */
+static void observe(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
+                    double t, gogc_pass *p) {
+  const gcpulse_gogc_config_t *k = &c->cfg;
+  inputs *in = &p->in;
+  gather(feat, fctx, in);
+  /* QPS: mean since the last decision from the LAST samples, else the
+   * window's value */
+  if (c->qps_span > 0) {
+    in->qps = c->qps_area / c->qps_span;
+    in->known |= 1u << GCPULSE_FEAT_QPS;
+  } else {
+    in->qps = rd(feat, fctx, GCPULSE_FEAT_QPS, GCPULSE_STAT_VALUE, 0, &in->known);
   }
-  int uses_budget = k->mode != GCPULSE_GOGC_DUAL_FACTOR;
+  c->qps_area = c->qps_span = 0;
+  double tau = k->ewma_tau_s;
+  p->qps_before = smoothed(&c->qps, 0);
+  if (KNOWN(in, GCPULSE_FEAT_QPS)) p->qps = smooth(&c->qps, in->qps, t, tau);
+  if (KNOWN(in, GCPULSE_FEAT_HEAP_GROWTH))
+    p->growth = smooth(&c->growth, in->growth, t, tau);
+  if (KNOWN(in, GCPULSE_FEAT_GC_CPU_FRACTION))
+    p->cpu = smooth(&c->cpu, in->cpu, t, tau);
+  make_budget(c, in, t, 1, &p->b);
+  if (c->rise_guard && heap_peak(in) != c->rise_peak) c->rise_guard = 0;
+  if (c->reset_pending) p->why |= R(RESET);
+  c->reset_pending = 0;
+  /* leak detector: one live sample per leak_window_s / 32 */
+  if (KNOWN(in, GCPULSE_FEAT_HEAP_LIVE) &&
+      (c->leak_n == 0 ||
+       t - c->leak_t[(c->leak_head + GOGC_LEAK - 1) % GOGC_LEAK] >=
+           k->leak_window_s / 32))
+    c->leak = leak_update(c, t, in->live);
+  if (c->leak) p->why |= R(LEAK);
+}
+
+/* The economy of the adaptive mode (cpu-target and/or dual-factor);
+ * returns 0 when neither is known. */
+static int economy(const gcpulse__gogc *c, const gogc_pass *p, double *econ) {
+  const gcpulse_gogc_config_t *k = &c->cfg;
+  int have = 0;
+  if (k->adaptive_economy != GCPULSE_GOGC_ECONOMY_DF && p->cpu_known) {
+    *econ = maxd(p->cpu_g, k->df_base);
+    have = 1;
+  }
+  if (k->adaptive_economy != GCPULSE_GOGC_ECONOMY_CPU &&
+      KNOWN(&p->in, GCPULSE_FEAT_QPS)) {
+    *econ = have ? maxd(*econ, p->df) : p->df;
+    have = 1;
+  }
+  return have;
+}
+
+/* SPARE (adaptive, runtime limit applied): at least the budget's value for
+ * the live heap plus its reserve. */
+static void spare(gcpulse__gogc *c, gogc_pass *p) {
+  const inputs *in = &p->in;
+  /* growth: the larger of the latest and smoothed slope (a rise shows at
+   * once); QPS: the mean since the last decision against the smoothed one */
+  double gr = 0;
+  if (KNOWN(in, GCPULSE_FEAT_HEAP_GROWTH)) gr = maxd(in->growth, p->growth);
+  double qn = KNOWN(in, GCPULSE_FEAT_QPS) ? in->qps : 0;
+  double reserve = spare_reserve(c, &p->b, gr, qn, p->qps_before);
+  double h = c->cfg.spare_horizon_s;
+  /* a reserve is held for the horizon, then decays over it: recurring
+   * pulses renew it before it goes (no hunting on a square wave) */
+  double age = p->t - c->reserve_t;
+  double kept = h > 0 && c->reserve > 0 && age >= 0
+                    ? c->reserve * (age <= h ? 1.0 : exp(-(age - h) / h)) : 0;
+  if (isfinite(kept) && kept > reserve) {
+    /* the older, larger reserve is held, then decays; a new rise of at
+     * least half of it (the next pulse of a train) renews its hold */
+    if (reserve >= 0.5 * kept) {
+      c->reserve = kept;
+      c->reserve_t = p->t;
+    }
+    reserve = kept;
+  } else {
+    c->reserve = reserve;
+    c->reserve_t = p->t;
+  }
+  double sg = spare_gogc(&p->b, reserve, 1.0);
+  if (sg > p->raw) {
+    p->raw = sg;
+    p->why |= R(SPARE);
+    if (c->spare_prev) p->spare_fast = spare_gogc(&p->b, reserve, SPARE_FAST_FILL);
+  }
+}
+
+/* Stage law: the mode's law -> raw (or hold). */
+static void law(gcpulse__gogc *c, gogc_pass *p) {
+  const gcpulse_gogc_config_t *k = &c->cfg;
+  const inputs *in = &p->in;
+  if (KNOWN(in, GCPULSE_FEAT_QPS))
+    p->q_term = clampd(p->qps / k->df_qps_step * k->df_step_gain, 0, k->df_qps_cap);
+  if (KNOWN(in, GCPULSE_FEAT_HEAP_GROWTH))
+    p->g_term = clampd((p->growth / MIB - k->df_growth_threshold) * k->df_growth_gain,
+                       0, k->df_growth_cap);
+  p->df = k->df_base + p->q_term - p->g_term;
+  p->cpu_known = KNOWN(in, GCPULSE_FEAT_GC_CPU_FRACTION) && p->cur > 0;
+  if (p->cpu_known) {
+    p->cpu_g = p->cpu / (mean_inv(c, p->t) * k->cpu_target);
+    if (!isfinite(p->cpu_g)) p->cpu_g = BIG;
+    if (p->cpu > k->cpu_target * (1 + k->deadband)) p->why |= R(CPU_HIGH);
+    else if (p->cpu < k->cpu_target * (1 - k->deadband)) p->why |= R(CPU_LOW);
+  }
+  int limit_unusable = KNOWN(in, GCPULSE_FEAT_MEMORY_LIMIT) && !p->b.known;
+  p->uses_budget = k->mode != GCPULSE_GOGC_DUAL_FACTOR;
+  p->raw = p->cur;
+  int df_shown = 0;
   switch (k->mode) {
   case GCPULSE_GOGC_DUAL_FACTOR:
-    if (!KNOWN(&in, GCPULSE_FEAT_QPS) || !KNOWN(&in, GCPULSE_FEAT_HEAP_GROWTH)) {
-      hold = 1;
-    } else {
-      raw = df;
-      econ_wants_more = 1;
-    }
+    p->hold = !KNOWN(in, GCPULSE_FEAT_QPS) || !KNOWN(in, GCPULSE_FEAT_HEAP_GROWTH);
+    if (!p->hold) p->raw = p->df, p->econ_wants_more = df_shown = 1;
     break;
   case GCPULSE_GOGC_MEMORY_TARGET:
-    if (!b.known) {
-      hold = 1;
-    } else {
-      raw = budget_gogc(&b);
-      budget_binds = 1;
-    }
+    p->hold = !p->b.known;
+    if (!p->hold) p->raw = budget_gogc(&p->b), p->budget_binds = 1;
     break;
   case GCPULSE_GOGC_CPU_TARGET:
-    if (!cpu_known || (KNOWN(&in, GCPULSE_FEAT_MEMORY_LIMIT) && !b.known)) {
-      hold = 1;
-    } else {
-      raw = cpu_g;
-      econ_wants_more = 1;
-    }
+    p->hold = !p->cpu_known || limit_unusable;
+    if (!p->hold) p->raw = p->cpu_g, p->econ_wants_more = 1;
     break;
   case GCPULSE_GOGC_ADAPTIVE: {
-    int have = 0;
     double econ = 0;
-    int use_cpu = k->adaptive_economy != GCPULSE_GOGC_ECONOMY_DF;
-    int use_df = k->adaptive_economy != GCPULSE_GOGC_ECONOMY_CPU;
-    if (use_cpu && cpu_known) {
-      econ = maxd(cpu_g, k->df_base);
-      have = 1;
-    }
-    if (use_df && KNOWN(&in, GCPULSE_FEAT_QPS)) {
-      econ = have ? maxd(econ, df) : df;
-      have = 1;
-    }
-    if (KNOWN(&in, GCPULSE_FEAT_MEMORY_LIMIT) && !b.known) {
-      hold = 1; /* a limit exists but the live heap is unknown */
+    int have = economy(c, p, &econ);
+    if (limit_unusable) {
+      p->hold = 1; /* a limit exists but the live heap is unknown */
     } else if (!have) {
-      why |= R(HOLD_UNKNOWN); /* economy held; the budget still bounds it */
-      econ = cur > 0 ? cur : k->df_base;
-      if (!b.known) hold = 1;
+      p->why |= R(HOLD_UNKNOWN); /* economy held; the budget still bounds it */
+      econ = p->cur > 0 ? p->cur : k->df_base;
+      p->hold = !p->b.known;
     } else {
-      econ_wants_more = 1;
+      p->econ_wants_more = 1;
+      df_shown = k->adaptive_economy != GCPULSE_GOGC_ECONOMY_CPU &&
+                 KNOWN(in, GCPULSE_FEAT_QPS) && econ == p->df;
     }
-    raw = econ;
-    if (!hold && b.known && !c->leak && k->recommend_limit) {
-      /* growth: the larger of the latest and smoothed slope (a rise shows
-       * at once); QPS: this period's mean against the smoothed mean */
-      double gr = 0;
-      if (KNOWN(&in, GCPULSE_FEAT_HEAP_GROWTH)) gr = maxd(in.growth, growth);
-      double qn = KNOWN(&in, GCPULSE_FEAT_QPS) ? in.qps : 0;
-      double reserve = spare_reserve(c, &b, gr, qn, qps_before);
-      double h = spare_horizon(c);
-      double kept = c->reserve > 0 && t >= c->reserve_t
-                        ? c->reserve * exp(-(t - c->reserve_t) / h) : 0;
-      if (isfinite(kept) && kept > reserve) {
-        reserve = kept; /* the older, larger reserve decays */
-      } else {
-        c->reserve = reserve;
-        c->reserve_t = t;
-      }
-      double sg = spare_gogc(&b, reserve, 1.0);
-      if (sg > raw) {
-        raw = sg;
-        why |= R(SPARE);
-        if (c->spare_prev) spare_fast = spare_gogc(&b, reserve, SPARE_FAST_FILL);
-      }
-    }
+    p->raw = econ;
+    if (!p->hold && p->b.known && !c->leak && k->recommend_limit) spare(c, p);
     break;
   }
   default:
-    hold = 1;
+    p->hold = 1;
     break;
   }
-  if (!hold && k->mode == GCPULSE_GOGC_DUAL_FACTOR) {
-    if (q_term > 0) why |= R(QPS_RELAX);
-    if (g_term > 0) why |= R(GROWTH_TIGHTEN);
+  if (!p->hold && df_shown && !(p->why & R(SPARE))) {
+    if (p->q_term > 0) p->why |= R(QPS_RELAX);
+    if (p->g_term > 0) p->why |= R(GROWTH_TIGHTEN);
   }
-  if (!hold && k->mode == GCPULSE_GOGC_ADAPTIVE &&
-      k->adaptive_economy != GCPULSE_GOGC_ECONOMY_CPU &&
-      KNOWN(&in, GCPULSE_FEAT_QPS) && raw == df) {
-    if (q_term > 0) why |= R(QPS_RELAX);
-    if (g_term > 0) why |= R(GROWTH_TIGHTEN);
-  }
-  if (!isfinite(raw)) raw = hold ? cur : k->max;
-  raw = clampd(raw, -BIG, BIG);
+  if (!isfinite(p->raw)) p->raw = p->hold ? p->cur : k->max;
+  p->raw = clampd(p->raw, -BIG, BIG);
+}
 
-  /* ---- bounds: budget, floor, [min, max], leak hold ---- */
-  double v = raw;
-  if (!hold && uses_budget && b.known) {
-    double bg = budget_gogc(&b);
+/* A leak is chased while it is cheap: once GC CPU exceeds twice the target
+ * the value in force becomes a floor (fail fast instead of a death
+ * spiral).  Returns the bounded V. */
+static double leak_floor(gcpulse__gogc *c, gogc_pass *p, double v) {
+  const gcpulse_gogc_config_t *k = &c->cfg;
+  if (!c->leak) c->leak_hold = 0;
+  if (!c->leak || k->leak_chase || p->hold || p->cur <= 0) return v;
+  if (c->leak_hold <= 0 && p->cpu_known && p->cpu > 2.0 * k->cpu_target)
+    c->leak_hold = p->cur;
+  if (c->leak_hold > 0 && v < c->leak_hold) {
+    p->leak_held = 1;
+    return clampd(c->leak_hold, k->min, k->max);
+  }
+  return v;
+}
+
+/* Stage bounds: memory budget (or the backstop), absolute floor,
+ * [min, max], leak hold -> after_bounds. */
+static void bounds(gcpulse__gogc *c, gogc_pass *p) {
+  const gcpulse_gogc_config_t *k = &c->cfg;
+  double v = p->raw;
+  if (!p->hold && p->uses_budget && p->b.known) {
+    double bg = budget_gogc(&p->b);
     if (k->mode != GCPULSE_GOGC_MEMORY_TARGET && bg < v) {
       v = bg;
-      budget_binds = 1;
-      double fl = mind(raw, backstop_floor(c));
+      p->budget_binds = 1;
+      double fl = mind(p->raw, backstop_floor(c));
       if (fl > v) {
         /* the runtime limit backstop takes the peak below this value */
         v = fl;
-        backstop_held = 1;
-        why |= R(BACKSTOP);
+        p->backstop_held = 1;
+        p->why |= R(BACKSTOP);
       }
     }
-    if (budget_binds) why |= R(BUDGET);
+    if (p->budget_binds) p->why |= R(BUDGET);
   }
-  if (!hold && uses_budget && KNOWN(&in, GCPULSE_FEAT_HEAP_LIVE)) {
-    double fg = floor_gogc(c, &b);
+  if (!p->hold && p->uses_budget && KNOWN(&p->in, GCPULSE_FEAT_HEAP_LIVE)) {
+    double fg = floor_gogc(c, &p->b);
     if (fg > v) {
       v = fg;
-      why |= R(FLOOR);
+      p->why |= R(FLOOR);
     }
   }
-  if (!hold) {
-    if (v < k->min) why |= R(CLAMP_MIN);
-    if (v > k->max) why |= R(CLAMP_MAX);
+  if (!p->hold) {
+    if (v < k->min) p->why |= R(CLAMP_MIN);
+    if (v > k->max) p->why |= R(CLAMP_MAX);
     v = clampd(v, k->min, k->max);
   }
-  /* a leak is chased while it is cheap; once GC CPU is above target the
-   * value in force becomes a floor once GC CPU exceeds twice the target
-   * (fail fast instead of a death spiral) */
-  int leak_held = 0;
-  if (!c->leak) c->leak_hold = 0;
-  if (c->leak && !k->leak_chase && !hold && cur > 0) {
-    if (c->leak_hold <= 0 && cpu_known && cpu > 2.0 * k->cpu_target)
-      c->leak_hold = cur;
-    if (c->leak_hold > 0 && v < c->leak_hold) {
-      v = clampd(c->leak_hold, k->min, k->max);
-      leak_held = 1;
-    }
+  v = leak_floor(c, p, v);
+  p->after_bounds = p->hold ? p->cur : v;
+  p->off = p->cur < 0; /* GOGC=off: never changed */
+  if (p->off) {
+    p->why |= R(GOGC_OFF);
+    p->after_bounds = p->cur;
   }
-  double after_bounds = hold ? cur : v;
+  if (p->hold) p->why |= R(HOLD_UNKNOWN);
+}
 
-  /* ---- GOGC=off: never changed ---- */
-  int off = cur < 0;
-  if (off) {
-    why |= R(GOGC_OFF);
-    after_bounds = cur;
-  }
-  if (hold) why |= R(HOLD_UNKNOWN);
-
-  /* ---- slew ---- */
-  int urgent = 0;
-  double s = after_bounds;
-  if (!off && !hold) {
-    if (b.known && uses_budget && s < cur &&
-        peak_at(&b, cur) >= k->urgent_ratio * b.bytes) {
-      urgent = 1;
-      why |= R(BUDGET_URGENT);
+/* Stage slew: rise by at most slew_up (slew_up_spare for a SPARE rise the
+ * budget covers with margin); drop by at most slew_down unless urgent. */
+static void slew(gcpulse__gogc *c, gogc_pass *p) {
+  const gcpulse_gogc_config_t *k = &c->cfg;
+  double s = p->after_bounds, cur = p->cur;
+  if (!p->off && !p->hold) {
+    if (p->b.known && p->uses_budget && s < cur &&
+        peak_at(&p->b, cur) >= k->urgent_ratio * p->b.bytes) {
+      p->urgent = 1;
+      p->why |= R(BUDGET_URGENT);
     }
     double up = cur * (1 + k->slew_up);
-    /* a SPARE rise (SPARE at this and the previous decision) may use
-     * slew_up_spare up to the value whose peak, with the growth reserve,
-     * is SPARE_FAST_FILL of the budget; beyond that slew_up holds */
-    if ((why & R(SPARE)) && spare_fast > up)
-      up = maxd(up, mind(spare_fast, cur * (1 + k->slew_up_spare)));
+    if ((p->why & R(SPARE)) && p->spare_fast > up)
+      up = maxd(up, mind(p->spare_fast, cur * (1 + k->slew_up_spare)));
     if (s > up) {
       s = up;
-      why |= R(SLEW_UP);
-    } else if (!urgent && s < cur * (1 - k->slew_down)) {
+      p->why |= R(SLEW_UP);
+    } else if (!p->urgent && s < cur * (1 - k->slew_down)) {
       s = cur * (1 - k->slew_down);
-      why |= R(SLEW_DOWN);
+      p->why |= R(SLEW_DOWN);
     }
     s = clampd(s, k->min, k->max);
   }
-  double after_slew = s;
+  p->after_slew = s;
+}
 
-  /* ---- dead-band ---- */
-  if (!off && !hold && !urgent && s != cur &&
-      fabs(s - cur) < k->deadband * cur) {
-    s = cur;
-    why |= R(DEADBAND);
+/* Stage dead-band: changes smaller than deadband x current are dropped. */
+static void deadband(gcpulse__gogc *c, gogc_pass *p) {
+  double s = p->after_slew;
+  if (!p->off && !p->hold && !p->urgent && s != p->cur &&
+      fabs(s - p->cur) < c->cfg.deadband * p->cur) {
+    s = p->cur;
+    p->why |= R(DEADBAND);
   }
-  double after_deadband = s;
+  p->after_deadband = s;
+}
 
-  /* ---- dwell ---- */
-  if (!off && !hold && !urgent && s != cur && c->have_change &&
-      (t - c->last_change_t < k->dwell_s ||
+/* Stage dwell: a change waits dwell_cycles GC cycles after the last one,
+ * and dwell_s seconds unless it is an urgent drop or a SPARE rise (the
+ * runtime limit backstops those); the value is the integer applied. */
+static void dwell(gcpulse__gogc *c, gogc_pass *p) {
+  const gcpulse_gogc_config_t *k = &c->cfg;
+  /* the integer below (less memory), but a slew-limited drop stays
+   * within its slew bound */
+  double s = whole(p->after_deadband);
+  if (!p->urgent && s < p->cur * (1 - k->slew_down) - 1e-9)
+    s = ceil(p->after_deadband - 1e-9);
+  if (!p->off && !p->hold) s = clampd(s, ceil(k->min), floor(k->max));
+  /* a SPARE rise continuing a rise skips dwell_s; a reversal never does */
+  int spare_rise = (p->why & R(SPARE)) && s > p->cur && c->last_dir > 0;
+  if (!p->off && !p->hold && !p->urgent && s != p->cur && c->have_change &&
+      ((!spare_rise && p->t - c->last_change_t < k->dwell_s) ||
        c->cycles - c->cycles_at_change < (uint64_t)k->dwell_cycles)) {
-    s = cur;
-    why |= R(DWELL);
+    s = p->cur;
+    p->why |= R(DWELL);
   }
-  if (!isfinite(s)) s = cur;
-  double value = s;
+  p->value = isfinite(s) ? s : p->cur;
+}
 
-  /* ---- pinned ---- */
-  if (!off && !hold) {
-    int at_min = value <= k->min && (raw <= k->min || (v <= k->min && budget_binds));
+/* Pinned: decisions in a row at a bound that tuning cannot leave. */
+static void note_pinned(gcpulse__gogc *c, gogc_pass *p) {
+  const gcpulse_gogc_config_t *k = &c->cfg;
+  if (!p->off && !p->hold) {
+    int at_min = p->value <= k->min &&
+                 (p->raw <= k->min || (p->after_bounds <= k->min && p->budget_binds));
     /* at the top bound, tuning has run out only if GC CPU is still above
      * target there (a CPU-bound service); a SPARE rise to max just means
      * memory is plentiful, which is no reason to scale */
-    int at_max = value >= k->max && econ_wants_more && raw >= k->max &&
-                 (why & R(CPU_HIGH)) != 0;
-    if (at_min || at_max || leak_held || backstop_held) {
+    int at_max = p->value >= floor(k->max) && p->econ_wants_more &&
+                 p->raw >= k->max && (p->why & R(CPU_HIGH)) != 0;
+    if (at_min || at_max || p->leak_held || p->backstop_held) {
       if (c->pinned < INT32_MAX) c->pinned++;
     } else {
       c->pinned = 0;
     }
   }
-  if (c->pinned >= k->pinned_after) why |= R(PINNED);
-  c->spare_prev = (why & R(SPARE)) != 0;
-
-  /* ---- memory-limit recommendation ---- */
-  if (k->recommend_limit && b.known) {
-    double need = 0;
-    if (b.live > 0)
-      need = b.live + maxd((b.live + b.roots) * k->min / 100.0, k->floor_bytes);
-    /* the runtime plans the goal at the limit and the heap overshoots the
-     * goal as it does below it (more while the live heap steps up during a
-     * cycle): the limit is the budget less the measured overshoot, at least
-     * LIMIT_OVERSHOOT, so that the peak fits the budget (SPARE relies on it);
-     * runway for min GOGC may use the headroom, never more than the limit
-     * itself leaves for the heap (above it a breach, not a GC, happens) */
-    d->recommended_limit = maxd(b.bytes / (1.0 + maxd(b.overshoot, LIMIT_OVERSHOOT)),
-                           mind(need, in.limit - b.nonheap));
-  }
-
-  d->raw = raw;
-  d->after_bounds = after_bounds;
-  d->after_slew = after_slew;
-  d->after_deadband = after_deadband;
-  d->after_dwell = value;
-  d->value = value;
-  d->changed = value != cur;
-  d->projected_peak_bytes = b.known || KNOWN(&in, GCPULSE_FEAT_HEAP_LIVE)
-                                ? (value > 0 ? peak_at(&b, value) : 0) : 0;
-  d->reasons = why;
-  d->pinned = c->pinned;
-
-  /* ---- bookkeeping ---- */
-  gcpulse__inc(&st->gogc_decisions);
-  if (d->changed) {
-    double delta = value - cur;
-    int dir = delta > 0 ? 1 : -1;
-    gcpulse__inc(&st->gogc_changes);
-    st->gogc_total_variation += fabs(delta);
-    if (c->last_dir != 0 && dir != c->last_dir) gcpulse__inc(&st->gogc_reversals);
-    c->last_dir = dir;
-    c->have_change = 1;
-    c->last_change_t = t;
-    c->cycles_at_change = c->cycles;
-    c->cur = value;
-    hist_push(c, t, value);
-    c->rise_guard = dir > 0;
-    c->rise_peak = hpeak;
-  }
+  if (c->pinned >= k->pinned_after) p->why |= R(PINNED);
+  c->spare_prev = (p->why & R(SPARE)) != 0;
 }
 
-/* Whether the projected peak at the current GOGC already exceeds the
- * budget (checked on every GC cycle between periodic decisions). */
-static int over_budget(gcpulse__gogc *c, gcpulse__feat_fn feat,
-                       const void *fctx) {
+/* The runtime memory limit to recommend (0 = none).  The runtime plans
+ * the goal at the limit and the heap overshoots the goal as it does below
+ * it: the limit is the budget less the measured overshoot (at least
+ * LIMIT_OVERSHOOT) so that the peak fits the budget (SPARE relies on it);
+ * runway for min GOGC may use the headroom, never more than the limit
+ * itself leaves for the heap. */
+static double limit_to_recommend(const gcpulse__gogc *c, const gogc_pass *p) {
   const gcpulse_gogc_config_t *k = &c->cfg;
-  if (k->mode == GCPULSE_GOGC_DUAL_FACTOR || k->mode == GCPULSE_GOGC_OFF ||
-      c->cur <= k->min || c->cur <= backstop_floor(c))
-    return 0;
-  if (c->leak && !k->leak_chase && c->leak_hold > 0 &&
-      c->cur <= c->leak_hold)
-    return 0;
-  if (c->cfg_limit <= 0) {
-    /* no configured limit: without a limit metric there is no budget, so
-     * skip reading every input (this runs after every GC cycle) */
-    double lim;
-    if (feat(fctx, GCPULSE_FEAT_MEMORY_LIMIT, GCPULSE_STAT_VALUE, &lim) != 0 ||
-        !(lim > 0))
-      return 0;
-  }
-  inputs in;
-  gather(c, feat, fctx, &in);
-  budget b;
-  make_budget(c, &in, 0, 0, &b);
-  if (!b.known) return 0;
-  return peak_at(&b, c->cur) > b.bytes * (1.0 + 1e-6);
+  const budget *b = &p->b;
+  if (!k->recommend_limit || !b->known) return 0;
+  double need = 0;
+  if (b->live > 0)
+    need = b->live + maxd((b->live + b->roots) * k->min / 100.0, k->floor_bytes);
+  return maxd(b->bytes / (1.0 + maxd(b->overshoot, LIMIT_OVERSHOOT)),
+              mind(need, p->in.limit - b->nonheap));
+}
+
+static void fill_decision(const gcpulse__gogc *c, const gogc_pass *p,
+                   gcpulse_gogc_decision_t *d) {
+  memset(d, 0, sizeof *d);
+  d->t = p->t;
+  d->mode = c->cfg.mode;
+  d->previous = p->cur;
+  d->inputs_known = p->in.known & ~(1u << GCPULSE_FEAT_MEMORY_LIMIT);
+  if (p->b.known) d->inputs_known |= 1u << GCPULSE_FEAT_MEMORY_LIMIT;
+  d->qps = p->qps;
+  d->growth_bps = p->growth;
+  d->live_bytes = p->b.live;
+  d->goal_bytes = p->in.goal;
+  d->stacks_globals_bytes = p->b.roots;
+  d->gc_cpu_fraction = p->cpu;
+  d->budget_bytes = p->b.bytes;
+  d->recommended_limit = limit_to_recommend(c, p);
+  d->raw = p->raw;
+  d->after_bounds = p->after_bounds;
+  d->after_slew = p->after_slew;
+  d->after_deadband = p->after_deadband;
+  d->after_dwell = p->value;
+  d->value = p->value;
+  d->changed = p->value != p->cur;
+  d->projected_peak_bytes =
+      (p->b.known || KNOWN(&p->in, GCPULSE_FEAT_HEAP_LIVE)) && p->value > 0
+          ? peak_at(&p->b, p->value) : 0;
+  d->reasons = p->why;
+  d->pinned = c->pinned;
+}
+
+/* Apply the decision to the state and the counters. */
+static void commit(gcpulse__gogc *c, const gogc_pass *p, gcpulse_stats_t *st) {
+  gcpulse__inc(&st->gogc_decisions);
+  c->decided = 1;
+  c->last_dec_t = p->t;
+  if (p->value == p->cur) return;
+  double delta = p->value - p->cur;
+  int dir = delta > 0 ? 1 : -1;
+  gcpulse__inc(&st->gogc_changes);
+  st->gogc_total_variation += fabs(delta);
+  if (c->last_dir != 0 && dir != c->last_dir) gcpulse__inc(&st->gogc_reversals);
+  c->last_dir = dir;
+  c->have_change = 1;
+  c->last_change_t = p->t;
+  c->cycles_at_change = c->cycles;
+  c->cur = p->value;
+  hist_push(c, p->t, p->value);
+  c->rise_guard = dir > 0;
+  c->rise_peak = heap_peak(&p->in);
+}
+
+static void decide(gcpulse__gogc *c, gcpulse__feat_fn feat, const void *fctx,
+                   double t, gcpulse_gogc_decision_t *d, gcpulse_stats_t *st) {
+  gogc_pass p;
+  memset(&p, 0, sizeof p);
+  p.t = t;
+  p.cur = c->cur;
+  p.spare_fast = -BIG;
+  observe(c, feat, fctx, t, &p);
+  law(c, &p);
+  bounds(c, &p);
+  slew(c, &p);
+  deadband(c, &p);
+  dwell(c, &p);
+  note_pinned(c, &p);
+  fill_decision(c, &p, d);
+  commit(c, &p, st);
 }
 
 int gcpulse__gogc_step(gcpulse__gogc *c, gcpulse__feat_fn feat,
@@ -2948,33 +3005,27 @@ int gcpulse__gogc_step(gcpulse__gogc *c, gcpulse__feat_fn feat,
     return GCPULSE_EINVAL;
   if (!isfinite(t) || c->cfg.mode == GCPULSE_GOGC_OFF) return 0;
   if (!c->started || t < c->last_t) {
-    /* first call, or the clock went back (a restart): re-anchor */
+    /* first call, or the clock went back (a restart): re-anchor; the first
+     * decision comes with the next GC cycle */
     c->started = 1;
-    c->next_t = t + c->cfg.period_s;
+    c->decided = 0;
     c->last_t = t;
     c->qps_area = c->qps_span = 0;
-    c->ewma_t = t;
     if (c->hist_n == 0 && c->cur > 0) hist_push(c, t, c->cur);
     if (c->have_change && c->last_change_t > t) c->last_change_t = t;
   }
-  /* QPS over the period: each interval takes the latest sample */
-  double q = 0;
+  /* QPS since the last decision: each interval takes the latest sample */
   uint32_t qk = 0;
-  q = rd(feat, fctx, GCPULSE_FEAT_QPS, GCPULSE_STAT_LAST, 0, &qk);
+  double q = rd(feat, fctx, GCPULSE_FEAT_QPS, GCPULSE_STAT_LAST, 0, &qk);
   if (qk && t > c->last_t) {
     c->qps_area += q * (t - c->last_t);
     c->qps_span += t - c->last_t;
   }
   c->last_t = t;
   if (new_cycle && c->cycles != UINT64_MAX) c->cycles++;
-  int periodic = t >= c->next_t;
-  if (!periodic && !(new_cycle && c->cur > 0 && over_budget(c, feat, fctx)))
-    return 0;
-  if (periodic) {
-    c->next_t += c->cfg.period_s;
-    if (c->next_t <= t) c->next_t = t + c->cfg.period_s;
-  }
-  decide(c, feat, fctx, t, periodic, out, st);
+  int due = new_cycle || (c->decided && t - c->last_dec_t >= c->cfg.period_s);
+  if (!due) return 0;
+  decide(c, feat, fctx, t, out, st);
   return 1;
 }
 /* end of lib/gogc.c: its macros stay file-local */
@@ -3358,14 +3409,23 @@ static int emit_action(void *ctx, const gcpulse_action_t *a) {
   return 0;
 }
 
+/* GOGC means something only for Go: a JVM stream (detected, or events of
+ * the JVM runtime) gets no controller decision. */
+static int runs_go(const gcpulse_t *g) {
+  return g->detected != GCPULSE_FORMAT_JVM &&
+         gcpulse__window_runtime(g->win) != GCPULSE_RT_JVM;
+}
+
 /* Run the controller and the policy at time T.  NEW_CYCLE: a GC cycle
  * ended; TRIGGER: the policy may evaluate before its period
  * (GCPULSE__EVAL_*: a GC cycle or a tick, or an OOM-class event). */
 static int run_decisions(gcpulse_t *g, double t, int new_cycle, int trigger) {
   if (g->lost) return 0; /* a lost source decides nothing */
   gcpulse_gogc_decision_t d;
-  int rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
-                              new_cycle, &d, &g->st);
+  int rc = 0;
+  if (runs_go(g))
+    rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
+                            new_cycle, &d, &g->st);
   if (rc < 0) return rc;
   if (rc > 0) {
     gcpulse__window_set(g->win, GCPULSE_FEAT_GOGC, t, d.value);
@@ -5455,6 +5515,7 @@ static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
   p->legacy.wall0 = w0;
   p->collector = GCPULSE_COLLECTOR_UNKNOWN;
   p->region_size = 0;
+  p->cpus = 0;
   p->oom_pending = 0;
   p->run_gc = 0;
   p->have_max_id = 0;
@@ -5983,6 +6044,10 @@ int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
   if (p->interleaved && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
       ev->t + 1.0 < front)
     ev->flags |= GCPULSE_EV_SUSPECT_TIME;
+  if (p->cpus > 0 && !(ev->known & GCPULSE_BIT(GCPULSE_FIELD_PROCS))) {
+    ev->procs = p->cpus; /* the run's processor count, once its banner said */
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_PROCS);
+  }
   int rc;
   /* timed by an uptime jump no later line confirmed (envelope.c) */
   if (p->have_up && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
@@ -7742,6 +7807,19 @@ static int on_global(gcpulse__jvm *p, const jline *L) {
     uint64_t v;
     if (scan_size(q, e, &v)) p->region_size = v;
     return 1;
+  }
+  if ((q = GCPULSE__LIT(b, e, "CPUs: ")) != NULL) {
+    /* "CPUs: 2 total, 2 available" (gc,init): the processors this JVM may
+     * use, stamped as procs on its events (gcid_table.c).  The line stays
+     * a banner line (return 0: recognised as before). */
+    uint64_t total, avail;
+    q = scan_count(q, e, &total);
+    q = q ? GCPULSE__LIT(q, e, " total, ") : NULL;
+    q = q ? scan_count(q, e, &avail) : NULL;
+    if (q && GCPULSE__LIT(q, e, " available") && avail > 0 &&
+        avail <= total && avail <= UINT32_MAX)
+      p->cpus = (uint32_t)avail;
+    return 0;
   }
   if (GCPULSE__LIT(b, e, "Out Of Memory") ||
       GCPULSE__LIT(b, e, "Cannot finish degeneration")) {
@@ -10771,12 +10849,7 @@ static void wreset(gcpulse__window *w, int keep_sticky) {
       x->last_v = lv;
     }
   }
-  gcpulse__wstate *ml = &w->ss[GCPULSE__SR_MEMLIMIT];
-  if (!ml->has_last && w->mem_cfg > 0) {
-    ml->has_last = 1;
-    ml->last_t = -INFINITY;
-    ml->last_v = w->mem_cfg;
-  }
+  if (!keep_sticky) w->mem_det = 0.0;
   gcpulse__hist_clear(&w->pause);
   gcpulse__hist_clear(&w->lat);
   w->now = NAN;
@@ -10805,6 +10878,7 @@ void gcpulse__window_init(gcpulse__window *w, const gcpulse_config_t *cfg) {
   w->h = cfg->cusum_h;
   w->min_span = w->pw < 1.0 ? w->pw : 1.0;
   w->mem_cfg = cfg->memory_limit > 0 ? cfg->memory_limit : 0.0;
+  w->mem_det = 0.0;
   w->ncustom = cfg->custom_metrics > 0 ? cfg->custom_metrics : 0;
   w->nser = GCPULSE__SR_FIXED + w->ncustom;
   w->panes = (gcpulse__wpane *)(void *)(base + L.panes);
@@ -11102,6 +11176,11 @@ int gcpulse__window_event(gcpulse__window *w, const gcpulse_event_t *ev) {
   gcpulse__wpane *p = &w->panes[slot];
   int kind = ev->kind;
   if (ev->runtime != GCPULSE_RT_UNKNOWN) w->runtime = ev->runtime;
+  /* the JVM prints its heap capacity on every transition: the largest
+   * seen is the limit detected from the log */
+  if (ev->runtime == GCPULSE_RT_JVM && HAS(ev, HEAP_CAPACITY) &&
+      (double)ev->heap_capacity > w->mem_det)
+    w->mem_det = (double)ev->heap_capacity;
   w->have_ev = 1;
   p->ev++;
   if (is_collection(ev)) {
@@ -11131,16 +11210,20 @@ int gcpulse__window_event(gcpulse__window *w, const gcpulse_event_t *ev) {
     ser_add(w, GCPULSE__SR_PAUSE, slot, t, ev->pause_ms, in_order);
     gcpulse__hist_record(&w->pause, slot, to_us(ev->pause_ms));
   }
-  /* GC CPU: Go (or anything with per-cycle CPU and a processor count):
-   * cpu ms / procs; JVM otherwise: pause + concurrent wall time */
-  if (HAS(ev, GC_CPU_MS) && HAS(ev, PROCS) && ev->procs > 0) {
-    p->cpu_ms += ev->gc_cpu_ms / (double)ev->procs;
-    p->cpu_n++;
-  } else if (ev->runtime == GCPULSE_RT_JVM &&
-             (pause || HAS(ev, CONCURRENT_MS))) {
-    double c = pause ? ev->pause_ms : 0.0;
-    if (HAS(ev, CONCURRENT_MS) && ev->concurrent_ms > 0) c += ev->concurrent_ms;
-    p->cpu_ms += c;
+  /* GC CPU as a share of the machine (docs/window.md): CPU ms / procs when
+   * the event has both (Go: gc_cpu_ms; JVM: User + Sys of a pause), else
+   * a JVM pause's wall time.  Never a concurrent span's wall time: it
+   * contains the cycle's own pauses and says nothing of its CPU. */
+  double cpu = -1;
+  if (HAS(ev, PROCS) && ev->procs > 0 && HAS(ev, GC_CPU_MS))
+    cpu = ev->gc_cpu_ms / (double)ev->procs;
+  else if (HAS(ev, PROCS) && ev->procs > 0 && HAS(ev, CPU_USER_MS) &&
+           HAS(ev, CPU_SYS_MS))
+    cpu = (ev->cpu_user_ms + ev->cpu_sys_ms) / (double)ev->procs;
+  else if (ev->runtime == GCPULSE_RT_JVM && pause)
+    cpu = ev->pause_ms;
+  if (cpu >= 0) {
+    p->cpu_ms += cpu;
     p->cpu_n++;
   }
 
@@ -11206,6 +11289,8 @@ void gcpulse__window_set(gcpulse__window *w, int feature, double t,
   ser_add(w, s, slot_of(w, k), t, value,
           !w->ss[s].has_last || t >= w->ss[s].last_t);
 }
+
+int gcpulse__window_runtime(const gcpulse__window *w) { return w->runtime; }
 /* end of lib/window.c: its macros stay file-local */
 #undef HAS
 #undef LAT_LOG2
@@ -11470,6 +11555,13 @@ static double pane_num(const gcpulse__window *w, int j, int which) {
   }
 }
 
+/* A rate of numerator WHICH as reported: the GC CPU fraction is a share
+ * of the machine's time and never exceeds 1 (a pause longer than the
+ * time covered, a cycle's CPU counted at its start). */
+static double pane_cap(int which, double rate) {
+  return which == PR_CPU && rate > 1.0 ? 1.0 : rate;
+}
+
 /* Window total of a pane numerator. */
 static double pane_total(const gcpulse__window *w, int which, uint32_t *n) {
   double sum = 0;
@@ -11500,7 +11592,8 @@ static int pane_rate_slope(const gcpulse__window *w, int which, double scale,
     if (w->origin > a) a = w->origin;
     if (w->now < b) b = w->now;
     if (b - a < 0.5 * w->pw) continue;
-    double x = 0.5 * (a + b) - ref, y = scale * pane_num(w, j, which) / (b - a);
+    double x = 0.5 * (a + b) - ref;
+    double y = pane_cap(which, scale * pane_num(w, j, which) / (b - a));
     n++;
     st += x;
     stt += x * x;
@@ -11527,7 +11620,7 @@ static int pane_rate_recent(const gcpulse__window *w, int which, double scale,
   if (w->origin > from) from = w->origin;
   double c = w->now - from;
   if (c < w->min_span || !(c > 0)) return GCPULSE_WHY_SPAN_SHORT;
-  return finite_out(scale * sum / c, out);
+  return finite_out(pane_cap(which, scale * sum / c), out);
 }
 
 /* VALUE (sum / covered time * SCALE), LAST (recent) or SLOPE of a
@@ -11542,7 +11635,7 @@ static int pane_rate(const gcpulse__window *w, int which, double scale,
   if (stat == GCPULSE_STAT_LAST) return pane_rate_recent(w, which, scale, out);
   double c = covered(w);
   if (c < w->min_span) return GCPULSE_WHY_SPAN_SHORT;
-  return finite_out(scale * sum / c, out);
+  return finite_out(pane_cap(which, scale * sum / c), out);
 }
 
 static int is_quantile(int stat) {
@@ -11655,10 +11748,43 @@ static int time_to_next_gc(const gcpulse__window *w, double *out) {
   return finite_out(v > 0 ? v : 0.0, out);
 }
 
+/* The memory limit in force, by the one precedence rule: the configured
+ * limit, else the latest memory_limit metric, else the limit detected from
+ * the log (the largest JVM heap capacity seen); 0 when none is known. */
+double gcpulse__window_memory_limit(const gcpulse__window *w, int *src) {
+  const gcpulse__wstate *ml = &w->ss[GCPULSE__SR_MEMLIMIT];
+  int s = GCPULSE_LIMIT_NONE;
+  double v = 0.0;
+  if (w->mem_cfg > 0) {
+    s = GCPULSE_LIMIT_CONFIG;
+    v = w->mem_cfg;
+  } else if (ml->has_last && ml->last_v > 0) {
+    s = GCPULSE_LIMIT_METRIC;
+    v = ml->last_v;
+  } else if (w->mem_det > 0) {
+    s = GCPULSE_LIMIT_DETECTED;
+    v = w->mem_det;
+  }
+  if (src != NULL) *src = s;
+  return v;
+}
+
+/* Feature memory_limit_bytes: the metric's window statistics when the
+ * metric is the source, else the constant limit in force. */
+static int memory_limit(const gcpulse__window *w, int stat, double *out) {
+  int src;
+  double v = gcpulse__window_memory_limit(w, &src);
+  if (src == GCPULSE_LIMIT_NONE) return GCPULSE_WHY_NO_LIMIT;
+  if (src == GCPULSE_LIMIT_METRIC)
+    return ser_stat(w, GCPULSE__SR_MEMLIMIT, GCPULSE_FEAT_MEMORY_LIMIT, stat,
+                    GCPULSE_STAT_LAST, out);
+  if (stat == GCPULSE_STAT_SLOPE || stat == GCPULSE_STAT_RATE) v = 0.0;
+  return finite_out(v, out);
+}
+
 /* VALUE: peak heap (max of goal, heap before and heap after in the
- * window) over the memory limit (the memory_limit metric, else the
- * configured one); LAST: the last post-GC heap (Go live heap, JVM heap
- * after) over the limit. */
+ * window) over the memory limit in force (gcpulse__window_memory_limit);
+ * LAST: the last post-GC heap (Go live heap, JVM heap after) over it. */
 static double peak_heap(const gcpulse__window *w) {
   double peak = -INFINITY;
   static const int src[] = {GCPULSE__SR_HEAP_GOAL, GCPULSE__SR_HEAP_BEFORE,
@@ -11672,8 +11798,7 @@ static double peak_heap(const gcpulse__window *w) {
 }
 
 static int heap_limit_ratio(const gcpulse__window *w, int stat, double *out) {
-  const gcpulse__wstate *ml = &w->ss[GCPULSE__SR_MEMLIMIT];
-  double limit = ml->has_last ? ml->last_v : w->mem_cfg;
+  double limit = gcpulse__window_memory_limit(w, NULL);
   if (!(limit > 0)) return GCPULSE_WHY_NO_LIMIT;
   if (stat == GCPULSE_STAT_LAST) {
     double after;
@@ -11760,6 +11885,7 @@ static int feature_read(const gcpulse__window *w, int f, int stat,
   case GCPULSE_FEAT_TIME_TO_NEXT_GC: return time_to_next_gc(w, out);
   case GCPULSE_FEAT_OOM_EVENTS: return count_of(w, 2, out);
   case GCPULSE_FEAT_HEAP_LIMIT_RATIO: return heap_limit_ratio(w, stat, out);
+  case GCPULSE_FEAT_MEMORY_LIMIT: return memory_limit(w, stat, out);
   case GCPULSE_FEAT_RSS_HEAP_RATIO: return rss_heap_ratio(w, out);
   case GCPULSE_FEAT_LATENCY:
     if (is_quantile(stat))

@@ -49,6 +49,7 @@ type Tuner struct {
 	goLimit    int64 // Go memory limit applied (0 = not driving); atomic
 	goLimitMax int64 // the backstop set at Start: recommendations never exceed it
 	metricIDs  map[Metric]C.int
+	bounds     bounds // the controller's settings, for Reason numbers
 
 	mu     sync.Mutex // guards g, closed, rec, the queues
 	g      *C.gcpulse_t
@@ -322,6 +323,7 @@ func (t *Tuner) fillConfig(c *C.gcpulse_config_t) error {
 	if rc := C.gcpulse_config_check(c, &e); rc < 0 {
 		return fmt.Errorf("%w: %s: %s", ErrConfig, C.GoString(&e.path[0]), C.GoString(&e.text[0]))
 	}
+	t.bounds = bounds{float64(c.gogc.cpu_target), float64(c.gogc.min), float64(c.gogc.max)}
 	return nil
 }
 
@@ -536,7 +538,7 @@ func (t *Tuner) deliver() {
 	for i := range decs {
 		applied := t.apply(&decs[i])
 		if t.cfg.OnGOGC != nil {
-			d := decisionFromC(&decs[i], &t.cfg)
+			d := decisionFromC(&decs[i], &t.bounds)
 			d.Applied = applied
 			t.call("OnGOGC", func() { t.cfg.OnGOGC(d) })
 		}

@@ -635,3 +635,32 @@ wait:
 		t.Errorf("qps condition %+v, want qps last 500 >= 100 1/s", c)
 	}
 }
+
+// TestReasonNumbersFromEffectiveConfig: a reason compares against the
+// controller's settings in force, including those set by PolicyJSON.
+func TestReasonNumbersFromEffectiveConfig(t *testing.T) {
+	b := bounds{cpuTarget: 0.12, min: 40, max: 300}
+	d := Decision{GCCPUFraction: 0.2, Raw: 900}
+	for _, c := range []struct {
+		name         string
+		value, limit float64
+	}{{"gc_cpu_above_target", 0.2, 0.12}, {"clamped_max", 900, 300}} {
+		for i, n := range reasonNamesForTest() {
+			if n == c.name {
+				r := reasonNumbers(i, &d, &b)
+				if r.Value != c.value || r.Limit != c.limit {
+					t.Errorf("%s: %+v", c.name, r)
+				}
+			}
+		}
+	}
+	restoreRuntime(t)
+	tu2, err := Start(Config{MemoryLimit: NoLimit, PolicyJSON: `{"gogc": {"cpu_target": 0.12, "max": 300}}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tu2.Stop()
+	if tu2.bounds.cpuTarget != 0.12 || tu2.bounds.max != 300 || tu2.bounds.min != 25 {
+		t.Errorf("bounds %+v", tu2.bounds)
+	}
+}

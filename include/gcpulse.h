@@ -334,7 +334,7 @@ typedef struct gcpulse_event {
   uint64_t promoted;       /* old-generation growth across a young GC */
   uint64_t metaspace_used, metaspace_committed; /* JVM class metadata: Metaspace, or PermGen before JDK 8 */
   uint64_t stacks, globals; /* Go 1.18+ scannable stacks / globals */
-  uint32_t procs;          /* Go GOMAXPROCS (P), JVM GC worker count if known */
+  uint32_t procs;          /* processors the runtime may use: Go GOMAXPROCS (P); JVM "CPUs: N total, M available" (M; unified logging, JDK 9+) */
   uint32_t gc_cpu_pct_total; /* Go cumulative GC CPU percent since start (not windowed) */
   uint64_t released;       /* scavenge: bytes released to the OS */
   uint64_t retained;       /* scavenge: bytes retained (in use / now) */
@@ -414,7 +414,7 @@ GCPULSE_API const char *gcpulse_field_name(int field);
   X(FULL_GC_RATE, "full_gc_rate", "1/min", "JVM full collections per minute; VALUE, SLOPE (per-pane, 1/min per s)") \
   X(PAUSE, "pause_ms", "ms", "STW pause distribution; VALUE=p99; P50 P90 P99, sample stats but RATE, +EC; SLOPE in ms/s") \
   X(STW_FRACTION, "stw_fraction", "ratio", "total STW pause time / covered time; VALUE, SLOPE") \
-  X(GC_CPU_FRACTION, "gc_cpu_fraction", "ratio", "Go: sum of per-cycle GC CPU ms / procs / covered time (not the cumulative P%); JVM: (pause + concurrent ms) / covered time; VALUE, SLOPE; LAST = the same over the newest pane and the one before it (5-10 s at the defaults)") \
+  X(GC_CPU_FRACTION, "gc_cpu_fraction", "ratio", "share of the machine's CPU time spent in GC, 0..1 (capped at 1): sum over events of CPU ms / procs, / covered time. Go: the cycle's five CPU fields (not the cumulative P%); JVM with a processor count (procs, from the log's 'CPUs: N total, M available' line) and User/Sys ([Times: user= sys=]): (user + sys) / procs of each pause; otherwise a JVM pause's wall time (stop-the-world time); the wall time of concurrent phases is never counted (their CPU is not logged). VALUE, SLOPE; LAST = the same over the newest pane and the one before it (5-10 s at the defaults)") \
   X(HEAP_LIVE, "heap_live_bytes", "bytes", "live heap: heap_live when reported (Go marked heap), else heap after a full GC; VALUE=last; sample stats +EC") \
   X(HEAP_GOAL, "heap_goal_bytes", "bytes", "Go heap goal of the cycle; VALUE=last; sample stats") \
   X(HEAP_BEFORE, "heap_before_bytes", "bytes", "heap at GC start; VALUE=last; sample stats") \
@@ -431,7 +431,7 @@ GCPULSE_API const char *gcpulse_field_name(int field);
   X(QPS, "qps", "1/s", "caller metric: requests per second; VALUE=last; sample stats +EC") \
   X(RSS, "rss_bytes", "bytes", "caller metric: resident set size; VALUE=last; sample stats +EC") \
   X(LATENCY, "latency_ms", "ms", "caller metric: request latency; VALUE=last; P50 P90 P99 (<= 3.1 %); sample stats +EC") \
-  X(MEMORY_LIMIT, "memory_limit_bytes", "bytes", "caller metric, else config memory_limit; kept across window resets; VALUE=last; sample stats") \
+  X(MEMORY_LIMIT, "memory_limit_bytes", "bytes", "the limit in force: config memory_limit, else the caller metric (sample stats), else detected from the log (JVM heap capacity); kept across window resets; VALUE=last") \
   X(GOGC, "gogc", "percent", "the GOGC value currently recommended by the controller; kept across window resets; VALUE=last; sample stats") \
   X(GOGC_PINNED, "gogc_pinned", "count", "consecutive controller decisions pinned at a bound: at min (memory-bound), or at max while GC CPU is still above target (CPU-bound); 0 if not pinned; VALUE=last; sample stats") \
   X(HEAP_ROOTS, "heap_roots_bytes", "bytes", "Go GC roots of the last cycle: stacks + globals (the roots term of the heap goal)") \
@@ -559,10 +559,20 @@ typedef enum gcpulse_gogc_reason {
 #define GCPULSE_GOGC_ECONOMY_DF 2   /* dual-factor only */
 
 /* Controller configuration.  JSON keys are "gogc.<field>".  Byte sizes are
- * bytes; "MB/s" in the dual-factor law is MiB/s (1048576 bytes/s). */
+ * bytes; "MB/s" in the dual-factor law is MiB/s (1048576 bytes/s).
+ * Timing: the controller decides at every GC cycle of a Go stream (the
+ * first decision at the first cycle after start or a window reset) and on
+ * a tick or metric once period_s has passed since the last decision; a JVM
+ * stream gets no decision (GOGC means nothing there).  Every time constant
+ * is seconds of event time, never a count of decisions.  The value applied
+ * is an integer: the limiters' result rounded down (a non-urgent drop is
+ * rounded up to stay within slew_down); a fractional initial is rounded
+ * down at start. */
 typedef struct gcpulse_gogc_config {
   int mode;            /* gcpulse_gogc_mode_t; default ADAPTIVE */
-  double period_s;     /* adjustment period / observation window; default 10 */
+  double period_s;     /* longest time between decisions: without GC cycles, a tick
+                        * or metric decides once this long after the last decision;
+                        * default 5 */
   double initial;      /* GOGC in force at start; default 100; < 0 means GOGC=off
                         * (the controller then never changes it); else within [min, max] */
   double min, max;     /* bounds; defaults 25 and 500 */
@@ -575,8 +585,8 @@ typedef struct gcpulse_gogc_config {
   double df_growth_threshold; /* 20 MB/s (MiB/s) */
   double df_growth_gain;      /* 2 */
   double df_growth_cap;       /* 40 */
-  /* memory-target: the budget is limit_ratio x the memory limit
-   * (gcpulse_config.memory_limit, else the memory_limit_bytes metric) */
+  /* memory-target: the budget is limit_ratio x the memory limit in force
+   * (feature memory_limit_bytes: see gcpulse_config.memory_limit) */
   double limit_ratio;    /* fraction of the limit the process may use; 0.9 */
   double headroom;       /* bytes kept free below the budget; default 0 */
   double floor_bytes;    /* the heap may always grow this far above live (minimum
@@ -585,13 +595,16 @@ typedef struct gcpulse_gogc_config {
   double cpu_target;     /* GC CPU fraction target; 0.05 */
   /* limiters */
   double ewma_tau_s;     /* input smoothing time constant (0 = none); 20 */
-  double deadband;       /* relative change below which nothing changes; 0.05 */
+  double deadband;       /* relative change below which nothing changes; 0.1 */
   double slew_up;        /* max relative rise per decision; 0.25 */
   double slew_down;      /* max relative drop per decision when not urgent; 0.5 */
   double urgent_ratio;   /* projected peak / budget above which drops are unlimited and
                           * skip dead-band and dwell; 0.95 */
-  double dwell_s;        /* minimum seconds between changes; 10 */
-  int dwell_cycles;      /* minimum GC cycles between changes; 2 */
+  double dwell_s;        /* minimum seconds between changes; 15.  Not applied to an
+                          * urgent drop, nor to a SPARE rise that continues a rise (the
+                          * runtime limit backstops it): with the backstop the budget's
+                          * GOGC is reached within two GC cycles */
+  int dwell_cycles;      /* minimum GC cycles between changes (every change); 1 */
   int pinned_after;      /* decisions at a bound before "pinned" is reported; 3 */
   int recommend_limit;   /* non-zero: also recommend a Go memory limit; default 0.  The
                           * caller is taken to APPLY it (the Go package's SetMemoryLimit):
@@ -601,7 +614,8 @@ typedef struct gcpulse_gogc_config {
                           * above the limit minus non-heap memory */
   /* added by the controller (issue 6) */
   int adaptive_economy;  /* GCPULSE_GOGC_ECONOMY_*; default BOTH */
-  double leak_window_s;  /* live heap must rise steadily this long to be a leak; 300 */
+  double leak_window_s;  /* live heap must rise steadily this long to be a leak; 60.
+                          * A reported leak stays while the live heap keeps rising */
   double leak_min_growth; /* ...and by at least this fraction over that time; 0.2 */
   int leak_chase;        /* 0 (default): once a leak is reported GOGC is not lowered
                           * further (fail fast); 1: keep chasing the budget */
@@ -613,14 +627,17 @@ typedef struct gcpulse_gogc_config {
                           * default 4 (x5: 100 -> 500 in one decision) */
   double spare_horizon_s; /* SPARE keeps a reserve for the live heap expected this many
                           * seconds ahead (its positive slope x horizon, and QPS above its
-                          * smoothed value scaling live); 0 (default) = 3 x period_s */
+                          * smoothed value scaling live); a reserve is held this long,
+                          * then decays over it; default 60, 0 = no reserve.  A new rise of
+                          * at least half the held reserve renews its hold */
 } gcpulse_gogc_config_t;
 
 typedef struct gcpulse_gogc_decision {
   double t;             /* decision time */
   int mode;             /* gcpulse_gogc_mode_t */
   int changed;          /* 1 if value != previous */
-  double value;         /* the new GOGC (< 0 means off, only if started off) */
+  double value;         /* the GOGC applied, an integer (< 0 means off, only if
+                         * started off) */
   double previous;
   double raw;           /* the mode's law before any limiter */
   double after_bounds;  /* after clamping to [min, max] and the memory budget */
@@ -814,10 +831,14 @@ typedef struct gcpulse_config {
   char custom_names[GCPULSE_CUSTOM_MAX][GCPULSE_NAME_MAX]; /* pre-registered names by
                               slot; distinct, never a built-in feature name or alias
                               (gcpulse_metric_id) nor "custom:K" */
-  double memory_limit;     /* the process memory limit in bytes (JSON window.memory_limit);
-                              0 = unknown: the memory_limit_bytes metric is used.  The one
-                              limit of the library: the controller's budget is
-                              gogc.limit_ratio x this, heap_limit_ratio divides by it */
+  double memory_limit;     /* the process memory limit in bytes (JSON window.memory_limit).
+                              The one limit of the library, by one precedence rule:
+                              this when > 0, else the latest memory_limit_bytes metric,
+                              else the limit detected from the log (the largest JVM
+                              heap capacity seen, the "(256M)" of heap transitions).
+                              Feature memory_limit_bytes reports the limit in force;
+                              the controller's budget (gogc.limit_ratio x it),
+                              heap_limit_ratio and the policy all read that feature */
   /* controller */
   gcpulse_gogc_config_t gogc;
   /* policy */

@@ -69,11 +69,11 @@ typedef struct gcpulse__enum_val {
   X(window, custom_metrics, INT, NONE, custom_metrics, 8,                     \
     GE, 0, LE, GCPULSE_CUSTOM_MAX, "", "custom metric slots")                \
   X(window, memory_limit, DOUBLE, NONE, memory_limit, 0,                      \
-    GE, 0, ANY, 0, "bytes", "the process memory limit (0 = unknown; a memory_limit_bytes metric is used then); the controller's budget and heap_limit_ratio") \
+    GE, 0, ANY, 0, "bytes", "the process memory limit; precedence: this, else the memory_limit_bytes metric, else the limit detected from the log (JVM heap capacity); one limit for window, controller and policy") \
   X(gogc, mode, ENUM, modes, gogc.mode, GCPULSE_GOGC_ADAPTIVE,                \
     ANY, 0, ANY, 0, "", "controller law")                                     \
-  X(gogc, period_s, DOUBLE, NONE, gogc.period_s, 10,                          \
-    GT, 0, LE, 86400, "s", "adjustment period / observation window")         \
+  X(gogc, period_s, DOUBLE, NONE, gogc.period_s, 5,                           \
+    GT, 0, LE, 86400, "s", "longest time between decisions: without GC cycles a tick decides once this long after the last decision") \
   X(gogc, initial, DOUBLE, NONE, gogc.initial, 100,                           \
     ANY, 0, ANY, 0, "", "GOGC in force at start; < 0 = GOGC=off (never changed), else within [min, max]") \
   X(gogc, min, DOUBLE, NONE, gogc.min, 25,                                    \
@@ -104,7 +104,7 @@ typedef struct gcpulse__enum_val {
     GT, 0, LT, 1, "", "GC CPU fraction target")                               \
   X(gogc, ewma_tau_s, DOUBLE, NONE, gogc.ewma_tau_s, 20,                      \
     GE, 0, ANY, 0, "s", "controller input smoothing time constant (0 = none)") \
-  X(gogc, deadband, DOUBLE, NONE, gogc.deadband, 0.05,                        \
+  X(gogc, deadband, DOUBLE, NONE, gogc.deadband, 0.1,                         \
     GE, 0, LT, 1, "", "relative change below which GOGC is not changed")      \
   X(gogc, slew_up, DOUBLE, NONE, gogc.slew_up, 0.25,                          \
     GT, 0, LE, 100, "", "largest relative rise per decision")                 \
@@ -112,9 +112,9 @@ typedef struct gcpulse__enum_val {
     GT, 0, LE, 1, "", "largest relative drop per decision when not urgent")   \
   X(gogc, urgent_ratio, DOUBLE, NONE, gogc.urgent_ratio, 0.95,                \
     GT, 0, LE, 2, "", "projected peak / budget above which drops are unlimited") \
-  X(gogc, dwell_s, DOUBLE, NONE, gogc.dwell_s, 10,                            \
-    GE, 0, ANY, 0, "s", "minimum time between changes")                       \
-  X(gogc, dwell_cycles, INT, NONE, gogc.dwell_cycles, 2,                      \
+  X(gogc, dwell_s, DOUBLE, NONE, gogc.dwell_s, 15,                            \
+    GE, 0, ANY, 0, "s", "minimum time between changes (not for an urgent drop, nor a SPARE rise continuing a rise)") \
+  X(gogc, dwell_cycles, INT, NONE, gogc.dwell_cycles, 1,                      \
     GE, 0, LE, 1000000, "", "minimum GC cycles between changes")              \
   X(gogc, pinned_after, INT, NONE, gogc.pinned_after, 3,                      \
     GE, 1, LE, 1000000, "", "decisions at a bound before pinned is reported") \
@@ -122,7 +122,7 @@ typedef struct gcpulse__enum_val {
     ANY, 0, ANY, 0, "", "also recommend a Go memory limit (recommended_limit), taken to be applied") \
   X(gogc, adaptive_economy, ENUM, economies, gogc.adaptive_economy,           \
     GCPULSE_GOGC_ECONOMY_BOTH, ANY, 0, ANY, 0, "", "adaptive mode's economy law inside the memory bound") \
-  X(gogc, leak_window_s, DOUBLE, NONE, gogc.leak_window_s, 300,               \
+  X(gogc, leak_window_s, DOUBLE, NONE, gogc.leak_window_s, 60,                \
     GT, 0, ANY, 0, "s", "live heap must rise steadily this long to be a leak") \
   X(gogc, leak_min_growth, DOUBLE, NONE, gogc.leak_min_growth, 0.2,           \
     GE, 0, ANY, 0, "", "least relative rise of the live heap over leak_window_s to be a leak")   \
@@ -130,8 +130,8 @@ typedef struct gcpulse__enum_val {
     GE, 0, LE, 1, "", "1: keep lowering GOGC toward the budget after a leak is reported") \
   X(gogc, slew_up_spare, DOUBLE, NONE, gogc.slew_up_spare, 4,                 \
     GT, 0, LE, 100, "", "largest relative rise of a covered SPARE rise (the larger of this and slew_up)") \
-  X(gogc, spare_horizon_s, DOUBLE, NONE, gogc.spare_horizon_s, 0,             \
-    GE, 0, LE, 86400, "s", "SPARE live-heap reserve horizon (0 = 3 x period_s)") \
+  X(gogc, spare_horizon_s, DOUBLE, NONE, gogc.spare_horizon_s, 60,            \
+    GE, 0, LE, 86400, "s", "SPARE live-heap reserve: held this long, then decays over it (0 = no reserve)") \
   X(policy, enabled, BOOL, NONE, policy_enabled, 1,                           \
     ANY, 0, ANY, 0, "", "run the policy table")                               \
   X(policy, defaults, BOOL, NONE, policy_defaults, 1,                         \

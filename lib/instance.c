@@ -226,14 +226,23 @@ static int emit_action(void *ctx, const gcpulse_action_t *a) {
   return 0;
 }
 
+/* GOGC means something only for Go: a JVM stream (detected, or events of
+ * the JVM runtime) gets no controller decision. */
+static int runs_go(const gcpulse_t *g) {
+  return g->detected != GCPULSE_FORMAT_JVM &&
+         gcpulse__window_runtime(g->win) != GCPULSE_RT_JVM;
+}
+
 /* Run the controller and the policy at time T.  NEW_CYCLE: a GC cycle
  * ended; TRIGGER: the policy may evaluate before its period
  * (GCPULSE__EVAL_*: a GC cycle or a tick, or an OOM-class event). */
 static int run_decisions(gcpulse_t *g, double t, int new_cycle, int trigger) {
   if (g->lost) return 0; /* a lost source decides nothing */
   gcpulse_gogc_decision_t d;
-  int rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
-                              new_cycle, &d, &g->st);
+  int rc = 0;
+  if (runs_go(g))
+    rc = gcpulse__gogc_step(g->gogc, gcpulse__window_feature, g->win, t,
+                            new_cycle, &d, &g->st);
   if (rc < 0) return rc;
   if (rc > 0) {
     gcpulse__window_set(g->win, GCPULSE_FEAT_GOGC, t, d.value);

@@ -115,12 +115,7 @@ static void wreset(gcpulse__window *w, int keep_sticky) {
       x->last_v = lv;
     }
   }
-  gcpulse__wstate *ml = &w->ss[GCPULSE__SR_MEMLIMIT];
-  if (!ml->has_last && w->mem_cfg > 0) {
-    ml->has_last = 1;
-    ml->last_t = -INFINITY;
-    ml->last_v = w->mem_cfg;
-  }
+  if (!keep_sticky) w->mem_det = 0.0;
   gcpulse__hist_clear(&w->pause);
   gcpulse__hist_clear(&w->lat);
   w->now = NAN;
@@ -149,6 +144,7 @@ void gcpulse__window_init(gcpulse__window *w, const gcpulse_config_t *cfg) {
   w->h = cfg->cusum_h;
   w->min_span = w->pw < 1.0 ? w->pw : 1.0;
   w->mem_cfg = cfg->memory_limit > 0 ? cfg->memory_limit : 0.0;
+  w->mem_det = 0.0;
   w->ncustom = cfg->custom_metrics > 0 ? cfg->custom_metrics : 0;
   w->nser = GCPULSE__SR_FIXED + w->ncustom;
   w->panes = (gcpulse__wpane *)(void *)(base + L.panes);
@@ -446,6 +442,11 @@ int gcpulse__window_event(gcpulse__window *w, const gcpulse_event_t *ev) {
   gcpulse__wpane *p = &w->panes[slot];
   int kind = ev->kind;
   if (ev->runtime != GCPULSE_RT_UNKNOWN) w->runtime = ev->runtime;
+  /* the JVM prints its heap capacity on every transition: the largest
+   * seen is the limit detected from the log */
+  if (ev->runtime == GCPULSE_RT_JVM && HAS(ev, HEAP_CAPACITY) &&
+      (double)ev->heap_capacity > w->mem_det)
+    w->mem_det = (double)ev->heap_capacity;
   w->have_ev = 1;
   p->ev++;
   if (is_collection(ev)) {
@@ -475,16 +476,20 @@ int gcpulse__window_event(gcpulse__window *w, const gcpulse_event_t *ev) {
     ser_add(w, GCPULSE__SR_PAUSE, slot, t, ev->pause_ms, in_order);
     gcpulse__hist_record(&w->pause, slot, to_us(ev->pause_ms));
   }
-  /* GC CPU: Go (or anything with per-cycle CPU and a processor count):
-   * cpu ms / procs; JVM otherwise: pause + concurrent wall time */
-  if (HAS(ev, GC_CPU_MS) && HAS(ev, PROCS) && ev->procs > 0) {
-    p->cpu_ms += ev->gc_cpu_ms / (double)ev->procs;
-    p->cpu_n++;
-  } else if (ev->runtime == GCPULSE_RT_JVM &&
-             (pause || HAS(ev, CONCURRENT_MS))) {
-    double c = pause ? ev->pause_ms : 0.0;
-    if (HAS(ev, CONCURRENT_MS) && ev->concurrent_ms > 0) c += ev->concurrent_ms;
-    p->cpu_ms += c;
+  /* GC CPU as a share of the machine (docs/window.md): CPU ms / procs when
+   * the event has both (Go: gc_cpu_ms; JVM: User + Sys of a pause), else
+   * a JVM pause's wall time.  Never a concurrent span's wall time: it
+   * contains the cycle's own pauses and says nothing of its CPU. */
+  double cpu = -1;
+  if (HAS(ev, PROCS) && ev->procs > 0 && HAS(ev, GC_CPU_MS))
+    cpu = ev->gc_cpu_ms / (double)ev->procs;
+  else if (HAS(ev, PROCS) && ev->procs > 0 && HAS(ev, CPU_USER_MS) &&
+           HAS(ev, CPU_SYS_MS))
+    cpu = (ev->cpu_user_ms + ev->cpu_sys_ms) / (double)ev->procs;
+  else if (ev->runtime == GCPULSE_RT_JVM && pause)
+    cpu = ev->pause_ms;
+  if (cpu >= 0) {
+    p->cpu_ms += cpu;
     p->cpu_n++;
   }
 
@@ -550,3 +555,5 @@ void gcpulse__window_set(gcpulse__window *w, int feature, double t,
   ser_add(w, s, slot_of(w, k), t, value,
           !w->ss[s].has_last || t >= w->ss[s].last_t);
 }
+
+int gcpulse__window_runtime(const gcpulse__window *w) { return w->runtime; }

@@ -34,5 +34,20 @@ int gcpulse__window_feature(const void *w, int feature, int stat,
 int gcpulse__window_supports(int feature, int stat);
 /* Current window time (latest event/metric/tick time), NAN before any. */
 double gcpulse__window_now(const gcpulse__window *w);
+/* Runtime of the stream's GC events (gcpulse_runtime_t; UNKNOWN before
+ * any and after a reset). */
+int gcpulse__window_runtime(const gcpulse__window *w);
+
+/* The one memory limit (issue 13): the limit in force and its source.
+ * Precedence: the configuration (memory_limit), then the latest
+ * memory_limit metric, then the limit detected from the log (the largest
+ * JVM heap capacity seen).  The window answers FEAT_MEMORY_LIMIT and
+ * heap_limit_ratio by this rule; the controller and the policy read that
+ * feature, so all three agree. */
+enum { GCPULSE_LIMIT_NONE, GCPULSE_LIMIT_CONFIG, GCPULSE_LIMIT_METRIC,
+       GCPULSE_LIMIT_DETECTED };
+/* The limit in force in bytes (0 = none); *SRC (may be NULL) gets its
+ * GCPULSE_LIMIT_* source. */
+double gcpulse__window_memory_limit(const gcpulse__window *w, int *src);
 
 #endif /* GCPULSE_WINDOW_H */

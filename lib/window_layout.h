@@ -73,7 +73,9 @@ typedef struct gcpulse__wheap {
 
 struct gcpulse__window {
   /* configuration */
-  double W, pw, tau, inv_tau, k, h, min_span, mem_cfg;
+  double W, pw, tau, inv_tau, k, h, min_span;
+  double mem_cfg;      /* configured memory limit, 0 = none */
+  double mem_det;      /* limit detected from the log (JVM heap capacity), 0 */
   int P, nser, ncustom;
   /* clock */
   double now;          /* NAN before any data */

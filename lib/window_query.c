@@ -255,6 +255,13 @@ static double pane_num(const gcpulse__window *w, int j, int which) {
   }
 }
 
+/* A rate of numerator WHICH as reported: the GC CPU fraction is a share
+ * of the machine's time and never exceeds 1 (a pause longer than the
+ * time covered, a cycle's CPU counted at its start). */
+static double pane_cap(int which, double rate) {
+  return which == PR_CPU && rate > 1.0 ? 1.0 : rate;
+}
+
 /* Window total of a pane numerator. */
 static double pane_total(const gcpulse__window *w, int which, uint32_t *n) {
   double sum = 0;
@@ -285,7 +292,8 @@ static int pane_rate_slope(const gcpulse__window *w, int which, double scale,
     if (w->origin > a) a = w->origin;
     if (w->now < b) b = w->now;
     if (b - a < 0.5 * w->pw) continue;
-    double x = 0.5 * (a + b) - ref, y = scale * pane_num(w, j, which) / (b - a);
+    double x = 0.5 * (a + b) - ref;
+    double y = pane_cap(which, scale * pane_num(w, j, which) / (b - a));
     n++;
     st += x;
     stt += x * x;
@@ -312,7 +320,7 @@ static int pane_rate_recent(const gcpulse__window *w, int which, double scale,
   if (w->origin > from) from = w->origin;
   double c = w->now - from;
   if (c < w->min_span || !(c > 0)) return GCPULSE_WHY_SPAN_SHORT;
-  return finite_out(scale * sum / c, out);
+  return finite_out(pane_cap(which, scale * sum / c), out);
 }
 
 /* VALUE (sum / covered time * SCALE), LAST (recent) or SLOPE of a
@@ -327,7 +335,7 @@ static int pane_rate(const gcpulse__window *w, int which, double scale,
   if (stat == GCPULSE_STAT_LAST) return pane_rate_recent(w, which, scale, out);
   double c = covered(w);
   if (c < w->min_span) return GCPULSE_WHY_SPAN_SHORT;
-  return finite_out(scale * sum / c, out);
+  return finite_out(pane_cap(which, scale * sum / c), out);
 }
 
 static int is_quantile(int stat) {
@@ -440,10 +448,43 @@ static int time_to_next_gc(const gcpulse__window *w, double *out) {
   return finite_out(v > 0 ? v : 0.0, out);
 }
 
+/* The memory limit in force, by the one precedence rule: the configured
+ * limit, else the latest memory_limit metric, else the limit detected from
+ * the log (the largest JVM heap capacity seen); 0 when none is known. */
+double gcpulse__window_memory_limit(const gcpulse__window *w, int *src) {
+  const gcpulse__wstate *ml = &w->ss[GCPULSE__SR_MEMLIMIT];
+  int s = GCPULSE_LIMIT_NONE;
+  double v = 0.0;
+  if (w->mem_cfg > 0) {
+    s = GCPULSE_LIMIT_CONFIG;
+    v = w->mem_cfg;
+  } else if (ml->has_last && ml->last_v > 0) {
+    s = GCPULSE_LIMIT_METRIC;
+    v = ml->last_v;
+  } else if (w->mem_det > 0) {
+    s = GCPULSE_LIMIT_DETECTED;
+    v = w->mem_det;
+  }
+  if (src != NULL) *src = s;
+  return v;
+}
+
+/* Feature memory_limit_bytes: the metric's window statistics when the
+ * metric is the source, else the constant limit in force. */
+static int memory_limit(const gcpulse__window *w, int stat, double *out) {
+  int src;
+  double v = gcpulse__window_memory_limit(w, &src);
+  if (src == GCPULSE_LIMIT_NONE) return GCPULSE_WHY_NO_LIMIT;
+  if (src == GCPULSE_LIMIT_METRIC)
+    return ser_stat(w, GCPULSE__SR_MEMLIMIT, GCPULSE_FEAT_MEMORY_LIMIT, stat,
+                    GCPULSE_STAT_LAST, out);
+  if (stat == GCPULSE_STAT_SLOPE || stat == GCPULSE_STAT_RATE) v = 0.0;
+  return finite_out(v, out);
+}
+
 /* VALUE: peak heap (max of goal, heap before and heap after in the
- * window) over the memory limit (the memory_limit metric, else the
- * configured one); LAST: the last post-GC heap (Go live heap, JVM heap
- * after) over the limit. */
+ * window) over the memory limit in force (gcpulse__window_memory_limit);
+ * LAST: the last post-GC heap (Go live heap, JVM heap after) over it. */
 static double peak_heap(const gcpulse__window *w) {
   double peak = -INFINITY;
   static const int src[] = {GCPULSE__SR_HEAP_GOAL, GCPULSE__SR_HEAP_BEFORE,
@@ -457,8 +498,7 @@ static double peak_heap(const gcpulse__window *w) {
 }
 
 static int heap_limit_ratio(const gcpulse__window *w, int stat, double *out) {
-  const gcpulse__wstate *ml = &w->ss[GCPULSE__SR_MEMLIMIT];
-  double limit = ml->has_last ? ml->last_v : w->mem_cfg;
+  double limit = gcpulse__window_memory_limit(w, NULL);
   if (!(limit > 0)) return GCPULSE_WHY_NO_LIMIT;
   if (stat == GCPULSE_STAT_LAST) {
     double after;
@@ -545,6 +585,7 @@ static int feature_read(const gcpulse__window *w, int f, int stat,
   case GCPULSE_FEAT_TIME_TO_NEXT_GC: return time_to_next_gc(w, out);
   case GCPULSE_FEAT_OOM_EVENTS: return count_of(w, 2, out);
   case GCPULSE_FEAT_HEAP_LIMIT_RATIO: return heap_limit_ratio(w, stat, out);
+  case GCPULSE_FEAT_MEMORY_LIMIT: return memory_limit(w, stat, out);
   case GCPULSE_FEAT_RSS_HEAP_RATIO: return rss_heap_ratio(w, out);
   case GCPULSE_FEAT_LATENCY:
     if (is_quantile(stat))

@@ -359,6 +359,10 @@ static inline int gosim_feature(const void *ctx, int f, int stat,
   case GCPULSE_FEAT_ALLOC_RATE:
     *out = gosim_alloc_rate(s);
     return 0;
+  case GCPULSE_FEAT_MEMORY_LIMIT:
+    if (!(s->p.limit > 0)) return GCPULSE_WHY_NO_LIMIT;
+    *out = s->p.limit;
+    return 0;
   case GCPULSE_FEAT_GC_CPU_FRACTION:
   case GCPULSE_FEAT_GC_RATE:
   case GCPULSE_FEAT_HEAP_GROWTH: {

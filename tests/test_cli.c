@@ -177,6 +177,55 @@ static void test_events_jvm_auto(void **state) {
   free(out);
 }
 
+/* Several FILEs are one stream: a file of the other runtime is not
+ * skipped line by line in silence but refused by name, status 1; the
+ * stream's own files are all read. */
+static void test_files_mixed_runtimes(void **state) {
+  (void)state;
+  const char *go = "examples/data/go-demo.gctrace", *jvm = "tests/data/jvm/jdk17-g1-gconly.log";
+  struct {
+    const char *cmd, *a, *b, *want_err, *want_count;
+    int go_events, jvm_events;
+  } cases[] = {
+      {"events", go, jvm,
+       "jdk17-g1-gconly.log: a JVM GC log, but the stream is a Go gctrace (the files before it)",
+       "lines 281 events 272 skipped 9", 272, 0},
+      {"events", jvm, go,
+       "go-demo.gctrace: a Go gctrace, but the stream is a JVM GC log (the files before it)",
+       "lines 11 events 10 skipped 1", 0, 10},
+      {"events --format jvm", go, NULL,
+       "go-demo.gctrace: a Go gctrace, but the stream is a JVM GC log (--format or the config)",
+       "lines 0 events 0 skipped 0", 0, 0},
+      {"events", go, go, NULL, "lines 562 events 544 skipped 18", 544, 0}, /* rotated */
+      {"replay", go, jvm, "jdk17-g1-gconly.log: a JVM GC log, but the stream is a Go gctrace",
+       NULL, 0, 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char cmd[8192], errpath[512];
+    snprintf(errpath, sizeof errpath, "%s/mixed.err", tmpdir);
+    snprintf(cmd, sizeof cmd, "%s %s %s %s 2>%s", cli, cases[i].cmd, cases[i].a,
+             cases[i].b ? cases[i].b : "", errpath);
+    int st;
+    char *out = run(cmd, &st);
+    size_t len;
+    char *err = tu_read_file(errpath, &len);
+    assert_non_null(err);
+    print_message("%s %s %s: status %d, %s", cases[i].cmd, cases[i].a,
+                  cases[i].b ? cases[i].b : "", st, err);
+    assert_int_equal(st, cases[i].want_err ? 1 : 0);
+    if (cases[i].want_err) assert_non_null(strstr(err, cases[i].want_err));
+    if (cases[i].want_count) assert_non_null(strstr(err, cases[i].want_count));
+    if (strncmp(cases[i].cmd, "events", 6) == 0) {
+      assert_int_equal(count_lines(out, "\"runtime\":\"go\""), cases[i].go_events);
+      assert_int_equal(count_lines(out, "\"runtime\":\"jvm\""), cases[i].jvm_events);
+    } else {
+      assert_non_null(strstr(out, "\"events_go\":272,\"events_jvm\":0"));
+    }
+    free(err);
+    free(out);
+  }
+}
+
 #ifndef GCPULSE_NO_JSON /* --config needs the JSON loader */
 static void test_replay_demo(void **state) {
   (void)state;
@@ -243,6 +292,35 @@ static void test_replay_suppressed(void **state) {
   assert_int_equal(st, 0);
   assert_int_equal(count_lines(out, "\"suppressed\""), 0);
   free(out);
+}
+
+/* --config errors: a syntax error says where; a bad value names its key
+ * path, with no made-up "(line 0, column 0)". */
+static void test_config_errors(void **state) {
+  (void)state;
+  struct {
+    const char *json, *want;
+  } cases[] = {
+      {"{\"gogc\":{\"mode\":\"fast\"}}",
+       "bad.json: gogc.mode: unknown value \"fast\": expected one of off, dual-factor, "
+       "memory-target, cpu-target, adaptive\n"},
+      {"{\"gogc\":{\"min\":50,\"max\":40}}", "bad.json: gogc.max: must be >= gogc.min\n"},
+      {"{\"gogc\":{\"mode\":\"adaptive\",}}", "bad.json: string or '}' expected (line 1, column 28)\n"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char path[512], cmd[8192];
+    snprintf(path, sizeof path, "%s/bad.json", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(cases[i].json, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s replay --config %s /dev/null 2>&1", cli, path);
+    int st;
+    char *out = run(cmd, &st);
+    if (st != 2 || strstr(out, cases[i].want) == NULL)
+      fail_msg("%s: status %d, '%s', want '%s'", cases[i].json, st, out, cases[i].want);
+    free(out);
+  }
 }
 #endif
 
@@ -514,9 +592,10 @@ static char *demo_trace(void) {
   return t;
 }
 
-/* A real pipe: the GOGC decision caused by line 102 (gc 51 @10.240s, the
- * first past the 10 s period) is printed within 100 ms of writing that
- * line; end of input ends the command with status 0. */
+/* A real pipe: the GOGC decision caused by line 2 (gc 1 @0.151s: the
+ * controller decides at every GC cycle, the first at the first) is printed
+ * within 100 ms of writing that line; end of input ends the command with
+ * status 0. */
 static void test_follow_pipe_streams(void **state) {
   (void)state;
   char cmd[8192];
@@ -525,15 +604,15 @@ static void test_follow_pipe_streams(void **state) {
   char *trace = demo_trace();
   static char acc[1 << 16];
   acc[0] = '\0';
-  write_lines(c.in, trace, 1, 101);
+  write_lines(c.in, trace, 1, 1);
   assert_true(read_until(&c, acc, sizeof acc, "\"type\":\"gogc\"", 0.5) < 0);
   double sent = mono();
-  write_lines(c.in, trace, 102, 102);
+  write_lines(c.in, trace, 2, 2);
   double got = read_until(&c, acc, sizeof acc, "\"type\":\"gogc\"", 2.0);
   assert_true(got > 0);
   print_message("decision %.1f ms after its line\n", (got - sent) * 1000);
   assert_true(got - sent < 0.1);
-  assert_non_null(strstr(acc, "\"t\":10.24,"));
+  assert_non_null(strstr(acc, "\"t\":0.151,"));
   close(c.in);
   assert_true(read_until(&c, acc, sizeof acc, "end of input", 2.0) > 0);
   assert_int_equal(reap(&c, 3.0), 0);
@@ -619,7 +698,7 @@ static void test_follow_history_bounded(void **state) {
 }
 
 /* follow FILE waits for a missing file; SIGTERM ends it with status 0 and a
- * final textfile. */
+ * final textfile that says the source is lost (gcpulse_up 0). */
 static void test_follow_waits_and_sigterm(void **state) {
   (void)state;
   char log[512], prom[512], cmd[8192];
@@ -640,6 +719,9 @@ static void test_follow_waits_and_sigterm(void **state) {
   assert_int_equal(reap(&c, 3.0), 0);
   close(c.in);
   close(c.out);
+  /* the final textfile: nobody follows the source any more (F38) */
+  assert_true(prom_value(prom, "gcpulse_up ") == 0);
+  assert_true(prom_value(prom, EVENTS_GO) == 2);
   char p[600];
   snprintf(p, sizeof p, "%s/later.err", tmpdir);
   size_t len;
@@ -729,6 +811,8 @@ static void test_listen_and_liveness(void **state) {
                      "cpu, 200->201->150 MB, 300 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
   assert_int_equal(write(c.in, next, strlen(next)), (ssize_t)strlen(next));
   assert_true(read_until(&c, acc + before, sizeof acc - before, "\"state\":\"alive\"", 2.0) > 0);
+  /* at the trace time of the event that revived it, not the ticked clock */
+  assert_non_null(strstr(acc + before, "{\"type\":\"source\",\"state\":\"alive\",\"t\":140,"));
   m = http_get(port, "/metrics");
   assert_non_null(strstr(m, "gcpulse_heap_live_bytes{pod=\"api-0\",note=\"a \\\"quoted\\\" \\\\ value\"} 157286400\n"));
   free(m);
@@ -736,6 +820,25 @@ static void test_listen_and_liveness(void **state) {
   assert_int_equal(reap(&c, 3.0), 0);
   close(c.out);
   free(trace);
+}
+
+/* --idle-exit on a pipe that is still open: exit 0 after the silence, the
+ * source reported lost for that reason, not "end of input". */
+static void test_follow_idle_exit(void **state) {
+  (void)state;
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd, "exec %s follow --idle-exit 0.5 -", cli);
+  child c = spawn(cmd);
+  double t0 = mono();
+  assert_int_equal(reap(&c, 3.0), 0); /* our end of its stdin is still open */
+  print_message("idle exit after %.2f s\n", mono() - t0);
+  static char acc[4096];
+  acc[0] = '\0';
+  read_until(&c, acc, sizeof acc, "\n", 1.0);
+  assert_string_equal(acc, "{\"type\":\"source\",\"state\":\"lost\",\"t\":0,"
+                           "\"reason\":\"idle exit: no GC event for 0.5 s\"}\n");
+  close(c.in);
+  close(c.out);
 }
 
 /* follow --metric qps=FILE: rows appended to a live file reach the policy
@@ -860,8 +963,8 @@ static char *http_raw(int port, const char *req, size_t len) {
 }
 
 /* The endpoint is bounded: oversize, malformed and non-GET requests get
- * 400/405, a client that never finishes its request is dropped after 5 s,
- * connections beyond 16 are refused, and it keeps serving. */
+ * 400/405, at most 16 connections are held (a new one closes the oldest
+ * silent one), and it keeps serving. */
 static void test_http_bounded(void **state) {
   (void)state;
   int port = free_port();
@@ -888,8 +991,10 @@ static void test_http_bounded(void **state) {
   assert_non_null(strstr(r, "200 OK"));
   assert_null(strstr(r, "# HELP")); /* no body for HEAD */
   free(r);
-  /* 20 idle connections: the server holds 16, refuses the rest, and frees
-   * the slots after 5 s */
+  /* 20 idle connections (a port scan, pre-opened pool sockets): the
+   * server holds 16 and makes room for each newer one by closing the
+   * oldest silent one, so /healthz is answered at once, not after the
+   * idle ones' 5 s deadline (a liveness probe would fail meanwhile) */
   int idle[20];
   for (int i = 0; i < 20; i++) {
     idle[i] = socket(AF_INET, SOCK_STREAM, 0);
@@ -900,19 +1005,51 @@ static void test_http_bounded(void **state) {
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     assert_int_equal(connect(idle[i], (struct sockaddr *)&a, sizeof a), 0);
   }
+  nap(0.3); /* all 20 accepted */
   double t0 = mono();
-  char *m = NULL;
-  while (mono() - t0 < 8) {
-    m = http_get(port, "/metrics");
-    if (m && strstr(m, "200 OK")) break;
-    free(m);
-    m = NULL;
-    nap(0.2);
-  }
+  char *m = http_get(port, "/healthz");
+  print_message("/healthz with 20 idle connections: %.3f s\n", mono() - t0);
   assert_non_null(m);
-  print_message("served again %.1f s after 20 idle connections\n", mono() - t0);
-  assert_true(mono() - t0 < 7);
+  assert_non_null(strstr(m, "200 OK"));
+  assert_true(mono() - t0 < 1.0);
   free(m);
+  /* a partial request is kept while silent ones are there to close: the
+   * oldest silent connections went first */
+  int partial = socket(AF_INET, SOCK_STREAM, 0);
+  {
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(partial, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(send(partial, "GET /hea", 8, MSG_NOSIGNAL), 8);
+  }
+  int newer[16]; /* 16 newer silent ones: they close the 15 older silent
+                  * ones left and the first of themselves, not PARTIAL */
+  for (int i = 0; i < 16; i++) {
+    newer[i] = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(newer[i], (struct sockaddr *)&a, sizeof a), 0);
+    nap(0.02);
+  }
+  nap(0.3);
+  char one;
+  struct pollfd pf = {idle[0], POLLIN, 0};
+  assert_int_equal(poll(&pf, 1, 1000), 1);
+  assert_int_equal(read(idle[0], &one, 1), 0); /* the oldest: closed */
+  assert_int_equal(send(partial, "lthz HTTP/1.0\r\n\r\n", 19, MSG_NOSIGNAL), 19);
+  char reply[512];
+  ssize_t got = 0, r1;
+  while ((r1 = read(partial, reply + got, sizeof reply - 1 - (size_t)got)) > 0) got += r1;
+  reply[got > 0 ? got : 0] = '\0';
+  assert_non_null(strstr(reply, "200 OK"));
+  close(partial);
+  for (int i = 0; i < 16; i++) close(newer[i]);
   for (int i = 0; i < 20; i++) close(idle[i]);
   close(c.in);
   assert_int_equal(reap(&c, 3.0), 0);
@@ -938,6 +1075,13 @@ static void test_startup_errors(void **state) {
        "cannot write --decisions /nonexistent/d.jsonl: No such file or directory"},
       {"run --prom-textfile /nonexistent/x.prom -- true", "/nonexistent/x.prom: No such file"},
       {"follow --from middle -", "--from takes start or end"},
+      /* getaddrinfo would bind 99999 - 65536 = 34463 */
+      {"follow --listen 127.0.0.1:99999 -",
+       "--listen 127.0.0.1:99999: the port must be a number from 1 to 65535"},
+      {"follow --listen :0 -", "--listen :0: the port must be a number from 1 to 65535"},
+      {"follow --listen [::1]:+9464 -", "the port must be a number from 1 to 65535"},
+      /* a PID that does not exist (a typo, another PID namespace) */
+      {"follow --pid 999999999 -", "--pid 999999999: not running (/proc/999999999/stat)"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     snprintf(cmd, sizeof cmd, "%s %s </dev/null 2>&1", cli, cases[i].args);
@@ -1231,6 +1375,49 @@ static void test_plot_png(void **state) {
   assert_int_equal(st, 1);
   assert_non_null(strstr(out, "no GC event to plot"));
   free(out);
+  /* 20 GCs in 2 s, shorter than the controller's 10 s period: no GOGC
+   * decision, an empty GOGC panel that says so (gnuplot refuses to
+   * autoscale an empty plot) */
+  char shortlog[512], shortpng[512];
+  snprintf(shortlog, sizeof shortlog, "%s/short.gctrace", tmpdir);
+  snprintf(shortpng, sizeof shortpng, "%s/short.png", tmpdir);
+  snprintf(cmd, sizeof cmd, "head -40 examples/data/go-demo.gctrace > %s", shortlog);
+  assert_int_equal(system(cmd), 0);
+  snprintf(cmd, sizeof cmd, "%s plot %s -o %s 2>&1", cli, shortlog, shortpng);
+  out = run(cmd, &st);
+  if (st != 0) fail_msg("plot of a 2 s trace: status %d: %s", st, out);
+  free(out);
+  img = tu_read_file(shortpng, &len);
+  assert_non_null(img);
+  assert_memory_equal(img, "\x89PNG\r\n\x1a\n", 8);
+  free(img);
+  /* gnuplot that runs and fails is not "not installed"; one that is not
+   * on PATH is */
+  char bin[512];
+  snprintf(bin, sizeof bin, "%s/fakebin", tmpdir);
+  snprintf(cmd, sizeof cmd,
+           "mkdir -p %s && printf '#!/bin/sh\\necho bad script >&2\\nexit 3\\n' > %s/gnuplot"
+           " && chmod +x %s/gnuplot", bin, bin, bin);
+  assert_int_equal(system(cmd), 0);
+  snprintf(cmd, sizeof cmd, "PATH=%s:/bin:/usr/bin %s plot %s -o %s 2>&1", bin, cli, shortlog,
+           shortpng);
+  out = run(cmd, &st);
+  assert_int_equal(st, 1);
+  assert_non_null(strstr(out, "gnuplot failed (exit status 3)"));
+  assert_null(strstr(out, "installed"));
+  free(out);
+  snprintf(cmd, sizeof cmd, "PATH=/nonexistent %s plot %s -o %s 2>&1", cli, shortlog, shortpng);
+  out = run(cmd, &st);
+  assert_int_equal(st, 1);
+  assert_non_null(strstr(out, "cannot run gnuplot; is it installed?"));
+  free(out);
+  /* a JDK 17 log with -Xlog decorators 'none': drawn, with a warning */
+  snprintf(cmd, sizeof cmd, "%s plot tests/data/jvm/jdk17-parallel-none.log -o %s 2>&1", cli,
+           shortpng);
+  out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  assert_non_null(strstr(out, "the GC lines carry no time stamps; every GC is drawn at t = 0"));
+  free(out);
 }
 
 int main(int argc, char **argv) {
@@ -1250,9 +1437,11 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_usage_errors),
       cmocka_unit_test(test_events_go),
       cmocka_unit_test(test_events_jvm_auto),
+      cmocka_unit_test(test_files_mixed_runtimes),
 #ifndef GCPULSE_NO_JSON
       cmocka_unit_test(test_replay_demo),
       cmocka_unit_test(test_replay_suppressed),
+      cmocka_unit_test(test_config_errors),
 #endif
       cmocka_unit_test(test_follow_truncate_rotate),
       cmocka_unit_test(test_run_env_and_status),
@@ -1261,6 +1450,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_follow_history_bounded),
       cmocka_unit_test(test_follow_waits_and_sigterm),
       cmocka_unit_test(test_listen_and_liveness),
+      cmocka_unit_test(test_follow_idle_exit),
       cmocka_unit_test(test_follow_live_metric),
       cmocka_unit_test(test_follow_pid),
       cmocka_unit_test(test_http_bounded),

@@ -32,7 +32,7 @@ static void test_config_defaults_and_check(void **state) {
   assert_int_equal(cfg->max_line, 4096);
   assert_int_equal(cfg->panes, 12);
   assert_true(cfg->window_s == 60.0);
-  assert_true(cfg->gogc.period_s == 10.0);
+  assert_true(cfg->gogc.period_s == 5.0);
   assert_int_equal(gcpulse_config_check(cfg, NULL), 0);
   gcpulse_error_t err;
   memset(&err, 0, sizeof err);
@@ -363,12 +363,13 @@ static void test_every_mutator_busy_in_callbacks(void **state) {
   assert_int_equal(gcpulse_feed_line(p.g, "not a trace line", 16), 0);
   assert_int_equal(gcpulse_feed(p.g, data, len), 0);
   assert_int_equal(gcpulse_finish(p.g), 0);
-  /* the demo trace reaches every callback (272 events, 10 decisions, the
-   * heap_leak action at 26 s (its live heap climbs 0 -> 25 MB in the first
-   * 30 s), the oom_bump and heap_leak actions at 96 s (its slow leak), 9
-   * skipped lines + the line above) */
+  /* the demo trace reaches every callback (272 events, a controller
+   * decision at each of its 136 GC cycles, the heap_leak action at 26 s
+   * (its live heap climbs 0 -> 25 MB in the first 30 s), the oom_bump and
+   * heap_leak actions at 96 s (its slow leak), 9 skipped lines + the line
+   * above) */
   assert_int_equal(p.calls[0], 272);
-  assert_int_equal(p.calls[1], 10);
+  assert_int_equal(p.calls[1], 136);
   assert_int_equal(p.calls[2], 3);
   assert_true(p.calls[3] >= 1);
   /* outside callbacks the same calls work again */

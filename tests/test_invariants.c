@@ -124,9 +124,14 @@ static int on_gogc(void *user, const gcpulse_gogc_decision_t *d) {
                d->previous, d->value, c->slew_down);
   }
   if (d->changed != (d->value != d->previous)) OBS_FAIL(o, "changed flag");
+  if (d->value >= 0 && d->value != floor(d->value))
+    OBS_FAIL(o, "GOGC %g is not the integer applied", d->value);
   if (d->value != d->after_dwell) OBS_FAIL(o, "value != after_dwell");
   if (d->changed) {
-    if (o->have_change && !urgent &&
+    /* a SPARE rise continuing a rise skips dwell_s (issue 13) */
+    int spare_on = ((d->reasons >> GCPULSE_GR_SPARE) & 1) &&
+                   d->value > d->previous && o->last_dir > 0;
+    if (o->have_change && !urgent && !spare_on &&
         d->t - o->last_change_t < c->dwell_s - 1e-9)
       OBS_FAIL(o, "changes %g s apart, dwell %g", d->t - o->last_change_t,
                c->dwell_s);
@@ -362,7 +367,10 @@ static uint64_t run_seed(uint64_t seed, int steps, char *first, size_t cap) {
   memset(&o, 0, sizeof o);
   o.cfg = cfg;
   o.own_rules = own;
-  o.last_value = cfg->gogc.initial;
+  /* the controller applies integers: a fractional initial value is
+   * rounded down at start */
+  o.last_value = cfg->gogc.initial >= 0 ? floor(cfg->gogc.initial + 1e-9)
+                                        : cfg->gogc.initial;
   for (int i = 0; i < 3; i++) o.applied_t[i] = -1;
   gcpulse_callbacks_t cb;
   gcpulse_callbacks_init(&cb);

@@ -378,8 +378,10 @@ static void test_g1_jdk17_young(void **state) {
                   B(HEAP_CAPACITY) | B(YOUNG_BEFORE) | B(YOUNG_AFTER) |
                   B(OLD_BEFORE) | B(OLD_AFTER) | B(PROMOTED) |
                   B(METASPACE_USED) | B(METASPACE_COMMITTED) |
-                  B(CPU_USER_MS) | B(CPU_SYS_MS) | B(REAL_MS);
+                  B(CPU_USER_MS) | B(CPU_SYS_MS) | B(REAL_MS) |
+                  B(PROCS); /* "CPUs: 2 total, 2 available" */
   assert_int_equal(ev.known, want);
+  assert_int_equal(ev.procs, 2);
   assert_int_equal(ev.flags, 0);
   /* GC(25) Pause Young (Mixed) (G1 Preventive Collection) after To-space
    * exhausted: mixed, evacuation failure, heap_live = heap after */

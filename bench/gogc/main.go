@@ -10,18 +10,27 @@
 //	off-memlimit    GOGC=off + GOMEMLIMIT at 90 %
 //	gctuner         the finalizer-hook law GOGC = (0.7*limit - inuse)/inuse*100
 //	                clamped to [50, 500], inuse = MemStats.HeapInuse (as published)
-//	gcpulse-MODE    the gcpulse Go package in MODE (adaptive, memory-target,
-//	                cpu-target, dual-factor), memory limit -limit-mib,
-//	                Go memory limit backstop at 90 %
+//	gcpulse         the gcpulse Go package exactly as the quick start runs it:
+//	                gcpulse.Start(gcpulse.Config{MemoryLimit: L}), every other
+//	                option at its default (callbacks only record decisions)
+//	gcpulse-backstop the quick start with SetMemoryLimit: true stated; the
+//	                same as gcpulse now that the Go package applies the
+//	                runtime memory-limit backstop by default (kept to compare
+//	                builds from before that change)
+//	gcpulse-tuned   labelled tuned: the same plus -gcpulse-json (a JSON
+//	                configuration) for experiments beside the default row
 //
-// Load: base rate -rate req/s; from -pulse-start for -pulse-len seconds
-// the rate is multiplied by -pulse-rate and each request's garbage by
-// -pulse-garbage; -pulse-keep=false keeps pulse-only requests out of the
-// cache (an allocation pulse).  Arrival times are fixed in advance
-// (open loop), so latency = completion - intended arrival includes
-// queueing.  A sampler reads runtime/metrics every 10 ms for peak heap,
-// peak total memory (mapped - released, what a container limit sees) and
-// the time above -limit-mib ("breach", standing for an OOM kill).
+// Load: base rate -rate req/s; pulses of -pulse-len seconds from
+// -pulse-start, -pulse-count of them every -pulse-every seconds, multiply
+// the rate by -pulse-rate and each request's garbage by -pulse-garbage;
+// -pulse-keep=false keeps pulse-only requests out of the cache (an
+// allocation pulse); -leak-mibps retains that many MiB per second forever
+// (a slow leak).  Arrival times are fixed in advance (open loop), so
+// latency = completion - intended arrival includes queueing.  A sampler
+// reads runtime/metrics every 10 ms for peak heap, peak total memory
+// (mapped - released, what a container limit sees), the time above
+// -limit-mib ("breach", standing for an OOM kill), GC cycles inside the
+// pulses and the GOGC in force (/gc/gogc:percent).
 //
 // `bench-gogc -summarize results.jsonl` prints the median table.
 package main
@@ -58,9 +67,10 @@ type options struct {
 	limitMiB                   float64
 	workers                    int
 	series                     string
-	maxGOGC, cpuTarget         float64
 	gcpulseJSON                string
-	gogcExtra                  string
+	pulseEvery                 float64
+	pulseCount                 int
+	leakMiBps                  float64
 }
 
 func main() {
@@ -84,10 +94,10 @@ func main() {
 	flag.Float64Var(&o.limitMiB, "limit-mib", 256, "memory limit, MiB")
 	flag.IntVar(&o.workers, "workers", 8, "worker goroutines")
 	flag.StringVar(&o.series, "series", "", "write a time series (t heap total goal limit gogc) to this file")
-	flag.Float64Var(&o.maxGOGC, "gcpulse-max-gogc", 0, "gcpulse MaxGOGC (0 = library default)")
-	flag.Float64Var(&o.cpuTarget, "gcpulse-cpu-target", 0, "gcpulse CPUTarget (0 = library default)")
-	flag.StringVar(&o.gcpulseJSON, "gcpulse-json", "", "gcpulse JSON configuration (default: the benchmark's)")
-	flag.StringVar(&o.gogcExtra, "gcpulse-gogc", "", `extra "gogc" fields for the default configuration, e.g. '"slew_up_spare": 0.25'`)
+	flag.StringVar(&o.gcpulseJSON, "gcpulse-json", "", "gcpulse-tuned: JSON configuration (Config.PolicyJSON)")
+	flag.Float64Var(&o.pulseEvery, "pulse-every", 0, "seconds between pulse starts (0 = one pulse)")
+	flag.IntVar(&o.pulseCount, "pulse-count", 1, "number of pulses")
+	flag.Float64Var(&o.leakMiBps, "leak-mibps", 0, "live heap leaked per second, MiB")
 	flag.Parse()
 	if *summarize != "" {
 		if err := summary(*summarize); err != nil {
@@ -216,27 +226,52 @@ func (h *hist) quantile(q float64) float64 {
 
 // ---------------------------------------------------------------- arrivals
 
-// schedule is the piecewise-constant arrival rate; arrival k happens at
-// the time where the integrated rate reaches k.
-type schedule struct{ r0, r1, ps, pe float64 }
+// schedule is the piecewise-constant arrival rate: r0, and r1 during
+// pulses of plen seconds starting at starts; arrival k happens at the
+// time where the integrated rate reaches k.
+type schedule struct {
+	r0, r1 float64
+	starts []float64
+	plen   float64
+}
 
-func (s schedule) rate(t float64) float64 {
-	if t >= s.ps && t < s.pe {
-		return s.r1
+func newSchedule(o options) schedule {
+	s := schedule{r0: o.rate, r1: o.rate * o.pulseRate, plen: o.pulseLen}
+	n := o.pulseCount
+	if o.pulseEvery <= 0 || n < 1 {
+		n = 1
 	}
-	return s.r0
+	for i := 0; i < n && o.pulseLen > 0; i++ {
+		s.starts = append(s.starts, o.pulseStart+float64(i)*o.pulseEvery)
+	}
+	return s
+}
+
+func (s schedule) inPulse(t float64) bool {
+	for _, p := range s.starts {
+		if t >= p && t < p+s.plen {
+			return true
+		}
+	}
+	return false
 }
 
 func (s schedule) at(k float64) float64 {
-	a1 := s.r0 * s.ps
-	if k <= a1 {
-		return k / s.r0
+	t, acc := 0.0, 0.0
+	for _, p := range s.starts {
+		if a := s.r0 * (p - t); acc+a >= k {
+			return t + (k-acc)/s.r0
+		} else {
+			acc += a
+		}
+		if a := s.r1 * s.plen; acc+a >= k {
+			return p + (k-acc)/s.r1
+		} else {
+			acc += a
+		}
+		t = p + s.plen
 	}
-	a2 := a1 + s.r1*(s.pe-s.ps)
-	if k <= a2 {
-		return s.ps + (k-a1)/s.r1
-	}
-	return s.pe + (k-a2)/s.r0
+	return t + (k-acc)/s.r0
 }
 
 // ---------------------------------------------------------------- results
@@ -271,6 +306,12 @@ type result struct {
 	ScaleOutLive  float64 `json:"scale_out_live_limit_ratio,omitempty"`
 	Actions       uint64  `json:"policy_actions"`
 	Decisions     uint64  `json:"gogc_decisions"`
+	PulseGCs      uint64  `json:"pulse_gc_count"`
+	Pulses        int     `json:"pulses"`
+	GOGCRevs      uint64  `json:"gogc_reversals"`
+	LeakT         float64 `json:"leak_t,omitempty"`      // first suspected_leak decision
+	LeakMinGOGC   float64 `json:"leak_min_gogc,omitempty"` // least GOGC after it
+	LimitT        float64 `json:"limit_t,omitempty"`     // live heap first >= 90 % of the limit
 }
 
 // ---------------------------------------------------------------- sampler
@@ -284,6 +325,7 @@ var sampleNames = []string{
 	"/cpu/classes/gc/total:cpu-seconds",
 	"/cpu/classes/total:cpu-seconds",
 	"/gc/heap/live:bytes",
+	"/gc/gogc:percent",
 }
 
 type rtSampler struct {
@@ -338,14 +380,47 @@ type control struct {
 	totalNow atomic.Uint64 // latest sampled total memory, for the scale_out record
 	liveNow  atomic.Uint64 // latest sampled live heap
 	scaleL   float64
+	start    time.Time
+	// reversals of the GOGC in force; gcpulse's first suspected leak and
+	// the least GOGC after it
+	revs     uint64
+	lastDir  int
+	leakT    float64
+	leakMin  float64
+	leakSeen bool
+}
+
+// record notes the first suspected leak of gcpulse's decisions and the
+// least GOGC after it (observation only).
+func (c *control) record(d gcpulse.Decision) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, r := range d.Reasons {
+		if r == "suspected_leak" && !c.leakSeen {
+			c.leakSeen = true
+			c.leakT = time.Since(c.start).Seconds()
+			c.leakMin = d.Value
+		}
+	}
+	if c.leakSeen && d.Value < c.leakMin {
+		c.leakMin = d.Value
+	}
 }
 
 func (c *control) setGOGC(v int) {
 	old := c.gogc.Swap(int64(v))
+	c.mu.Lock()
 	if old != int64(v) {
 		c.changes.Add(1)
+		dir := 1
+		if int64(v) < old {
+			dir = -1
+		}
+		if c.lastDir != 0 && dir != c.lastDir {
+			c.revs++
+		}
+		c.lastDir = dir
 	}
-	c.mu.Lock()
 	fv := float64(v)
 	if fv < c.gmin {
 		c.gmin = fv
@@ -358,7 +433,7 @@ func (c *control) setGOGC(v int) {
 
 func startControl(o options, start time.Time) (*control, error) {
 	limit := int64(o.limitMiB * (1 << 20))
-	c := &control{gmin: math.Inf(1), gmax: math.Inf(-1), stop: func() {}}
+	c := &control{gmin: math.Inf(1), gmax: math.Inf(-1), stop: func() {}, start: start}
 	c.gogc.Store(100)
 	debug.SetMemoryLimit(math.MaxInt64)
 	debug.SetGCPercent(100)
@@ -379,40 +454,39 @@ func startControl(o options, start time.Time) (*control, error) {
 		g.arm()
 		c.stop = func() { g.stopped.Store(true) }
 	default:
-		if !strings.HasPrefix(o.controller, "gcpulse-") {
-			return nil, fmt.Errorf("unknown controller %q", o.controller)
-		}
-		mode := strings.TrimPrefix(o.controller, "gcpulse-")
 		c.setGOGC(100)
-		cfg := gcpulse.Config{
-			Mode:           mode,
-			MemoryLimit:    limit,
-			SetMemoryLimit: true,
-			Period:         time.Second,
-			Window:         10 * time.Second,
-			Warmup:         2 * time.Second,
-			TickInterval:   250 * time.Millisecond,
-			MaxGOGC:        o.maxGOGC,
-			CPUTarget:      o.cpuTarget,
-			OnGOGC: func(d gcpulse.Decision) {
-				if d.Applied {
-					c.setGOGC(int(math.Round(d.Value)))
-				}
-			},
-			OnAction: func(a gcpulse.Action) {
-				if a.Action == "scale_out" && !a.Suppressed && !c.scaleOut.Load() {
-					c.scaleOut.Store(true)
-					c.mu.Lock()
-					c.scaleT = time.Since(start).Seconds()
-					c.scaleR = float64(c.totalNow.Load()) / float64(limit)
-					c.scaleL = float64(c.liveNow.Load()) / float64(limit)
-					c.mu.Unlock()
-				}
-			},
+		// the quick start: the memory limit and nothing else; the
+		// callbacks only record what happened
+		cfg := gcpulse.Config{MemoryLimit: limit}
+		trace := os.Getenv("BENCH_TRACE_DECISIONS") != ""
+		cfg.OnGOGC = func(d gcpulse.Decision) {
+			if trace && d.Value != d.Previous {
+				fmt.Fprintf(os.Stderr, "%.2fs %v -> %v %v live %.0f budget %.0f\n", time.Since(start).Seconds(),
+					d.Previous, d.Value, d.Reasons, d.LiveBytes/(1<<20), d.BudgetBytes/(1<<20))
+			}
+			c.record(d)
+			if d.Applied {
+				c.setGOGC(int(math.Round(d.Value)))
+			}
 		}
-		cfg.PolicyJSON = o.gcpulseJSON
-		if cfg.PolicyJSON == "" {
-			cfg.PolicyJSON = defaultGcpulseJSON(limit, o.gogcExtra)
+		cfg.OnAction = func(a gcpulse.Action) {
+			if a.Action == "scale_out" && !a.Suppressed && !c.scaleOut.Load() {
+				c.scaleOut.Store(true)
+				c.mu.Lock()
+				c.scaleT = time.Since(start).Seconds()
+				c.scaleR = float64(c.totalNow.Load()) / float64(limit)
+				c.scaleL = float64(c.liveNow.Load()) / float64(limit)
+				c.mu.Unlock()
+			}
+		}
+		switch o.controller {
+		case "gcpulse":
+		case "gcpulse-backstop":
+			cfg.SetMemoryLimit = true
+		case "gcpulse-tuned":
+			cfg.PolicyJSON = o.gcpulseJSON
+		default:
+			return nil, fmt.Errorf("unknown controller %q", o.controller)
 		}
 		t, err := gcpulse.Start(cfg)
 		if err != nil {
@@ -422,31 +496,6 @@ func startControl(o options, start time.Time) (*control, error) {
 		c.stop = t.Stop
 	}
 	return c, nil
-}
-
-// defaultGcpulseJSON is the gcpulse configuration of the benchmark: the
-// library's time constants compressed ~10x to the benchmark's 18-second
-// runs (smoothing, dwell, window, warm-up; the period via Config.Period)
-// and nothing else -- every other knob (bounds, CPU target, slew) is the
-// library default -- and one scaling rule: the live
-// heap above half the limit and still growing recommends scale_out (a
-// live pulse that tuning alone cannot absorb), before the heap nears the
-// limit.
-func defaultGcpulseJSON(limit int64, gogcExtra string) string {
-	if gogcExtra != "" {
-		gogcExtra = ", " + gogcExtra
-	}
-	return fmt.Sprintf(`{
- "window": {"window_s": 10, "panes": 10},
- "gogc": {"ewma_tau_s": 2, "dwell_s": 1, "dwell_cycles": 2%s},
- "policy": {"warmup_s": 2, "settle_s": 2, "escalate_cooldown_s": 10,
-  "rules": [{"id": "live_pulse", "group": "replicas", "priority": 70,
-   "direction": "escalate", "combine": "all",
-   "conditions": [
-    {"feature": "heap_live_bytes", "stat": "value", "op": ">", "enter": %d, "exit": %d, "n": 2, "m": 3},
-    {"feature": "heap_live_bytes", "stat": "slope", "op": ">", "enter": 0, "exit": 0, "n": 2, "m": 3}],
-   "actions": [{"name": "scale_out", "magnitude": 1}]}]}
-}`, gogcExtra, limit/2, limit*2/5)
 }
 
 // gctuner: the per-GC finalizer law from the published description of
@@ -493,7 +542,7 @@ func runBench(o options) (*result, error) {
 		return nil, fmt.Errorf("rate, duration and pulse-rate must be positive")
 	}
 	start := time.Now()
-	sched := schedule{r0: o.rate, r1: o.rate * o.pulseRate, ps: o.pulseStart, pe: o.pulseStart + o.pulseLen}
+	sched := newSchedule(o)
 	cache := &ttlCache{m: make(map[uint64]*entry)}
 	ctl, err := startControl(o, start)
 	if err != nil {
@@ -519,7 +568,7 @@ func runBench(o options) (*result, error) {
 			var sink uint64
 			for r := range queue {
 				ts := float64(r.intended-start.UnixNano()) / 1e9
-				inPulse := ts >= sched.ps && ts < sched.pe
+				inPulse := sched.inPulse(ts)
 				n := o.nodes
 				if inPulse {
 					n = int(float64(n) * o.pulseGarb)
@@ -562,7 +611,9 @@ func runBench(o options) (*result, error) {
 	// sampler + caller metrics for gcpulse
 	type point struct{ t, heap, total, goal, gogc float64 }
 	var series []point
-	var peakHeap, peakTotal, peakLive, breach, maxOver float64
+	var peakHeap, peakTotal, peakLive, breach, maxOver, limitT float64
+	var pulseGCs uint64
+	lastCycles := gc0
 	stopSamp := make(chan struct{})
 	sampDone := make(chan struct{})
 	go func() {
@@ -585,7 +636,15 @@ func runBench(o options) (*result, error) {
 				if live := rs.v("/gc/heap/live:bytes"); live >= 0 {
 					peakLive = math.Max(peakLive, live)
 					ctl.liveNow.Store(uint64(live))
+					if limitT == 0 && live >= 0.9*limit {
+						limitT = now.Sub(start).Seconds()
+					}
 				}
+				cyc := rs.v("/gc/cycles/total:gc-cycles")
+				if sched.inPulse(now.Sub(start).Seconds()) && cyc > lastCycles {
+					pulseGCs += uint64(cyc - lastCycles)
+				}
+				lastCycles = cyc
 				dt := now.Sub(last).Seconds()
 				last = now
 				peakHeap = math.Max(peakHeap, heap)
@@ -603,6 +662,29 @@ func runBench(o options) (*result, error) {
 					d := done.Load()
 					ctl.tuner.Observe("qps", float64(d-lastDone)/now.Sub(lastObs).Seconds())
 					lastDone, lastObs = d, now
+				}
+			}
+		}
+	}()
+
+	// slow leak: retained forever
+	var leaked [][]byte
+	stopLeak := make(chan struct{})
+	leakDone := make(chan struct{})
+	go func() {
+		defer close(leakDone)
+		if o.leakMiBps <= 0 {
+			return
+		}
+		tk := time.NewTicker(100 * time.Millisecond)
+		defer tk.Stop()
+		for {
+			select {
+			case <-stopLeak:
+				return
+			case <-tk.C:
+				for b := 0.0; b < o.leakMiBps*(1<<20)/10; b += 64 << 10 {
+					leaked = append(leaked, make([]byte, 64<<10))
 				}
 			}
 		}
@@ -632,6 +714,9 @@ func runBench(o options) (*result, error) {
 		time.Sleep(500 * time.Microsecond)
 	}
 	close(queue)
+	close(stopLeak)
+	<-leakDone
+	runtime.KeepAlive(leaked)
 	wg.Wait()
 	elapsed := time.Since(start).Seconds()
 	close(stopSamp)
@@ -663,7 +748,14 @@ func runBench(o options) (*result, error) {
 		BreachS: breach, MaxOverMiB: maxOver / (1 << 20),
 		GOGCChanges: ctl.changes.Load(), GOGCMin: ctl.gmin, GOGCMax: ctl.gmax,
 		ScaleOut: ctl.scaleOut.Load(), Actions: st.Actions, Decisions: st.GOGCDecisions,
+		PulseGCs: pulseGCs, Pulses: len(sched.starts), LimitT: limitT,
 	}
+	ctl.mu.Lock()
+	res.GOGCRevs = ctl.revs
+	if ctl.leakSeen {
+		res.LeakT, res.LeakMinGOGC = ctl.leakT, ctl.leakMin
+	}
+	ctl.mu.Unlock()
 	if cpuGC0 >= 0 && cpuAll0 >= 0 {
 		g1, a1 := rs.v("/cpu/classes/gc/total:cpu-seconds"), rs.v("/cpu/classes/total:cpu-seconds")
 		if a1 > cpuAll0 {
@@ -737,9 +829,9 @@ func summary(file string) error {
 		rs := groups[k]
 		if k.sc != last {
 			fmt.Printf("\nscenario %s (medians of runs; limit %.0f MiB)\n", k.sc, rs[0].LimitMiB)
-			fmt.Printf("%-22s %4s %6s %7s %8s %9s %9s %8s %7s %7s %8s %8s %7s %s\n",
-				"controller", "runs", "GCs", "GC-CPU", "pause-ms", "peak-heap", "peak-tot", "breach-s",
-				"p50-ms", "p99-ms", "p99.9-ms", "rps", "dGOGC", "scale_out")
+			fmt.Printf("%-14s %4s %5s %6s %7s %9s %9s %8s %7s %7s %8s %6s %6s %7s %7s %7s %s\n",
+				"controller", "runs", "GCs", "pulse", "GC-CPU", "peak-heap", "peak-tot", "breach-s",
+				"p50-ms", "p99-ms", "p99.9-ms", "dGOGC", "rev/m", "puls/m", "leak-s", "lim90-s", "GOGC-after-leak")
 			last = k.sc
 		}
 		col := func(f func(r result) float64) float64 {
@@ -749,34 +841,33 @@ func summary(file string) error {
 			}
 			return median(xs)
 		}
-		so := "-"
-		nso := 0
-		var ts, rats, lrats []float64
-		for _, r := range rs {
-			if r.ScaleOut {
-				nso++
-				ts = append(ts, r.ScaleOutT)
-				rats = append(rats, r.ScaleOutRatio)
-				lrats = append(lrats, r.ScaleOutLive)
-			}
+		leak := "-"
+		if x := col(func(r result) float64 { return r.LeakT }); x > 0 {
+			leak = fmt.Sprintf("%.0f", x)
 		}
-		if nso > 0 {
-			so = fmt.Sprintf("%d/%d @%.1fs total/limit %.2f live/limit %.2f", nso, len(rs), median(ts), median(rats), median(lrats))
+		lim := "-"
+		if x := col(func(r result) float64 { return r.LimitT }); x > 0 {
+			lim = fmt.Sprintf("%.0f", x)
 		}
-		fmt.Printf("%-22s %4d %6.0f %6.2f%% %8.1f %9.1f %9.1f %8.2f %7.2f %7.2f %8.2f %8.0f %7.0f %s\n",
+		after := "-"
+		if x := col(func(r result) float64 { return r.LeakMinGOGC }); x != 0 {
+			after = fmt.Sprintf("%.0f", x)
+		}
+		fmt.Printf("%-14s %4d %5.0f %6.0f %6.2f%% %9.1f %9.1f %8.2f %7.2f %7.2f %8.2f %6.0f %6.2f %7.2f %7s %7s %s\n",
 			k.ctl, len(rs),
 			col(func(r result) float64 { return float64(r.GCCount) }),
+			col(func(r result) float64 { return float64(r.PulseGCs) }),
 			100*col(func(r result) float64 { return r.GCCPUFraction }),
-			col(func(r result) float64 { return r.PauseTotalMs }),
 			col(func(r result) float64 { return r.PeakHeapMiB }),
 			col(func(r result) float64 { return r.PeakTotalMiB }),
 			col(func(r result) float64 { return r.BreachS }),
 			col(func(r result) float64 { return r.P50Ms }),
 			col(func(r result) float64 { return r.P99Ms }),
 			col(func(r result) float64 { return r.P999Ms }),
-			col(func(r result) float64 { return r.Throughput }),
 			col(func(r result) float64 { return float64(r.GOGCChanges) }),
-			so)
+			col(func(r result) float64 { return float64(r.GOGCRevs) / (r.DurationS / 60) }),
+			col(func(r result) float64 { return float64(r.Pulses) / (r.DurationS / 60) }),
+			leak, lim, after)
 	}
 	var all []result
 	for _, k := range order {
@@ -812,11 +903,11 @@ func paired(all []result) {
 	for _, sc := range scs {
 		header := false
 		for _, g := range ctls {
-			if g.sc != sc || !strings.HasPrefix(g.ctl, "gcpulse-") {
+			if g.sc != sc || !strings.HasPrefix(g.ctl, "gcpulse") {
 				continue
 			}
 			for _, b := range ctls {
-				if b.sc != sc || strings.HasPrefix(b.ctl, "gcpulse-") {
+				if b.sc != sc || strings.HasPrefix(b.ctl, "gcpulse") {
 					continue
 				}
 				var lo, eq, hi, n int

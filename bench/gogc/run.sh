@@ -1,21 +1,28 @@
 #!/bin/sh
 # bench/gogc/run.sh — the GOGC controller benchmark (make bench-gogc).
 #
-# Builds the Go workload (bench/gogc, linked with the gcpulse Go package and
-# $GCPULSE_BUILD/libgcpulse.a), runs every controller in two scenarios,
+# Builds the Go workload (bench/gogc, with the gcpulse Go package, which
+# compiles the amalgamation of lib/), runs the controllers in five scenarios,
 # prints one JSON line per run, the median table per scenario, and writes
 # a PNG per scenario and controller (heap, total memory, limit, GOGC over
-# time) with gnuplot.
+# time) with gnuplot.  The gcpulse row runs the quick start exactly:
+# gcpulse.Start(gcpulse.Config{MemoryLimit: L}), nothing else set.
 #
-#   S1  traffic pulse (3x rate) that also grows the live heap towards the
-#       limit (160 MiB): the memory-safety case;
+#   S1  live-heap pulse near the limit: 3x traffic for 10 s that also fills
+#       the TTL cache towards a 160 MiB limit;
 #   S2  allocation pulse (4x garbage per request, same live heap) with
-#       plenty of headroom (512 MiB): the CPU-economy case.
+#       512 MiB of headroom;
+#   S3  the published pulse: 500 -> 3200 req/s for 8 s, 64 KiB of garbage
+#       per request, 512 MiB limit;
+#   S4  a train of 4x pulses (10 s every 30 s) over 130 s (stability);
+#   S5  a slow leak of 2 MiB/s of live heap towards a 256 MiB limit.
 #
-# Environment: GCPULSE_ARGS (flags for the gcpulse-* controllers),
-# CONTROLLERS (space-separated list), SCENARIOS (default "S1 S2"), BENCH_QUICK=1 — a few seconds per controller, one run each;
-# RUNS (default 3), GO (default Go 1.23 when installed, else go),
-# GCPULSE_BUILD (default build), OUT (default $GCPULSE_BUILD/bench-gogc).
+# Environment: CONTROLLERS (override every scenario's list), SCENARIOS
+# (default "S1 S2 S3 S4 S5"), RUNS (default 5), BENCH_QUICK=1 (a few
+# seconds per run, one run each, for CI), GO (default Go 1.23 when
+# installed, else go), GCPULSE_BUILD (default build), OUT (default
+# $GCPULSE_BUILD/bench-gogc), TUNED_JSON (adds a gcpulse-tuned row with
+# that JSON configuration, labelled tuned).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILDDIR=${GCPULSE_BUILD:-build}
@@ -51,50 +58,54 @@ if [ -z "${GOPATH:-}" ]; then
 fi
 mkdir -p "$GOCACHE" "$GOPATH"
 export GOCACHE GOPATH GOTOOLCHAIN=local GOPROXY=off GOFLAGS= CGO_ENABLED=1
-export CGO_LDFLAGS="-L$BUILDDIR ${CGO_LDFLAGS:-}"
-# the Go build cache does not hash headers outside the package: a changed
-# include/gcpulse.h (e.g. a new config field, a larger struct) would link a
-# stale cgo object against the new library (heap corruption); a checksum of
-# the header in CGO_CFLAGS makes the cache key follow it
-HDRSUM=$(cat "$ROOT/include/gcpulse.h" "$ROOT/go/bridge.h" 2>/dev/null | cksum | cut -d' ' -f1)
-export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -DGCPULSE_HEADER_SUM=$HDRSUM"
-
-if [ ! -f "$BUILDDIR/libgcpulse.a" ]; then
-  make -C "$ROOT" BUILD="$(basename "$BUILDDIR")" static
-fi
+# the Go module compiles the amalgamation of lib/ (go/gcpulse.[ch]): bring
+# it up to date so that the benchmark measures this tree's controller (the
+# Go build cache hashes the package's own files)
+make -C "$ROOT" amalgamation >/dev/null
 BIN=$OUT/bench-gogc
 (cd "$ROOT/bench/gogc" && "$GO" build -o "$BIN" .)
 echo "bench-gogc: built with $("$GO" version)"
 
-CONTROLLERS=${CONTROLLERS:-"gogc100 memlimit off-memlimit gctuner gcpulse-adaptive gcpulse-memory-target gcpulse-cpu-target gcpulse-dual-factor"}
+BASE="gogc100 memlimit off-memlimit gctuner gcpulse"
+[ -n "${TUNED_JSON:-}" ] && BASE="$BASE gcpulse-tuned"
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
   RUNS=1
   S1="-duration 3 -rate 1000 -pulse-rate 3 -pulse-start 0.8 -pulse-len 1.7 -ttl 1 -limit-mib 160"
   S2="-duration 3 -rate 1000 -pulse-rate 1 -pulse-garbage 4 -pulse-start 0.8 -pulse-len 1.7 -ttl 1 -limit-mib 512"
+  S3="-duration 3 -rate 500 -pulse-rate 6.4 -pulse-start 0.8 -pulse-len 1.5 -ttl 1 -limit-mib 512"
+  S4="-duration 6 -rate 500 -pulse-rate 4 -pulse-start 1 -pulse-len 1 -pulse-every 2 -pulse-count 3 -ttl 1 -limit-mib 256"
+  S5="-duration 4 -rate 500 -pulse-rate 1 -pulse-len 0 -leak-mibps 8 -ttl 1 -limit-mib 256"
 else
-  RUNS=${RUNS:-3}
+  RUNS=${RUNS:-5}
   S1="-duration 18 -rate 1000 -pulse-rate 3 -pulse-start 4 -pulse-len 10 -ttl 4 -limit-mib 160"
   S2="-duration 18 -rate 1000 -pulse-rate 1 -pulse-garbage 4 -pulse-start 4 -pulse-len 10 -ttl 4 -limit-mib 512"
+  S3="-duration 16 -rate 500 -pulse-rate 6.4 -pulse-start 4 -pulse-len 8 -ttl 2 -limit-mib 512"
+  S4="-duration 130 -rate 500 -pulse-rate 4 -pulse-start 10 -pulse-len 10 -pulse-every 30 -pulse-count 4 -ttl 2 -limit-mib 256"
+  S5="-duration 110 -rate 500 -pulse-rate 1 -pulse-len 0 -leak-mibps 2 -ttl 2 -limit-mib 256"
 fi
-# gcpulse runs with the library defaults (only its time constants are
-# compressed to the short runs, in main.go); GCPULSE_ARGS adds flags such
-# as -gcpulse-cpu-target 0.01 -gcpulse-max-gogc 1000 for experiments
-GCPULSE_ARGS=${GCPULSE_ARGS:-}
+# the long scenarios run the baseline their goals compare with
+ctl_for() {
+  if [ -n "${CONTROLLERS:-}" ]; then echo "$CONTROLLERS"; return; fi
+  case $1 in
+    S4|S5) echo "memlimit gcpulse" ;;
+    *) echo "$BASE" ;;
+  esac
+}
 RES=$OUT/results.jsonl
 : > "$RES"
-echo "bench-gogc: S1 = $S1"
-echo "bench-gogc: S2 = $S2"
+for sc in ${SCENARIOS:-S1 S2 S3 S4 S5}; do
+  eval "echo \"bench-gogc: $sc = \$$sc\""
+done
 run=1
 failed=0
 while [ "$run" -le "$RUNS" ]; do
-  for sc in ${SCENARIOS:-S1 S2}; do
-    if [ "$sc" = S1 ]; then args=$S1; else args=$S2; fi
-    for c in $CONTROLLERS; do
-      extra=
-      case $c in gcpulse-*) extra=$GCPULSE_ARGS ;; esac
+  for sc in ${SCENARIOS:-S1 S2 S3 S4 S5}; do
+    eval "args=\$$sc"
+    for c in $(ctl_for "$sc"); do
+      set -- -controller "$c" -scenario "$sc" -run "$run" -series "$OUT/series-$sc-$c-$run.txt"
+      [ "$c" = gcpulse-tuned ] && set -- "$@" -gcpulse-json "$TUNED_JSON"
       # shellcheck disable=SC2086
-      if ! GOMAXPROCS=${GOMAXPROCS:-2} "$BIN" -controller "$c" -scenario "$sc" -run "$run" \
-        -series "$OUT/series-$sc-$c-$run.txt" $args $extra > "$OUT/last.jsonl"; then
+      if ! GOMAXPROCS=${GOMAXPROCS:-2} "$BIN" "$@" $args > "$OUT/last.jsonl"; then
         echo "bench-gogc: $c in $sc (run $run) FAILED" >&2
         failed=$((failed + 1))
       fi

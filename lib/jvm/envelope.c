@@ -305,6 +305,7 @@ static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
   p->legacy.wall0 = w0;
   p->collector = GCPULSE_COLLECTOR_UNKNOWN;
   p->region_size = 0;
+  p->cpus = 0;
   p->oom_pending = 0;
   p->run_gc = 0;
   p->have_max_id = 0;

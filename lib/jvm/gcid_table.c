@@ -177,6 +177,10 @@ int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
   if (p->interleaved && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
       ev->t + 1.0 < front)
     ev->flags |= GCPULSE_EV_SUSPECT_TIME;
+  if (p->cpus > 0 && !(ev->known & GCPULSE_BIT(GCPULSE_FIELD_PROCS))) {
+    ev->procs = p->cpus; /* the run's processor count, once its banner said */
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_PROCS);
+  }
   int rc;
   /* timed by an uptime jump no later line confirmed (envelope.c) */
   if (p->have_up && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&

@@ -106,6 +106,7 @@ struct gcpulse__jvm {
   double last_t;     /* time of the last timed line */
   int have_last_t;
   uint64_t region_size;
+  uint32_t cpus;     /* "CPUs: N total, M available": M, 0 until seen */
   uint64_t stamp;
   int n_used, n_done;
   int cache;         /* index of the last entry touched */

@@ -740,6 +740,19 @@ static int on_global(gcpulse__jvm *p, const jline *L) {
     if (scan_size(q, e, &v)) p->region_size = v;
     return 1;
   }
+  if ((q = GCPULSE__LIT(b, e, "CPUs: ")) != NULL) {
+    /* "CPUs: 2 total, 2 available" (gc,init): the processors this JVM may
+     * use, stamped as procs on its events (gcid_table.c).  The line stays
+     * a banner line (return 0: recognised as before). */
+    uint64_t total, avail;
+    q = scan_count(q, e, &total);
+    q = q ? GCPULSE__LIT(q, e, " total, ") : NULL;
+    q = q ? scan_count(q, e, &avail) : NULL;
+    if (q && GCPULSE__LIT(q, e, " available") && avail > 0 &&
+        avail <= total && avail <= UINT32_MAX)
+      p->cpus = (uint32_t)avail;
+    return 0;
+  }
   if (GCPULSE__LIT(b, e, "Out Of Memory") ||
       GCPULSE__LIT(b, e, "Cannot finish degeneration")) {
     p->oom_pending = 1;

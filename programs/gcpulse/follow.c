@@ -9,7 +9,8 @@
  * inode was rotated (the old file is drained, the new one read from its
  * start).  The lines already in FILE at start (at most its last 16 MiB)
  * are history: they warm the window with the policy switched off and
- * decisions unreported, unless --from start.  SIGINT/SIGTERM: final textfile, exit 0.
+ * decisions unreported, unless --from start.  SIGINT/SIGTERM: the source is
+ * lost (gcpulse_up 0) in the final textfile, exit 0.
  */
 #include "sidecar.h"
 
@@ -121,6 +122,7 @@ static int check_path(sc_live *lv, source *s) {
   return 0;
 }
 
+/* 0 at end of input or on a signal, 2 on --idle-exit, 1 on an error. */
 static int follow_loop(sc_live *lv, source *s, int is_pipe) {
   const sc_opts *o = lv->o;
   double started = sc_mono();
@@ -150,11 +152,12 @@ static int follow_loop(sc_live *lv, source *s, int is_pipe) {
     double now = sc_mono();
     if (o->idle_exit >= 0 && now - lv->last_input >= o->idle_exit &&
         now - started >= o->idle_exit)
-      return 0;
+      return 2;
   }
 }
 
 int sc_follow(const gcpulse_config_t *cfg, const sc_opts *o) {
+  if (o->pid > 0) sc_proc_require(o->pid);
   if (o->prom) sc_prom_check(o->prom);
   sc_app app;
   int rc = sc_app_open(&app, cfg, o, stdout, 0, 1);
@@ -172,11 +175,20 @@ int sc_follow(const gcpulse_config_t *cfg, const sc_opts *o) {
   } else {
     app.up = 0; /* nothing to follow yet */
   }
-  int status = follow_loop(&lv, &s, is_pipe);
+  int status = follow_loop(&lv, &s, is_pipe), idled = status == 2;
+  if (idled) status = 0;
   if (!is_pipe && s.fd >= 0) close(s.fd);
   app.closing = 1;
   gcpulse_finish(app.g);
-  if (is_pipe && !sc_stop) sc_app_lose(&app, "end of input");
+  /* whatever ends the follow, nobody watches the source any more: the
+   * final textfile says so (a textfile has no staleness of its own) */
+  if (sc_stop) {
+    sc_app_lose(&app, "sidecar stopped");
+  } else if (is_pipe) {
+    char why[64];
+    snprintf(why, sizeof why, "idle exit: no GC event for %g s", o->idle_exit);
+    sc_app_lose(&app, idled ? why : "end of input");
+  }
   if (app.prom && (rc = sc_prom_write(&app)) < 0) {
     fprintf(stderr, "gcpulse: cannot write %s: %s\n", app.prom, strerror(-rc));
     status = 1;

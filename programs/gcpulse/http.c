@@ -3,7 +3,11 @@
  * driven by the sidecar's poll() loop.  Bounded: at most SC_HTTP_CLIENTS
  * connections, a request of at most 4 KiB that must arrive within 5 s,
  * one response per connection (Connection: close), written with a send
- * timeout.  Anything else gets 400/404/405 or is dropped.
+ * timeout.  Anything else gets 400/404/405 or is dropped.  A connection
+ * arriving while all slots are held is never refused: the requests already
+ * complete are answered, then the oldest connection that sent nothing (else
+ * the oldest) is closed to make room, so idle sockets cannot starve
+ * /healthz.
  */
 #include "sidecar.h"
 
@@ -47,6 +51,13 @@ sc_http *sc_http_open(const char *hostport) {
     memmove(host, host + 1, hl - 2);
     host[hl - 2] = '\0';
   }
+  /* getaddrinfo takes a number above 65535 modulo 65536, and port 0 is a
+   * random one nobody could scrape: refuse both */
+  char *end;
+  errno = 0;
+  long port = strtol(colon + 1, &end, 10);
+  if (*end || errno || port < 1 || port > 65535 || !(colon[1] >= '0' && colon[1] <= '9'))
+    sc_die("--listen %s: the port must be a number from 1 to 65535", hostport);
   struct addrinfo hints, *ai = NULL;
   memset(&hints, 0, sizeof hints);
   hints.ai_family = AF_UNSPEC;
@@ -147,40 +158,60 @@ static void answer(client *c, sc_app *app) {
   }
 }
 
+/* Read what C sent; answer it once complete, drop it when it overran its
+ * deadline or the peer went away. */
+static void step(client *c, sc_app *app, double now) {
+  ssize_t r = recv(c->fd, c->req + c->len, sizeof c->req - 1 - c->len, 0);
+  if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+    drop(c);
+    return;
+  }
+  if (r > 0) c->len += (size_t)r;
+  c->req[c->len] = '\0';
+  if (strstr(c->req, "\r\n\r\n") || strstr(c->req, "\n\n"))
+    answer(c, app);
+  else if (c->len == sizeof c->req - 1)
+    respond(c, 400, "text/plain", "request too large\n", 18, 0);
+  else if (now > c->deadline)
+    drop(c);
+}
+
+/* A free slot for a new connection, made if need be: answer what is
+ * complete, then close the oldest silent connection, else the oldest. */
+static client *slot(sc_http *h, sc_app *app, double now) {
+  client *victim = NULL;
+  for (int pass = 0; pass < 2; pass++) {
+    for (int i = 0; i < SC_HTTP_CLIENTS; i++)
+      if (h->c[i].fd < 0) return &h->c[i];
+    if (pass == 0)
+      for (int i = 0; i < SC_HTTP_CLIENTS; i++) step(&h->c[i], app, now);
+  }
+  for (int i = 0; i < SC_HTTP_CLIENTS; i++) {
+    client *c = &h->c[i];
+    int silent = c->len == 0, vsilent = victim && victim->len == 0;
+    if (victim == NULL || silent > vsilent ||
+        (silent == vsilent && c->deadline < victim->deadline))
+      victim = c;
+  }
+  drop(victim);
+  return victim;
+}
+
 void sc_http_serve(sc_http *h, sc_app *app) {
   if (h == NULL) return;
   double now = sc_mono();
   for (;;) { /* accept what is pending */
     int fd = accept(h->lfd, NULL, NULL);
     if (fd < 0) break;
-    int i = 0;
-    while (i < SC_HTTP_CLIENTS && h->c[i].fd >= 0) i++;
-    if (i == SC_HTTP_CLIENTS) { /* full: refuse */
-      close(fd);
-      continue;
-    }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK | O_CLOEXEC);
-    h->c[i].fd = fd;
-    h->c[i].len = 0;
-    h->c[i].deadline = now + 5.0;
+    client *c = slot(h, app, now);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    fcntl(fd, F_SETFD, FD_CLOEXEC); /* not inherited by run's child */
+    c->fd = fd;
+    c->len = 0;
+    c->deadline = now + 5.0;
   }
-  for (int i = 0; i < SC_HTTP_CLIENTS; i++) {
-    client *c = &h->c[i];
-    if (c->fd < 0) continue;
-    ssize_t r = recv(c->fd, c->req + c->len, sizeof c->req - 1 - c->len, 0);
-    if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-      drop(c);
-      continue;
-    }
-    if (r > 0) c->len += (size_t)r;
-    c->req[c->len] = '\0';
-    if (strstr(c->req, "\r\n\r\n") || strstr(c->req, "\n\n"))
-      answer(c, app);
-    else if (c->len == sizeof c->req - 1)
-      respond(c, 400, "text/plain", "request too large\n", 18, 0);
-    else if (now > c->deadline)
-      drop(c);
-  }
+  for (int i = 0; i < SC_HTTP_CLIENTS; i++)
+    if (h->c[i].fd >= 0) step(&h->c[i], app, now);
 }
 
 void sc_http_close(sc_http *h) {

@@ -87,8 +87,10 @@ static const char *usage_follow =
     "known).  --listen serves /metrics and /healthz; --prom-textfile writes the\n"
     "same metrics every second (write + rename) for node_exporter.  --metric\n"
     "NAME=FILE tails FILE for caller metrics (qps, rss, latency_ms, ...): each\n"
-    "new row 'value' (or 't,value', t ignored) is fed when it is read.  SIGINT\n"
-    "and SIGTERM end it cleanly (exit 0).\n";
+    "new row 'value' (or 't,value', t ignored) is fed when it is read.\n"
+    "--idle-exit S ends it (exit 0) after S seconds without a GC event; a pipe\n"
+    "is then reported lost with reason 'idle exit'.  SIGINT and SIGTERM end it\n"
+    "cleanly (exit 0).\n";
 
 static const char *usage_run =
     "usage: gcpulse run [--config FILE.json] [--decisions FILE] [--quiet-gc]\n"
@@ -315,10 +317,13 @@ static void load_config(const sc_opts *o, gcpulse_config_t *cfg) {
     memset(&err, 0, sizeof err);
     int rc = gcpulse_config_load_json(cfg, text, len, &err);
     free(text);
-    if (rc < 0)
-      sc_die("%s: %s%s%s (line %d, column %d)", o->config,
-             err.path[0] ? err.path : "", err.path[0] ? ": " : "",
-             err.text[0] ? err.text : gcpulse_strerror(rc), err.line, err.column);
+    if (rc < 0) {
+      char where[64] = ""; /* line 0: the error is about a value, not the syntax */
+      if (err.line > 0)
+        snprintf(where, sizeof where, " (line %d, column %d)", err.line, err.column);
+      sc_die("%s: %s%s%s%s", o->config, err.path[0] ? err.path : "", err.path[0] ? ": " : "",
+             err.text[0] ? err.text : gcpulse_strerror(rc), where);
+    }
   }
   if (o->format >= 0) cfg->format = o->format;
   if (o->memory_limit > 0) cfg->memory_limit = o->memory_limit;

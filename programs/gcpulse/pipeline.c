@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 char *sc_read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
@@ -83,7 +84,7 @@ static int on_event(void *user, const gcpulse_event_t *ev) {
   if (app->tap) app->tap(app->tap_ud, ev, NULL, NULL);
   if (!app->up && !app->closing) {
     app->up = 1;
-    if (app->lost_reported) sc_app_source(app, 1, "event");
+    if (app->lost_reported) sc_app_source(app, 1, ev->t, "event");
   }
   if (app->print_events) PRINT_JSON(app, gcpulse_event_to_json, ev);
   return 0;
@@ -222,8 +223,7 @@ void sc_app_close(sc_app *app) {
   app->buf = NULL;
 }
 
-void sc_app_source(sc_app *app, int up, const char *why) {
-  double t = gcpulse_time(app->g);
+void sc_app_source(sc_app *app, int up, double t, const char *why) {
   fprintf(app->out, "{\"type\":\"source\",\"state\":\"%s\",\"t\":%.6g,"
                     "\"reason\":\"%s\"}\n",
           up ? "alive" : "lost", isfinite(t) ? t : 0.0, why);
@@ -237,7 +237,7 @@ void sc_app_lose(sc_app *app, const char *why) {
   app->up = 0;
   for (int i = 0; i < app->n_series; i++) app->series[i].active = 0;
   app->lost_reported = 1;
-  sc_app_source(app, 0, why);
+  sc_app_source(app, 0, t, why);
 }
 
 /* Feed F to the app, pumping the caller metrics up to the trace's clock
@@ -261,7 +261,42 @@ static int feed_stream(sc_app *app, FILE *f, sc_metric_file **mf, int nmf) {
   return ferror(f) ? -1000 - errno : 0;
 }
 
-/* Feed each named file (or stdin) in turn; returns 0 or 1 on any error. */
+static const char *runtime_name(int format) {
+  return format == GCPULSE_FORMAT_GO ? "Go gctrace" : "JVM GC log";
+}
+
+/* The format the start of regular file F reads as on its own (AUTO when
+ * undecided, or F is not a regular file); F is left at its start. */
+static int sniff_format(FILE *f) {
+  struct stat sb;
+  if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) return GCPULSE_FORMAT_AUTO;
+  gcpulse_config_t *cfg = calloc(1, sizeof *cfg);
+  char *buf = malloc(1 << 16);
+  gcpulse_t *g = NULL;
+  int format = GCPULSE_FORMAT_AUTO;
+  if (cfg && buf) {
+    gcpulse_config_init(cfg);
+    cfg->gogc.mode = GCPULSE_GOGC_OFF;
+    cfg->policy_enabled = 0;
+    if (gcpulse_new(cfg, NULL, &g) == 0) {
+      gcpulse_feed(g, buf, fread(buf, 1, 1 << 16, f));
+      gcpulse_stats_t st;
+      gcpulse_stats(g, &st);
+      format = st.format;
+      gcpulse_free(g);
+    }
+  }
+  free(buf);
+  free(cfg);
+  rewind(f);
+  return format;
+}
+
+/* Feed each named file (or stdin) in turn; returns 0 or 1 on any error.
+ * The files are one stream (rotated logs of one process): a file whose
+ * lines are another runtime's than the stream's (decided by --format, the
+ * config or the files before it) would be skipped line by line as foreign,
+ * so it is refused with a message instead. */
 int sc_app_feed_files(sc_app *app, const sc_opts *o) {
   int status = 0, nfiles = o->nfiles;
   sc_metric_file *mf[SC_METRICS_MAX];
@@ -274,6 +309,18 @@ int sc_app_feed_files(sc_app *app, const sc_opts *o) {
     FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
     if (f == NULL) {
       fprintf(stderr, "gcpulse: %s: %s\n", name, strerror(errno));
+      status = 1;
+      continue;
+    }
+    gcpulse_stats_t now;
+    gcpulse_stats(app->g, &now);
+    int own = now.format != GCPULSE_FORMAT_AUTO ? sniff_format(f) : GCPULSE_FORMAT_AUTO;
+    if (own != GCPULSE_FORMAT_AUTO && own != now.format) {
+      fprintf(stderr, "gcpulse: %s: a %s, but the stream is a %s (%s); not read: "
+                      "give each runtime's logs their own command\n",
+              name, runtime_name(own), runtime_name(now.format),
+              i > 0 ? "the files before it" : "--format or the config");
+      fclose(f);
       status = 1;
       continue;
     }
@@ -361,11 +408,12 @@ static void print_text_summary(sc_app *app, const char *what) {
   human_bytes(c, sizeof c, feat(app->g, GCPULSE_FEAT_HEAP_GROWTH, GCPULSE_STAT_VALUE));
   fprintf(o, "  heap      live %s, allocating %s/s, live heap trend %s/s\n", a, b,
           c);
-  fprintf(o, "  GOGC      %llu decisions, %llu changes, %llu reversals; "
-             "recommended now: %.0f\n",
-          (unsigned long long)st.gogc_decisions,
-          (unsigned long long)st.gogc_changes,
-          (unsigned long long)st.gogc_reversals, gcpulse_gogc_current(app->g));
+  if (st.format != GCPULSE_FORMAT_JVM) /* GOGC means nothing for a JVM */
+    fprintf(o, "  GOGC      %llu decisions, %llu changes, %llu reversals; "
+               "recommended now: %.0f\n",
+            (unsigned long long)st.gogc_decisions,
+            (unsigned long long)st.gogc_changes,
+            (unsigned long long)st.gogc_reversals, gcpulse_gogc_current(app->g));
   fprintf(o, "  policy    %llu evaluations, %llu actions",
           (unsigned long long)st.policy_evaluations,
           (unsigned long long)st.actions);
@@ -395,7 +443,9 @@ void sc_app_summary(sc_app *app, int text, const char *what) {
   fputs("{\"type\":\"summary\",\"stats\":", app->out);
   FORMAT_JSON(app, gcpulse_stats_to_json, &st);
   fputs(app->buf, app->out);
-  fprintf(app->out, ",\"gogc\":%.0f,\"features\":", gcpulse_gogc_current(app->g));
+  if (st.format != GCPULSE_FORMAT_JVM)
+    fprintf(app->out, ",\"gogc\":%.0f", gcpulse_gogc_current(app->g));
+  fputs(",\"features\":", app->out);
   FORMAT_JSON(app, gcpulse_features_to_json, app->g);
   fputs(app->buf, app->out);
   if (app->suppressed) {

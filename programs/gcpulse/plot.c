@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -18,7 +19,15 @@ typedef struct plot_data {
   FILE *heap, *pause, *gogc, *act;
   int n_heap, n_pause, n_gogc, n_act;
   double t_max, heap_max;
+  double act_t;      /* actions at one time share one label: */
+  char act_names[256]; /* the names so far, "" = none pending */
 } plot_data;
+
+/* Write the pending actions' label. */
+static void flush_actions(plot_data *p) {
+  if (p->act_names[0]) fprintf(p->act, "%.6f \"%s\"\n", p->act_t, p->act_names);
+  p->act_names[0] = '\0';
+}
 
 static void tap(void *ud, const gcpulse_event_t *ev,
                 const gcpulse_gogc_decision_t *d, const gcpulse_action_t *a) {
@@ -48,7 +57,10 @@ static void tap(void *ud, const gcpulse_event_t *ev,
     fprintf(p->gogc, "%.6f %.0f\n", d->t, d->value);
     p->n_gogc++;
   } else if (a) {
-    fprintf(p->act, "%.6f \"%s\"\n", a->t, a->action);
+    if (p->act_names[0] && a->t != p->act_t) flush_actions(p);
+    size_t n = strlen(p->act_names);
+    snprintf(p->act_names + n, sizeof p->act_names - n, "%s%s", n ? " + " : "", a->action);
+    p->act_t = a->t;
     p->n_act++;
   }
 }
@@ -61,9 +73,18 @@ static FILE *data_file(const char *dir, const char *name) {
   return f;
 }
 
+/* A panel with nothing to draw: gnuplot refuses to autoscale an empty
+ * plot, so the y range is fixed and the panel says why it is empty. */
+static void empty_panel(FILE *g, double ymax, const char *why) {
+  fprintf(g, "set yrange [0:%g]\n"
+             "set label 2 '%s' at graph 0.5, graph 0.5 center\n"
+             "plot NaN notitle\nunset label 2\n",
+          ymax, why);
+}
+
 /* The gnuplot script: three panels, one time axis. */
 static void script(FILE *g, const char *dir, const char *out, const plot_data *p,
-                   double limit_mib, int is_go, const char *title) {
+                   double limit_mib, int is_go, double period_s, const char *title) {
   fprintf(g,
           "set terminal pngcairo size 1200,%d font 'sans,10' noenhanced\n"
           "set output '%s'\n"
@@ -91,15 +112,25 @@ static void script(FILE *g, const char *dir, const char *out, const plot_data *p
             dir, top, top * 0.97);
   fprintf(g, "\nunset arrow 1\nunset label 1\n");
   if (!is_go) fprintf(g, "set xlabel 'trace time (s)'\n");
-  fprintf(g, "set ylabel 'STW pause (ms)'\nset yrange [0:*]\n"
-             "plot '%s/pause.dat' u 1:2 w impulses lw 2 lc rgb '#332288' t 'pause'\n",
-          dir);
-  if (is_go)
-    fprintf(g, "set ylabel 'GOGC'\nset xlabel 'trace time (s)'\nset yrange [0:*]\n"
-               "plot %s\n",
-            p->n_gogc ? "'GOGC.dat' u 1:2 w steps lw 2 lc rgb '#009988' t 'GOGC recommended'"
-                      : "NaN t 'no GOGC decision'");
-  fprintf(g, "unset multiplot\n");
+  fprintf(g, "set ylabel 'STW pause (ms)'\n");
+  if (p->n_pause)
+    fprintf(g, "set yrange [0:*]\n"
+               "plot '%s/pause.dat' u 1:2 w impulses lw 2 lc rgb '#332288' t 'pause'\n",
+            dir);
+  else
+    empty_panel(g, 1, "no stop-the-world pause in this trace");
+  if (!is_go) return;
+  fprintf(g, "set ylabel 'GOGC'\nset xlabel 'trace time (s)'\n");
+  if (p->n_gogc) {
+    fprintf(g, "set yrange [0:*]\n"
+               "plot '%s/GOGC.dat' u 1:2 w steps lw 2 lc rgb '#009988' t 'GOGC recommended'\n",
+            dir);
+  } else {
+    char why[160];
+    snprintf(why, sizeof why, "no GOGC decision: the controller decides every %g s of trace",
+             period_s);
+    empty_panel(g, 200, why);
+  }
 }
 
 int sc_plot(const gcpulse_config_t *cfg, const sc_opts *o) {
@@ -127,12 +158,16 @@ int sc_plot(const gcpulse_config_t *cfg, const sc_opts *o) {
   fclose(p.heap);
   fclose(p.pause);
   fclose(p.gogc);
+  flush_actions(&p);
   fclose(p.act);
   fclose(devnull);
   if (p.n_heap == 0 && p.n_pause == 0) {
     fprintf(stderr, "gcpulse: %s: no GC event to plot\n", o->files[0]);
     status = 1;
   } else {
+    if (p.t_max <= 0 && p.n_heap + p.n_pause > 1)
+      fprintf(stderr, "gcpulse: %s: the GC lines carry no time stamps; every GC is drawn "
+                      "at t = 0\n", o->files[0]);
     char title[600];
     const char *base = strrchr(o->files[0], '/');
     snprintf(title, sizeof title, "gcpulse replay of %s: %d GCs, %d actions",
@@ -145,13 +180,20 @@ int sc_plot(const gcpulse_config_t *cfg, const sc_opts *o) {
     if (getcwd(cwd, sizeof cwd) == NULL) snprintf(cwd, sizeof cwd, ".");
     snprintf(out, sizeof out, "%s%s%s", o->output[0] == '/' ? "" : cwd,
              o->output[0] == '/' ? "" : "/", o->output);
+    signal(SIGPIPE, SIG_IGN); /* a gnuplot that exits early fails the write, not us */
     FILE *g = popen(cwd_script, "w");
     if (g == NULL) sc_die("cannot run gnuplot: %s", strerror(errno));
-    script(g, dir, out, &p, lim / 1048576.0, is_go, title);
+    script(g, dir, out, &p, lim / 1048576.0, is_go, cfg->gogc.period_s, title);
+    fprintf(g, "unset multiplot\n");
     int w = pclose(g);
-    if (w != 0) {
-      fprintf(stderr, "gcpulse: gnuplot failed (status %d); is it installed? "
-                      "(Debian: apt-get install gnuplot-nox)\n", w);
+    if (w != 0 && WIFEXITED(w) && WEXITSTATUS(w) == 127) { /* the shell's "not found" */
+      fprintf(stderr, "gcpulse: cannot run gnuplot; is it installed? "
+                      "(Debian: apt-get install gnuplot-nox)\n");
+      status = 1;
+    } else if (w != 0) {
+      fprintf(stderr, "gcpulse: gnuplot failed (%s %d); its messages are above\n",
+              WIFEXITED(w) ? "exit status" : "signal",
+              WIFEXITED(w) ? WEXITSTATUS(w) : WTERMSIG(w));
       status = 1;
     } else {
       fprintf(stderr, "gcpulse: wrote %s\n", o->output);

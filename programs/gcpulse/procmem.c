@@ -129,6 +129,12 @@ double sc_proc_cgroup_limit(long pid, char *which, size_t cap) {
   return best;
 }
 
+void sc_proc_require(long pid) {
+  if (!sc_proc_alive(pid))
+    sc_die("--pid %ld: not running (%s/%ld/stat)", pid, root_of("GCPULSE_PROC_ROOT", "/proc"),
+           pid);
+}
+
 int sc_probe(const sc_opts *o) {
   if (!sc_proc_alive(o->pid)) {
     fprintf(stderr, "gcpulse: process %ld: not running (%s/%ld/stat)\n", o->pid,

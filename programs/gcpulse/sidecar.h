@@ -110,8 +110,9 @@ void sc_app_close(sc_app *app);
 int sc_app_feed_files(sc_app *app, const sc_opts *o);
 /* Print a JSON summary line, or a human-readable one on stderr. */
 void sc_app_summary(sc_app *app, int text, const char *what);
-/* The source's state changed: print {"type":"source",...}. */
-void sc_app_source(sc_app *app, int up, const char *why);
+/* The source's state changed at trace time T: print {"type":"source",...}
+ * (alive: T of the event that revived it; lost: the pipeline's clock). */
+void sc_app_source(sc_app *app, int up, double t, const char *why);
 /* A source is gone: mark the instance lost (no features, no decisions). */
 void sc_app_lose(sc_app *app, const char *why);
 
@@ -138,6 +139,8 @@ void sc_http_close(sc_http *h);
 double sc_proc_rss(long pid);
 double sc_proc_cgroup_limit(long pid, char *which, size_t cap);
 int sc_proc_alive(long pid);
+/* Exit 2 unless PID is running now (a start-up check of --pid). */
+void sc_proc_require(long pid);
 
 /* What a live source does between reads (loop.c). */
 typedef struct sc_live {

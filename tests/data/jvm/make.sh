@@ -28,3 +28,6 @@ run jdk17-g1-utc-hostname.log -Xmx64m -XX:+UseG1GC -Xlog:gc*:file=jdk17-g1-utc-h
 # Concurrent collectors (gc* default decorators).
 run jdk17-shenandoah-gcstar.log -Xmx64m -XX:+UseShenandoahGC -Xlog:gc*:file=jdk17-shenandoah-gcstar.log Churn steady 60
 run jdk17-z-gcstar.log -Xmx64m -XX:+UseZGC -Xlog:gc*:file=jdk17-z-gcstar.log Churn steady 300
+# G1 with back-to-back concurrent marking cycles (the GC CPU fraction test).
+javac -d "$tmp" src/Marking.java
+run jdk17-g1-marking.log -Xmx128m -XX:+UseG1GC -Xlog:gc*:file=jdk17-g1-marking.log Marking 6 72
