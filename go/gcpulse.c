@@ -798,24 +798,30 @@ typedef struct gcpulse__sink {
  * kept, flagged GCPULSE_EV_SUSPECT_TIME. */
 #define GCPULSE__T_MAX_S 315576000.0 /* 10 years */
 
+/* Durations (the MS fields) above this are absurd, for every runtime: a
+ * collection cannot outlast the longest plausible process (10 years). */
+#define GCPULSE__MS_MAX (GCPULSE__T_MAX_S * 1000.0)
+
 /* The last check of a parsed event before it reaches the sink, after every
  * unit scaling and product (numscan.c): a known field that is not finite,
  * negative (a duration) or not below GCPULSE_INT_MAX (an integer) is left
- * out (bit cleared) with one OVERFLOW diagnostic; a time above
+ * out (bit cleared) with one OVERFLOW diagnostic (a duration also when
+ * above GCPULSE__MS_MAX); a time above
  * GCPULSE__T_MAX_S is flagged SUSPECT_TIME with a diagnostic.  Every
  * parser calls it on every event.  Returns 0 or the sink's error. */
 int gcpulse__event_fix(gcpulse_event_t *ev, const gcpulse__sink *k);
 
 /* Fast path: every field in range, known or not (unknown fields are zero
  * or an earlier event's sane values).  v - v == 0 fails for NaN and
- * infinities, and so does v >= 0 for NaN; the tests are independent (no
- * chain of adds).  OR-ing the integers keeps any bit at or above 2^53.
+ * infinities, and so does v >= 0 for NaN; v <= GCPULSE__MS_MAX fails for
+ * NaN, +inf and absurd durations; the tests are independent (no chain of
+ * adds).  OR-ing the integers keeps any bit at or above 2^53.
  * Inline: one event per gc line, and a call costs as much as the test. */
 static inline int gcpulse__event_sane(gcpulse_event_t *ev,
                                       const gcpulse__sink *k) {
   int ok = (ev->t - ev->t == 0) & (ev->t >= 0) & (ev->t <= GCPULSE__T_MAX_S);
   uint64_t ints = ev->seq;
-#define GCPULSE__FAST_MS(f) ok &= (ev->f - ev->f == 0) & (ev->f >= 0);
+#define GCPULSE__FAST_MS(f) ok &= (ev->f <= GCPULSE__MS_MAX) & (ev->f >= 0);
 #define GCPULSE__FAST_INT(f) ints |= ev->f;
 #define GCPULSE__FAST_U32(f)
 #define GCPULSE__FAST(ty, F, f) GCPULSE__FAST_##ty(f)
@@ -1112,6 +1118,10 @@ typedef struct gcpulse__go {
   double last_t;         /* last trusted "@T" (not SUSPECT_TIME) */
   int have_seq;
   int have_t;            /* last_t is valid (cleared on restart) */
+  double last_dt;        /* the step that led to last_t (valid: have_dt) */
+  int have_dt;
+  double cand_t;         /* a forward jump not yet confirmed (have_cand) */
+  int have_cand;
   int forced_pending;    /* a "GC forced" line was seen: flag the next cycle */
   /* the other process of the stream: the run before the last restart, or
    * the second writer once lines of two processes alternate */
@@ -1222,8 +1232,14 @@ typedef struct gcpulse__jline {
   int timed;             /* has a readable time decorator */
 } gcpulse__jline;
 
+/* An uptime step forward longer than both of these is a jump (as for Go
+ * @T): it becomes the clock only when a later line confirms it. */
+#define GCPULSE__JVM_JUMP_MIN_S 10.0
+#define GCPULSE__JVM_JUMP_FACTOR 10.0
+
 struct gcpulse__jvm {
   int n_slots;
+  char unesc[1024];  /* a docker json-file "log" value with escapes undone */
   int collector;
   int locked;        /* a JVM line was recognised: lenient from now on */
   int have_wall0;
@@ -1245,7 +1261,12 @@ struct gcpulse__jvm {
   int have_max_id;
   uint64_t max_id;   /* largest GC id of this run */
   int have_up;
-  double last_up;    /* last uptime decorator */
+  double last_up;    /* last trusted uptime decorator */
+  double up_step;    /* the step that led to last_up (valid: have_step) */
+  int have_step;
+  double cand_up;    /* an uptime jump not yet confirmed (have_cand) */
+  int have_cand;
+  int line_jump;     /* the current line's uptime is such a jump */
   int heap_exit;     /* inside an undecorated "Heap" exit printout */
   int dec_timed;     /* decorated lines of this run carry a time */
   /* the other JVM of the stream: the run before the last restart, or the
@@ -5501,6 +5522,7 @@ static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
   p->max_id = 0;
   p->heap_exit = 0;
   p->dec_timed = 0;
+  p->have_step = p->have_cand = 0;
   p->restart_pending = 1;
   return 0;
 }
@@ -5560,6 +5582,48 @@ static void jvm_swap_runs(gcpulse__jvm *p) {
   p->last_up = p->alt_up;
   p->alt_max_id = id;
   p->alt_up = up;
+  p->have_step = p->have_cand = 0; /* kept for the current run only */
+}
+
+/* Whether uptime UP is a jump forward from the trusted uptime (after a GC
+ * of this run, so the first GC after start-up is never one). */
+static int uptime_jump(const gcpulse__jvm *p, double up) {
+  double last = p->last_up, step = p->up_step;
+  int have_step = p->have_step;
+  if (p->have_cand && up >= p->cand_up) { /* confirms the jump before */
+    step = p->cand_up - last;
+    have_step = 1;
+    last = p->cand_up;
+  }
+  double d = up - last;
+  return p->have_up && p->have_max_id && d > GCPULSE__JVM_JUMP_MIN_S &&
+         (!have_step || d > GCPULSE__JVM_JUMP_FACTOR * step);
+}
+
+/* Trusted-uptime bookkeeping for a JVM line with uptime UP.  A jump
+ * forward is kept as a candidate and the clock stays: the next timed line
+ * confirms it (is not before it) or shows it was the outlier (continues
+ * the old clock; events timed by the outlier are SUSPECT_TIME, see
+ * gcpulse__jvm_deliver, and it neither restarts the run nor ages open
+ * events). */
+static void uptime_step(gcpulse__jvm *p, double up) {
+  if (uptime_jump(p, up)) {
+    if (p->have_cand && up >= p->cand_up) p->last_up = p->cand_up;
+    p->have_step = 0;
+    p->have_cand = 1;
+    p->cand_up = up;
+    return;
+  }
+  if (p->have_cand && up >= p->cand_up) {
+    p->up_step = p->cand_up - p->last_up;
+    p->last_up = p->cand_up;
+  } else {
+    p->up_step = up - p->last_up;
+  }
+  p->have_step = p->have_up && up >= p->last_up;
+  p->have_cand = 0;
+  p->last_up = up;
+  p->have_up = 1;
 }
 
 /* Does the message start a new run (see the design comment)?  UP/HAVE_UP:
@@ -5624,6 +5688,94 @@ static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
 /* ------------------------------------------------------------------ */
 /* entry points                                                        */
 
+/* Bytes of a line searched for decorators behind a prefix. */
+#define PREFIX_MAX 256
+
+/* Whether [B, E) starts with a time decorator: "[1.234s]", "[12ms]",
+ * "[12ns]" or "[2026-12-06T01:07:08.123+0000]". */
+static int time_decorator(const char *b, const char *e) {
+  if (e - b < 4 || b[0] != '[' || !env_is_digit(b[1])) return 0;
+  const char *w = e - b > 40 ? b + 40 : e;
+  const char *c = memchr(b, ']', (size_t)(w - b));
+  if (c == NULL) return 0;
+  double v;
+  if (c - b > 19 && b[5] == '-') return scan_iso(b + 1, c, &v);
+  const char *r = gcpulse__jvm_decimal(b + 1, c, &v);
+  if (r == NULL) return 0;
+  return (c - r == 1 && *r == 's') ||
+         (c - r == 2 && r[1] == 's' && (r[0] == 'm' || r[0] == 'n'));
+}
+
+static int env_hex4(const char *h, unsigned *v) {
+  *v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = h[i];
+    unsigned d = env_is_digit(c)              ? (unsigned)(c - '0')
+                 : (c >= 'a' && c <= 'f')   ? (unsigned)(c - 'a' + 10)
+                 : (c >= 'A' && c <= 'F')   ? (unsigned)(c - 'A' + 10)
+                                            : 16u;
+    if (d > 15u) return 0;
+    *v = *v * 16u + d;
+  }
+  return 1;
+}
+
+/* The JSON string value [B, E) with its escapes undone into P->unesc
+ * (docker writes "->" as "-\u003e"); non-ASCII \u escapes become '?'.
+ * Returns its length, or 0 when it does not fit (left as it is). */
+static size_t json_unescape(gcpulse__jvm *p, const char *b, const char *e) {
+  size_t n = 0;
+  while (b < e) {
+    if (n == sizeof p->unesc) return 0;
+    char c = *b++;
+    if (c == '\\' && b < e) {
+      unsigned v;
+      c = *b++;
+      if (c == 't') c = '\t';
+      else if (c == 'u' && e - b >= 4 && env_hex4(b, &v)) {
+        c = v < 0x80 ? (char)v : '?';
+        b += 4;
+      } else if (c != '"' && c != '\\' && c != '/') {
+        c = '?';
+      }
+    }
+    p->unesc[n++] = c;
+  }
+  return n;
+}
+
+/* A container or syslog prefix before the decorators (CRI "<time> stdout
+ * F ", syslog/journald "<date> host app[pid]: ", docker json-file
+ * {"log":"...\n",...}): moves *S to the first time decorator after a space,
+ * tab or quote within PREFIX_MAX bytes; a docker record is replaced by its
+ * "log" value, escapes undone. */
+static void skip_prefix(gcpulse__jvm *p, const char **s, const char **e) {
+  const char *b = *s, *end = *e;
+  const char *w = end - b > PREFIX_MAX ? b + PREFIX_MAX : end;
+  for (const char *c = b + 1; c < w;) {
+    c = memchr(c, '[', (size_t)(w - c));
+    if (c == NULL) return;
+    if ((c[-1] == ' ' || c[-1] == '\t' || c[-1] == '"') &&
+        time_decorator(c, end)) {
+      *s = c;
+      if (GCPULSE__LIT(b, c, "{\"log\":\"") == c) {
+        const char *x = gcpulse__find(c, end, "\\n\"", 3);
+        if (x == NULL) x = gcpulse__find(c, end, "\",\"", 3);
+        if (x == NULL) return;
+        while (x - c >= 2 && x[-2] == '\\' && x[-1] == 'r') x -= 2;
+        *e = x;
+        size_t n;
+        if (memchr(c, '\\', (size_t)(x - c)) && (n = json_unescape(p, c, x))) {
+          *s = p->unesc;
+          *e = p->unesc + n;
+        }
+      }
+      return;
+    }
+    c++;
+  }
+}
+
 int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
                       const gcpulse__sink *k, int *skip) {
   const char *e = s + n;
@@ -5633,11 +5785,14 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
   double up = 0;
   int have_up = 0;
   *skip = GCPULSE_REASON_FOREIGN;
+  if (s < e && *s != '[' && !p->legacy.seen) skip_prefix(p, &s, &e);
   if (s < e && *s == '[') {
     have_up = scan_envelope(p, s, e, &L, &up);
+    p->line_jump = have_up && uptime_jump(p, up);
   } else {
     L.msg = s;
     L.end = e;
+    p->line_jump = 0;
     if (p->have_last_t) {
       p->t_line = p->last_t;
       p->have_t = 1;
@@ -5670,10 +5825,8 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
     return 0;
   }
   p->locked = 1;
-  if (have_up) {
-    p->last_up = up; /* JVM output only: a foreign "[0.5s] x" is not time */
-    p->have_up = 1;
-  }
+  /* JVM output only: a foreign "[0.5s] x" is not time */
+  if (have_up) uptime_step(p, up);
   /* HotSpot prints the same decorators on every line of an output: a
    * decorated line without a readable time among timed ones is damaged */
   if (L.n_dec > 0) {
@@ -5706,6 +5859,7 @@ int gcpulse__jvm_finish(gcpulse__jvm *p, const gcpulse__sink *k) {
 }
 /* end of lib/jvm/envelope.c: its macros stay file-local */
 #undef ALT_QUIET_LINES
+#undef PREFIX_MAX
 #undef RESTART_BACK_S
 #undef TAGS8
 #undef WALL_CUT_S
@@ -5894,7 +6048,17 @@ int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
     ev->procs = p->cpus; /* the run's processor count, once its banner said */
     ev->known |= GCPULSE_BIT(GCPULSE_FIELD_PROCS);
   }
-  int rc = gcpulse__event_sane(ev, k);
+  int rc;
+  /* timed by an uptime jump no later line confirmed (envelope.c) */
+  if (p->have_up && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
+      ev->t > front + GCPULSE__JVM_JUMP_MIN_S && ev->t <= GCPULSE__T_MAX_S &&
+      !(ev->flags & GCPULSE_EV_SUSPECT_TIME)) {
+    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
+    rc = k->diag(k->ctx, GCPULSE_REASON_SUSPECT_TIME, 0,
+                 "no jump forward in uptime (unless the next line confirms it)");
+    if (rc < 0) return rc;
+  }
+  rc = gcpulse__event_sane(ev, k);
   return rc < 0 ? rc : k->event(k->ctx, ev);
 }
 
@@ -5964,7 +6128,8 @@ static int emit(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
 static int stale(const gcpulse__jvm *p, const jvm_entry *x) {
   double last = x->t_last > x->ev.t ? x->t_last : x->ev.t;
   return (p->have_max_id && p->max_id >= x->id + STALE_IDS) ||
-         (p->have_t && (x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
+         (p->have_t && !p->line_jump &&
+          (x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
           p->t_line - last >= STALE_S);
 }
 
@@ -6825,9 +6990,12 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
    * that ends during a pause inside the pause's record ("[CMS797.832:
    * [CMS-concurrent-sweep: 1.180/1.376 secs] [Times: ...]"), and the
    * record goes on on the next line (" (concurrent mode failure): ...").
-   * The phase and its [Times] are cut out; the record stays open. */
+   * The phase and its [Times] are cut out; the record stays open.  G1
+   * does the same ("(young)2.321: [GC concurrent-mark-end, 0.008 secs]"
+   * with ", 0.0100000 secs]" on the next line). */
   const char *rend = e, *tm = NULL;
   const char *cc = gcpulse__find(b, e, "[CMS-concurrent-", 16);
+  if (cc == NULL) cc = gcpulse__find(b, e, "[GC concurrent-", 15);
   if (cc) {
     double ct = t;
     rend = stamp_before(b, cc, &ct);
@@ -8253,7 +8421,8 @@ const char *gcpulse__find(const char *p, const char *end, const char *lit,
 }
 
 /* Range rules of the event fields (see GCPULSE__EVENT_NUMBERS). */
-#define SANE_MS(v) (isfinite(v) && (v) >= 0)
+#define SANE_MS(v) (isfinite(v) && (v) >= 0 && (v) <= GCPULSE__MS_MAX)
+#define SANE_T(v) (isfinite(v) && (v) >= 0)
 #define SANE_INT(v) ((v) < GCPULSE_INT_MAX)
 #define SANE_U32(v) 1
 
@@ -8266,7 +8435,7 @@ int gcpulse__event_fix(gcpulse_event_t *ev, const gcpulse__sink *k) {
 #undef CHECK_
   if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_SEQ)) && ev->seq >= GCPULSE_INT_MAX)
     bad |= GCPULSE_BIT(GCPULSE_FIELD_SEQ);
-  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) && !SANE_MS(ev->t))
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) && !SANE_T(ev->t))
     bad |= GCPULSE_BIT(GCPULSE_FIELD_T);
   int rc = 0;
   if (bad) {
@@ -8294,6 +8463,7 @@ int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out) {
 #undef CHECK_
 #undef SANE_INT
 #undef SANE_MS
+#undef SANE_T
 #undef SANE_U32
 
 /* ==== lib/policy.c ==== */
@@ -9688,7 +9858,11 @@ int gcpulse__policy_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
  *     SEQ_REUSED diagnostic is raised too (disorder, not a clean restart).
  *   - @T above 10 years, or going backwards without a restart, is kept and
  *     flagged GCPULSE_EV_SUSPECT_TIME (+ a SUSPECT_TIME diagnostic); such a
- *     time does not become the parser's "last time".
+ *     time does not become the parser's "last time".  So is a jump forward
+ *     (over 10 s and 10 times the step before) until the next line
+ *     confirms it (a periodic forced GC up to 190 s after the last is not
+ *     a jump); when that line continues the old clock instead, the jump
+ *     was the outlier and only its line is flagged.
  *   - Lines without a time (<= 1.4 gc lines, scavenger lines) carry
  *     t = the last trusted @T (0 before any) with the T bit CLEAR; <= 1.4
  *     cycles are also flagged SUSPECT_TIME since their time is invented.
@@ -9982,6 +10156,7 @@ static void go_swap_runs(gcpulse__go *g) {
   g->alt_t = t;
   g->alt_have_seq = hs;
   g->alt_have_t = ht;
+  g->have_dt = g->have_cand = 0; /* kept for the current process only */
 }
 
 /* Sequence bookkeeping for a gc line with number SEQ (and time T when
@@ -9995,7 +10170,8 @@ static void go_swap_runs(gcpulse__go *g) {
 static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
                     double t, int have_t, size_t col, uint32_t *flags) {
   int rc = 0;
-  if (g->have_seq && seq == g->last_seq && have_t && g->have_t && t == g->last_t) {
+  if (g->have_seq && seq == g->last_seq && have_t &&
+      ((g->have_t && t == g->last_t) || (g->have_cand && t == g->cand_t))) {
     rc = k->diag(k->ctx, GCPULSE_REASON_SEQ_REUSED, col,
                  "a new GC number (duplicated line dropped)");
     return rc < 0 ? rc : 1;
@@ -10020,6 +10196,7 @@ static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
     g->alt_have_seq = 1;
     g->alt_have_t = g->have_t;
     g->have_t = 0; /* a new run: its clock starts again */
+    g->have_dt = g->have_cand = 0;
     if (seq > 1)
       rc = k->diag(k->ctx, GCPULSE_REASON_SEQ_REUSED, col,
                    "a GC number above the previous one");
@@ -10035,14 +10212,47 @@ static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
   return rc;
 }
 
-/* Time bookkeeping for a trace time T at column COL. */
+/* A forward step longer than both of these is a jump: one corrupted
+ * digit ("@115.6s" for "@15.6s") looks like one.  Go runs a forced GC at
+ * least every 2 minutes while GC is on, so steady idle steps stay below
+ * the factor. */
+#define GO_JUMP_MIN_S 10.0
+#define GO_JUMP_FACTOR 10.0
+/* A periodic forced GC ("GC forced" before its line) comes 2 minutes after
+ * the last GC, or up to a minute later when sysmon sleeps: not a jump. */
+#define GO_FORCED_MAX_S 190.0
+
+/* Time bookkeeping for a trace time T at column COL.  A time above 10
+ * years, or before the last trusted one, is SUSPECT_TIME and does not
+ * become the clock.  A jump forward is SUSPECT_TIME too and becomes a
+ * candidate: the next timed line confirms it (not before it: the process
+ * really was quiet; the clock moves on) or shows it was the outlier (the
+ * next line continues the old clock and is accepted as usual). */
 static int time_step(gcpulse__go *g, const gcpulse__sink *k, double t,
                      size_t col, uint32_t *flags) {
+  if (g->have_cand && t >= g->cand_t) { /* the jump is confirmed */
+    g->last_dt = g->cand_t - g->last_t;
+    g->have_dt = 1;
+    g->last_t = g->cand_t;
+  }
+  g->have_cand = 0;
   if (t > GO_T_MAX_S || (g->have_t && t < g->last_t)) {
     *flags |= GCPULSE_EV_SUSPECT_TIME;
     return k->diag(k->ctx, GCPULSE_REASON_SUSPECT_TIME, col,
                    "a time since start under 10 years, not going backwards");
   }
+  double dt = t - g->last_t;
+  int periodic = (*flags & GCPULSE_EV_FORCED_PERIODIC) && dt <= GO_FORCED_MAX_S;
+  if (g->have_t && dt > GO_JUMP_MIN_S && !periodic &&
+      (!g->have_dt || dt > GO_JUMP_FACTOR * g->last_dt)) {
+    *flags |= GCPULSE_EV_SUSPECT_TIME;
+    g->have_cand = 1;
+    g->cand_t = t;
+    return k->diag(k->ctx, GCPULSE_REASON_SUSPECT_TIME, col,
+                   "no jump forward in time (unless the next line confirms it)");
+  }
+  g->have_dt = g->have_t;
+  g->last_dt = dt;
   g->have_t = 1;
   g->last_t = t;
   return 0;
@@ -10514,7 +10724,10 @@ int gcpulse__go_line(gcpulse__go *g, const char *s, size_t n,
 }
 /* end of lib/trace_go.c: its macros stay file-local */
 #undef ALT_QUIET
+#undef GO_FORCED_MAX_S
 #undef GO_INLINE
+#undef GO_JUMP_FACTOR
+#undef GO_JUMP_MIN_S
 #undef GO_T_MAX_S
 #undef KNOW
 #undef LIT

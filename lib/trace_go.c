@@ -42,7 +42,11 @@
  *     SEQ_REUSED diagnostic is raised too (disorder, not a clean restart).
  *   - @T above 10 years, or going backwards without a restart, is kept and
  *     flagged GCPULSE_EV_SUSPECT_TIME (+ a SUSPECT_TIME diagnostic); such a
- *     time does not become the parser's "last time".
+ *     time does not become the parser's "last time".  So is a jump forward
+ *     (over 10 s and 10 times the step before) until the next line
+ *     confirms it (a periodic forced GC up to 190 s after the last is not
+ *     a jump); when that line continues the old clock instead, the jump
+ *     was the outlier and only its line is flagged.
  *   - Lines without a time (<= 1.4 gc lines, scavenger lines) carry
  *     t = the last trusted @T (0 before any) with the T bit CLEAR; <= 1.4
  *     cycles are also flagged SUSPECT_TIME since their time is invented.
@@ -337,6 +341,7 @@ static void go_swap_runs(gcpulse__go *g) {
   g->alt_t = t;
   g->alt_have_seq = hs;
   g->alt_have_t = ht;
+  g->have_dt = g->have_cand = 0; /* kept for the current process only */
 }
 
 /* Sequence bookkeeping for a gc line with number SEQ (and time T when
@@ -350,7 +355,8 @@ static void go_swap_runs(gcpulse__go *g) {
 static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
                     double t, int have_t, size_t col, uint32_t *flags) {
   int rc = 0;
-  if (g->have_seq && seq == g->last_seq && have_t && g->have_t && t == g->last_t) {
+  if (g->have_seq && seq == g->last_seq && have_t &&
+      ((g->have_t && t == g->last_t) || (g->have_cand && t == g->cand_t))) {
     rc = k->diag(k->ctx, GCPULSE_REASON_SEQ_REUSED, col,
                  "a new GC number (duplicated line dropped)");
     return rc < 0 ? rc : 1;
@@ -375,6 +381,7 @@ static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
     g->alt_have_seq = 1;
     g->alt_have_t = g->have_t;
     g->have_t = 0; /* a new run: its clock starts again */
+    g->have_dt = g->have_cand = 0;
     if (seq > 1)
       rc = k->diag(k->ctx, GCPULSE_REASON_SEQ_REUSED, col,
                    "a GC number above the previous one");
@@ -390,14 +397,47 @@ static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
   return rc;
 }
 
-/* Time bookkeeping for a trace time T at column COL. */
+/* A forward step longer than both of these is a jump: one corrupted
+ * digit ("@115.6s" for "@15.6s") looks like one.  Go runs a forced GC at
+ * least every 2 minutes while GC is on, so steady idle steps stay below
+ * the factor. */
+#define GO_JUMP_MIN_S 10.0
+#define GO_JUMP_FACTOR 10.0
+/* A periodic forced GC ("GC forced" before its line) comes 2 minutes after
+ * the last GC, or up to a minute later when sysmon sleeps: not a jump. */
+#define GO_FORCED_MAX_S 190.0
+
+/* Time bookkeeping for a trace time T at column COL.  A time above 10
+ * years, or before the last trusted one, is SUSPECT_TIME and does not
+ * become the clock.  A jump forward is SUSPECT_TIME too and becomes a
+ * candidate: the next timed line confirms it (not before it: the process
+ * really was quiet; the clock moves on) or shows it was the outlier (the
+ * next line continues the old clock and is accepted as usual). */
 static int time_step(gcpulse__go *g, const gcpulse__sink *k, double t,
                      size_t col, uint32_t *flags) {
+  if (g->have_cand && t >= g->cand_t) { /* the jump is confirmed */
+    g->last_dt = g->cand_t - g->last_t;
+    g->have_dt = 1;
+    g->last_t = g->cand_t;
+  }
+  g->have_cand = 0;
   if (t > GO_T_MAX_S || (g->have_t && t < g->last_t)) {
     *flags |= GCPULSE_EV_SUSPECT_TIME;
     return k->diag(k->ctx, GCPULSE_REASON_SUSPECT_TIME, col,
                    "a time since start under 10 years, not going backwards");
   }
+  double dt = t - g->last_t;
+  int periodic = (*flags & GCPULSE_EV_FORCED_PERIODIC) && dt <= GO_FORCED_MAX_S;
+  if (g->have_t && dt > GO_JUMP_MIN_S && !periodic &&
+      (!g->have_dt || dt > GO_JUMP_FACTOR * g->last_dt)) {
+    *flags |= GCPULSE_EV_SUSPECT_TIME;
+    g->have_cand = 1;
+    g->cand_t = t;
+    return k->diag(k->ctx, GCPULSE_REASON_SUSPECT_TIME, col,
+                   "no jump forward in time (unless the next line confirms it)");
+  }
+  g->have_dt = g->have_t;
+  g->last_dt = dt;
   g->have_t = 1;
   g->last_t = t;
   return 0;

@@ -764,9 +764,12 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
    * that ends during a pause inside the pause's record ("[CMS797.832:
    * [CMS-concurrent-sweep: 1.180/1.376 secs] [Times: ...]"), and the
    * record goes on on the next line (" (concurrent mode failure): ...").
-   * The phase and its [Times] are cut out; the record stays open. */
+   * The phase and its [Times] are cut out; the record stays open.  G1
+   * does the same ("(young)2.321: [GC concurrent-mark-end, 0.008 secs]"
+   * with ", 0.0100000 secs]" on the next line). */
   const char *rend = e, *tm = NULL;
   const char *cc = gcpulse__find(b, e, "[CMS-concurrent-", 16);
+  if (cc == NULL) cc = gcpulse__find(b, e, "[GC concurrent-", 15);
   if (cc) {
     double ct = t;
     rend = stamp_before(b, cc, &ct);
