@@ -619,6 +619,44 @@ static void test_auto_detect_and_foreign(void **state) {
   tu_sink_free(&s);
 }
 
+/* Generational Shenandoah (JDK 21+, written from the format): the old
+ * generation's "Coalescing and filling (Old)" phase is concurrent work of
+ * its cycle, added to the cycle's concurrent time, never a pause. */
+static void test_shenandoah_generational_coalesce(void **state) {
+  (void)state;
+  static const char text[] =
+      "[0.010s][info][gc] Using Shenandoah\n"
+      "[1.000s][info][gc] GC(4) Concurrent reset (Old) 0.250ms\n"
+      "[1.010s][info][gc] GC(4) Pause Init Mark (Old) 0.120ms\n"
+      "[1.200s][info][gc] GC(4) Concurrent marking (Old) 180.500ms\n"
+      "[1.210s][info][gc] GC(4) Pause Final Mark (Old) 0.300ms\n"
+      "[1.400s][info][gc] GC(4) Coalescing and filling (Old) 12.750ms\n"
+      "[2.000s][info][gc] GC(5) Pause Init Mark (Young) 0.100ms\n";
+  tu_sink s;
+  gcpulse_stats_t st;
+  gcpulse_t *g = feed_text(NULL, text, sizeof text - 1, 0, &s, &st);
+  assert_int_equal(st.collector, GCPULSE_COLLECTOR_SHENANDOAH);
+  double conc = 0, pause = 0;
+  size_t pauses = 0, cycles = 0;
+  for (size_t i = 0; i < s.n_ev; i++) {
+    const gcpulse_event_t *e = &s.ev[i];
+    if (e->kind == GCPULSE_KIND_CONCURRENT && e->seq == 4) {
+      cycles++;
+      conc += e->concurrent_ms;
+    } else if (e->known & GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS)) {
+      pauses++;
+      pause += e->pause_ms;
+    }
+  }
+  assert_int_equal(cycles, 1);
+  NEAR(conc, 0.250 + 180.500 + 12.750);
+  assert_int_equal(pauses, 3);
+  NEAR(pause, 0.120 + 0.300 + 0.100);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_MALFORMED], 0);
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
 static void test_table_overflow_and_finish(void **state) {
   (void)state;
   static const char text[] =
@@ -1004,6 +1042,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_container_prefixes),
       cmocka_unit_test(test_uptime_jump),
       cmocka_unit_test(test_auto_detect_and_foreign),
+      cmocka_unit_test(test_shenandoah_generational_coalesce),
       cmocka_unit_test(test_table_overflow_and_finish),
       cmocka_unit_test(test_oom_fixtures),
       cmocka_unit_test(test_malformed),
