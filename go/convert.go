@@ -149,6 +149,12 @@ func loadNames() {
 	}
 }
 
+// reasonNamesForTest returns the reason names by code.
+func reasonNamesForTest() []string {
+	namesOnce.Do(loadNames)
+	return reasonNames[:]
+}
+
 func modeName(m C.int) string {
 	namesOnce.Do(loadNames)
 	if m < 0 || int(m) >= len(modeNames) {
@@ -157,7 +163,11 @@ func modeName(m C.int) string {
 	return modeNames[m]
 }
 
-func decisionFromC(d *C.gcpulse_gogc_decision_t, cfg *Config) Decision {
+// bounds are the controller settings in force (after PolicyJSON and
+// Config) that reasons compare against.
+type bounds struct{ cpuTarget, min, max float64 }
+
+func decisionFromC(d *C.gcpulse_gogc_decision_t, b *bounds) Decision {
 	namesOnce.Do(loadNames)
 	out := Decision{
 		T:                  float64(d.t),
@@ -183,30 +193,24 @@ func decisionFromC(d *C.gcpulse_gogc_decision_t, cfg *Config) Decision {
 	for i := 0; i < int(C.GCPULSE_GR_COUNT); i++ {
 		if uint32(d.reasons)&(1<<uint(i)) != 0 {
 			out.Reasons = append(out.Reasons, reasonNames[i])
-			out.ReasonDetails = append(out.ReasonDetails, reasonNumbers(i, &out, cfg))
+			out.ReasonDetails = append(out.ReasonDetails, reasonNumbers(i, &out, b))
 		}
 	}
 	return out
 }
 
 // reasonNumbers attaches to reason code i the numbers it compared.
-func reasonNumbers(i int, d *Decision, cfg *Config) Reason {
+func reasonNumbers(i int, d *Decision, b *bounds) Reason {
 	r := Reason{Name: reasonNames[i]}
-	bound := func(v, def float64) float64 {
-		if v > 0 {
-			return v
-		}
-		return def
-	}
 	switch i {
 	case C.GCPULSE_GR_CPU_HIGH, C.GCPULSE_GR_CPU_LOW:
-		r.Value, r.Limit, r.Unit = d.GCCPUFraction, bound(cfg.CPUTarget, 0.05), "fraction"
+		r.Value, r.Limit, r.Unit = d.GCCPUFraction, b.cpuTarget, "fraction"
 	case C.GCPULSE_GR_BUDGET, C.GCPULSE_GR_BUDGET_URGENT:
 		r.Value, r.Limit, r.Unit = d.ProjectedPeakBytes, d.BudgetBytes, "bytes"
 	case C.GCPULSE_GR_CLAMP_MIN:
-		r.Value, r.Limit, r.Unit = d.Raw, bound(cfg.MinGOGC, 25), "GOGC"
+		r.Value, r.Limit, r.Unit = d.Raw, b.min, "GOGC"
 	case C.GCPULSE_GR_CLAMP_MAX, C.GCPULSE_GR_PINNED:
-		r.Value, r.Limit, r.Unit = d.Raw, bound(cfg.MaxGOGC, 500), "GOGC"
+		r.Value, r.Limit, r.Unit = d.Raw, b.max, "GOGC"
 	case C.GCPULSE_GR_SLEW_UP, C.GCPULSE_GR_SLEW_DOWN:
 		r.Value, r.Limit, r.Unit = d.AfterBounds, d.AfterSlew, "GOGC"
 	case C.GCPULSE_GR_DEADBAND:

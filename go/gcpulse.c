@@ -798,24 +798,30 @@ typedef struct gcpulse__sink {
  * kept, flagged GCPULSE_EV_SUSPECT_TIME. */
 #define GCPULSE__T_MAX_S 315576000.0 /* 10 years */
 
+/* Durations (the MS fields) above this are absurd, for every runtime: a
+ * collection cannot outlast the longest plausible process (10 years). */
+#define GCPULSE__MS_MAX (GCPULSE__T_MAX_S * 1000.0)
+
 /* The last check of a parsed event before it reaches the sink, after every
  * unit scaling and product (numscan.c): a known field that is not finite,
  * negative (a duration) or not below GCPULSE_INT_MAX (an integer) is left
- * out (bit cleared) with one OVERFLOW diagnostic; a time above
+ * out (bit cleared) with one OVERFLOW diagnostic (a duration also when
+ * above GCPULSE__MS_MAX); a time above
  * GCPULSE__T_MAX_S is flagged SUSPECT_TIME with a diagnostic.  Every
  * parser calls it on every event.  Returns 0 or the sink's error. */
 int gcpulse__event_fix(gcpulse_event_t *ev, const gcpulse__sink *k);
 
 /* Fast path: every field in range, known or not (unknown fields are zero
  * or an earlier event's sane values).  v - v == 0 fails for NaN and
- * infinities, and so does v >= 0 for NaN; the tests are independent (no
- * chain of adds).  OR-ing the integers keeps any bit at or above 2^53.
+ * infinities, and so does v >= 0 for NaN; v <= GCPULSE__MS_MAX fails for
+ * NaN, +inf and absurd durations; the tests are independent (no chain of
+ * adds).  OR-ing the integers keeps any bit at or above 2^53.
  * Inline: one event per gc line, and a call costs as much as the test. */
 static inline int gcpulse__event_sane(gcpulse_event_t *ev,
                                       const gcpulse__sink *k) {
   int ok = (ev->t - ev->t == 0) & (ev->t >= 0) & (ev->t <= GCPULSE__T_MAX_S);
   uint64_t ints = ev->seq;
-#define GCPULSE__FAST_MS(f) ok &= (ev->f - ev->f == 0) & (ev->f >= 0);
+#define GCPULSE__FAST_MS(f) ok &= (ev->f <= GCPULSE__MS_MAX) & (ev->f >= 0);
 #define GCPULSE__FAST_INT(f) ints |= ev->f;
 #define GCPULSE__FAST_U32(f)
 #define GCPULSE__FAST(ty, F, f) GCPULSE__FAST_##ty(f)
@@ -1112,6 +1118,10 @@ typedef struct gcpulse__go {
   double last_t;         /* last trusted "@T" (not SUSPECT_TIME) */
   int have_seq;
   int have_t;            /* last_t is valid (cleared on restart) */
+  double last_dt;        /* the step that led to last_t (valid: have_dt) */
+  int have_dt;
+  double cand_t;         /* a forward jump not yet confirmed (have_cand) */
+  int have_cand;
   int forced_pending;    /* a "GC forced" line was seen: flag the next cycle */
   /* the other process of the stream: the run before the last restart, or
    * the second writer once lines of two processes alternate */
@@ -1222,8 +1232,14 @@ typedef struct gcpulse__jline {
   int timed;             /* has a readable time decorator */
 } gcpulse__jline;
 
+/* An uptime step forward longer than both of these is a jump (as for Go
+ * @T): it becomes the clock only when a later line confirms it. */
+#define GCPULSE__JVM_JUMP_MIN_S 10.0
+#define GCPULSE__JVM_JUMP_FACTOR 10.0
+
 struct gcpulse__jvm {
   int n_slots;
+  char unesc[1024];  /* a docker json-file "log" value with escapes undone */
   int collector;
   int locked;        /* a JVM line was recognised: lenient from now on */
   int have_wall0;
@@ -1233,6 +1249,7 @@ struct gcpulse__jvm {
   double last_t;     /* time of the last timed line */
   int have_last_t;
   uint64_t region_size;
+  uint32_t cpus;     /* "CPUs: N total, M available": M, 0 until seen */
   uint64_t stamp;
   int n_used, n_done;
   int cache;         /* index of the last entry touched */
@@ -1244,7 +1261,12 @@ struct gcpulse__jvm {
   int have_max_id;
   uint64_t max_id;   /* largest GC id of this run */
   int have_up;
-  double last_up;    /* last uptime decorator */
+  double last_up;    /* last trusted uptime decorator */
+  double up_step;    /* the step that led to last_up (valid: have_step) */
+  int have_step;
+  double cand_up;    /* an uptime jump not yet confirmed (have_cand) */
+  int have_cand;
+  int line_jump;     /* the current line's uptime is such a jump */
   int heap_exit;     /* inside an undecorated "Heap" exit printout */
   int dec_timed;     /* decorated lines of this run carry a time */
   /* the other JVM of the stream: the run before the last restart, or the
@@ -5493,12 +5515,14 @@ static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
   p->legacy.wall0 = w0;
   p->collector = GCPULSE_COLLECTOR_UNKNOWN;
   p->region_size = 0;
+  p->cpus = 0;
   p->oom_pending = 0;
   p->run_gc = 0;
   p->have_max_id = 0;
   p->max_id = 0;
   p->heap_exit = 0;
   p->dec_timed = 0;
+  p->have_step = p->have_cand = 0;
   p->restart_pending = 1;
   return 0;
 }
@@ -5558,6 +5582,48 @@ static void jvm_swap_runs(gcpulse__jvm *p) {
   p->last_up = p->alt_up;
   p->alt_max_id = id;
   p->alt_up = up;
+  p->have_step = p->have_cand = 0; /* kept for the current run only */
+}
+
+/* Whether uptime UP is a jump forward from the trusted uptime (after a GC
+ * of this run, so the first GC after start-up is never one). */
+static int uptime_jump(const gcpulse__jvm *p, double up) {
+  double last = p->last_up, step = p->up_step;
+  int have_step = p->have_step;
+  if (p->have_cand && up >= p->cand_up) { /* confirms the jump before */
+    step = p->cand_up - last;
+    have_step = 1;
+    last = p->cand_up;
+  }
+  double d = up - last;
+  return p->have_up && p->have_max_id && d > GCPULSE__JVM_JUMP_MIN_S &&
+         (!have_step || d > GCPULSE__JVM_JUMP_FACTOR * step);
+}
+
+/* Trusted-uptime bookkeeping for a JVM line with uptime UP.  A jump
+ * forward is kept as a candidate and the clock stays: the next timed line
+ * confirms it (is not before it) or shows it was the outlier (continues
+ * the old clock; events timed by the outlier are SUSPECT_TIME, see
+ * gcpulse__jvm_deliver, and it neither restarts the run nor ages open
+ * events). */
+static void uptime_step(gcpulse__jvm *p, double up) {
+  if (uptime_jump(p, up)) {
+    if (p->have_cand && up >= p->cand_up) p->last_up = p->cand_up;
+    p->have_step = 0;
+    p->have_cand = 1;
+    p->cand_up = up;
+    return;
+  }
+  if (p->have_cand && up >= p->cand_up) {
+    p->up_step = p->cand_up - p->last_up;
+    p->last_up = p->cand_up;
+  } else {
+    p->up_step = up - p->last_up;
+  }
+  p->have_step = p->have_up && up >= p->last_up;
+  p->have_cand = 0;
+  p->last_up = up;
+  p->have_up = 1;
 }
 
 /* Does the message start a new run (see the design comment)?  UP/HAVE_UP:
@@ -5622,6 +5688,94 @@ static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
 /* ------------------------------------------------------------------ */
 /* entry points                                                        */
 
+/* Bytes of a line searched for decorators behind a prefix. */
+#define PREFIX_MAX 256
+
+/* Whether [B, E) starts with a time decorator: "[1.234s]", "[12ms]",
+ * "[12ns]" or "[2026-12-06T01:07:08.123+0000]". */
+static int time_decorator(const char *b, const char *e) {
+  if (e - b < 4 || b[0] != '[' || !env_is_digit(b[1])) return 0;
+  const char *w = e - b > 40 ? b + 40 : e;
+  const char *c = memchr(b, ']', (size_t)(w - b));
+  if (c == NULL) return 0;
+  double v;
+  if (c - b > 19 && b[5] == '-') return scan_iso(b + 1, c, &v);
+  const char *r = gcpulse__jvm_decimal(b + 1, c, &v);
+  if (r == NULL) return 0;
+  return (c - r == 1 && *r == 's') ||
+         (c - r == 2 && r[1] == 's' && (r[0] == 'm' || r[0] == 'n'));
+}
+
+static int env_hex4(const char *h, unsigned *v) {
+  *v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = h[i];
+    unsigned d = env_is_digit(c)              ? (unsigned)(c - '0')
+                 : (c >= 'a' && c <= 'f')   ? (unsigned)(c - 'a' + 10)
+                 : (c >= 'A' && c <= 'F')   ? (unsigned)(c - 'A' + 10)
+                                            : 16u;
+    if (d > 15u) return 0;
+    *v = *v * 16u + d;
+  }
+  return 1;
+}
+
+/* The JSON string value [B, E) with its escapes undone into P->unesc
+ * (docker writes "->" as "-\u003e"); non-ASCII \u escapes become '?'.
+ * Returns its length, or 0 when it does not fit (left as it is). */
+static size_t json_unescape(gcpulse__jvm *p, const char *b, const char *e) {
+  size_t n = 0;
+  while (b < e) {
+    if (n == sizeof p->unesc) return 0;
+    char c = *b++;
+    if (c == '\\' && b < e) {
+      unsigned v;
+      c = *b++;
+      if (c == 't') c = '\t';
+      else if (c == 'u' && e - b >= 4 && env_hex4(b, &v)) {
+        c = v < 0x80 ? (char)v : '?';
+        b += 4;
+      } else if (c != '"' && c != '\\' && c != '/') {
+        c = '?';
+      }
+    }
+    p->unesc[n++] = c;
+  }
+  return n;
+}
+
+/* A container or syslog prefix before the decorators (CRI "<time> stdout
+ * F ", syslog/journald "<date> host app[pid]: ", docker json-file
+ * {"log":"...\n",...}): moves *S to the first time decorator after a space,
+ * tab or quote within PREFIX_MAX bytes; a docker record is replaced by its
+ * "log" value, escapes undone. */
+static void skip_prefix(gcpulse__jvm *p, const char **s, const char **e) {
+  const char *b = *s, *end = *e;
+  const char *w = end - b > PREFIX_MAX ? b + PREFIX_MAX : end;
+  for (const char *c = b + 1; c < w;) {
+    c = memchr(c, '[', (size_t)(w - c));
+    if (c == NULL) return;
+    if ((c[-1] == ' ' || c[-1] == '\t' || c[-1] == '"') &&
+        time_decorator(c, end)) {
+      *s = c;
+      if (GCPULSE__LIT(b, c, "{\"log\":\"") == c) {
+        const char *x = gcpulse__find(c, end, "\\n\"", 3);
+        if (x == NULL) x = gcpulse__find(c, end, "\",\"", 3);
+        if (x == NULL) return;
+        while (x - c >= 2 && x[-2] == '\\' && x[-1] == 'r') x -= 2;
+        *e = x;
+        size_t n;
+        if (memchr(c, '\\', (size_t)(x - c)) && (n = json_unescape(p, c, x))) {
+          *s = p->unesc;
+          *e = p->unesc + n;
+        }
+      }
+      return;
+    }
+    c++;
+  }
+}
+
 int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
                       const gcpulse__sink *k, int *skip) {
   const char *e = s + n;
@@ -5631,11 +5785,14 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
   double up = 0;
   int have_up = 0;
   *skip = GCPULSE_REASON_FOREIGN;
+  if (s < e && *s != '[' && !p->legacy.seen) skip_prefix(p, &s, &e);
   if (s < e && *s == '[') {
     have_up = scan_envelope(p, s, e, &L, &up);
+    p->line_jump = have_up && uptime_jump(p, up);
   } else {
     L.msg = s;
     L.end = e;
+    p->line_jump = 0;
     if (p->have_last_t) {
       p->t_line = p->last_t;
       p->have_t = 1;
@@ -5668,10 +5825,8 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
     return 0;
   }
   p->locked = 1;
-  if (have_up) {
-    p->last_up = up; /* JVM output only: a foreign "[0.5s] x" is not time */
-    p->have_up = 1;
-  }
+  /* JVM output only: a foreign "[0.5s] x" is not time */
+  if (have_up) uptime_step(p, up);
   /* HotSpot prints the same decorators on every line of an output: a
    * decorated line without a readable time among timed ones is damaged */
   if (L.n_dec > 0) {
@@ -5704,6 +5859,7 @@ int gcpulse__jvm_finish(gcpulse__jvm *p, const gcpulse__sink *k) {
 }
 /* end of lib/jvm/envelope.c: its macros stay file-local */
 #undef ALT_QUIET_LINES
+#undef PREFIX_MAX
 #undef RESTART_BACK_S
 #undef TAGS8
 #undef WALL_CUT_S
@@ -5888,7 +6044,21 @@ int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
   if (p->interleaved && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
       ev->t + 1.0 < front)
     ev->flags |= GCPULSE_EV_SUSPECT_TIME;
-  int rc = gcpulse__event_sane(ev, k);
+  if (p->cpus > 0 && !(ev->known & GCPULSE_BIT(GCPULSE_FIELD_PROCS))) {
+    ev->procs = p->cpus; /* the run's processor count, once its banner said */
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_PROCS);
+  }
+  int rc;
+  /* timed by an uptime jump no later line confirmed (envelope.c) */
+  if (p->have_up && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
+      ev->t > front + GCPULSE__JVM_JUMP_MIN_S && ev->t <= GCPULSE__T_MAX_S &&
+      !(ev->flags & GCPULSE_EV_SUSPECT_TIME)) {
+    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
+    rc = k->diag(k->ctx, GCPULSE_REASON_SUSPECT_TIME, 0,
+                 "no jump forward in uptime (unless the next line confirms it)");
+    if (rc < 0) return rc;
+  }
+  rc = gcpulse__event_sane(ev, k);
   return rc < 0 ? rc : k->event(k->ctx, ev);
 }
 
@@ -5958,7 +6128,8 @@ static int emit(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
 static int stale(const gcpulse__jvm *p, const jvm_entry *x) {
   double last = x->t_last > x->ev.t ? x->t_last : x->ev.t;
   return (p->have_max_id && p->max_id >= x->id + STALE_IDS) ||
-         (p->have_t && (x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
+         (p->have_t && !p->line_jump &&
+          (x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
           p->t_line - last >= STALE_S);
 }
 
@@ -6680,6 +6851,116 @@ static int known_header(const char *p, const char *e) {
   return 0;
 }
 
+/* A record starts at R (after its "[GC"/"[Full GC" word): end the one in
+ * progress, detect a new JVM run, and fill the new record's header (kind,
+ * id, time, cause, collector).  *COLL is the collector in force. */
+static int open_record(gcpulse__jvm8 *q, const gcpulse__sink *k, int kind,
+                       int cms_phase, const char *r, const char *e, double t,
+                       int have_t, int have_id, uint64_t id, int *collector,
+                       int *coll_io) {
+  int rc, coll = *coll_io;
+  if (q->active) {
+    rc = emit_record(q, k, coll);
+    if (rc < 0) return rc;
+  }
+  if (q->conc_active && q->conc_closing) { /* G1 cleanup freed nothing */
+    rc = conc_close(q, k, coll, 0);
+    if (rc < 0) return rc;
+  }
+  if (have_t && q->have_t && run_of(q, t)) { /* a new JVM run */
+    if (q->conc_active) {
+      rc = conc_close(q, k, coll, 1);
+      if (rc < 0) return rc;
+    }
+    q->have_alt = 1;
+    q->alt_t = q->last_t;
+    q->alt_next_seq = q->next_seq;
+    q->went_back = 1;
+    q->next_seq = 0;
+    q->have_seq = 0;
+    q->collector = GCPULSE_COLLECTOR_UNKNOWN;
+    *collector = GCPULSE_COLLECTOR_UNKNOWN;
+    coll = GCPULSE_COLLECTOR_UNKNOWN;
+  }
+  memset(&q->ev, 0, sizeof q->ev);
+  q->label[0] = '\0';
+  q->active = 1;
+  q->seen = 1;
+  gcpulse_event_t *ev = &q->ev;
+  ev->runtime = GCPULSE_RT_JVM;
+  ev->kind = kind;
+  ev->seq = have_id ? id : q->next_seq;
+  q->next_seq = ev->seq + 1;
+  q->have_seq = 1;
+  if (kind == GCPULSE_KIND_CLEANUP && q->conc_active) q->conc_closing = 1;
+  ev->known = GCPULSE_BIT(GCPULSE_FIELD_SEQ);
+  if (have_t) {
+    ev->t = t;
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_T);
+    q->last_t = t;
+    q->have_t = 1;
+  }
+  while (r < e && *r == ' ') r++;
+  if (kind == GCPULSE_KIND_FULL || kind == GCPULSE_KIND_YOUNG) {
+    char c2[GCPULSE_CAUSE_MAX];
+    r = group(r, e, ev->cause);
+    if (strcmp(ev->cause, "young") == 0) ev->cause[0] = '\0';
+    /* G1: "(cause) (young|mixed) (initial-mark) (to-space exhausted)" */
+    while (r < e && *r == '(') {
+      c2[0] = '\0';
+      r = group(r, e, c2);
+      if (strcmp(c2, "mixed") == 0) ev->kind = GCPULSE_KIND_MIXED;
+      if (c2[0] == '\0') break;
+      if (q->collector == GCPULSE_COLLECTOR_UNKNOWN &&
+          (strcmp(c2, "young") == 0 || strcmp(c2, "mixed") == 0))
+        q->collector = GCPULSE_COLLECTOR_G1;
+    }
+    if (strcmp(ev->cause, "CMS Initial Mark") == 0) {
+      ev->kind = GCPULSE_KIND_INITIAL_MARK;
+      q->collector = GCPULSE_COLLECTOR_CMS;
+    } else if (strcmp(ev->cause, "CMS Final Remark") == 0) {
+      ev->kind = GCPULSE_KIND_REMARK;
+      q->collector = GCPULSE_COLLECTOR_CMS;
+    }
+  } else {
+    q->collector = cms_phase ? GCPULSE_COLLECTOR_CMS : GCPULSE_COLLECTOR_G1;
+  }
+  if (q->collector != GCPULSE_COLLECTOR_UNKNOWN &&
+      *collector == GCPULSE_COLLECTOR_UNKNOWN)
+    *collector = q->collector;
+  *coll_io = coll;
+  return 0;
+}
+
+/* "[Times: user=U sys=S, real=R secs]" at TM ends the record in progress
+ * (S is the line, for the diagnostic's offset). */
+static int times_end(gcpulse__jvm8 *q, const gcpulse__sink *k, const char *s,
+                     const char *tm, const char *e, int coll) {
+  int rc;
+  double u, sy, re;
+  const char *x = GCPULSE__LIT(tm + 8, e, "user=");
+  x = x ? gcpulse__scan_decimal(x, e, 1, &u) : NULL;
+  x = x ? GCPULSE__LIT(x, e, " sys=") : NULL;
+  x = x ? gcpulse__scan_decimal(x, e, 1, &sy) : NULL;
+  x = x ? GCPULSE__LIT(x, e, ", real=") : NULL;
+  x = x ? gcpulse__scan_decimal(x, e, 1, &re) : NULL;
+  if (x) {
+    q->ev.cpu_user_ms = u * 1000.0;
+    q->ev.cpu_sys_ms = sy * 1000.0;
+    q->ev.real_ms = re * 1000.0;
+    q->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_CPU_USER_MS) |
+                   GCPULSE_BIT(GCPULSE_FIELD_CPU_SYS_MS) |
+                   GCPULSE_BIT(GCPULSE_FIELD_REAL_MS);
+  } else {
+    rc = k->diag(k->ctx, GCPULSE_REASON_MALFORMED, (size_t)(tm - s),
+                 "[Times: user=.. sys=.., real=.. secs]");
+    if (rc < 0) return rc;
+  }
+  rc = emit_record(q, k, coll);
+  if (rc < 0) return rc;
+  return 0;
+}
+
 int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
                        const gcpulse__sink *k, int *skip, int *collector) {
   const char *e = s + n, *p = s;
@@ -6727,75 +7008,9 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
     cms_phase = kind != GCPULSE_KIND_YOUNG;
   }
   if (kind != GCPULSE_KIND_UNKNOWN) {
-    if (q->active) {
-      rc = emit_record(q, k, coll);
-      if (rc < 0) return rc;
-    }
-    if (q->conc_active && q->conc_closing) { /* G1 cleanup freed nothing */
-      rc = conc_close(q, k, coll, 0);
-      if (rc < 0) return rc;
-    }
-    if (have_t && q->have_t && run_of(q, t)) { /* a new JVM run */
-      if (q->conc_active) {
-        rc = conc_close(q, k, coll, 1);
-        if (rc < 0) return rc;
-      }
-      q->have_alt = 1;
-      q->alt_t = q->last_t;
-      q->alt_next_seq = q->next_seq;
-      q->went_back = 1;
-      q->next_seq = 0;
-      q->have_seq = 0;
-      q->collector = GCPULSE_COLLECTOR_UNKNOWN;
-      *collector = GCPULSE_COLLECTOR_UNKNOWN;
-      coll = GCPULSE_COLLECTOR_UNKNOWN;
-    }
-    memset(&q->ev, 0, sizeof q->ev);
-    q->label[0] = '\0';
-    q->active = 1;
-    q->seen = 1;
-    gcpulse_event_t *ev = &q->ev;
-    ev->runtime = GCPULSE_RT_JVM;
-    ev->kind = kind;
-    ev->seq = have_id ? id : q->next_seq;
-    q->next_seq = ev->seq + 1;
-    q->have_seq = 1;
-    if (kind == GCPULSE_KIND_CLEANUP && q->conc_active) q->conc_closing = 1;
-    ev->known = GCPULSE_BIT(GCPULSE_FIELD_SEQ);
-    if (have_t) {
-      ev->t = t;
-      ev->known |= GCPULSE_BIT(GCPULSE_FIELD_T);
-      q->last_t = t;
-      q->have_t = 1;
-    }
-    while (r < e && *r == ' ') r++;
-    if (kind == GCPULSE_KIND_FULL || kind == GCPULSE_KIND_YOUNG) {
-      char c2[GCPULSE_CAUSE_MAX];
-      r = group(r, e, ev->cause);
-      if (strcmp(ev->cause, "young") == 0) ev->cause[0] = '\0';
-      /* G1: "(cause) (young|mixed) (initial-mark) (to-space exhausted)" */
-      while (r < e && *r == '(') {
-        c2[0] = '\0';
-        r = group(r, e, c2);
-        if (strcmp(c2, "mixed") == 0) ev->kind = GCPULSE_KIND_MIXED;
-        if (c2[0] == '\0') break;
-        if (q->collector == GCPULSE_COLLECTOR_UNKNOWN &&
-            (strcmp(c2, "young") == 0 || strcmp(c2, "mixed") == 0))
-          q->collector = GCPULSE_COLLECTOR_G1;
-      }
-      if (strcmp(ev->cause, "CMS Initial Mark") == 0) {
-        ev->kind = GCPULSE_KIND_INITIAL_MARK;
-        q->collector = GCPULSE_COLLECTOR_CMS;
-      } else if (strcmp(ev->cause, "CMS Final Remark") == 0) {
-        ev->kind = GCPULSE_KIND_REMARK;
-        q->collector = GCPULSE_COLLECTOR_CMS;
-      }
-    } else {
-      q->collector = cms_phase ? GCPULSE_COLLECTOR_CMS : GCPULSE_COLLECTOR_G1;
-    }
-    if (q->collector != GCPULSE_COLLECTOR_UNKNOWN &&
-        *collector == GCPULSE_COLLECTOR_UNKNOWN)
-      *collector = q->collector;
+    rc = open_record(q, k, kind, cms_phase, r, e, t, have_t, have_id, id,
+                     collector, &coll);
+    if (rc < 0) return rc;
   } else if (!q->active) {
     if (!q->seen) {
       if (!(GCPULSE__LIT(p, e, "OpenJDK ") || GCPULSE__LIT(p, e, "Java HotSpot") ||
@@ -6819,9 +7034,12 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
    * that ends during a pause inside the pause's record ("[CMS797.832:
    * [CMS-concurrent-sweep: 1.180/1.376 secs] [Times: ...]"), and the
    * record goes on on the next line (" (concurrent mode failure): ...").
-   * The phase and its [Times] are cut out; the record stays open. */
+   * The phase and its [Times] are cut out; the record stays open.  G1
+   * does the same ("(young)2.321: [GC concurrent-mark-end, 0.008 secs]"
+   * with ", 0.0100000 secs]" on the next line). */
   const char *rend = e, *tm = NULL;
   const char *cc = gcpulse__find(b, e, "[CMS-concurrent-", 16);
+  if (cc == NULL) cc = gcpulse__find(b, e, "[GC concurrent-", 15);
   if (cc) {
     double ct = t;
     rend = stamp_before(b, cc, &ct);
@@ -6847,26 +7065,7 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
   if (*collector == GCPULSE_COLLECTOR_UNKNOWN) *collector = q->collector;
   coll = *collector;
   if (tm) {
-    double u, sy, re;
-    const char *x = GCPULSE__LIT(tm + 8, e, "user=");
-    x = x ? gcpulse__scan_decimal(x, e, 1, &u) : NULL;
-    x = x ? GCPULSE__LIT(x, e, " sys=") : NULL;
-    x = x ? gcpulse__scan_decimal(x, e, 1, &sy) : NULL;
-    x = x ? GCPULSE__LIT(x, e, ", real=") : NULL;
-    x = x ? gcpulse__scan_decimal(x, e, 1, &re) : NULL;
-    if (x) {
-      q->ev.cpu_user_ms = u * 1000.0;
-      q->ev.cpu_sys_ms = sy * 1000.0;
-      q->ev.real_ms = re * 1000.0;
-      q->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_CPU_USER_MS) |
-                     GCPULSE_BIT(GCPULSE_FIELD_CPU_SYS_MS) |
-                     GCPULSE_BIT(GCPULSE_FIELD_REAL_MS);
-    } else {
-      rc = k->diag(k->ctx, GCPULSE_REASON_MALFORMED, (size_t)(tm - s),
-                   "[Times: user=.. sys=.., real=.. secs]");
-      if (rc < 0) return rc;
-    }
-    rc = emit_record(q, k, coll);
+    rc = times_end(q, k, s, tm, e, coll);
     if (rc < 0) return rc;
   }
   return 1;
@@ -7307,6 +7506,23 @@ static void add_conc(jvm_entry *x, double ms) {
   x->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS);
 }
 
+/* Generational Shenandoah's old-generation phase "Coalescing and filling
+ * (Old) 1.234ms" (JDK 21+): concurrent work of the cycle of its GC id,
+ * logged without the "Concurrent" prefix. */
+static int on_coalesce(gcpulse__jvm *p, const jline *L, const char *line,
+                       const gcpulse__sink *k) {
+  infer_collector(p, GCPULSE_COLLECTOR_SHENANDOAH);
+  jtail t;
+  scan_tail(L->msg, L->end, &t);
+  int rc = report_bad(&t, L, line, k);
+  if (rc < 0 || !L->has_id) return rc;
+  jvm_entry *x = accum_cycle(p, L->id, k, &rc);
+  if (x == NULL) return rc;
+  x->t_last = p->t_line;
+  if (t.has_dur) add_conc(x, t.dur_ms);
+  return 0;
+}
+
 /* "Concurrent ..." lines. */
 static int on_concurrent(gcpulse__jvm *p, const jline *L, const char *line,
                          const gcpulse__sink *k) {
@@ -7634,6 +7850,19 @@ static int on_global(gcpulse__jvm *p, const jline *L) {
     if (scan_size(q, e, &v)) p->region_size = v;
     return 1;
   }
+  if ((q = GCPULSE__LIT(b, e, "CPUs: ")) != NULL) {
+    /* "CPUs: 2 total, 2 available" (gc,init): the processors this JVM may
+     * use, stamped as procs on its events (gcid_table.c).  The line stays
+     * a banner line (return 0: recognised as before). */
+    uint64_t total, avail;
+    q = scan_count(q, e, &total);
+    q = q ? GCPULSE__LIT(q, e, " total, ") : NULL;
+    q = q ? scan_count(q, e, &avail) : NULL;
+    if (q && GCPULSE__LIT(q, e, " available") && avail > 0 &&
+        avail <= total && avail <= UINT32_MAX)
+      p->cpus = (uint32_t)avail;
+    return 0;
+  }
   if (GCPULSE__LIT(b, e, "Out Of Memory") ||
       GCPULSE__LIT(b, e, "Cannot finish degeneration")) {
     p->oom_pending = 1;
@@ -7730,6 +7959,12 @@ int gcpulse__jvm_body(gcpulse__jvm *p, jline *L, const char *line,
     *skip = GCPULSE_REASON_NONE;
     return 1;
   case 'C':
+    if (n >= 22 && memcmp(b, "Coalescing and filling", 22) == 0) {
+      if (!L->has_id && !gc_tag && !p->locked) return 0;
+      *rc = on_coalesce(p, L, line, k);
+      *skip = GCPULSE_REASON_NONE;
+      return 1;
+    }
     if (n < 11 || memcmp(b, "Concurrent ", 11) != 0) break;
     if (!L->has_id && !gc_tag && !p->locked) return 0;
     *rc = on_concurrent(p, L, line, k);
@@ -8234,7 +8469,8 @@ const char *gcpulse__find(const char *p, const char *end, const char *lit,
 }
 
 /* Range rules of the event fields (see GCPULSE__EVENT_NUMBERS). */
-#define SANE_MS(v) (isfinite(v) && (v) >= 0)
+#define SANE_MS(v) (isfinite(v) && (v) >= 0 && (v) <= GCPULSE__MS_MAX)
+#define SANE_T(v) (isfinite(v) && (v) >= 0)
 #define SANE_INT(v) ((v) < GCPULSE_INT_MAX)
 #define SANE_U32(v) 1
 
@@ -8247,7 +8483,7 @@ int gcpulse__event_fix(gcpulse_event_t *ev, const gcpulse__sink *k) {
 #undef CHECK_
   if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_SEQ)) && ev->seq >= GCPULSE_INT_MAX)
     bad |= GCPULSE_BIT(GCPULSE_FIELD_SEQ);
-  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) && !SANE_MS(ev->t))
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) && !SANE_T(ev->t))
     bad |= GCPULSE_BIT(GCPULSE_FIELD_T);
   int rc = 0;
   if (bad) {
@@ -8275,6 +8511,7 @@ int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out) {
 #undef CHECK_
 #undef SANE_INT
 #undef SANE_MS
+#undef SANE_T
 #undef SANE_U32
 
 /* ==== lib/policy.c ==== */
@@ -9669,7 +9906,11 @@ int gcpulse__policy_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
  *     SEQ_REUSED diagnostic is raised too (disorder, not a clean restart).
  *   - @T above 10 years, or going backwards without a restart, is kept and
  *     flagged GCPULSE_EV_SUSPECT_TIME (+ a SUSPECT_TIME diagnostic); such a
- *     time does not become the parser's "last time".
+ *     time does not become the parser's "last time".  So is a jump forward
+ *     (over 10 s and 10 times the step before) until the next line
+ *     confirms it (a periodic forced GC up to 190 s after the last is not
+ *     a jump); when that line continues the old clock instead, the jump
+ *     was the outlier and only its line is flagged.
  *   - Lines without a time (<= 1.4 gc lines, scavenger lines) carry
  *     t = the last trusted @T (0 before any) with the T bit CLEAR; <= 1.4
  *     cycles are also flagged SUSPECT_TIME since their time is invented.
@@ -9963,6 +10204,7 @@ static void go_swap_runs(gcpulse__go *g) {
   g->alt_t = t;
   g->alt_have_seq = hs;
   g->alt_have_t = ht;
+  g->have_dt = g->have_cand = 0; /* kept for the current process only */
 }
 
 /* Sequence bookkeeping for a gc line with number SEQ (and time T when
@@ -9976,7 +10218,8 @@ static void go_swap_runs(gcpulse__go *g) {
 static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
                     double t, int have_t, size_t col, uint32_t *flags) {
   int rc = 0;
-  if (g->have_seq && seq == g->last_seq && have_t && g->have_t && t == g->last_t) {
+  if (g->have_seq && seq == g->last_seq && have_t &&
+      ((g->have_t && t == g->last_t) || (g->have_cand && t == g->cand_t))) {
     rc = k->diag(k->ctx, GCPULSE_REASON_SEQ_REUSED, col,
                  "a new GC number (duplicated line dropped)");
     return rc < 0 ? rc : 1;
@@ -10001,6 +10244,7 @@ static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
     g->alt_have_seq = 1;
     g->alt_have_t = g->have_t;
     g->have_t = 0; /* a new run: its clock starts again */
+    g->have_dt = g->have_cand = 0;
     if (seq > 1)
       rc = k->diag(k->ctx, GCPULSE_REASON_SEQ_REUSED, col,
                    "a GC number above the previous one");
@@ -10016,14 +10260,47 @@ static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
   return rc;
 }
 
-/* Time bookkeeping for a trace time T at column COL. */
+/* A forward step longer than both of these is a jump: one corrupted
+ * digit ("@115.6s" for "@15.6s") looks like one.  Go runs a forced GC at
+ * least every 2 minutes while GC is on, so steady idle steps stay below
+ * the factor. */
+#define GO_JUMP_MIN_S 10.0
+#define GO_JUMP_FACTOR 10.0
+/* A periodic forced GC ("GC forced" before its line) comes 2 minutes after
+ * the last GC, or up to a minute later when sysmon sleeps: not a jump. */
+#define GO_FORCED_MAX_S 190.0
+
+/* Time bookkeeping for a trace time T at column COL.  A time above 10
+ * years, or before the last trusted one, is SUSPECT_TIME and does not
+ * become the clock.  A jump forward is SUSPECT_TIME too and becomes a
+ * candidate: the next timed line confirms it (not before it: the process
+ * really was quiet; the clock moves on) or shows it was the outlier (the
+ * next line continues the old clock and is accepted as usual). */
 static int time_step(gcpulse__go *g, const gcpulse__sink *k, double t,
                      size_t col, uint32_t *flags) {
+  if (g->have_cand && t >= g->cand_t) { /* the jump is confirmed */
+    g->last_dt = g->cand_t - g->last_t;
+    g->have_dt = 1;
+    g->last_t = g->cand_t;
+  }
+  g->have_cand = 0;
   if (t > GO_T_MAX_S || (g->have_t && t < g->last_t)) {
     *flags |= GCPULSE_EV_SUSPECT_TIME;
     return k->diag(k->ctx, GCPULSE_REASON_SUSPECT_TIME, col,
                    "a time since start under 10 years, not going backwards");
   }
+  double dt = t - g->last_t;
+  int periodic = (*flags & GCPULSE_EV_FORCED_PERIODIC) && dt <= GO_FORCED_MAX_S;
+  if (g->have_t && dt > GO_JUMP_MIN_S && !periodic &&
+      (!g->have_dt || dt > GO_JUMP_FACTOR * g->last_dt)) {
+    *flags |= GCPULSE_EV_SUSPECT_TIME;
+    g->have_cand = 1;
+    g->cand_t = t;
+    return k->diag(k->ctx, GCPULSE_REASON_SUSPECT_TIME, col,
+                   "no jump forward in time (unless the next line confirms it)");
+  }
+  g->have_dt = g->have_t;
+  g->last_dt = dt;
   g->have_t = 1;
   g->last_t = t;
   return 0;
@@ -10040,101 +10317,99 @@ static double borrowed_t(const gcpulse__go *g) {
 
 /* Go 1.5+ line; P is just past "gc ", SEQ and the "@" already checked
  * (AT points at '@'). */
-static int parse_gc_modern(gcpulse__go *g, const char *s, pst *ps,
-                           const char *p, const char *at,
-                           const gcpulse__sink *k) {
-  uint64_t seq, pct, v[7], h0, h1, h2, goal, x, stacks = 0, globals = 0;
-  uint64_t procs;
+/* The numbers of one modern line, as scanned. */
+typedef struct modern_line {
+  uint64_t seq, pct, v[7], ck[5], h0, h1, h2, goal, stacks, globals, procs;
   double t;
-  int sg = 0, nclock = 1;
-  uint64_t ck[5];
-  const char *q = NUM(ps, p, &seq); /* digits and " @" checked by at_gc */
-  if (q == NULL) goto bad;          /* more than 19 digits */
-  if (!(q = secs_(ps, at + 1, &t))) goto bad;
-  if (!(q = LIT(ps, q, "s "))) goto bad;
-  if (!(q = numlim_(ps, q, &pct, UINT32_MAX, "a GC CPU percentage"))) goto bad;
-  if (!(q = LIT(ps, q, "%: "))) goto bad;
-  if (!(q = ms_(ps, q, &ck[0]))) goto bad;
+  int nclock, sg, forced, cut;
+} modern_line;
+
+/* Scan the modern grammar from P (the cycle number) and AT (the '@') into
+ * M; the position after the line, or NULL with the failure recorded. */
+static const char *scan_modern(pst *ps, const char *p, const char *at,
+                               modern_line *m) {
+  uint64_t x;
+  m->nclock = 1;
+  const char *q = NUM(ps, p, &m->seq); /* digits and " @" checked by at_gc */
+  if (q == NULL) return NULL;          /* more than 19 digits */
+  if (!(q = secs_(ps, at + 1, &m->t))) return NULL;
+  if (!(q = LIT(ps, q, "s "))) return NULL;
+  if (!(q = numlim_(ps, q, &m->pct, UINT32_MAX, "a GC CPU percentage"))) return NULL;
+  if (!(q = LIT(ps, q, "%: "))) return NULL;
+  if (!(q = ms_(ps, q, &m->ck[0]))) return NULL;
   while (q < ps->end && *q == '+') {
-    if (nclock == 5) {
+    if (m->nclock == 5) {
       fail(ps, q, GCPULSE_REASON_MALFORMED, "3 or 5 clock phases");
-      goto bad;
+      return NULL;
     }
-    if (!(q = ms_(ps, q + 1, &ck[nclock++]))) goto bad;
+    if (!(q = ms_(ps, q + 1, &m->ck[m->nclock++]))) return NULL;
   }
-  if (nclock != 3 && nclock != 5) {
-    if (q >= ps->end) {
-      fail(ps, q, GCPULSE_REASON_TRUNCATED, "3 or 5 clock phases");
-    } else {
-      fail(ps, q, GCPULSE_REASON_MALFORMED, "3 or 5 clock phases");
-    }
-    goto bad;
+  if (m->nclock != 3 && m->nclock != 5) {
+    fail(ps, q, q >= ps->end ? GCPULSE_REASON_TRUNCATED : GCPULSE_REASON_MALFORMED,
+         "3 or 5 clock phases");
+    return NULL;
   }
-  if (!(q = LIT(ps, q, " ms clock, "))) goto bad;
+  if (!(q = LIT(ps, q, " ms clock, "))) return NULL;
   /* CPU: 1.6+ A+B/C/D+E ; 1.5 A+B+C+D/E/F+G */
-  int nv = nclock == 3 ? 5 : 7;
-  int slash0 = nclock == 3 ? 1 : 3; /* index of the first '/'-joined value */
+  int nv = m->nclock == 3 ? 5 : 7;
+  int slash0 = m->nclock == 3 ? 1 : 3; /* index of the first '/'-joined value */
   for (int i = 0; i < nv; i++) {
     if (i > 0) {
       int slash = (i == slash0 + 1 || i == slash0 + 2);
       if (slash) {
-        if (!(q = LIT(ps, q, "/"))) goto bad;
+        if (!(q = LIT(ps, q, "/"))) return NULL;
       } else {
-        if (!(q = LIT(ps, q, "+"))) goto bad;
+        if (!(q = LIT(ps, q, "+"))) return NULL;
       }
     }
-    if (!(q = ms_(ps, q, &v[i]))) goto bad;
+    if (!(q = ms_(ps, q, &m->v[i]))) return NULL;
   }
-  if (!(q = LIT(ps, q, " ms cpu, "))) goto bad;
-  if (!(q = mib_(ps, q, &h0))) goto bad;
-  if (!(q = LIT(ps, q, "->"))) goto bad;
-  if (!(q = mib_(ps, q, &h1))) goto bad;
-  if (!(q = LIT(ps, q, "->"))) goto bad;
-  if (!(q = mib_(ps, q, &h2))) goto bad;
-  if (!(q = LIT(ps, q, " MB, "))) goto bad;
-  if (!(q = mib_(ps, q, &goal))) goto bad;
-  if (!(q = LIT(ps, q, " MB goal, "))) goto bad;
+  if (!(q = LIT(ps, q, " ms cpu, "))) return NULL;
+  if (!(q = mib_(ps, q, &m->h0))) return NULL;
+  if (!(q = LIT(ps, q, "->"))) return NULL;
+  if (!(q = mib_(ps, q, &m->h1))) return NULL;
+  if (!(q = LIT(ps, q, "->"))) return NULL;
+  if (!(q = mib_(ps, q, &m->h2))) return NULL;
+  if (!(q = LIT(ps, q, " MB, "))) return NULL;
+  if (!(q = mib_(ps, q, &m->goal))) return NULL;
+  if (!(q = LIT(ps, q, " MB goal, "))) return NULL;
   const char *xq = q;
-  if (!(q = NUM(ps, q, &x))) goto bad;
+  if (!(q = NUM(ps, q, &x))) return NULL;
   if ((size_t)(ps->end - q) >= 2 && q[0] == ' ' && q[1] == 'P') {
-    procs = x;
+    m->procs = x;
     q += 2;
   } else {
     if (!(q = lit_(ps, q, " MB stacks, ", 12, "' P' or ' MB stacks, '")))
-      goto bad;
+      return NULL;
     if (!fits_(x, 20)) {
       fail(ps, xq, GCPULSE_REASON_OVERFLOW, "a size in MB");
-      goto bad;
+      return NULL;
     }
-    stacks = x << 20;
-    sg = 1;
-    if (!(q = mib_(ps, q, &globals))) goto bad;
-    if (!(q = LIT(ps, q, " MB globals, "))) goto bad;
-    if (!(q = NUM(ps, q, &procs))) goto bad;
-    if (!(q = LIT(ps, q, " P"))) goto bad;
+    m->stacks = x << 20;
+    m->sg = 1;
+    if (!(q = mib_(ps, q, &m->globals))) return NULL;
+    if (!(q = LIT(ps, q, " MB globals, "))) return NULL;
+    if (!(q = NUM(ps, q, &m->procs))) return NULL;
+    if (!(q = LIT(ps, q, " P"))) return NULL;
   }
-  if (procs > UINT32_MAX) {
+  if (m->procs > UINT32_MAX) {
     fail(ps, q - 2, GCPULSE_REASON_OVERFLOW, "a processor count");
-    goto bad;
+    return NULL;
   }
   if (q < ps->end && is_word(*q)) {
     fail(ps, q, GCPULSE_REASON_MALFORMED, "end of line after ' P'");
-    goto bad;
+    return NULL;
   }
-  int forced = 0, unused = 0;
-  int cut = tail_(q, ps->end, " (forced)", 9, NULL, 0, &forced, &unused);
+  int unused = 0;
+  m->cut = tail_(q, ps->end, " (forced)", 9, NULL, 0, &m->forced, &unused);
+  return q;
+}
 
-  gcpulse_event_t *ev = cycle_rec(g);
-  int rc = seq_step(g, k, seq, t, 1, (size_t)(p - s), &ev->flags);
-  if (rc != 0) return rc < 0 ? rc : 1;
-  rc = time_step(g, k, t, (size_t)(at - s), &ev->flags);
-  if (rc < 0) return rc;
-  /* two processes: the one behind is counted at the other's clock */
-  if (g->interleaved && g->alt_have_t && t < g->alt_t)
-    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
-  if (forced) ev->flags |= GCPULSE_EV_FORCED;
+/* The event's fields from a scanned modern line. */
+static void fill_modern(gcpulse_event_t *ev, const modern_line *m) {
   uint64_t pause, conc, cpu;
-  if (nclock == 3) {
+  const uint64_t *ck = m->ck, *v = m->v;
+  if (m->nclock == 3) {
     pause = ck[0] + ck[2];
     conc = ck[1];
     cpu = v[0] + v[1] + v[2] + v[3] + v[4];
@@ -10149,17 +10424,17 @@ static int parse_gc_modern(gcpulse__go *g, const char *s, pst *ps,
     ev->cpu_background_ms = ns_to_ms(v[4]);
     ev->cpu_idle_ms = ns_to_ms(v[5]);
   }
-  ev->seq = seq;
-  ev->t = t;
+  ev->seq = m->seq;
+  ev->t = m->t;
   ev->pause_ms = ns_to_ms(pause);
   ev->concurrent_ms = ns_to_ms(conc);
   ev->gc_cpu_ms = ns_to_ms(cpu);
-  ev->heap_before = h0;
-  ev->heap_after = h1;
-  ev->heap_live = h2;
-  ev->heap_goal = goal;
-  ev->procs = (uint32_t)procs;
-  ev->gc_cpu_pct_total = (uint32_t)pct;
+  ev->heap_before = m->h0;
+  ev->heap_after = m->h1;
+  ev->heap_live = m->h2;
+  ev->heap_goal = m->goal;
+  ev->procs = (uint32_t)m->procs;
+  ev->gc_cpu_pct_total = (uint32_t)m->pct;
   ev->known = GCPULSE_BIT(GCPULSE_FIELD_SEQ) | GCPULSE_BIT(GCPULSE_FIELD_T) |
              GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS) |
              GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS) |
@@ -10173,24 +10448,42 @@ static int parse_gc_modern(gcpulse__go *g, const char *s, pst *ps,
              GCPULSE_BIT(GCPULSE_FIELD_HEAP_GOAL) |
              GCPULSE_BIT(GCPULSE_FIELD_PROCS) |
              GCPULSE_BIT(GCPULSE_FIELD_GC_CPU_PCT_TOTAL);
-  if (sg) {
-    ev->stacks = stacks;
-    ev->globals = globals;
+  if (m->sg) {
+    ev->stacks = m->stacks;
+    ev->globals = m->globals;
     KNOW(ev, STACKS);
     KNOW(ev, GLOBALS);
   }
+}
+
+static int parse_gc_modern(gcpulse__go *g, const char *s, pst *ps,
+                           const char *p, const char *at,
+                           const gcpulse__sink *k) {
+  modern_line m;
+  memset(&m, 0, sizeof m);
+  if (scan_modern(ps, p, at, &m) == NULL) {
+    /* the cycle happened even though its line is unusable */
+    g->forced_pending = 0;
+    return report(ps, s, k);
+  }
+  gcpulse_event_t *ev = cycle_rec(g);
+  int rc = seq_step(g, k, m.seq, m.t, 1, (size_t)(p - s), &ev->flags);
+  if (rc != 0) return rc < 0 ? rc : 1;
+  rc = time_step(g, k, m.t, (size_t)(at - s), &ev->flags);
+  if (rc < 0) return rc;
+  /* two processes: the one behind is counted at the other's clock */
+  if (g->interleaved && g->alt_have_t && m.t < g->alt_t)
+    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
+  if (m.forced) ev->flags |= GCPULSE_EV_FORCED;
+  fill_modern(ev, &m);
   rc = go_emit(k, ev);
   if (rc < 0) return rc;
-  if (cut) {
+  if (m.cut) {
     rc = k->diag(k->ctx, GCPULSE_REASON_TRUNCATED, (size_t)(ps->end - s),
                  "' (forced)'");
     if (rc < 0) return rc;
   }
   return 1;
-bad:
-  /* the cycle happened even though its line is unusable */
-  g->forced_pending = 0;
-  return report(ps, s, k);
 }
 
 /* Go <= 1.4 line "gcN(P): a+b+c+d us, X -> Y MB, N (A-F) objects,
@@ -10495,7 +10788,10 @@ int gcpulse__go_line(gcpulse__go *g, const char *s, size_t n,
 }
 /* end of lib/trace_go.c: its macros stay file-local */
 #undef ALT_QUIET
+#undef GO_FORCED_MAX_S
 #undef GO_INLINE
+#undef GO_JUMP_FACTOR
+#undef GO_JUMP_MIN_S
 #undef GO_T_MAX_S
 #undef KNOW
 #undef LIT
@@ -10978,16 +11274,20 @@ int gcpulse__window_event(gcpulse__window *w, const gcpulse_event_t *ev) {
     ser_add(w, GCPULSE__SR_PAUSE, slot, t, ev->pause_ms, in_order);
     gcpulse__hist_record(&w->pause, slot, to_us(ev->pause_ms));
   }
-  /* GC CPU: Go (or anything with per-cycle CPU and a processor count):
-   * cpu ms / procs; JVM otherwise: pause + concurrent wall time */
-  if (HAS(ev, GC_CPU_MS) && HAS(ev, PROCS) && ev->procs > 0) {
-    p->cpu_ms += ev->gc_cpu_ms / (double)ev->procs;
-    p->cpu_n++;
-  } else if (ev->runtime == GCPULSE_RT_JVM &&
-             (pause || HAS(ev, CONCURRENT_MS))) {
-    double c = pause ? ev->pause_ms : 0.0;
-    if (HAS(ev, CONCURRENT_MS) && ev->concurrent_ms > 0) c += ev->concurrent_ms;
-    p->cpu_ms += c;
+  /* GC CPU as a share of the machine (docs/window.md): CPU ms / procs when
+   * the event has both (Go: gc_cpu_ms; JVM: User + Sys of a pause), else
+   * a JVM pause's wall time.  Never a concurrent span's wall time: it
+   * contains the cycle's own pauses and says nothing of its CPU. */
+  double cpu = -1;
+  if (HAS(ev, PROCS) && ev->procs > 0 && HAS(ev, GC_CPU_MS))
+    cpu = ev->gc_cpu_ms / (double)ev->procs;
+  else if (HAS(ev, PROCS) && ev->procs > 0 && HAS(ev, CPU_USER_MS) &&
+           HAS(ev, CPU_SYS_MS))
+    cpu = (ev->cpu_user_ms + ev->cpu_sys_ms) / (double)ev->procs;
+  else if (ev->runtime == GCPULSE_RT_JVM && pause)
+    cpu = ev->pause_ms;
+  if (cpu >= 0) {
+    p->cpu_ms += cpu;
     p->cpu_n++;
   }
 
@@ -11319,6 +11619,13 @@ static double pane_num(const gcpulse__window *w, int j, int which) {
   }
 }
 
+/* A rate of numerator WHICH as reported: the GC CPU fraction is a share
+ * of the machine's time and never exceeds 1 (a pause longer than the
+ * time covered, a cycle's CPU counted at its start). */
+static double pane_cap(int which, double rate) {
+  return which == PR_CPU && rate > 1.0 ? 1.0 : rate;
+}
+
 /* Window total of a pane numerator. */
 static double pane_total(const gcpulse__window *w, int which, uint32_t *n) {
   double sum = 0;
@@ -11349,7 +11656,8 @@ static int pane_rate_slope(const gcpulse__window *w, int which, double scale,
     if (w->origin > a) a = w->origin;
     if (w->now < b) b = w->now;
     if (b - a < 0.5 * w->pw) continue;
-    double x = 0.5 * (a + b) - ref, y = scale * pane_num(w, j, which) / (b - a);
+    double x = 0.5 * (a + b) - ref;
+    double y = pane_cap(which, scale * pane_num(w, j, which) / (b - a));
     n++;
     st += x;
     stt += x * x;
@@ -11376,7 +11684,7 @@ static int pane_rate_recent(const gcpulse__window *w, int which, double scale,
   if (w->origin > from) from = w->origin;
   double c = w->now - from;
   if (c < w->min_span || !(c > 0)) return GCPULSE_WHY_SPAN_SHORT;
-  return finite_out(scale * sum / c, out);
+  return finite_out(pane_cap(which, scale * sum / c), out);
 }
 
 /* VALUE (sum / covered time * SCALE), LAST (recent) or SLOPE of a
@@ -11391,7 +11699,7 @@ static int pane_rate(const gcpulse__window *w, int which, double scale,
   if (stat == GCPULSE_STAT_LAST) return pane_rate_recent(w, which, scale, out);
   double c = covered(w);
   if (c < w->min_span) return GCPULSE_WHY_SPAN_SHORT;
-  return finite_out(scale * sum / c, out);
+  return finite_out(pane_cap(which, scale * sum / c), out);
 }
 
 static int is_quantile(int stat) {

@@ -334,7 +334,7 @@ typedef struct gcpulse_event {
   uint64_t promoted;       /* old-generation growth across a young GC */
   uint64_t metaspace_used, metaspace_committed; /* JVM class metadata: Metaspace, or PermGen before JDK 8 */
   uint64_t stacks, globals; /* Go 1.18+ scannable stacks / globals */
-  uint32_t procs;          /* Go GOMAXPROCS (P), JVM GC worker count if known */
+  uint32_t procs;          /* processors the runtime may use: Go GOMAXPROCS (P); JVM "CPUs: N total, M available" (M; unified logging, JDK 9+) */
   uint32_t gc_cpu_pct_total; /* Go cumulative GC CPU percent since start (not windowed) */
   uint64_t released;       /* scavenge: bytes released to the OS */
   uint64_t retained;       /* scavenge: bytes retained (in use / now) */
@@ -414,7 +414,7 @@ GCPULSE_API const char *gcpulse_field_name(int field);
   X(FULL_GC_RATE, "full_gc_rate", "1/min", "JVM full collections per minute; VALUE, SLOPE (per-pane, 1/min per s)") \
   X(PAUSE, "pause_ms", "ms", "STW pause distribution; VALUE=p99; P50 P90 P99, sample stats but RATE, +EC; SLOPE in ms/s") \
   X(STW_FRACTION, "stw_fraction", "ratio", "total STW pause time / covered time; VALUE, SLOPE") \
-  X(GC_CPU_FRACTION, "gc_cpu_fraction", "ratio", "Go: sum of per-cycle GC CPU ms / procs / covered time (not the cumulative P%); JVM: (pause + concurrent ms) / covered time; VALUE, SLOPE; LAST = the same over the newest pane and the one before it (5-10 s at the defaults)") \
+  X(GC_CPU_FRACTION, "gc_cpu_fraction", "ratio", "share of the machine's CPU time spent in GC, 0..1 (capped at 1): sum over events of CPU ms / procs, / covered time. Go: the cycle's five CPU fields (not the cumulative P%); JVM with a processor count (procs, from the log's 'CPUs: N total, M available' line) and User/Sys ([Times: user= sys=]): (user + sys) / procs of each pause; otherwise a JVM pause's wall time (stop-the-world time); the wall time of concurrent phases is never counted (their CPU is not logged). VALUE, SLOPE; LAST = the same over the newest pane and the one before it (5-10 s at the defaults)") \
   X(HEAP_LIVE, "heap_live_bytes", "bytes", "live heap: heap_live when reported (Go marked heap), else heap after a full GC; VALUE=last; sample stats +EC") \
   X(HEAP_GOAL, "heap_goal_bytes", "bytes", "Go heap goal of the cycle; VALUE=last; sample stats") \
   X(HEAP_BEFORE, "heap_before_bytes", "bytes", "heap at GC start; VALUE=last; sample stats") \

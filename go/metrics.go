@@ -305,7 +305,10 @@ func (r *recorder) liveNow(goal, stacks, globals uint64) (uint64, bool) {
 	if g <= 0 || goal == 0 {
 		return 0, false
 	}
-	if lim := r.currentLimit(); lim > 0 && lim < math.MaxInt64 && float64(goal) >= 0.9*float64(lim) {
+	// the limit sets the goal near the limit less the runtime's own memory
+	// (which may be most of a small limit): that goal says nothing of live
+	if lim := r.currentLimit(); lim > 0 && lim < math.MaxInt64 &&
+		float64(goal) >= 0.9*(float64(lim)-r.runtimeOverhead()) {
 		return 0, false
 	}
 	f := float64(g) / 100

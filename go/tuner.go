@@ -49,6 +49,7 @@ type Tuner struct {
 	goLimit    int64 // Go memory limit applied (0 = not driving); atomic
 	goLimitMax int64 // the backstop set at Start: recommendations never exceed it
 	metricIDs  map[Metric]C.int
+	bounds     bounds // the controller's settings, for Reason numbers
 
 	mu     sync.Mutex // guards g, closed, rec, the queues
 	g      *C.gcpulse_t
@@ -183,6 +184,14 @@ func Start(cfg Config) (*Tuner, error) {
 		C.gcpulse_feed_metric(t.g, C.GCPULSE_METRIC_MEMORY_LIMIT, 0, C.double(t.limit))
 	}
 	t.applyBackstop(float64(c.gogc.limit_ratio))
+	if v := int(math.Round(float64(c.gogc.initial))); t.origGOGC >= 0 && v != t.origGOGC &&
+		!cfg.DryRun && c.gogc.mode != C.GCPULSE_GOGC_OFF {
+		// a GOGC outside [MinGOGC, MaxGOGC] starts at the nearest bound
+		// (mode off observes only: GOGC is left alone)
+		debug.SetGCPercent(v)
+		t.curGOGC = int64(v)
+		t.applied++
+	}
 	if !cfg.NoRSS {
 		t.rss.open()
 	}
@@ -294,7 +303,8 @@ func (t *Tuner) fillConfig(c *C.gcpulse_config_t) error {
 	if t.limit > 0 {
 		c.memory_limit = C.double(t.limit)
 	}
-	if t.backstop() {
+	if t.drivesLimit() {
+		// also in a dry run: the decisions shown are those that would run
 		c.gogc.recommend_limit = 1
 	}
 	if cfg.DryRun {
@@ -322,6 +332,7 @@ func (t *Tuner) fillConfig(c *C.gcpulse_config_t) error {
 	if rc := C.gcpulse_config_check(c, &e); rc < 0 {
 		return fmt.Errorf("%w: %s: %s", ErrConfig, C.GoString(&e.path[0]), C.GoString(&e.text[0]))
 	}
+	t.bounds = bounds{float64(c.gogc.cpu_target), float64(c.gogc.min), float64(c.gogc.max)}
 	return nil
 }
 
@@ -357,8 +368,12 @@ func (t *Tuner) registerMetrics() error {
 	return nil
 }
 
-// backstop: whether the tuner drives the Go memory limit.
-func (t *Tuner) backstop() bool { return t.limit > 0 && !t.cfg.NoBackstop && !t.cfg.DryRun }
+// drivesLimit: whether the tuner drives the Go memory limit (a dry run
+// decides as if it did, and applies nothing).
+func (t *Tuner) drivesLimit() bool { return t.limit > 0 && !t.cfg.NoBackstop }
+
+// backstop: whether the tuner sets the Go memory limit.
+func (t *Tuner) backstop() bool { return t.drivesLimit() && !t.cfg.DryRun }
 
 // applyBackstop sets the Go memory limit to ratio x the limit, never above
 // a GOMEMLIMIT in force (an environment GOMEMLIMIT is a ceiling).
@@ -536,7 +551,7 @@ func (t *Tuner) deliver() {
 	for i := range decs {
 		applied := t.apply(&decs[i])
 		if t.cfg.OnGOGC != nil {
-			d := decisionFromC(&decs[i], &t.cfg)
+			d := decisionFromC(&decs[i], &t.bounds)
 			d.Applied = applied
 			t.call("OnGOGC", func() { t.cfg.OnGOGC(d) })
 		}
@@ -595,13 +610,11 @@ func (t *Tuner) apply(d *C.gcpulse_gogc_decision_t) bool {
 		changed = true
 	}
 	if cur := atomic.LoadInt64(&t.goLimit); cur > 0 && d.recommended_limit > 0 {
-		// The recommendation is a heap budget; Go's limit also counts the
-		// runtime's own memory (stacks, metadata, free spans), added back,
-		// up to the backstop set at Start.
-		l := int64(float64(d.recommended_limit) + t.rec.runtimeOverhead())
-		if l > t.goLimitMax {
-			l = t.goLimitMax
+		var live, roots float64
+		if uint32(d.inputs_known)&(1<<uint(C.GCPULSE_FEAT_HEAP_LIVE)) != 0 {
+			live, roots = float64(d.live_bytes), float64(d.stacks_globals_bytes)
 		}
+		l := t.goLimitFor(float64(d.recommended_limit), live, roots, t.rec.runtimeOverhead())
 		if l != cur {
 			debug.SetMemoryLimit(l)
 			atomic.StoreInt64(&t.goLimit, l)
@@ -613,6 +626,24 @@ func (t *Tuner) apply(d *C.gcpulse_gogc_decision_t) bool {
 		t.rec.goalChanged()
 	}
 	return changed
+}
+
+// goLimitFor is the Go memory limit for a recommendation (a heap budget,
+// bytes): Go's limit also counts the runtime's own memory (stacks,
+// metadata, free spans), added back; never below what the live heap needs
+// at MinGOGC (a limit under it only forces back-to-back collections: more
+// memory is the answer there, the policy's scale_up_memory), and never
+// above the backstop set at Start (LimitRatio x the limit).  live = 0:
+// unknown.
+func (t *Tuner) goLimitFor(recommended, live, roots, overhead float64) int64 {
+	l := recommended + overhead
+	if live > 0 {
+		l = math.Max(l, live+(live+roots)*t.bounds.min/100+overhead)
+	}
+	if l >= float64(t.goLimitMax) {
+		return t.goLimitMax
+	}
+	return int64(l)
 }
 
 func (t *Tuner) gotEvent(ev *C.gcpulse_event_t) {}

@@ -635,3 +635,111 @@ wait:
 		t.Errorf("qps condition %+v, want qps last 500 >= 100 1/s", c)
 	}
 }
+
+// F5: a recommendation below the live heap's need is not applied as the
+// Go limit (it only forces back-to-back GCs); the backstop caps it.
+func TestGoLimitNeverBelowLiveNeed(t *testing.T) {
+	const mib = 1 << 20
+	tu := &Tuner{goLimitMax: 576 * mib / 10, bounds: bounds{min: 25}}
+	// 64 MiB limit, live 108 MB: the recommendation (23.5 MB) is not
+	// applied; the Go limit stays at the backstop 0.9 x 64 MiB
+	if got := tu.goLimitFor(23.5e6, 108e6, 1e6, 10e6); got != tu.goLimitMax {
+		t.Errorf("live above the limit: Go limit %d, want the backstop %d", got, tu.goLimitMax)
+	}
+	// live 30 MB: at least live + 25 % (+ roots) + overhead = 47.75 MB
+	if got := tu.goLimitFor(20e6, 30e6, 1e6, 10e6); got != 47750000 {
+		t.Errorf("Go limit %d, want 47750000", got)
+	}
+	// the recommendation above the need: applied (plus the overhead)
+	tu.goLimitMax = 2416 * mib / 10
+	if got := tu.goLimitFor(220e6, 100e6, 1e6, 10e6); got != 230e6 {
+		t.Errorf("Go limit %d, want 230000000", got)
+	}
+	// live unknown: the recommendation, capped at the backstop
+	if got := tu.goLimitFor(300e6, 0, 0, 10e6); got != tu.goLimitMax {
+		t.Errorf("Go limit %d, want the backstop", got)
+	}
+}
+
+// F21: a GOGC outside [MinGOGC, MaxGOGC] is moved to the nearest bound at
+// Start (not in a dry run) and restored by Stop.
+func TestOutOfBoundsGOGCMovedToBound(t *testing.T) {
+	restoreRuntime(t)
+	for _, c := range []struct {
+		orig, want int
+		dry        bool
+		mode       string
+	}{{1000, 500, false, ""}, {10, 25, false, ""}, {1000, 1000, true, ""}, {300, 300, false, ""}, {1000, 1000, false, "off"}} {
+		debug.SetGCPercent(c.orig)
+		tu, err := Start(Config{MemoryLimit: NoLimit, DryRun: c.dry, Mode: c.mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, st := readGOGC(), tu.Stats().GOGC
+		tu.Stop()
+		if got != c.want || st != c.want {
+			t.Errorf("GOGC %d (dry %v, mode %q): %d after Start, Stats %d, want %d", c.orig, c.dry, c.mode, got, st, c.want)
+		}
+		if g := readGOGC(); g != c.orig {
+			t.Errorf("GOGC %d: %d after Stop", c.orig, g)
+		}
+	}
+}
+
+// F6: on Go 1.19/1.20 the live heap is solved from the goal; when the
+// memory limit (not GOGC) sets the goal it is unknown, never a made-up
+// number.  (Go 1.21+ reads it exactly: it must be right.)
+func TestLiveUnderLimitPressure(t *testing.T) {
+	restoreRuntime(t)
+	debug.SetGCPercent(100)
+	const live = 64 << 20
+	keep := make([][]byte, 0, 64)
+	for i := 0; i < 64; i++ {
+		keep = append(keep, make([]byte, 1<<20))
+	}
+	for _, lim := range []int64{48 << 20, 80 << 20, math.MaxInt64} {
+		debug.SetMemoryLimit(lim)
+		r := newRecorder(time.Now(), readGOGC)
+		runtime.GC()
+		runtime.GC()
+		r.poll()
+		rec := r.take(time.Now())
+		if rec.liveKnown && math.Abs(float64(rec.live)-live) > 0.25*live {
+			t.Errorf("limit %d MiB: live %d bytes known, truth about %d", lim>>20, rec.live, live)
+		}
+		if (r.exact() || lim == math.MaxInt64) && !rec.liveKnown {
+			t.Errorf("limit %d MiB: live unknown", lim>>20)
+		}
+		t.Logf("limit %d MiB: live %d known %v goal %d", lim>>20, rec.live, rec.liveKnown, rec.goal)
+	}
+	runtime.KeepAlive(keep)
+}
+
+// TestReasonNumbersFromEffectiveConfig: a reason compares against the
+// controller's settings in force, including those set by PolicyJSON.
+func TestReasonNumbersFromEffectiveConfig(t *testing.T) {
+	b := bounds{cpuTarget: 0.12, min: 40, max: 300}
+	d := Decision{GCCPUFraction: 0.2, Raw: 900}
+	for _, c := range []struct {
+		name         string
+		value, limit float64
+	}{{"gc_cpu_above_target", 0.2, 0.12}, {"clamped_max", 900, 300}} {
+		for i, n := range reasonNamesForTest() {
+			if n == c.name {
+				r := reasonNumbers(i, &d, &b)
+				if r.Value != c.value || r.Limit != c.limit {
+					t.Errorf("%s: %+v", c.name, r)
+				}
+			}
+		}
+	}
+	restoreRuntime(t)
+	tu2, err := Start(Config{MemoryLimit: NoLimit, PolicyJSON: `{"gogc": {"cpu_target": 0.12, "max": 300}}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tu2.Stop()
+	if tu2.bounds.cpuTarget != 0.12 || tu2.bounds.max != 300 || tu2.bounds.min != 25 {
+		t.Errorf("bounds %+v", tu2.bounds)
+	}
+}

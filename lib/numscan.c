@@ -110,7 +110,8 @@ const char *gcpulse__find(const char *p, const char *end, const char *lit,
 }
 
 /* Range rules of the event fields (see GCPULSE__EVENT_NUMBERS). */
-#define SANE_MS(v) (isfinite(v) && (v) >= 0)
+#define SANE_MS(v) (isfinite(v) && (v) >= 0 && (v) <= GCPULSE__MS_MAX)
+#define SANE_T(v) (isfinite(v) && (v) >= 0)
 #define SANE_INT(v) ((v) < GCPULSE_INT_MAX)
 #define SANE_U32(v) 1
 
@@ -123,7 +124,7 @@ int gcpulse__event_fix(gcpulse_event_t *ev, const gcpulse__sink *k) {
 #undef CHECK_
   if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_SEQ)) && ev->seq >= GCPULSE_INT_MAX)
     bad |= GCPULSE_BIT(GCPULSE_FIELD_SEQ);
-  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) && !SANE_MS(ev->t))
+  if ((ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) && !SANE_T(ev->t))
     bad |= GCPULSE_BIT(GCPULSE_FIELD_T);
   int rc = 0;
   if (bad) {

@@ -23,24 +23,30 @@ typedef struct gcpulse__sink {
  * kept, flagged GCPULSE_EV_SUSPECT_TIME. */
 #define GCPULSE__T_MAX_S 315576000.0 /* 10 years */
 
+/* Durations (the MS fields) above this are absurd, for every runtime: a
+ * collection cannot outlast the longest plausible process (10 years). */
+#define GCPULSE__MS_MAX (GCPULSE__T_MAX_S * 1000.0)
+
 /* The last check of a parsed event before it reaches the sink, after every
  * unit scaling and product (numscan.c): a known field that is not finite,
  * negative (a duration) or not below GCPULSE_INT_MAX (an integer) is left
- * out (bit cleared) with one OVERFLOW diagnostic; a time above
+ * out (bit cleared) with one OVERFLOW diagnostic (a duration also when
+ * above GCPULSE__MS_MAX); a time above
  * GCPULSE__T_MAX_S is flagged SUSPECT_TIME with a diagnostic.  Every
  * parser calls it on every event.  Returns 0 or the sink's error. */
 int gcpulse__event_fix(gcpulse_event_t *ev, const gcpulse__sink *k);
 
 /* Fast path: every field in range, known or not (unknown fields are zero
  * or an earlier event's sane values).  v - v == 0 fails for NaN and
- * infinities, and so does v >= 0 for NaN; the tests are independent (no
- * chain of adds).  OR-ing the integers keeps any bit at or above 2^53.
+ * infinities, and so does v >= 0 for NaN; v <= GCPULSE__MS_MAX fails for
+ * NaN, +inf and absurd durations; the tests are independent (no chain of
+ * adds).  OR-ing the integers keeps any bit at or above 2^53.
  * Inline: one event per gc line, and a call costs as much as the test. */
 static inline int gcpulse__event_sane(gcpulse_event_t *ev,
                                       const gcpulse__sink *k) {
   int ok = (ev->t - ev->t == 0) & (ev->t >= 0) & (ev->t <= GCPULSE__T_MAX_S);
   uint64_t ints = ev->seq;
-#define GCPULSE__FAST_MS(f) ok &= (ev->f - ev->f == 0) & (ev->f >= 0);
+#define GCPULSE__FAST_MS(f) ok &= (ev->f <= GCPULSE__MS_MAX) & (ev->f >= 0);
 #define GCPULSE__FAST_INT(f) ints |= ev->f;
 #define GCPULSE__FAST_U32(f)
 #define GCPULSE__FAST(ty, F, f) GCPULSE__FAST_##ty(f)

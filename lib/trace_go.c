@@ -42,7 +42,11 @@
  *     SEQ_REUSED diagnostic is raised too (disorder, not a clean restart).
  *   - @T above 10 years, or going backwards without a restart, is kept and
  *     flagged GCPULSE_EV_SUSPECT_TIME (+ a SUSPECT_TIME diagnostic); such a
- *     time does not become the parser's "last time".
+ *     time does not become the parser's "last time".  So is a jump forward
+ *     (over 10 s and 10 times the step before) until the next line
+ *     confirms it (a periodic forced GC up to 190 s after the last is not
+ *     a jump); when that line continues the old clock instead, the jump
+ *     was the outlier and only its line is flagged.
  *   - Lines without a time (<= 1.4 gc lines, scavenger lines) carry
  *     t = the last trusted @T (0 before any) with the T bit CLEAR; <= 1.4
  *     cycles are also flagged SUSPECT_TIME since their time is invented.
@@ -337,6 +341,7 @@ static void go_swap_runs(gcpulse__go *g) {
   g->alt_t = t;
   g->alt_have_seq = hs;
   g->alt_have_t = ht;
+  g->have_dt = g->have_cand = 0; /* kept for the current process only */
 }
 
 /* Sequence bookkeeping for a gc line with number SEQ (and time T when
@@ -350,7 +355,8 @@ static void go_swap_runs(gcpulse__go *g) {
 static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
                     double t, int have_t, size_t col, uint32_t *flags) {
   int rc = 0;
-  if (g->have_seq && seq == g->last_seq && have_t && g->have_t && t == g->last_t) {
+  if (g->have_seq && seq == g->last_seq && have_t &&
+      ((g->have_t && t == g->last_t) || (g->have_cand && t == g->cand_t))) {
     rc = k->diag(k->ctx, GCPULSE_REASON_SEQ_REUSED, col,
                  "a new GC number (duplicated line dropped)");
     return rc < 0 ? rc : 1;
@@ -375,6 +381,7 @@ static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
     g->alt_have_seq = 1;
     g->alt_have_t = g->have_t;
     g->have_t = 0; /* a new run: its clock starts again */
+    g->have_dt = g->have_cand = 0;
     if (seq > 1)
       rc = k->diag(k->ctx, GCPULSE_REASON_SEQ_REUSED, col,
                    "a GC number above the previous one");
@@ -390,14 +397,47 @@ static int seq_step(gcpulse__go *g, const gcpulse__sink *k, uint64_t seq,
   return rc;
 }
 
-/* Time bookkeeping for a trace time T at column COL. */
+/* A forward step longer than both of these is a jump: one corrupted
+ * digit ("@115.6s" for "@15.6s") looks like one.  Go runs a forced GC at
+ * least every 2 minutes while GC is on, so steady idle steps stay below
+ * the factor. */
+#define GO_JUMP_MIN_S 10.0
+#define GO_JUMP_FACTOR 10.0
+/* A periodic forced GC ("GC forced" before its line) comes 2 minutes after
+ * the last GC, or up to a minute later when sysmon sleeps: not a jump. */
+#define GO_FORCED_MAX_S 190.0
+
+/* Time bookkeeping for a trace time T at column COL.  A time above 10
+ * years, or before the last trusted one, is SUSPECT_TIME and does not
+ * become the clock.  A jump forward is SUSPECT_TIME too and becomes a
+ * candidate: the next timed line confirms it (not before it: the process
+ * really was quiet; the clock moves on) or shows it was the outlier (the
+ * next line continues the old clock and is accepted as usual). */
 static int time_step(gcpulse__go *g, const gcpulse__sink *k, double t,
                      size_t col, uint32_t *flags) {
+  if (g->have_cand && t >= g->cand_t) { /* the jump is confirmed */
+    g->last_dt = g->cand_t - g->last_t;
+    g->have_dt = 1;
+    g->last_t = g->cand_t;
+  }
+  g->have_cand = 0;
   if (t > GO_T_MAX_S || (g->have_t && t < g->last_t)) {
     *flags |= GCPULSE_EV_SUSPECT_TIME;
     return k->diag(k->ctx, GCPULSE_REASON_SUSPECT_TIME, col,
                    "a time since start under 10 years, not going backwards");
   }
+  double dt = t - g->last_t;
+  int periodic = (*flags & GCPULSE_EV_FORCED_PERIODIC) && dt <= GO_FORCED_MAX_S;
+  if (g->have_t && dt > GO_JUMP_MIN_S && !periodic &&
+      (!g->have_dt || dt > GO_JUMP_FACTOR * g->last_dt)) {
+    *flags |= GCPULSE_EV_SUSPECT_TIME;
+    g->have_cand = 1;
+    g->cand_t = t;
+    return k->diag(k->ctx, GCPULSE_REASON_SUSPECT_TIME, col,
+                   "no jump forward in time (unless the next line confirms it)");
+  }
+  g->have_dt = g->have_t;
+  g->last_dt = dt;
   g->have_t = 1;
   g->last_t = t;
   return 0;
@@ -414,101 +454,99 @@ static double borrowed_t(const gcpulse__go *g) {
 
 /* Go 1.5+ line; P is just past "gc ", SEQ and the "@" already checked
  * (AT points at '@'). */
-static int parse_gc_modern(gcpulse__go *g, const char *s, pst *ps,
-                           const char *p, const char *at,
-                           const gcpulse__sink *k) {
-  uint64_t seq, pct, v[7], h0, h1, h2, goal, x, stacks = 0, globals = 0;
-  uint64_t procs;
+/* The numbers of one modern line, as scanned. */
+typedef struct modern_line {
+  uint64_t seq, pct, v[7], ck[5], h0, h1, h2, goal, stacks, globals, procs;
   double t;
-  int sg = 0, nclock = 1;
-  uint64_t ck[5];
-  const char *q = NUM(ps, p, &seq); /* digits and " @" checked by at_gc */
-  if (q == NULL) goto bad;          /* more than 19 digits */
-  if (!(q = secs_(ps, at + 1, &t))) goto bad;
-  if (!(q = LIT(ps, q, "s "))) goto bad;
-  if (!(q = numlim_(ps, q, &pct, UINT32_MAX, "a GC CPU percentage"))) goto bad;
-  if (!(q = LIT(ps, q, "%: "))) goto bad;
-  if (!(q = ms_(ps, q, &ck[0]))) goto bad;
+  int nclock, sg, forced, cut;
+} modern_line;
+
+/* Scan the modern grammar from P (the cycle number) and AT (the '@') into
+ * M; the position after the line, or NULL with the failure recorded. */
+static const char *scan_modern(pst *ps, const char *p, const char *at,
+                               modern_line *m) {
+  uint64_t x;
+  m->nclock = 1;
+  const char *q = NUM(ps, p, &m->seq); /* digits and " @" checked by at_gc */
+  if (q == NULL) return NULL;          /* more than 19 digits */
+  if (!(q = secs_(ps, at + 1, &m->t))) return NULL;
+  if (!(q = LIT(ps, q, "s "))) return NULL;
+  if (!(q = numlim_(ps, q, &m->pct, UINT32_MAX, "a GC CPU percentage"))) return NULL;
+  if (!(q = LIT(ps, q, "%: "))) return NULL;
+  if (!(q = ms_(ps, q, &m->ck[0]))) return NULL;
   while (q < ps->end && *q == '+') {
-    if (nclock == 5) {
+    if (m->nclock == 5) {
       fail(ps, q, GCPULSE_REASON_MALFORMED, "3 or 5 clock phases");
-      goto bad;
+      return NULL;
     }
-    if (!(q = ms_(ps, q + 1, &ck[nclock++]))) goto bad;
+    if (!(q = ms_(ps, q + 1, &m->ck[m->nclock++]))) return NULL;
   }
-  if (nclock != 3 && nclock != 5) {
-    if (q >= ps->end) {
-      fail(ps, q, GCPULSE_REASON_TRUNCATED, "3 or 5 clock phases");
-    } else {
-      fail(ps, q, GCPULSE_REASON_MALFORMED, "3 or 5 clock phases");
-    }
-    goto bad;
+  if (m->nclock != 3 && m->nclock != 5) {
+    fail(ps, q, q >= ps->end ? GCPULSE_REASON_TRUNCATED : GCPULSE_REASON_MALFORMED,
+         "3 or 5 clock phases");
+    return NULL;
   }
-  if (!(q = LIT(ps, q, " ms clock, "))) goto bad;
+  if (!(q = LIT(ps, q, " ms clock, "))) return NULL;
   /* CPU: 1.6+ A+B/C/D+E ; 1.5 A+B+C+D/E/F+G */
-  int nv = nclock == 3 ? 5 : 7;
-  int slash0 = nclock == 3 ? 1 : 3; /* index of the first '/'-joined value */
+  int nv = m->nclock == 3 ? 5 : 7;
+  int slash0 = m->nclock == 3 ? 1 : 3; /* index of the first '/'-joined value */
   for (int i = 0; i < nv; i++) {
     if (i > 0) {
       int slash = (i == slash0 + 1 || i == slash0 + 2);
       if (slash) {
-        if (!(q = LIT(ps, q, "/"))) goto bad;
+        if (!(q = LIT(ps, q, "/"))) return NULL;
       } else {
-        if (!(q = LIT(ps, q, "+"))) goto bad;
+        if (!(q = LIT(ps, q, "+"))) return NULL;
       }
     }
-    if (!(q = ms_(ps, q, &v[i]))) goto bad;
+    if (!(q = ms_(ps, q, &m->v[i]))) return NULL;
   }
-  if (!(q = LIT(ps, q, " ms cpu, "))) goto bad;
-  if (!(q = mib_(ps, q, &h0))) goto bad;
-  if (!(q = LIT(ps, q, "->"))) goto bad;
-  if (!(q = mib_(ps, q, &h1))) goto bad;
-  if (!(q = LIT(ps, q, "->"))) goto bad;
-  if (!(q = mib_(ps, q, &h2))) goto bad;
-  if (!(q = LIT(ps, q, " MB, "))) goto bad;
-  if (!(q = mib_(ps, q, &goal))) goto bad;
-  if (!(q = LIT(ps, q, " MB goal, "))) goto bad;
+  if (!(q = LIT(ps, q, " ms cpu, "))) return NULL;
+  if (!(q = mib_(ps, q, &m->h0))) return NULL;
+  if (!(q = LIT(ps, q, "->"))) return NULL;
+  if (!(q = mib_(ps, q, &m->h1))) return NULL;
+  if (!(q = LIT(ps, q, "->"))) return NULL;
+  if (!(q = mib_(ps, q, &m->h2))) return NULL;
+  if (!(q = LIT(ps, q, " MB, "))) return NULL;
+  if (!(q = mib_(ps, q, &m->goal))) return NULL;
+  if (!(q = LIT(ps, q, " MB goal, "))) return NULL;
   const char *xq = q;
-  if (!(q = NUM(ps, q, &x))) goto bad;
+  if (!(q = NUM(ps, q, &x))) return NULL;
   if ((size_t)(ps->end - q) >= 2 && q[0] == ' ' && q[1] == 'P') {
-    procs = x;
+    m->procs = x;
     q += 2;
   } else {
     if (!(q = lit_(ps, q, " MB stacks, ", 12, "' P' or ' MB stacks, '")))
-      goto bad;
+      return NULL;
     if (!fits_(x, 20)) {
       fail(ps, xq, GCPULSE_REASON_OVERFLOW, "a size in MB");
-      goto bad;
+      return NULL;
     }
-    stacks = x << 20;
-    sg = 1;
-    if (!(q = mib_(ps, q, &globals))) goto bad;
-    if (!(q = LIT(ps, q, " MB globals, "))) goto bad;
-    if (!(q = NUM(ps, q, &procs))) goto bad;
-    if (!(q = LIT(ps, q, " P"))) goto bad;
+    m->stacks = x << 20;
+    m->sg = 1;
+    if (!(q = mib_(ps, q, &m->globals))) return NULL;
+    if (!(q = LIT(ps, q, " MB globals, "))) return NULL;
+    if (!(q = NUM(ps, q, &m->procs))) return NULL;
+    if (!(q = LIT(ps, q, " P"))) return NULL;
   }
-  if (procs > UINT32_MAX) {
+  if (m->procs > UINT32_MAX) {
     fail(ps, q - 2, GCPULSE_REASON_OVERFLOW, "a processor count");
-    goto bad;
+    return NULL;
   }
   if (q < ps->end && is_word(*q)) {
     fail(ps, q, GCPULSE_REASON_MALFORMED, "end of line after ' P'");
-    goto bad;
+    return NULL;
   }
-  int forced = 0, unused = 0;
-  int cut = tail_(q, ps->end, " (forced)", 9, NULL, 0, &forced, &unused);
+  int unused = 0;
+  m->cut = tail_(q, ps->end, " (forced)", 9, NULL, 0, &m->forced, &unused);
+  return q;
+}
 
-  gcpulse_event_t *ev = cycle_rec(g);
-  int rc = seq_step(g, k, seq, t, 1, (size_t)(p - s), &ev->flags);
-  if (rc != 0) return rc < 0 ? rc : 1;
-  rc = time_step(g, k, t, (size_t)(at - s), &ev->flags);
-  if (rc < 0) return rc;
-  /* two processes: the one behind is counted at the other's clock */
-  if (g->interleaved && g->alt_have_t && t < g->alt_t)
-    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
-  if (forced) ev->flags |= GCPULSE_EV_FORCED;
+/* The event's fields from a scanned modern line. */
+static void fill_modern(gcpulse_event_t *ev, const modern_line *m) {
   uint64_t pause, conc, cpu;
-  if (nclock == 3) {
+  const uint64_t *ck = m->ck, *v = m->v;
+  if (m->nclock == 3) {
     pause = ck[0] + ck[2];
     conc = ck[1];
     cpu = v[0] + v[1] + v[2] + v[3] + v[4];
@@ -523,17 +561,17 @@ static int parse_gc_modern(gcpulse__go *g, const char *s, pst *ps,
     ev->cpu_background_ms = ns_to_ms(v[4]);
     ev->cpu_idle_ms = ns_to_ms(v[5]);
   }
-  ev->seq = seq;
-  ev->t = t;
+  ev->seq = m->seq;
+  ev->t = m->t;
   ev->pause_ms = ns_to_ms(pause);
   ev->concurrent_ms = ns_to_ms(conc);
   ev->gc_cpu_ms = ns_to_ms(cpu);
-  ev->heap_before = h0;
-  ev->heap_after = h1;
-  ev->heap_live = h2;
-  ev->heap_goal = goal;
-  ev->procs = (uint32_t)procs;
-  ev->gc_cpu_pct_total = (uint32_t)pct;
+  ev->heap_before = m->h0;
+  ev->heap_after = m->h1;
+  ev->heap_live = m->h2;
+  ev->heap_goal = m->goal;
+  ev->procs = (uint32_t)m->procs;
+  ev->gc_cpu_pct_total = (uint32_t)m->pct;
   ev->known = GCPULSE_BIT(GCPULSE_FIELD_SEQ) | GCPULSE_BIT(GCPULSE_FIELD_T) |
              GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS) |
              GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS) |
@@ -547,24 +585,42 @@ static int parse_gc_modern(gcpulse__go *g, const char *s, pst *ps,
              GCPULSE_BIT(GCPULSE_FIELD_HEAP_GOAL) |
              GCPULSE_BIT(GCPULSE_FIELD_PROCS) |
              GCPULSE_BIT(GCPULSE_FIELD_GC_CPU_PCT_TOTAL);
-  if (sg) {
-    ev->stacks = stacks;
-    ev->globals = globals;
+  if (m->sg) {
+    ev->stacks = m->stacks;
+    ev->globals = m->globals;
     KNOW(ev, STACKS);
     KNOW(ev, GLOBALS);
   }
+}
+
+static int parse_gc_modern(gcpulse__go *g, const char *s, pst *ps,
+                           const char *p, const char *at,
+                           const gcpulse__sink *k) {
+  modern_line m;
+  memset(&m, 0, sizeof m);
+  if (scan_modern(ps, p, at, &m) == NULL) {
+    /* the cycle happened even though its line is unusable */
+    g->forced_pending = 0;
+    return report(ps, s, k);
+  }
+  gcpulse_event_t *ev = cycle_rec(g);
+  int rc = seq_step(g, k, m.seq, m.t, 1, (size_t)(p - s), &ev->flags);
+  if (rc != 0) return rc < 0 ? rc : 1;
+  rc = time_step(g, k, m.t, (size_t)(at - s), &ev->flags);
+  if (rc < 0) return rc;
+  /* two processes: the one behind is counted at the other's clock */
+  if (g->interleaved && g->alt_have_t && m.t < g->alt_t)
+    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
+  if (m.forced) ev->flags |= GCPULSE_EV_FORCED;
+  fill_modern(ev, &m);
   rc = go_emit(k, ev);
   if (rc < 0) return rc;
-  if (cut) {
+  if (m.cut) {
     rc = k->diag(k->ctx, GCPULSE_REASON_TRUNCATED, (size_t)(ps->end - s),
                  "' (forced)'");
     if (rc < 0) return rc;
   }
   return 1;
-bad:
-  /* the cycle happened even though its line is unusable */
-  g->forced_pending = 0;
-  return report(ps, s, k);
 }
 
 /* Go <= 1.4 line "gcN(P): a+b+c+d us, X -> Y MB, N (A-F) objects,

@@ -13,6 +13,10 @@ typedef struct gcpulse__go {
   double last_t;         /* last trusted "@T" (not SUSPECT_TIME) */
   int have_seq;
   int have_t;            /* last_t is valid (cleared on restart) */
+  double last_dt;        /* the step that led to last_t (valid: have_dt) */
+  int have_dt;
+  double cand_t;         /* a forward jump not yet confirmed (have_cand) */
+  int have_cand;
   int forced_pending;    /* a "GC forced" line was seen: flag the next cycle */
   /* the other process of the stream: the run before the last restart, or
    * the second writer once lines of two processes alternate */

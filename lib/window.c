@@ -476,16 +476,20 @@ int gcpulse__window_event(gcpulse__window *w, const gcpulse_event_t *ev) {
     ser_add(w, GCPULSE__SR_PAUSE, slot, t, ev->pause_ms, in_order);
     gcpulse__hist_record(&w->pause, slot, to_us(ev->pause_ms));
   }
-  /* GC CPU: Go (or anything with per-cycle CPU and a processor count):
-   * cpu ms / procs; JVM otherwise: pause + concurrent wall time */
-  if (HAS(ev, GC_CPU_MS) && HAS(ev, PROCS) && ev->procs > 0) {
-    p->cpu_ms += ev->gc_cpu_ms / (double)ev->procs;
-    p->cpu_n++;
-  } else if (ev->runtime == GCPULSE_RT_JVM &&
-             (pause || HAS(ev, CONCURRENT_MS))) {
-    double c = pause ? ev->pause_ms : 0.0;
-    if (HAS(ev, CONCURRENT_MS) && ev->concurrent_ms > 0) c += ev->concurrent_ms;
-    p->cpu_ms += c;
+  /* GC CPU as a share of the machine (docs/window.md): CPU ms / procs when
+   * the event has both (Go: gc_cpu_ms; JVM: User + Sys of a pause), else
+   * a JVM pause's wall time.  Never a concurrent span's wall time: it
+   * contains the cycle's own pauses and says nothing of its CPU. */
+  double cpu = -1;
+  if (HAS(ev, PROCS) && ev->procs > 0 && HAS(ev, GC_CPU_MS))
+    cpu = ev->gc_cpu_ms / (double)ev->procs;
+  else if (HAS(ev, PROCS) && ev->procs > 0 && HAS(ev, CPU_USER_MS) &&
+           HAS(ev, CPU_SYS_MS))
+    cpu = (ev->cpu_user_ms + ev->cpu_sys_ms) / (double)ev->procs;
+  else if (ev->runtime == GCPULSE_RT_JVM && pause)
+    cpu = ev->pause_ms;
+  if (cpu >= 0) {
+    p->cpu_ms += cpu;
     p->cpu_n++;
   }
 

@@ -255,6 +255,13 @@ static double pane_num(const gcpulse__window *w, int j, int which) {
   }
 }
 
+/* A rate of numerator WHICH as reported: the GC CPU fraction is a share
+ * of the machine's time and never exceeds 1 (a pause longer than the
+ * time covered, a cycle's CPU counted at its start). */
+static double pane_cap(int which, double rate) {
+  return which == PR_CPU && rate > 1.0 ? 1.0 : rate;
+}
+
 /* Window total of a pane numerator. */
 static double pane_total(const gcpulse__window *w, int which, uint32_t *n) {
   double sum = 0;
@@ -285,7 +292,8 @@ static int pane_rate_slope(const gcpulse__window *w, int which, double scale,
     if (w->origin > a) a = w->origin;
     if (w->now < b) b = w->now;
     if (b - a < 0.5 * w->pw) continue;
-    double x = 0.5 * (a + b) - ref, y = scale * pane_num(w, j, which) / (b - a);
+    double x = 0.5 * (a + b) - ref;
+    double y = pane_cap(which, scale * pane_num(w, j, which) / (b - a));
     n++;
     st += x;
     stt += x * x;
@@ -312,7 +320,7 @@ static int pane_rate_recent(const gcpulse__window *w, int which, double scale,
   if (w->origin > from) from = w->origin;
   double c = w->now - from;
   if (c < w->min_span || !(c > 0)) return GCPULSE_WHY_SPAN_SHORT;
-  return finite_out(scale * sum / c, out);
+  return finite_out(pane_cap(which, scale * sum / c), out);
 }
 
 /* VALUE (sum / covered time * SCALE), LAST (recent) or SLOPE of a
@@ -327,7 +335,7 @@ static int pane_rate(const gcpulse__window *w, int which, double scale,
   if (stat == GCPULSE_STAT_LAST) return pane_rate_recent(w, which, scale, out);
   double c = covered(w);
   if (c < w->min_span) return GCPULSE_WHY_SPAN_SHORT;
-  return finite_out(scale * sum / c, out);
+  return finite_out(pane_cap(which, scale * sum / c), out);
 }
 
 static int is_quantile(int stat) {

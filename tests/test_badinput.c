@@ -1213,6 +1213,43 @@ static void row_bad_metrics(void **state) {
   tu_sink_free(&s);
 }
 
+/* REGRESSION (sink.h, F12): one duration bound for every runtime.  A JVM
+ * pause of 99999999999999.999 ms (3170 years) was accepted while the same
+ * number in a Go clock field is an overflow; now a duration above 10 years
+ * is left out with one OVERFLOW diagnostic in both, the event and its
+ * other fields are kept, and a long but possible pause (one hour) stays. */
+static void regress_absurd_duration(void **state) {
+  (void)state;
+  static const char jvm[] =
+      "[0.010s][info][gc] Using G1\n"
+      "[1.000s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) "
+      "24M->4M(256M) 99999999999999.999ms\n"
+      "[2.000s][info][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) "
+      "24M->4M(256M) 3600000.000ms\n";
+  static const char go[] =
+      "gc 1 @1.000s 0%: 400000000000+1.6+0.003 ms clock, "
+      "0.11+0/0.31/1.1+0.007 ms cpu, 30->30->16 MB, 31 MB goal, 0 MB stacks, "
+      "0 MB globals, 2 P\n"
+      "gc 2 @2.000s 0%: 3600000+1.6+0.003 ms clock, "
+      "0.11+0/0.31/1.1+0.007 ms cpu, 30->30->16 MB, 31 MB goal, 0 MB stacks, "
+      "0 MB globals, 2 P\n";
+  const char *text[] = {jvm, go};
+  const int format[] = {GCPULSE_FORMAT_JVM, GCPULSE_FORMAT_GO};
+  for (int i = 0; i < 2; i++) {
+    run r;
+    run_text(&r, NULL, format[i], text[i], strlen(text[i]), 0);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.s.n_ev, 2);
+    assert_int_equal(r.st.by_reason[GCPULSE_REASON_OVERFLOW], 1);
+    const gcpulse_event_t *a = &r.s.ev[0], *b = &r.s.ev[1];
+    assert_false(a->known & GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS));
+    assert_int_equal(a->heap_before, i == 0 ? 24u << 20 : 30u << 20);
+    assert_true(b->known & GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS));
+    assert_true(fabs(b->pause_ms - (i == 0 ? 3600000.0 : 3600000.003)) < 1e-6);
+    tu_sink_free(&r.s);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(row_line_10mb),
@@ -1238,6 +1275,7 @@ int main(void) {
       cmocka_unit_test(regress_jvm_bad_decorator),
       cmocka_unit_test(regress_event_json_invalid_utf8),
       cmocka_unit_test(regress_int_max),
+      cmocka_unit_test(regress_absurd_duration),
 #ifndef GCPULSE_NO_JSON
       cmocka_unit_test(row_config_wrong_types),
       cmocka_unit_test(row_config_duplicate_keys),

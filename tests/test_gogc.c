@@ -1183,18 +1183,35 @@ static void test_jvm_no_gogc(void **state) {
 /* One memory limit: with the config at 1 GiB and a fed metric of 512 MiB,
  * the window's feature, the controller's budget and a policy rule on
  * memory_limit_bytes all see 1 GiB; without the config all see 512 MiB. */
-static const char limit_probe_json[] =
-    "{\"policy\": {\"defaults\": false, \"warmup_s\": 0, \"settle_s\": 0,"
-    " \"period_s\": 5, \"rules\": [{\"id\": \"limit_probe\", \"group\": \"probe\","
-    " \"direction\": \"escalate\", \"conditions\": [{\"feature\": \"memory_limit_bytes\","
-    " \"op\": \">\", \"enter\": 805306368, \"exit\": 805306368}],"
-    " \"actions\": [{\"name\": \"scale_up_memory\", \"magnitude\": 1}]}]}}";
+/* the probe rule, in C so that the JSON=0 build runs the test too */
+static void add_limit_probe(gcpulse_config_t *cfg) {
+  cfg->policy_defaults = 0;
+  cfg->warmup_s = 0;
+  cfg->settle_s = 0;
+  cfg->policy_period_s = 5;
+  gcpulse_rule_t *r = &cfg->rules[0];
+  memset(r, 0, sizeof *r);
+  snprintf(r->id, sizeof r->id, "limit_probe");
+  snprintf(r->group, sizeof r->group, "probe");
+  r->direction = GCPULSE_DIR_ESCALATE;
+  r->n_conditions = 1;
+  r->conditions[0] = (gcpulse_condition_t){
+      .feature = GCPULSE_FEAT_MEMORY_LIMIT, .stat = GCPULSE_STAT_VALUE,
+      .op = GCPULSE_OP_GT, .enter = 805306368, .exit = 805306368,
+      .n = 1, .m = 1, .missing = GCPULSE_MISSING_MISSING};
+  r->n_actions = 1;
+  snprintf(r->actions[0].name, sizeof r->actions[0].name, "scale_up_memory");
+  r->actions[0].magnitude = 1;
+  r->cooldown_s = -1;
+  r->stabilization_s = -1;
+  cfg->n_rules = 1;
+}
 
 static void limit_run(double cfg_limit, double metric, double want) {
   gcpulse_config_t *cfg = cfg_new(GCPULSE_GOGC_ADAPTIVE);
+  add_limit_probe(cfg);
   gcpulse_error_t err;
-  int rc = gcpulse_config_load_json(cfg, limit_probe_json,
-                                    strlen(limit_probe_json), &err);
+  int rc = gcpulse_config_check(cfg, &err);
   if (rc != 0) print_message("%s: %s\n", err.path, err.text);
   assert_int_equal(rc, 0);
   cfg->memory_limit = cfg_limit;

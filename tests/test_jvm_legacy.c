@@ -176,6 +176,65 @@ static void test_cms_nocause_split(void **state) {
   }
 }
 
+/* JDK 8 with causes: a concurrent phase that ends inside a pause record
+ * is cut out of it and the pause is kept.  CMS: the ParNew of abortable
+ * preclean ("[ParNew2.472: [CMS-concurrent-abortable-preclean: ...]" then
+ * ": 19648K->2176K ...") and the concurrent mode failure spliced with the
+ * end of concurrent mark (the longest pause of the log); G1: the end of
+ * concurrent mark inside an evacuation pause. */
+static void test_jdk8_splices(void **state) {
+  (void)state;
+  tu_sink s;
+  gcpulse_stats_t st;
+  parse("tests/data/jvm8/jdk8-cms-splices.log", &s, &st);
+  assert_int_equal(s.n_ev, 8);
+  assert_int_equal(st.collector, GCPULSE_COLLECTOR_CMS);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_TRUNCATED], 0);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_INCOMPLETE], 0);
+  long n;
+  NEAR(pause_sum(&s, &n), 1.5 + 12.15 + 6.1 + 2.0 + 312.12 + 270.1);
+  assert_int_equal(n, 6);
+  const gcpulse_event_t *e = &s.ev[1];
+  assert_int_equal(e->kind, GCPULSE_KIND_YOUNG);
+  NEAR(e->t, 2.470);
+  NEAR(e->pause_ms, 12.15);
+  assert_int_equal(e->heap_before, 40128 * K);
+  assert_int_equal(e->heap_after, 24000 * K);
+  assert_int_equal(e->young_after, 2176 * K);
+  /* mark + preclean + abortable preclean (cut out of the ParNew) + sweep
+   * + reset */
+  assert_int_equal(s.ev[3].kind, GCPULSE_KIND_CONCURRENT);
+  NEAR(s.ev[3].concurrent_ms, 28 + 2 + 40 + 9 + 2);
+  /* the second cycle ends at the failure: its mark, cut out of it */
+  assert_int_equal(s.ev[5].kind, GCPULSE_KIND_CONCURRENT);
+  NEAR(s.ev[5].concurrent_ms, 38);
+  e = &s.ev[6];
+  assert_int_equal(e->kind, GCPULSE_KIND_FULL);
+  NEAR(e->t, 7.815);
+  NEAR(e->pause_ms, 312.12);
+  assert_true(e->flags & GCPULSE_EV_EVAC_FAILURE);
+  assert_int_equal(e->old_before, 42900 * K);
+  assert_int_equal(e->old_after, 39800 * K);
+  assert_int_equal(e->heap_before, 62548 * K);
+  assert_int_equal(e->metaspace_used, 3100 * K);
+  assert_int_equal(s.ev[7].kind, GCPULSE_KIND_FULL);
+  NEAR(s.ev[7].pause_ms, 270.1);
+  tu_sink_free(&s);
+
+  parse("tests/data/jvm8/jdk8-g1-splice.log", &s, &st);
+  assert_int_equal(s.n_ev, 5);
+  assert_int_equal(st.collector, GCPULSE_COLLECTOR_G1);
+  e = &s.ev[1];
+  assert_int_equal(e->kind, GCPULSE_KIND_YOUNG);
+  NEAR(e->pause_ms, 9.0);
+  assert_int_equal(e->heap_before, 124 * M);
+  assert_int_equal(e->heap_after, 102 * M);
+  /* root region scan + mark (cut out of the pause) + cleanup */
+  assert_int_equal(s.ev[4].kind, GCPULSE_KIND_CONCURRENT);
+  NEAR(s.ev[4].concurrent_ms, 2 + 17 + 0.02);
+  tu_sink_free(&s);
+}
+
 /* JDK 6 iCMS: a concurrent cycle that started at 14 s and lasted 169 s
  * arrives after pauses at 190 s; stamped at its end it is placed in the
  * window without a reset.  "(concurrent mode interrupted)" ends it. */
@@ -560,6 +619,7 @@ int main(void) {
       cmocka_unit_test(test_parallel_nocause),
       cmocka_unit_test(test_serial_perm),
       cmocka_unit_test(test_cms_nocause_split),
+      cmocka_unit_test(test_jdk8_splices),
       cmocka_unit_test(test_icms_late_cycle),
       cmocka_unit_test(test_comma_decimals),
       cmocka_unit_test(test_shenandoah8),

@@ -654,6 +654,75 @@ static void test_suspect_time(void **state) {
   assert_int_equal(r.ev.flags, GCPULSE_EV_SUSPECT_TIME);
 }
 
+/* A gc line at time T (seconds) with the given number, the rest taken
+ * from the bundled demo trace (examples/data/go-demo.gctrace, gc 60). */
+static const char *gc_at(char *buf, size_t n, int seq, double t) {
+  snprintf(buf, n,
+           "gc %d @%.3fs 0%%: 0.057+1.6+0.003 ms clock, "
+           "0.11+0/0.31/1.1+0.007 ms cpu, 30->30->16 MB, 31 MB goal, "
+           "0 MB stacks, 0 MB globals, 2 P",
+           seq, t);
+  return buf;
+}
+
+/* One corrupted forward time (an extra leading digit, or any absurd
+ * value under 10 years) is the outlier when the next line continues the
+ * old clock: only its own line is SUSPECT_TIME.  A real jump (the next
+ * line agrees) flags only its first line, and idle 2-minute steps after it
+ * are not jumps. */
+static void test_forward_jump(void **state) {
+  (void)state;
+  static const double bad[] = {115.651, 4500.0, 315360001.0};
+  char buf[512];
+  for (int b = 0; b < 3; b++) {
+    gcpulse__go p;
+    gcpulse__go_init(&p);
+    rec r;
+    int skip;
+    for (int i = 1; i <= 20; i++) {
+      double t = i == 10 ? bad[b] : 10.0 + 0.5 * i;
+      assert_int_equal(direct(&p, gc_at(buf, sizeof buf, i, t), &r, &skip), 1);
+      assert_int_equal(r.n_ev, 1);
+      assert_ms(r.ev.t, t);
+      if (i == 10) {
+        assert_int_equal(r.ev.flags, GCPULSE_EV_SUSPECT_TIME);
+        assert_int_equal(r.n_diag, 1);
+        assert_int_equal(r.reason, GCPULSE_REASON_SUSPECT_TIME);
+        assert_int_equal(r.column, 6);
+      } else {
+        assert_int_equal(r.ev.flags, 0);
+        assert_int_equal(r.n_diag, 0);
+      }
+    }
+  }
+  /* a real quiet spell: 0.5 s steps, then 200 s, then 120 s steps; the
+   * same line twice after the jump is a duplicate, not a restart */
+  static const double t[] = {1.0, 1.5, 2.0, 202.0, 202.0, 322.0, 442.0,
+                              442.5};
+  static const int seq[] = {1, 2, 3, 4, 4, 5, 6, 7};
+  gcpulse__go p;
+  gcpulse__go_init(&p);
+  rec r;
+  int skip;
+  for (int i = 0; i < 8; i++) {
+    assert_int_equal(direct(&p, gc_at(buf, sizeof buf, seq[i], t[i]), &r,
+                            &skip),
+                     1);
+    if (i == 4) {
+      assert_int_equal(r.n_ev, 0);
+      assert_int_equal(r.reason, GCPULSE_REASON_SEQ_REUSED);
+      continue;
+    }
+    assert_int_equal(r.n_ev, 1);
+    assert_int_equal(r.ev.flags, i == 3 ? GCPULSE_EV_SUSPECT_TIME : 0);
+  }
+  /* a periodic forced GC 2 minutes after a busy spell is no jump */
+  assert_int_equal(direct(&p, "GC forced", &r, &skip), 1);
+  assert_int_equal(direct(&p, gc_at(buf, sizeof buf, 8, 562.5), &r, &skip), 1);
+  assert_int_equal(r.ev.flags, GCPULSE_EV_FORCED_PERIODIC);
+  assert_int_equal(r.n_diag, 0);
+}
+
 static void test_truncated_last_line(void **state) {
   (void)state;
   /* 30 recorded lines, then the 31st cut before " MB goal, " and no
@@ -783,7 +852,9 @@ static int obs_diag(void *user, const gcpulse_diag_t *d) {
     o->skipped++;
   else if (d->reason != GCPULSE_REASON_SEQ_REUSED &&
            d->reason != GCPULSE_REASON_RESTART &&
-           d->reason != GCPULSE_REASON_GAP_RESET) /* window notices */
+           d->reason != GCPULSE_REASON_GAP_RESET &&
+           d->reason != GCPULSE_REASON_SUSPECT_TIME) /* time notices: the
+                                                      * line was read */
     o->bad++;
   return 0;
 }
@@ -1140,6 +1211,7 @@ int main(void) {
       cmocka_unit_test(test_fixture_grammars),
       cmocka_unit_test(test_duplicate_and_interleaved),
       cmocka_unit_test(test_foreign_and_jvm),
+      cmocka_unit_test(test_forward_jump),
       cmocka_unit_test(test_modern_118),
       cmocka_unit_test(test_modern_119_stacks),
       cmocka_unit_test(test_modern_16),

@@ -199,6 +199,175 @@ static gcpulse_t *feed_text(const gcpulse_config_t *cfg, const char *text,
   return g;
 }
 
+/* TEXT with every line behind a container or syslog prefix: MODE 1 a
+ * Kubernetes CRI record, 2 a syslog line, 3 a docker json-file record (the
+ * line JSON-escaped as docker writes it: '>' as \\u003e).  Malloc'd. */
+static char *wrap_lines(const char *text, size_t len, int mode, size_t *out) {
+  char *o = malloc(len * 8 + 1), *w = o;
+  assert_non_null(o);
+  const char *p = text, *e = text + len;
+  while (p < e) {
+    const char *nl = memchr(p, '\n', (size_t)(e - p));
+    if (nl == NULL) nl = e;
+    if (mode == 1) w += sprintf(w, "2026-12-06T01:07:00.000000001Z stdout F ");
+    if (mode == 2) w += sprintf(w, "Dec  6 01:07:08 host app[123]: ");
+    if (mode == 3) w += sprintf(w, "{\"log\":\"");
+    for (const char *c = p; c < nl; c++) {
+      if (mode == 3 && (*c == '>' || *c == '<' || *c == '&'))
+        w += sprintf(w, "\\u%04x", (unsigned)*c);
+      else if (mode == 3 && (*c == '"' || *c == '\\'))
+        w += sprintf(w, "\\%c", *c);
+      else
+        *w++ = *c;
+    }
+    if (mode == 3)
+      w += sprintf(w, "\\n\",\"stream\":\"stdout\",\"time\":\"2026-12-06T01:07:08.1Z\"}");
+    *w++ = '\n';
+    p = nl + 1;
+  }
+  *out = (size_t)(w - o);
+  return o;
+}
+
+/* A JVM log behind a CRI, syslog or docker json-file prefix gives the same
+ * events as the bare log (as a Go trace does). */
+static void test_container_prefixes(void **state) {
+  (void)state;
+  static const char *const files[] = {"tests/data/jvm/jdk17-g1-alldecor.log",
+                                      "tests/data/jvm/jdk17-g1-oom.log"};
+  for (size_t f = 0; f < 2; f++) {
+    size_t len;
+    char *text = tu_read_file(files[f], &len);
+    assert_non_null(text);
+    tu_sink base;
+    gcpulse_stats_t st0;
+    gcpulse_free(feed_text(NULL, text, len, 0, &base, &st0));
+    assert_true(base.n_ev >= 10);
+    for (int mode = 1; mode <= 3; mode++) {
+      size_t wlen;
+      char *wrapped = wrap_lines(text, len, mode, &wlen);
+      tu_sink s;
+      gcpulse_stats_t st;
+      gcpulse_free(feed_text(NULL, wrapped, wlen, 0, &s, &st));
+      assert_int_equal(st.format, GCPULSE_FORMAT_JVM);
+      assert_int_equal(st.collector, GCPULSE_COLLECTOR_G1);
+      assert_int_equal(s.n_ev, base.n_ev);
+      assert_int_equal(st.by_reason[GCPULSE_REASON_MALFORMED],
+                       st0.by_reason[GCPULSE_REASON_MALFORMED]);
+      for (size_t i = 0; i < s.n_ev; i++) {
+        const gcpulse_event_t *a = &s.ev[i], *b = &base.ev[i];
+        assert_int_equal(a->kind, b->kind);
+        assert_int_equal(a->flags, b->flags);
+        assert_int_equal(a->known, b->known);
+        assert_true(a->t == b->t && a->pause_ms == b->pause_ms);
+        assert_int_equal(a->heap_before, b->heap_before);
+        assert_int_equal(a->heap_after, b->heap_after);
+        assert_string_equal(a->cause, b->cause);
+      }
+      tu_sink_free(&s);
+      free(wrapped);
+    }
+    tu_sink_free(&base);
+    free(text);
+  }
+}
+
+/* TEXT with the uptime decorator "[U.UUUs]" of lines FROM..TO (1-based)
+ * moved: set to SET seconds when SET >= 0, else shifted by SHIFT.
+ * Malloc'd; the decorator is the first "[<digits>.<digits>s]" of a line. */
+static char *move_uptime(const char *text, size_t len, int from, int to,
+                         double set, double shift, size_t *out) {
+  char *o = malloc(len + 64 * (size_t)(to - from + 1) + 1), *w = o;
+  assert_non_null(o);
+  const char *p = text, *e = text + len;
+  for (int line = 1; p < e; line++) {
+    const char *nl = memchr(p, '\n', (size_t)(e - p));
+    nl = nl ? nl + 1 : e;
+    const char *d = NULL, *c = NULL;
+    if (line >= from && line <= to) {
+      for (const char *b = p; b < nl && (b = memchr(b, '[', (size_t)(nl - b))); b++) {
+        char *end;
+        double v = strtod(b + 1, &end);
+        if (end > b + 1 && end[0] == 's' && end[1] == ']') {
+          d = b;
+          c = end + 2;
+          w += sprintf(w, "%.*s[%.3fs]", (int)(d - p), p, set >= 0 ? set : v + shift);
+          break;
+        }
+      }
+    }
+    if (d == NULL) {
+      memcpy(w, p, (size_t)(nl - p));
+      w += nl - p;
+    } else {
+      memcpy(w, c, (size_t)(nl - c));
+      w += nl - c;
+    }
+    p = nl;
+  }
+  *out = (size_t)(w - o);
+  return o;
+}
+
+/* One corrupted forward uptime is the outlier when later lines continue
+ * the old clock: only the event it times is SUSPECT_TIME, and there is no
+ * restart, no window reset and no event closed early (F10 addendum).  A
+ * real quiet spell is a jump the next line confirms: with -Xlog:gc* the
+ * GC's own later lines confirm it before it is emitted (nothing flagged);
+ * with -Xlog:gc only its first event is flagged. */
+static void test_uptime_jump(void **state) {
+  (void)state;
+  size_t len, n;
+  tu_sink s;
+  gcpulse_stats_t st;
+  char *one = tu_read_file("tests/data/jvm/jdk17-g1-gconly.log", &len);
+  assert_non_null(one);
+  for (int c = 0; c < 2; c++) {
+    /* line 5 is GC(3) */
+    char *t = c == 0 ? move_uptime(one, len, 5, 5, 4500.0, 0, &n)
+                     : move_uptime(one, len, 5, 11, -1, 300.0, &n);
+    gcpulse_free(feed_text(NULL, t, n, 0, &s, &st));
+    assert_int_equal(s.n_ev, 10);
+    assert_int_equal(st.window_resets, c); /* c == 1: the 300 s gap */
+    assert_int_equal(st.by_reason[GCPULSE_REASON_RESTART], 0);
+    assert_int_equal(st.by_reason[GCPULSE_REASON_SUSPECT_TIME], 1);
+    for (size_t i = 0; i < s.n_ev; i++) {
+      assert_int_equal(s.ev[i].seq, i);
+      assert_int_equal(s.ev[i].flags & GCPULSE_EV_RESTART, 0);
+      assert_int_equal((s.ev[i].flags & GCPULSE_EV_SUSPECT_TIME) != 0, i == 3);
+    }
+    assert_true(s.ev[4].t < 1.0 || c == 1);
+    tu_sink_free(&s);
+    free(t);
+  }
+  free(one);
+  char *star = tu_read_file("tests/data/jvm/jdk17-g1-alldecor.log", &len);
+  assert_non_null(star);
+  tu_sink base;
+  gcpulse_free(feed_text(NULL, star, len, 0, &base, NULL));
+  for (int c = 0; c < 2; c++) {
+    /* line 50 starts GC(2); c == 1: a quiet spell of 300 s before it */
+    char *t = c == 0 ? move_uptime(star, len, 50, 50, 4500.0, 0, &n)
+                     : move_uptime(star, len, 50, 177, -1, 300.0, &n);
+    gcpulse_free(feed_text(NULL, t, n, 0, &s, &st));
+    assert_int_equal(s.n_ev, base.n_ev);
+    assert_int_equal(st.window_resets, c == 0 ? 0 : 1); /* the 300 s gap */
+    assert_int_equal(st.by_reason[GCPULSE_REASON_RESTART], 0);
+    assert_int_equal(st.by_reason[GCPULSE_REASON_INCOMPLETE], 0);
+    assert_int_equal(st.by_reason[GCPULSE_REASON_SUSPECT_TIME], c == 0 ? 1 : 0);
+    for (size_t i = 0; i < s.n_ev; i++) {
+      int is_gc2 = s.ev[i].seq == 2 && s.ev[i].kind == GCPULSE_KIND_YOUNG;
+      assert_int_equal((s.ev[i].flags & GCPULSE_EV_SUSPECT_TIME) != 0,
+                       c == 0 && is_gc2);
+      assert_true(s.ev[i].pause_ms == base.ev[i].pause_ms);
+    }
+    tu_sink_free(&s);
+    free(t);
+  }
+  tu_sink_free(&base);
+  free(star);
+}
+
 static void test_g1_jdk17_young(void **state) {
   (void)state;
   const char *path = "tests/data/jvm/jdk17-g1-alldecor.log";
@@ -223,8 +392,10 @@ static void test_g1_jdk17_young(void **state) {
                   B(HEAP_CAPACITY) | B(YOUNG_BEFORE) | B(YOUNG_AFTER) |
                   B(OLD_BEFORE) | B(OLD_AFTER) | B(PROMOTED) |
                   B(METASPACE_USED) | B(METASPACE_COMMITTED) |
-                  B(CPU_USER_MS) | B(CPU_SYS_MS) | B(REAL_MS);
+                  B(CPU_USER_MS) | B(CPU_SYS_MS) | B(REAL_MS) |
+                  B(PROCS); /* "CPUs: 2 total, 2 available" */
   assert_int_equal(ev.known, want);
+  assert_int_equal(ev.procs, 2);
   assert_int_equal(ev.flags, 0);
   const char *oom = "tests/data/jvm/jdk17-g1-oom.log";
   /* GC(8) Pause Young (Normal) (G1 Preventive Collection) after "GC(8)
@@ -495,6 +666,44 @@ static void test_auto_detect_and_foreign(void **state) {
   assert_int_equal(s.n_ev, 1);
   assert_int_equal(s.ev[0].collector, GCPULSE_COLLECTOR_PARALLEL);
   NEAR(s.ev[0].t, 0.400 - 0.006868);
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
+/* Generational Shenandoah (JDK 21+, written from the format): the old
+ * generation's "Coalescing and filling (Old)" phase is concurrent work of
+ * its cycle, added to the cycle's concurrent time, never a pause. */
+static void test_shenandoah_generational_coalesce(void **state) {
+  (void)state;
+  static const char text[] =
+      "[0.010s][info][gc] Using Shenandoah\n"
+      "[1.000s][info][gc] GC(4) Concurrent reset (Old) 0.250ms\n"
+      "[1.010s][info][gc] GC(4) Pause Init Mark (Old) 0.120ms\n"
+      "[1.200s][info][gc] GC(4) Concurrent marking (Old) 180.500ms\n"
+      "[1.210s][info][gc] GC(4) Pause Final Mark (Old) 0.300ms\n"
+      "[1.400s][info][gc] GC(4) Coalescing and filling (Old) 12.750ms\n"
+      "[2.000s][info][gc] GC(5) Pause Init Mark (Young) 0.100ms\n";
+  tu_sink s;
+  gcpulse_stats_t st;
+  gcpulse_t *g = feed_text(NULL, text, sizeof text - 1, 0, &s, &st);
+  assert_int_equal(st.collector, GCPULSE_COLLECTOR_SHENANDOAH);
+  double conc = 0, pause = 0;
+  size_t pauses = 0, cycles = 0;
+  for (size_t i = 0; i < s.n_ev; i++) {
+    const gcpulse_event_t *e = &s.ev[i];
+    if (e->kind == GCPULSE_KIND_CONCURRENT && e->seq == 4) {
+      cycles++;
+      conc += e->concurrent_ms;
+    } else if (e->known & GCPULSE_BIT(GCPULSE_FIELD_PAUSE_MS)) {
+      pauses++;
+      pause += e->pause_ms;
+    }
+  }
+  assert_int_equal(cycles, 1);
+  NEAR(conc, 0.250 + 180.500 + 12.750);
+  assert_int_equal(pauses, 3);
+  NEAR(pause, 0.120 + 0.300 + 0.100);
+  assert_int_equal(st.by_reason[GCPULSE_REASON_MALFORMED], 0);
   gcpulse_free(g);
   tu_sink_free(&s);
 }
@@ -879,7 +1088,10 @@ int main(int argc, char **argv) {
     strcpy(cli_path, "gcpulse");
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fixture_totals),
+      cmocka_unit_test(test_container_prefixes),
+      cmocka_unit_test(test_uptime_jump),
       cmocka_unit_test(test_auto_detect_and_foreign),
+      cmocka_unit_test(test_shenandoah_generational_coalesce),
       cmocka_unit_test(test_table_overflow_and_finish),
       cmocka_unit_test(test_oom_fixtures),
       cmocka_unit_test(test_malformed),

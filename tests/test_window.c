@@ -309,11 +309,13 @@ static void test_jvm_g1_trace_features(void **state) {
   NEAR(feat(g, GCPULSE_FEAT_PAUSE, GCPULSE_STAT_P90), 7.855, 0.016);
   NEAR(feat(g, GCPULSE_FEAT_PAUSE, GCPULSE_STAT_P99), 9.239, 1e-9); /* = max */
   NEAR(feat(g, GCPULSE_FEAT_PAUSE, GCPULSE_STAT_MAX), 9.239, 1e-12);
-  /* sum of pauses 64.444 ms; JVM GC CPU adds the 5.688 ms marking cycle */
+  /* sum of pauses 64.444 ms; no User/Sys and no processor count in these
+   * events: JVM GC CPU is the pause wall time, and the 5.688 ms marking
+   * cycle (whose span holds the remark and cleanup pauses) is not added */
   NEAR(feat(g, GCPULSE_FEAT_STW_FRACTION, GCPULSE_STAT_VALUE), 0.064444 / cov,
        1e-9);
   NEAR(feat(g, GCPULSE_FEAT_GC_CPU_FRACTION, GCPULSE_STAT_VALUE),
-       (0.064444 + 0.005688) / cov, 1e-9);
+       0.064444 / cov, 1e-9);
   /* promoted: old-region growth of the young pauses, 176 MiB */
   NEAR(feat(g, GCPULSE_FEAT_PROMOTION_RATE, GCPULSE_STAT_VALUE),
        176 * MiB / cov, 1e-9);
@@ -889,6 +891,143 @@ static void test_leak_and_emergency_features(void **state) {
   gcpulse_free(g);
 }
 
+/* ------------------------------------------------------------------ */
+/* JVM GC CPU fraction on recorded logs.  The expected figures come from
+ * the log text alone (awk, not gcpulse):
+ *   awk '/\[gc,init\] CPUs: [0-9]+ total, [0-9]+ available/ { cpus = $(NF - 1) }
+ *        / User=[0-9.]+s Sys=[0-9.]+s / { for (i = 1; i <= NF; i++) {
+ *            if ($i ~ /^User=/) cpu += substr($i, 6) + 0;
+ *            if ($i ~ /^Sys=/) cpu += substr($i, 5) + 0 } }
+ *        /GC\([0-9]+\) Pause .*ms$/ { v = $NF; sub(/ms$/, "", v); stw += v }
+ *        /GC\([0-9]+\) (Pause |Concurrent Mark Cycle)/ && $NF !~ /ms$/ {
+ *            t = substr($1, 2) + 0; if (n++ == 0) first = t; last = t }
+ *        END { print cpus, cpu, stw, first, last }' jdk17-g1-marking.log
+ *   -> 2 0.27 282.71 0.052 6.014
+ * (CPUs "available"; Σ User + Sys s; Σ pause ms; first and last event start
+ * lines, the window's covered time). */
+
+static gcpulse_t *feed_file(const char *path, tu_sink *s) {
+  gcpulse_t *g = mk(60, 12, 0, s);
+  size_t len;
+  char *data = tu_read_file(path, &len);
+  assert_non_null(data);
+  assert_int_equal(tu_feed_chunks(g, data, len, 0, 0), 0);
+  free(data);
+  return g;
+}
+
+static void test_jvm_gc_cpu_g1_log(void **state) {
+  (void)state;
+  tu_sink s;
+  gcpulse_t *g = feed_file("tests/data/jvm/jdk17-g1-marking.log", &s);
+  /* every event carries the run's processor count; 149 pauses with User/Sys,
+   * 17 marking cycles (the last cut off by the end of the log) */
+  size_t pauses = 0, cycles = 0;
+  for (size_t i = 0; i < s.n_ev; i++) {
+    assert_true(s.ev[i].known & B(PROCS));
+    assert_int_equal(s.ev[i].procs, 2);
+    if (s.ev[i].kind == GCPULSE_KIND_CONCURRENT) {
+      cycles++;
+    } else {
+      pauses++;
+      assert_true(s.ev[i].known & B(CPU_USER_MS));
+      assert_true(s.ev[i].known & B(CPU_SYS_MS));
+    }
+  }
+  assert_int_equal(pauses, 149);
+  assert_int_equal(cycles, 17);
+  const double cov = 6.014 - 0.052;
+  /* (User + Sys) / CPUs / covered time: 0.0226, where pause + concurrent
+   * wall time read 0.38 */
+  NEAR(feat(g, GCPULSE_FEAT_GC_CPU_FRACTION, GCPULSE_STAT_VALUE),
+       0.27 / 2 / cov, 1e-9);
+  NEAR(feat(g, GCPULSE_FEAT_STW_FRACTION, GCPULSE_STAT_VALUE),
+       0.28271 / cov, 1e-9);
+  double last = feat(g, GCPULSE_FEAT_GC_CPU_FRACTION, GCPULSE_STAT_LAST);
+  assert_true(last >= 0 && last <= 1);
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
+/* JDK 8 (CMS, -XX:+PrintGCDetails): no processor count in the log, so the
+ * fraction is the pause wall time; the [Times:] of the concurrent phases
+ * and their spans are not counted.  Pauses (the record totals) 20.1 + 5 +
+ * 30.1 + 13 + 25.1 + 4 + 28.1 + 14 + 22.1 = 161.5 ms from 1.000 s to
+ * 10.000 s; the concurrent phases sum to 2 x 2992 ms.  With the processor
+ * count given (2, fed with the events), the pauses' user + sys: 40 + 10 +
+ * 60 + 20 + 50 + 10 + 60 + 30 + 40 = 320 ms, / 2. */
+static void test_jvm_gc_cpu_jdk8_log(void **state) {
+  (void)state;
+  tu_sink s;
+  gcpulse_t *g = feed_file("tests/data/jvm8/jdk8-cms-marking.log", &s);
+  assert_int_equal(s.n_ev, 11);
+  NEAR(feat(g, GCPULSE_FEAT_GC_CPU_FRACTION, GCPULSE_STAT_VALUE), 0.1615 / 9,
+       1e-9);
+  NEAR(feat(g, GCPULSE_FEAT_STW_FRACTION, GCPULSE_STAT_VALUE), 0.1615 / 9,
+       1e-9);
+  gcpulse_free(g);
+  gcpulse_t *h = mk(60, 12, 0, NULL);
+  for (size_t i = 0; i < s.n_ev; i++) {
+    assert_false(s.ev[i].known & B(PROCS));
+    gcpulse_event_t ev = s.ev[i];
+    ev.procs = 2;
+    ev.known |= B(PROCS);
+    assert_int_equal(gcpulse_feed_event(h, &ev), 0);
+  }
+  NEAR(feat(h, GCPULSE_FEAT_GC_CPU_FRACTION, GCPULSE_STAT_VALUE), 0.160 / 9,
+       1e-9);
+  gcpulse_free(h);
+  tu_sink_free(&s);
+}
+
+/* The CPUs line: "available" is used, a bad line is ignored, and a new run
+ * of the JVM in the same stream forgets the previous run's count. */
+static void test_jvm_cpus_line(void **state) {
+  (void)state;
+  static const char text[] =
+      "[0.003s][info][gc] Using G1\n"
+      "[0.005s][info][gc,init] CPUs: 8 total, 3 available\n"
+      "[0.100s][info][gc,start] GC(0) Pause Young (Normal) (G1 Evacuation Pause)\n"
+      "[0.102s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 24M->4M(256M) 2.000ms\n"
+      "[0.102s][info][gc,cpu] GC(0) User=0.01s Sys=0.00s Real=0.00s\n"
+      "[0.003s][info][gc] Using G1\n"
+      "[0.005s][info][gc,init] CPUs: 0 total, 0 available\n"
+      "[0.100s][info][gc,start] GC(0) Pause Young (Normal) (G1 Evacuation Pause)\n"
+      "[0.102s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 24M->4M(256M) 2.000ms\n"
+      "[0.102s][info][gc,cpu] GC(0) User=0.01s Sys=0.00s Real=0.00s\n";
+  tu_sink s;
+  gcpulse_t *g = mk(60, 12, 0, &s);
+  assert_int_equal(tu_feed_chunks(g, text, sizeof text - 1, 0, 0), 0);
+  assert_int_equal(s.n_ev, 2);
+  assert_true(s.ev[0].known & B(PROCS));
+  assert_int_equal(s.ev[0].procs, 3);
+  assert_true(s.ev[1].flags & GCPULSE_EV_RESTART);
+  assert_false(s.ev[1].known & B(PROCS));
+  gcpulse_free(g);
+  tu_sink_free(&s);
+}
+
+/* The fraction is a share of the machine's time: never above 1, however
+ * long a pause is against the time covered. */
+static void test_gc_cpu_capped(void **state) {
+  (void)state;
+  gcpulse_t *g = mk(60, 12, 0, NULL);
+  gcpulse_event_t ev;
+  for (int i = 0; i < 3; i++) {
+    gcpulse_event_init(&ev);
+    ev.runtime = GCPULSE_RT_JVM;
+    ev.collector = GCPULSE_COLLECTOR_SERIAL;
+    ev.kind = GCPULSE_KIND_FULL;
+    ev.t = 1.0 + i;
+    ev.pause_ms = 5000.0; /* 5 s pauses 1 s apart: a bad log or clock */
+    ev.known = B(T) | B(PAUSE_MS);
+    assert_int_equal(gcpulse_feed_event(g, &ev), 0);
+  }
+  NEAR(feat(g, GCPULSE_FEAT_GC_CPU_FRACTION, GCPULSE_STAT_VALUE), 1.0, 0);
+  NEAR(feat(g, GCPULSE_FEAT_GC_CPU_FRACTION, GCPULSE_STAT_LAST), 1.0, 0);
+  gcpulse_free(g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_go_trace_features),
@@ -905,6 +1044,10 @@ int main(void) {
       cmocka_unit_test(test_set_and_sticky),
       cmocka_unit_test(test_supported_pairs_implemented),
       cmocka_unit_test(test_leak_and_emergency_features),
+      cmocka_unit_test(test_jvm_gc_cpu_g1_log),
+      cmocka_unit_test(test_jvm_gc_cpu_jdk8_log),
+      cmocka_unit_test(test_jvm_cpus_line),
+      cmocka_unit_test(test_gc_cpu_capped),
   };
   /* the transcriptions checked against the shared corpus: `make
    * conformance` (GCPULSE_CORPUS_TESTS=1), not make check */

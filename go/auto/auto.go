@@ -19,7 +19,9 @@ package auto
 import (
 	"fmt"
 	"log"
+	"math"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -50,13 +52,11 @@ func start(mode, configFile string) (*gcpulse.Tuner, error) {
 	cfg := gcpulse.Config{
 		OnGOGC: func(d gcpulse.Decision) {
 			if d.Applied || d.Changed {
-				printf("gcpulse: GOGC %v -> %v (applied %v) %s", d.Previous, d.Value, d.Applied, reasons(d.ReasonDetails))
+				printf("%s", decisionLine(d))
 			}
 		},
-		OnAction: func(a gcpulse.Action) {
-			printf("gcpulse: action %s (rule %s, magnitude %v, applied %v)", a.Action, a.Rule, a.Final, a.Applied)
-		},
-		OnError: func(err error) { printf("%v", err) },
+		OnAction: func(a gcpulse.Action) { printf("%s", actionLine(a)) },
+		OnError:  func(err error) { printf("%v", err) },
 	}
 	switch strings.ToLower(strings.TrimSpace(mode)) {
 	case "", "on", "1", "true":
@@ -78,22 +78,93 @@ func start(mode, configFile string) (*gcpulse.Tuner, error) {
 	if err != nil {
 		return nil, err
 	}
-	printf("gcpulse: tuning (memory limit %d bytes, dry run %v)", t.MemoryLimit(), cfg.DryRun)
+	printf("gcpulse: tuning (memory limit %s, Go memory limit %s, dry run %v)",
+		limitText(t.MemoryLimit()), limitText(debug.SetMemoryLimit(-1)), cfg.DryRun)
 	return t, nil
 }
 
-func reasons(rs []gcpulse.Reason) string {
+// decisionLine: "gcpulse: GOGC 100 -> 86 (applied false): reason
+// (v vs limit unit), ..." with bytes in MiB.
+func decisionLine(d gcpulse.Decision) string {
 	var b strings.Builder
-	for i, r := range rs {
-		if i > 0 {
+	fmt.Fprintf(&b, "gcpulse: GOGC %s -> %s (applied %v)", gogcText(d.Previous), gogcText(d.Value), d.Applied)
+	if d.MemoryLimit > 0 {
+		fmt.Fprintf(&b, ", recommended heap limit %s", num(d.MemoryLimit, "bytes"))
+	}
+	for i, r := range d.ReasonDetails {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
 			b.WriteString(", ")
 		}
 		b.WriteString(r.Name)
 		if r.Unit != "" {
-			fmt.Fprintf(&b, " (%.4g vs %.4g %s)", r.Value, r.Limit, r.Unit)
+			fmt.Fprintf(&b, " (%s vs %s)", num(r.Value, r.Unit), num(r.Limit, r.Unit))
 		}
 	}
 	return b.String()
+}
+
+// actionLine: "gcpulse: action A (rule R, magnitude M, applied B[,
+// constraints]): feature stat v op threshold (hits of seen), ...".  A
+// magnitude of 1 MiB or more is a byte amount (the bump rules').
+func actionLine(a gcpulse.Action) string {
+	var b strings.Builder
+	mag := num(a.Final, "")
+	if a.Final >= 1<<20 {
+		mag = num(a.Final, "bytes")
+	}
+	fmt.Fprintf(&b, "gcpulse: action %s (rule %s, magnitude %s, applied %v", a.Action, a.Rule, mag, a.Applied)
+	if len(a.Constraints) > 0 {
+		fmt.Fprintf(&b, ", %s", strings.Join(a.Constraints, " "))
+	}
+	b.WriteString(")")
+	for i, c := range a.Conditions {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %s ", c.Feature, c.Stat)
+		if c.Known {
+			b.WriteString(num(c.Value, c.Unit))
+		} else {
+			fmt.Fprintf(&b, "unknown (%s)", c.Why)
+		}
+		fmt.Fprintf(&b, " %s %s", c.Op, num(c.Threshold, c.Unit))
+		if c.Seen > 1 {
+			fmt.Fprintf(&b, " (%d of %d)", c.Hits, c.Seen)
+		}
+	}
+	return b.String()
+}
+
+// num prints a value in its unit: bytes as MiB with one decimal, others
+// with 4 significant digits.
+func num(v float64, unit string) string {
+	switch unit {
+	case "bytes":
+		return fmt.Sprintf("%.1f MiB", v/(1<<20))
+	case "bytes/s":
+		return fmt.Sprintf("%.1f MiB/s", v/(1<<20))
+	case "":
+		return fmt.Sprintf("%.4g", v)
+	}
+	return fmt.Sprintf("%.4g %s", v, unit)
+}
+
+func gogcText(v float64) string {
+	if v < 0 {
+		return "off"
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func limitText(l int64) string {
+	if l <= 0 || l == math.MaxInt64 {
+		return "none"
+	}
+	return num(float64(l), "bytes")
 }
 
 func printf(format string, args ...interface{}) {

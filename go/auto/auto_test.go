@@ -66,3 +66,29 @@ func TestModes(t *testing.T) {
 		t.Errorf("logged %q", logged)
 	}
 }
+
+// F7: the log lines carry the numbers, in MiB for bytes.
+func TestLogLines(t *testing.T) {
+	d := gcpulse.Decision{Previous: 100, Value: 86.43380730965224, MemoryLimit: 200 << 20,
+		ReasonDetails: []gcpulse.Reason{{Name: "hold_unknown_inputs"},
+			{Name: "memory_budget_bound", Value: 241591910, Limit: 241172480, Unit: "bytes"},
+			{Name: "gc_cpu_above_target", Value: 0.08213, Limit: 0.05, Unit: "fraction"}}}
+	want := "gcpulse: GOGC 100 -> 86 (applied false), recommended heap limit 200.0 MiB: hold_unknown_inputs, " +
+		"memory_budget_bound (230.4 MiB vs 230.0 MiB), gc_cpu_above_target (0.08213 fraction vs 0.05 fraction)"
+	if got := decisionLine(d); got != want {
+		t.Errorf("decision line\n got %s\nwant %s", got, want)
+	}
+	a := gcpulse.Action{Action: "scale_up_memory", Rule: "oom_bump", Final: 2.39075328e+08, Applied: true,
+		Conditions: []gcpulse.Condition{
+			{Feature: "heap_limit_ratio", Stat: "value", Op: ">=", Threshold: 0.95, Value: 1.0, Unit: "ratio", Known: true, Hits: 2, Seen: 3},
+			{Feature: "heap_before_bytes", Stat: "max", Op: ">", Threshold: 64 << 20, Unit: "bytes", Why: "no_data"}}}
+	want = "gcpulse: action scale_up_memory (rule oom_bump, magnitude 228.0 MiB, applied true): " +
+		"heap_limit_ratio value 1 ratio >= 0.95 ratio (2 of 3), heap_before_bytes max unknown (no_data) > 64.0 MiB"
+	if got := actionLine(a); got != want {
+		t.Errorf("action line\n got %s\nwant %s", got, want)
+	}
+	a.Final, a.Applied, a.Constraints, a.Conditions = 1.2, false, []string{"Cooldown"}, nil
+	if got, want := actionLine(a), "gcpulse: action scale_up_memory (rule oom_bump, magnitude 1.2, applied false, Cooldown)"; got != want {
+		t.Errorf("action line\n got %s\nwant %s", got, want)
+	}
+}

@@ -305,12 +305,14 @@ static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
   p->legacy.wall0 = w0;
   p->collector = GCPULSE_COLLECTOR_UNKNOWN;
   p->region_size = 0;
+  p->cpus = 0;
   p->oom_pending = 0;
   p->run_gc = 0;
   p->have_max_id = 0;
   p->max_id = 0;
   p->heap_exit = 0;
   p->dec_timed = 0;
+  p->have_step = p->have_cand = 0;
   p->restart_pending = 1;
   return 0;
 }
@@ -370,6 +372,48 @@ static void jvm_swap_runs(gcpulse__jvm *p) {
   p->last_up = p->alt_up;
   p->alt_max_id = id;
   p->alt_up = up;
+  p->have_step = p->have_cand = 0; /* kept for the current run only */
+}
+
+/* Whether uptime UP is a jump forward from the trusted uptime (after a GC
+ * of this run, so the first GC after start-up is never one). */
+static int uptime_jump(const gcpulse__jvm *p, double up) {
+  double last = p->last_up, step = p->up_step;
+  int have_step = p->have_step;
+  if (p->have_cand && up >= p->cand_up) { /* confirms the jump before */
+    step = p->cand_up - last;
+    have_step = 1;
+    last = p->cand_up;
+  }
+  double d = up - last;
+  return p->have_up && p->have_max_id && d > GCPULSE__JVM_JUMP_MIN_S &&
+         (!have_step || d > GCPULSE__JVM_JUMP_FACTOR * step);
+}
+
+/* Trusted-uptime bookkeeping for a JVM line with uptime UP.  A jump
+ * forward is kept as a candidate and the clock stays: the next timed line
+ * confirms it (is not before it) or shows it was the outlier (continues
+ * the old clock; events timed by the outlier are SUSPECT_TIME, see
+ * gcpulse__jvm_deliver, and it neither restarts the run nor ages open
+ * events). */
+static void uptime_step(gcpulse__jvm *p, double up) {
+  if (uptime_jump(p, up)) {
+    if (p->have_cand && up >= p->cand_up) p->last_up = p->cand_up;
+    p->have_step = 0;
+    p->have_cand = 1;
+    p->cand_up = up;
+    return;
+  }
+  if (p->have_cand && up >= p->cand_up) {
+    p->up_step = p->cand_up - p->last_up;
+    p->last_up = p->cand_up;
+  } else {
+    p->up_step = up - p->last_up;
+  }
+  p->have_step = p->have_up && up >= p->last_up;
+  p->have_cand = 0;
+  p->last_up = up;
+  p->have_up = 1;
 }
 
 /* Does the message start a new run (see the design comment)?  UP/HAVE_UP:
@@ -434,6 +478,94 @@ static int new_run(gcpulse__jvm *p, const jline *L, double up, int have_up,
 /* ------------------------------------------------------------------ */
 /* entry points                                                        */
 
+/* Bytes of a line searched for decorators behind a prefix. */
+#define PREFIX_MAX 256
+
+/* Whether [B, E) starts with a time decorator: "[1.234s]", "[12ms]",
+ * "[12ns]" or "[2026-12-06T01:07:08.123+0000]". */
+static int time_decorator(const char *b, const char *e) {
+  if (e - b < 4 || b[0] != '[' || !env_is_digit(b[1])) return 0;
+  const char *w = e - b > 40 ? b + 40 : e;
+  const char *c = memchr(b, ']', (size_t)(w - b));
+  if (c == NULL) return 0;
+  double v;
+  if (c - b > 19 && b[5] == '-') return scan_iso(b + 1, c, &v);
+  const char *r = gcpulse__jvm_decimal(b + 1, c, &v);
+  if (r == NULL) return 0;
+  return (c - r == 1 && *r == 's') ||
+         (c - r == 2 && r[1] == 's' && (r[0] == 'm' || r[0] == 'n'));
+}
+
+static int env_hex4(const char *h, unsigned *v) {
+  *v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = h[i];
+    unsigned d = env_is_digit(c)              ? (unsigned)(c - '0')
+                 : (c >= 'a' && c <= 'f')   ? (unsigned)(c - 'a' + 10)
+                 : (c >= 'A' && c <= 'F')   ? (unsigned)(c - 'A' + 10)
+                                            : 16u;
+    if (d > 15u) return 0;
+    *v = *v * 16u + d;
+  }
+  return 1;
+}
+
+/* The JSON string value [B, E) with its escapes undone into P->unesc
+ * (docker writes "->" as "-\u003e"); non-ASCII \u escapes become '?'.
+ * Returns its length, or 0 when it does not fit (left as it is). */
+static size_t json_unescape(gcpulse__jvm *p, const char *b, const char *e) {
+  size_t n = 0;
+  while (b < e) {
+    if (n == sizeof p->unesc) return 0;
+    char c = *b++;
+    if (c == '\\' && b < e) {
+      unsigned v;
+      c = *b++;
+      if (c == 't') c = '\t';
+      else if (c == 'u' && e - b >= 4 && env_hex4(b, &v)) {
+        c = v < 0x80 ? (char)v : '?';
+        b += 4;
+      } else if (c != '"' && c != '\\' && c != '/') {
+        c = '?';
+      }
+    }
+    p->unesc[n++] = c;
+  }
+  return n;
+}
+
+/* A container or syslog prefix before the decorators (CRI "<time> stdout
+ * F ", syslog/journald "<date> host app[pid]: ", docker json-file
+ * {"log":"...\n",...}): moves *S to the first time decorator after a space,
+ * tab or quote within PREFIX_MAX bytes; a docker record is replaced by its
+ * "log" value, escapes undone. */
+static void skip_prefix(gcpulse__jvm *p, const char **s, const char **e) {
+  const char *b = *s, *end = *e;
+  const char *w = end - b > PREFIX_MAX ? b + PREFIX_MAX : end;
+  for (const char *c = b + 1; c < w;) {
+    c = memchr(c, '[', (size_t)(w - c));
+    if (c == NULL) return;
+    if ((c[-1] == ' ' || c[-1] == '\t' || c[-1] == '"') &&
+        time_decorator(c, end)) {
+      *s = c;
+      if (GCPULSE__LIT(b, c, "{\"log\":\"") == c) {
+        const char *x = gcpulse__find(c, end, "\\n\"", 3);
+        if (x == NULL) x = gcpulse__find(c, end, "\",\"", 3);
+        if (x == NULL) return;
+        while (x - c >= 2 && x[-2] == '\\' && x[-1] == 'r') x -= 2;
+        *e = x;
+        size_t n;
+        if (memchr(c, '\\', (size_t)(x - c)) && (n = json_unescape(p, c, x))) {
+          *s = p->unesc;
+          *e = p->unesc + n;
+        }
+      }
+      return;
+    }
+    c++;
+  }
+}
+
 int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
                       const gcpulse__sink *k, int *skip) {
   const char *e = s + n;
@@ -443,11 +575,14 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
   double up = 0;
   int have_up = 0;
   *skip = GCPULSE_REASON_FOREIGN;
+  if (s < e && *s != '[' && !p->legacy.seen) skip_prefix(p, &s, &e);
   if (s < e && *s == '[') {
     have_up = scan_envelope(p, s, e, &L, &up);
+    p->line_jump = have_up && uptime_jump(p, up);
   } else {
     L.msg = s;
     L.end = e;
+    p->line_jump = 0;
     if (p->have_last_t) {
       p->t_line = p->last_t;
       p->have_t = 1;
@@ -480,10 +615,8 @@ int gcpulse__jvm_line(gcpulse__jvm *p, const char *s, size_t n,
     return 0;
   }
   p->locked = 1;
-  if (have_up) {
-    p->last_up = up; /* JVM output only: a foreign "[0.5s] x" is not time */
-    p->have_up = 1;
-  }
+  /* JVM output only: a foreign "[0.5s] x" is not time */
+  if (have_up) uptime_step(p, up);
   /* HotSpot prints the same decorators on every line of an output: a
    * decorated line without a readable time among timed ones is damaged */
   if (L.n_dec > 0) {

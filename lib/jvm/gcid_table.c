@@ -177,7 +177,21 @@ int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
   if (p->interleaved && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
       ev->t + 1.0 < front)
     ev->flags |= GCPULSE_EV_SUSPECT_TIME;
-  int rc = gcpulse__event_sane(ev, k);
+  if (p->cpus > 0 && !(ev->known & GCPULSE_BIT(GCPULSE_FIELD_PROCS))) {
+    ev->procs = p->cpus; /* the run's processor count, once its banner said */
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_PROCS);
+  }
+  int rc;
+  /* timed by an uptime jump no later line confirmed (envelope.c) */
+  if (p->have_up && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
+      ev->t > front + GCPULSE__JVM_JUMP_MIN_S && ev->t <= GCPULSE__T_MAX_S &&
+      !(ev->flags & GCPULSE_EV_SUSPECT_TIME)) {
+    ev->flags |= GCPULSE_EV_SUSPECT_TIME;
+    rc = k->diag(k->ctx, GCPULSE_REASON_SUSPECT_TIME, 0,
+                 "no jump forward in uptime (unless the next line confirms it)");
+    if (rc < 0) return rc;
+  }
+  rc = gcpulse__event_sane(ev, k);
   return rc < 0 ? rc : k->event(k->ctx, ev);
 }
 
@@ -247,7 +261,8 @@ static int emit(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
 static int stale(const gcpulse__jvm *p, const jvm_entry *x) {
   double last = x->t_last > x->ev.t ? x->t_last : x->ev.t;
   return (p->have_max_id && p->max_id >= x->id + STALE_IDS) ||
-         (p->have_t && (x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
+         (p->have_t && !p->line_jump &&
+          (x->ev.known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&
           p->t_line - last >= STALE_S);
 }
 

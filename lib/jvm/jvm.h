@@ -89,8 +89,14 @@ typedef struct gcpulse__jline {
   int timed;             /* has a readable time decorator */
 } gcpulse__jline;
 
+/* An uptime step forward longer than both of these is a jump (as for Go
+ * @T): it becomes the clock only when a later line confirms it. */
+#define GCPULSE__JVM_JUMP_MIN_S 10.0
+#define GCPULSE__JVM_JUMP_FACTOR 10.0
+
 struct gcpulse__jvm {
   int n_slots;
+  char unesc[1024];  /* a docker json-file "log" value with escapes undone */
   int collector;
   int locked;        /* a JVM line was recognised: lenient from now on */
   int have_wall0;
@@ -100,6 +106,7 @@ struct gcpulse__jvm {
   double last_t;     /* time of the last timed line */
   int have_last_t;
   uint64_t region_size;
+  uint32_t cpus;     /* "CPUs: N total, M available": M, 0 until seen */
   uint64_t stamp;
   int n_used, n_done;
   int cache;         /* index of the last entry touched */
@@ -111,7 +118,12 @@ struct gcpulse__jvm {
   int have_max_id;
   uint64_t max_id;   /* largest GC id of this run */
   int have_up;
-  double last_up;    /* last uptime decorator */
+  double last_up;    /* last trusted uptime decorator */
+  double up_step;    /* the step that led to last_up (valid: have_step) */
+  int have_step;
+  double cand_up;    /* an uptime jump not yet confirmed (have_cand) */
+  int have_cand;
+  int line_jump;     /* the current line's uptime is such a jump */
   int heap_exit;     /* inside an undecorated "Heap" exit printout */
   int dec_timed;     /* decorated lines of this run carry a time */
   /* the other JVM of the stream: the run before the last restart, or the

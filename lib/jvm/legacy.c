@@ -625,6 +625,116 @@ static int known_header(const char *p, const char *e) {
   return 0;
 }
 
+/* A record starts at R (after its "[GC"/"[Full GC" word): end the one in
+ * progress, detect a new JVM run, and fill the new record's header (kind,
+ * id, time, cause, collector).  *COLL is the collector in force. */
+static int open_record(gcpulse__jvm8 *q, const gcpulse__sink *k, int kind,
+                       int cms_phase, const char *r, const char *e, double t,
+                       int have_t, int have_id, uint64_t id, int *collector,
+                       int *coll_io) {
+  int rc, coll = *coll_io;
+  if (q->active) {
+    rc = emit_record(q, k, coll);
+    if (rc < 0) return rc;
+  }
+  if (q->conc_active && q->conc_closing) { /* G1 cleanup freed nothing */
+    rc = conc_close(q, k, coll, 0);
+    if (rc < 0) return rc;
+  }
+  if (have_t && q->have_t && run_of(q, t)) { /* a new JVM run */
+    if (q->conc_active) {
+      rc = conc_close(q, k, coll, 1);
+      if (rc < 0) return rc;
+    }
+    q->have_alt = 1;
+    q->alt_t = q->last_t;
+    q->alt_next_seq = q->next_seq;
+    q->went_back = 1;
+    q->next_seq = 0;
+    q->have_seq = 0;
+    q->collector = GCPULSE_COLLECTOR_UNKNOWN;
+    *collector = GCPULSE_COLLECTOR_UNKNOWN;
+    coll = GCPULSE_COLLECTOR_UNKNOWN;
+  }
+  memset(&q->ev, 0, sizeof q->ev);
+  q->label[0] = '\0';
+  q->active = 1;
+  q->seen = 1;
+  gcpulse_event_t *ev = &q->ev;
+  ev->runtime = GCPULSE_RT_JVM;
+  ev->kind = kind;
+  ev->seq = have_id ? id : q->next_seq;
+  q->next_seq = ev->seq + 1;
+  q->have_seq = 1;
+  if (kind == GCPULSE_KIND_CLEANUP && q->conc_active) q->conc_closing = 1;
+  ev->known = GCPULSE_BIT(GCPULSE_FIELD_SEQ);
+  if (have_t) {
+    ev->t = t;
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_T);
+    q->last_t = t;
+    q->have_t = 1;
+  }
+  while (r < e && *r == ' ') r++;
+  if (kind == GCPULSE_KIND_FULL || kind == GCPULSE_KIND_YOUNG) {
+    char c2[GCPULSE_CAUSE_MAX];
+    r = group(r, e, ev->cause);
+    if (strcmp(ev->cause, "young") == 0) ev->cause[0] = '\0';
+    /* G1: "(cause) (young|mixed) (initial-mark) (to-space exhausted)" */
+    while (r < e && *r == '(') {
+      c2[0] = '\0';
+      r = group(r, e, c2);
+      if (strcmp(c2, "mixed") == 0) ev->kind = GCPULSE_KIND_MIXED;
+      if (c2[0] == '\0') break;
+      if (q->collector == GCPULSE_COLLECTOR_UNKNOWN &&
+          (strcmp(c2, "young") == 0 || strcmp(c2, "mixed") == 0))
+        q->collector = GCPULSE_COLLECTOR_G1;
+    }
+    if (strcmp(ev->cause, "CMS Initial Mark") == 0) {
+      ev->kind = GCPULSE_KIND_INITIAL_MARK;
+      q->collector = GCPULSE_COLLECTOR_CMS;
+    } else if (strcmp(ev->cause, "CMS Final Remark") == 0) {
+      ev->kind = GCPULSE_KIND_REMARK;
+      q->collector = GCPULSE_COLLECTOR_CMS;
+    }
+  } else {
+    q->collector = cms_phase ? GCPULSE_COLLECTOR_CMS : GCPULSE_COLLECTOR_G1;
+  }
+  if (q->collector != GCPULSE_COLLECTOR_UNKNOWN &&
+      *collector == GCPULSE_COLLECTOR_UNKNOWN)
+    *collector = q->collector;
+  *coll_io = coll;
+  return 0;
+}
+
+/* "[Times: user=U sys=S, real=R secs]" at TM ends the record in progress
+ * (S is the line, for the diagnostic's offset). */
+static int times_end(gcpulse__jvm8 *q, const gcpulse__sink *k, const char *s,
+                     const char *tm, const char *e, int coll) {
+  int rc;
+  double u, sy, re;
+  const char *x = GCPULSE__LIT(tm + 8, e, "user=");
+  x = x ? gcpulse__scan_decimal(x, e, 1, &u) : NULL;
+  x = x ? GCPULSE__LIT(x, e, " sys=") : NULL;
+  x = x ? gcpulse__scan_decimal(x, e, 1, &sy) : NULL;
+  x = x ? GCPULSE__LIT(x, e, ", real=") : NULL;
+  x = x ? gcpulse__scan_decimal(x, e, 1, &re) : NULL;
+  if (x) {
+    q->ev.cpu_user_ms = u * 1000.0;
+    q->ev.cpu_sys_ms = sy * 1000.0;
+    q->ev.real_ms = re * 1000.0;
+    q->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_CPU_USER_MS) |
+                   GCPULSE_BIT(GCPULSE_FIELD_CPU_SYS_MS) |
+                   GCPULSE_BIT(GCPULSE_FIELD_REAL_MS);
+  } else {
+    rc = k->diag(k->ctx, GCPULSE_REASON_MALFORMED, (size_t)(tm - s),
+                 "[Times: user=.. sys=.., real=.. secs]");
+    if (rc < 0) return rc;
+  }
+  rc = emit_record(q, k, coll);
+  if (rc < 0) return rc;
+  return 0;
+}
+
 int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
                        const gcpulse__sink *k, int *skip, int *collector) {
   const char *e = s + n, *p = s;
@@ -672,75 +782,9 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
     cms_phase = kind != GCPULSE_KIND_YOUNG;
   }
   if (kind != GCPULSE_KIND_UNKNOWN) {
-    if (q->active) {
-      rc = emit_record(q, k, coll);
-      if (rc < 0) return rc;
-    }
-    if (q->conc_active && q->conc_closing) { /* G1 cleanup freed nothing */
-      rc = conc_close(q, k, coll, 0);
-      if (rc < 0) return rc;
-    }
-    if (have_t && q->have_t && run_of(q, t)) { /* a new JVM run */
-      if (q->conc_active) {
-        rc = conc_close(q, k, coll, 1);
-        if (rc < 0) return rc;
-      }
-      q->have_alt = 1;
-      q->alt_t = q->last_t;
-      q->alt_next_seq = q->next_seq;
-      q->went_back = 1;
-      q->next_seq = 0;
-      q->have_seq = 0;
-      q->collector = GCPULSE_COLLECTOR_UNKNOWN;
-      *collector = GCPULSE_COLLECTOR_UNKNOWN;
-      coll = GCPULSE_COLLECTOR_UNKNOWN;
-    }
-    memset(&q->ev, 0, sizeof q->ev);
-    q->label[0] = '\0';
-    q->active = 1;
-    q->seen = 1;
-    gcpulse_event_t *ev = &q->ev;
-    ev->runtime = GCPULSE_RT_JVM;
-    ev->kind = kind;
-    ev->seq = have_id ? id : q->next_seq;
-    q->next_seq = ev->seq + 1;
-    q->have_seq = 1;
-    if (kind == GCPULSE_KIND_CLEANUP && q->conc_active) q->conc_closing = 1;
-    ev->known = GCPULSE_BIT(GCPULSE_FIELD_SEQ);
-    if (have_t) {
-      ev->t = t;
-      ev->known |= GCPULSE_BIT(GCPULSE_FIELD_T);
-      q->last_t = t;
-      q->have_t = 1;
-    }
-    while (r < e && *r == ' ') r++;
-    if (kind == GCPULSE_KIND_FULL || kind == GCPULSE_KIND_YOUNG) {
-      char c2[GCPULSE_CAUSE_MAX];
-      r = group(r, e, ev->cause);
-      if (strcmp(ev->cause, "young") == 0) ev->cause[0] = '\0';
-      /* G1: "(cause) (young|mixed) (initial-mark) (to-space exhausted)" */
-      while (r < e && *r == '(') {
-        c2[0] = '\0';
-        r = group(r, e, c2);
-        if (strcmp(c2, "mixed") == 0) ev->kind = GCPULSE_KIND_MIXED;
-        if (c2[0] == '\0') break;
-        if (q->collector == GCPULSE_COLLECTOR_UNKNOWN &&
-            (strcmp(c2, "young") == 0 || strcmp(c2, "mixed") == 0))
-          q->collector = GCPULSE_COLLECTOR_G1;
-      }
-      if (strcmp(ev->cause, "CMS Initial Mark") == 0) {
-        ev->kind = GCPULSE_KIND_INITIAL_MARK;
-        q->collector = GCPULSE_COLLECTOR_CMS;
-      } else if (strcmp(ev->cause, "CMS Final Remark") == 0) {
-        ev->kind = GCPULSE_KIND_REMARK;
-        q->collector = GCPULSE_COLLECTOR_CMS;
-      }
-    } else {
-      q->collector = cms_phase ? GCPULSE_COLLECTOR_CMS : GCPULSE_COLLECTOR_G1;
-    }
-    if (q->collector != GCPULSE_COLLECTOR_UNKNOWN &&
-        *collector == GCPULSE_COLLECTOR_UNKNOWN)
-      *collector = q->collector;
+    rc = open_record(q, k, kind, cms_phase, r, e, t, have_t, have_id, id,
+                     collector, &coll);
+    if (rc < 0) return rc;
   } else if (!q->active) {
     if (!q->seen) {
       if (!(GCPULSE__LIT(p, e, "OpenJDK ") || GCPULSE__LIT(p, e, "Java HotSpot") ||
@@ -764,9 +808,12 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
    * that ends during a pause inside the pause's record ("[CMS797.832:
    * [CMS-concurrent-sweep: 1.180/1.376 secs] [Times: ...]"), and the
    * record goes on on the next line (" (concurrent mode failure): ...").
-   * The phase and its [Times] are cut out; the record stays open. */
+   * The phase and its [Times] are cut out; the record stays open.  G1
+   * does the same ("(young)2.321: [GC concurrent-mark-end, 0.008 secs]"
+   * with ", 0.0100000 secs]" on the next line). */
   const char *rend = e, *tm = NULL;
   const char *cc = gcpulse__find(b, e, "[CMS-concurrent-", 16);
+  if (cc == NULL) cc = gcpulse__find(b, e, "[GC concurrent-", 15);
   if (cc) {
     double ct = t;
     rend = stamp_before(b, cc, &ct);
@@ -792,26 +839,7 @@ int gcpulse__jvm8_line(gcpulse__jvm8 *q, const char *s, size_t n,
   if (*collector == GCPULSE_COLLECTOR_UNKNOWN) *collector = q->collector;
   coll = *collector;
   if (tm) {
-    double u, sy, re;
-    const char *x = GCPULSE__LIT(tm + 8, e, "user=");
-    x = x ? gcpulse__scan_decimal(x, e, 1, &u) : NULL;
-    x = x ? GCPULSE__LIT(x, e, " sys=") : NULL;
-    x = x ? gcpulse__scan_decimal(x, e, 1, &sy) : NULL;
-    x = x ? GCPULSE__LIT(x, e, ", real=") : NULL;
-    x = x ? gcpulse__scan_decimal(x, e, 1, &re) : NULL;
-    if (x) {
-      q->ev.cpu_user_ms = u * 1000.0;
-      q->ev.cpu_sys_ms = sy * 1000.0;
-      q->ev.real_ms = re * 1000.0;
-      q->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_CPU_USER_MS) |
-                     GCPULSE_BIT(GCPULSE_FIELD_CPU_SYS_MS) |
-                     GCPULSE_BIT(GCPULSE_FIELD_REAL_MS);
-    } else {
-      rc = k->diag(k->ctx, GCPULSE_REASON_MALFORMED, (size_t)(tm - s),
-                   "[Times: user=.. sys=.., real=.. secs]");
-      if (rc < 0) return rc;
-    }
-    rc = emit_record(q, k, coll);
+    rc = times_end(q, k, s, tm, e, coll);
     if (rc < 0) return rc;
   }
   return 1;

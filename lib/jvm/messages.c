@@ -413,6 +413,23 @@ static void add_conc(jvm_entry *x, double ms) {
   x->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_CONCURRENT_MS);
 }
 
+/* Generational Shenandoah's old-generation phase "Coalescing and filling
+ * (Old) 1.234ms" (JDK 21+): concurrent work of the cycle of its GC id,
+ * logged without the "Concurrent" prefix. */
+static int on_coalesce(gcpulse__jvm *p, const jline *L, const char *line,
+                       const gcpulse__sink *k) {
+  infer_collector(p, GCPULSE_COLLECTOR_SHENANDOAH);
+  jtail t;
+  scan_tail(L->msg, L->end, &t);
+  int rc = report_bad(&t, L, line, k);
+  if (rc < 0 || !L->has_id) return rc;
+  jvm_entry *x = accum_cycle(p, L->id, k, &rc);
+  if (x == NULL) return rc;
+  x->t_last = p->t_line;
+  if (t.has_dur) add_conc(x, t.dur_ms);
+  return 0;
+}
+
 /* "Concurrent ..." lines. */
 static int on_concurrent(gcpulse__jvm *p, const jline *L, const char *line,
                          const gcpulse__sink *k) {
@@ -740,6 +757,19 @@ static int on_global(gcpulse__jvm *p, const jline *L) {
     if (scan_size(q, e, &v)) p->region_size = v;
     return 1;
   }
+  if ((q = GCPULSE__LIT(b, e, "CPUs: ")) != NULL) {
+    /* "CPUs: 2 total, 2 available" (gc,init): the processors this JVM may
+     * use, stamped as procs on its events (gcid_table.c).  The line stays
+     * a banner line (return 0: recognised as before). */
+    uint64_t total, avail;
+    q = scan_count(q, e, &total);
+    q = q ? GCPULSE__LIT(q, e, " total, ") : NULL;
+    q = q ? scan_count(q, e, &avail) : NULL;
+    if (q && GCPULSE__LIT(q, e, " available") && avail > 0 &&
+        avail <= total && avail <= UINT32_MAX)
+      p->cpus = (uint32_t)avail;
+    return 0;
+  }
   if (GCPULSE__LIT(b, e, "Out Of Memory") ||
       GCPULSE__LIT(b, e, "Cannot finish degeneration")) {
     p->oom_pending = 1;
@@ -836,6 +866,12 @@ int gcpulse__jvm_body(gcpulse__jvm *p, jline *L, const char *line,
     *skip = GCPULSE_REASON_NONE;
     return 1;
   case 'C':
+    if (n >= 22 && memcmp(b, "Coalescing and filling", 22) == 0) {
+      if (!L->has_id && !gc_tag && !p->locked) return 0;
+      *rc = on_coalesce(p, L, line, k);
+      *skip = GCPULSE_REASON_NONE;
+      return 1;
+    }
     if (n < 11 || memcmp(b, "Concurrent ", 11) != 0) break;
     if (!L->has_id && !gc_tag && !p->locked) return 0;
     *rc = on_concurrent(p, L, line, k);

@@ -28,6 +28,9 @@ run jdk17-g1-utc-hostname.log -Xmx64m -XX:+UseG1GC -Xlog:gc*:file=jdk17-g1-utc-h
 # Concurrent collectors (gc* default decorators).
 run jdk17-shenandoah-gcstar.log -Xmx64m -XX:+UseShenandoahGC -Xlog:gc*:file=jdk17-shenandoah-gcstar.log Churn steady 60
 run jdk17-z-gcstar.log -Xmx64m -XX:+UseZGC -Xlog:gc*:file=jdk17-z-gcstar.log Churn steady 300
+# G1 with back-to-back concurrent marking cycles (the GC CPU fraction test).
+javac -d "$tmp" src/Marking.java
+run jdk17-g1-marking.log -Xmx128m -XX:+UseG1GC -Xlog:gc*:file=jdk17-g1-marking.log Marking 6 72
 # Not recorded (no JDK 11/21 here): jdk11-serial-nested.log,
 # jdk21-zgc-gen.log, jdk17-shenandoah-degenerated.log,
 # jdk21-g1-timeonly.log and jdk1x-shenandoah-comma.log are written by hand
