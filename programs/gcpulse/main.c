@@ -317,8 +317,10 @@ int main(int argc, char **argv) {
   }
   sc_opts o;
   parse_opts(argc, argv, &o, commands[c].usage, commands[c].id);
-  gcpulse_config_t *cfg = calloc(1, sizeof *cfg);
-  if (cfg == NULL) sc_die("out of memory");
+  /* static: large (it holds the rule table), and still reachable when a
+   * start-up error exits through sc_die */
+  static gcpulse_config_t config;
+  gcpulse_config_t *cfg = &config;
   load_config(&o, cfg);
   int rc = 2;
   switch (commands[c].id) {
@@ -348,6 +350,5 @@ int main(int argc, char **argv) {
     rc = sc_probe(&o);
     break;
   }
-  free(cfg);
   return rc;
 }
