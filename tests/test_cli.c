@@ -1042,7 +1042,9 @@ static void test_http_bounded(void **state) {
   struct pollfd pf = {idle[0], POLLIN, 0};
   assert_int_equal(poll(&pf, 1, 1000), 1);
   assert_int_equal(read(idle[0], &one, 1), 0); /* the oldest: closed */
-  assert_int_equal(send(partial, "lthz HTTP/1.0\r\n\r\n", 19, MSG_NOSIGNAL), 19);
+  static const char rest[] = "lthz HTTP/1.0\r\n\r\n";
+  assert_int_equal(send(partial, rest, sizeof rest - 1, MSG_NOSIGNAL),
+                   (ssize_t)(sizeof rest - 1));
   char reply[512];
   ssize_t got = 0, r1;
   while ((r1 = read(partial, reply + got, sizeof reply - 1 - (size_t)got)) > 0) got += r1;
