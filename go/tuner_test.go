@@ -554,9 +554,10 @@ func TestEventCarriesEveryCField(t *testing.T) {
 			}
 		}
 	}
-	for _, f := range []string{"go/go1.19-gogc50-1p.log", "jvm/jdk17-g1-gcstar.log", "jvm/jdk17-parallel-gcstar.log",
-		"jvm/jdk17-serial-gcstar.log", "jvm/jdk17-z-gcstar.log", "jvm/jdk17-shenandoah-gcstar.log"} {
-		if err := ParseTrace(bytes.NewReader(corpus(t, f)), nil); err != nil {
+	for _, f := range []string{"go/go1.19-gogc50-2p.log", "go/go1.23-scavtrace-2p.log",
+		"jvm/jdk17-g1-alldecor.log", "jvm/jdk17-parallel-none.log", "jvm/jdk17-serial-debug.log",
+		"jvm/jdk17-z-gcstar.log", "jvm/jdk17-shenandoah-gcstar.log"} {
+		if err := ParseTrace(bytes.NewReader(fixture(t, f)), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
