@@ -668,7 +668,8 @@ const char *gcpulse__stat_unit(int feature, int stat);
 #line 1 "lib/numscan.h"
 /*
  * numscan.h — locale-free number and literal scanning shared by the
- * parsers (numscan.c).
+ * parsers, and locale-free number printing for the JSON writers
+ * (numscan.c).
  */
 #ifndef GCPULSE_NUMSCAN_H
 #define GCPULSE_NUMSCAN_H
@@ -696,6 +697,12 @@ const char *gcpulse__scan_size(const char *p, const char *end, int comma,
 /* *OUT = A * B when the product is below GCPULSE_INT_MAX (returns 1);
  * returns 0, *OUT untouched, when it is not (no wrap-around). */
 int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out);
+
+/* V (finite) printed with "%.PRECg" into DST (CAP >= 48, NUL-terminated)
+ * with '.' as the decimal point whatever the caller's LC_NUMERIC says
+ * (printf writes the locale's point: ",", or several bytes in some
+ * locales).  Returns the length. */
+size_t gcpulse__print_real(char *dst, size_t cap, int prec, double v);
 
 /* Skip spaces and tabs. */
 static inline const char *gcpulse__skip_ws(const char *p, const char *end) {
@@ -1841,19 +1848,8 @@ static void kv_num(out *o, const char *k, double v) {
     putf(o, "%.0f", v);
     return;
   }
-  /* printf writes the decimal point of the caller's LC_NUMERIC (",", or
-   * several bytes in some locales); JSON needs ".": any run of bytes that
-   * is not a digit, sign or exponent mark is that point */
-  char tmp[48], num[48];
-  int n = snprintf(tmp, sizeof tmp, "%.10g", v);
-  size_t m = 0;
-  for (int i = 0; i < n && i < (int)sizeof tmp - 1; i++) {
-    char c = tmp[i];
-    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e')
-      num[m++] = c;
-    else if (m == 0 || num[m - 1] != '.')
-      num[m++] = '.';
-  }
+  char num[48];
+  size_t m = gcpulse__print_real(num, sizeof num, 10, v);
   put(o, num, m);
 }
 
@@ -4540,18 +4536,8 @@ static void w_real(writer *w, double d) {
     w->bad = 1;
     return;
   }
-  char t[40], b[40];
-  int n = snprintf(t, sizeof t, "%.17g", d);
-  /* the locale's decimal point (any run of other bytes) becomes '.' */
-  size_t m = 0;
-  for (int i = 0; i < n && i < (int)sizeof t - 1; i++) {
-    char c = t[i];
-    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e')
-      b[m++] = c;
-    else if (m == 0 || b[m - 1] != '.')
-      b[m++] = '.';
-  }
-  b[m] = '\0';
+  char b[48];
+  gcpulse__print_real(b, sizeof b, 17, d);
   char *e = strchr(b, 'e');
   if (e) {
     char *q = e + 1, *r = e + 1;
@@ -8370,6 +8356,8 @@ int gcpulse__error(gcpulse_error_t *err, int code, const char *path,
  * Integers and sizes must be below GCPULSE_INT_MAX (2^53).
  */
 
+#include <stdio.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -8506,6 +8494,23 @@ int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out) {
   if (a != 0 && b >= GCPULSE_INT_MAX / a + (GCPULSE_INT_MAX % a != 0)) return 0;
   *out = a * b;
   return *out < GCPULSE_INT_MAX;
+}
+
+size_t gcpulse__print_real(char *dst, size_t cap, int prec, double v) {
+  char tmp[48];
+  int n = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+  size_t m = 0;
+  /* any run of bytes that is not a digit, sign or exponent mark is the
+   * locale's decimal point */
+  for (int i = 0; i < n && i < (int)sizeof tmp - 1 && m + 1 < cap; i++) {
+    char c = tmp[i];
+    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e')
+      dst[m++] = c;
+    else if (m == 0 || dst[m - 1] != '.')
+      dst[m++] = '.';
+  }
+  dst[m] = '\0';
+  return m;
 }
 /* end of lib/numscan.c: its macros stay file-local */
 #undef CHECK_

@@ -8,6 +8,7 @@
  */
 #include "common.h"
 #include "event_fields.h"
+#include "numscan.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -100,19 +101,8 @@ static void kv_num(out *o, const char *k, double v) {
     putf(o, "%.0f", v);
     return;
   }
-  /* printf writes the decimal point of the caller's LC_NUMERIC (",", or
-   * several bytes in some locales); JSON needs ".": any run of bytes that
-   * is not a digit, sign or exponent mark is that point */
-  char tmp[48], num[48];
-  int n = snprintf(tmp, sizeof tmp, "%.10g", v);
-  size_t m = 0;
-  for (int i = 0; i < n && i < (int)sizeof tmp - 1; i++) {
-    char c = tmp[i];
-    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e')
-      num[m++] = c;
-    else if (m == 0 || num[m - 1] != '.')
-      num[m++] = '.';
-  }
+  char num[48];
+  size_t m = gcpulse__print_real(num, sizeof num, 10, v);
   put(o, num, m);
 }
 

@@ -41,6 +41,7 @@
 #include "config.h"
 #include "json_reader.h"
 #include "names.h"
+#include "numscan.h"
 #include "policy.h"
 
 #include <limits.h>
@@ -739,18 +740,8 @@ static void w_real(writer *w, double d) {
     w->bad = 1;
     return;
   }
-  char t[40], b[40];
-  int n = snprintf(t, sizeof t, "%.17g", d);
-  /* the locale's decimal point (any run of other bytes) becomes '.' */
-  size_t m = 0;
-  for (int i = 0; i < n && i < (int)sizeof t - 1; i++) {
-    char c = t[i];
-    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e')
-      b[m++] = c;
-    else if (m == 0 || b[m - 1] != '.')
-      b[m++] = '.';
-  }
-  b[m] = '\0';
+  char b[48];
+  gcpulse__print_real(b, sizeof b, 17, d);
   char *e = strchr(b, 'e');
   if (e) {
     char *q = e + 1, *r = e + 1;

@@ -11,6 +11,8 @@
 #include "event_fields.h"
 #include "sink.h"
 
+#include <stdio.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -147,4 +149,21 @@ int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out) {
   if (a != 0 && b >= GCPULSE_INT_MAX / a + (GCPULSE_INT_MAX % a != 0)) return 0;
   *out = a * b;
   return *out < GCPULSE_INT_MAX;
+}
+
+size_t gcpulse__print_real(char *dst, size_t cap, int prec, double v) {
+  char tmp[48];
+  int n = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+  size_t m = 0;
+  /* any run of bytes that is not a digit, sign or exponent mark is the
+   * locale's decimal point */
+  for (int i = 0; i < n && i < (int)sizeof tmp - 1 && m + 1 < cap; i++) {
+    char c = tmp[i];
+    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e')
+      dst[m++] = c;
+    else if (m == 0 || dst[m - 1] != '.')
+      dst[m++] = '.';
+  }
+  dst[m] = '\0';
+  return m;
 }

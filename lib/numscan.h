@@ -1,6 +1,7 @@
 /*
  * numscan.h — locale-free number and literal scanning shared by the
- * parsers (numscan.c).
+ * parsers, and locale-free number printing for the JSON writers
+ * (numscan.c).
  */
 #ifndef GCPULSE_NUMSCAN_H
 #define GCPULSE_NUMSCAN_H
@@ -28,6 +29,12 @@ const char *gcpulse__scan_size(const char *p, const char *end, int comma,
 /* *OUT = A * B when the product is below GCPULSE_INT_MAX (returns 1);
  * returns 0, *OUT untouched, when it is not (no wrap-around). */
 int gcpulse__mul_size(uint64_t a, uint64_t b, uint64_t *out);
+
+/* V (finite) printed with "%.PRECg" into DST (CAP >= 48, NUL-terminated)
+ * with '.' as the decimal point whatever the caller's LC_NUMERIC says
+ * (printf writes the locale's point: ",", or several bytes in some
+ * locales).  Returns the length. */
+size_t gcpulse__print_real(char *dst, size_t cap, int prec, double v);
 
 /* Skip spaces and tabs. */
 static inline const char *gcpulse__skip_ws(const char *p, const char *end) {
