@@ -1341,6 +1341,18 @@ static inline const char *gcpulse__jvm_decimal(const char *p, const char *e,
   return q;
 }
 
+/* The CPU times a pause printed (JDK 8 "[Times: user= sys=, real=]",
+ * unified "User=..s Sys=..s Real=..s"), in seconds, onto its event. */
+static inline void gcpulse__jvm_set_times(gcpulse_event_t *ev, double user,
+                                          double sys, double real) {
+  ev->cpu_user_ms = user * 1000.0;
+  ev->cpu_sys_ms = sys * 1000.0;
+  ev->real_ms = real * 1000.0;
+  ev->known |= GCPULSE_BIT(GCPULSE_FIELD_CPU_USER_MS) |
+               GCPULSE_BIT(GCPULSE_FIELD_CPU_SYS_MS) |
+               GCPULSE_BIT(GCPULSE_FIELD_REAL_MS);
+}
+
 #endif /* GCPULSE_JVM_JVM_H */
 
 /* ==== lib/config.c ==== */
@@ -6931,12 +6943,7 @@ static int times_end(gcpulse__jvm8 *q, const gcpulse__sink *k, const char *s,
   x = x ? GCPULSE__LIT(x, e, ", real=") : NULL;
   x = x ? gcpulse__scan_decimal(x, e, 1, &re) : NULL;
   if (x) {
-    q->ev.cpu_user_ms = u * 1000.0;
-    q->ev.cpu_sys_ms = sy * 1000.0;
-    q->ev.real_ms = re * 1000.0;
-    q->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_CPU_USER_MS) |
-                   GCPULSE_BIT(GCPULSE_FIELD_CPU_SYS_MS) |
-                   GCPULSE_BIT(GCPULSE_FIELD_REAL_MS);
+    gcpulse__jvm_set_times(&q->ev, u, sy, re);
   } else {
     rc = k->diag(k->ctx, GCPULSE_REASON_MALFORMED, (size_t)(tm - s),
                  "[Times: user=.. sys=.., real=.. secs]");
@@ -7692,12 +7699,7 @@ static int on_cpu(gcpulse__jvm *p, const jline *L, const char *line,
   jvm_entry *x = gcpulse__jvm_find(p, L->id, ROLE_PAUSE, ST_DONE);
   if (x == NULL) x = gcpulse__jvm_find(p, L->id, ROLE_PAUSE, ST_OPEN);
   if (x) {
-    x->ev.cpu_user_ms = u * 1000.0;
-    x->ev.cpu_sys_ms = s * 1000.0;
-    x->ev.real_ms = r * 1000.0;
-    x->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_CPU_USER_MS) |
-                   GCPULSE_BIT(GCPULSE_FIELD_CPU_SYS_MS) |
-                   GCPULSE_BIT(GCPULSE_FIELD_REAL_MS);
+    gcpulse__jvm_set_times(&x->ev, u, s, r);
     x->wait_cpu = 0;
   }
   return 0;

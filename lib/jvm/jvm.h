@@ -191,4 +191,16 @@ static inline const char *gcpulse__jvm_decimal(const char *p, const char *e,
   return q;
 }
 
+/* The CPU times a pause printed (JDK 8 "[Times: user= sys=, real=]",
+ * unified "User=..s Sys=..s Real=..s"), in seconds, onto its event. */
+static inline void gcpulse__jvm_set_times(gcpulse_event_t *ev, double user,
+                                          double sys, double real) {
+  ev->cpu_user_ms = user * 1000.0;
+  ev->cpu_sys_ms = sys * 1000.0;
+  ev->real_ms = real * 1000.0;
+  ev->known |= GCPULSE_BIT(GCPULSE_FIELD_CPU_USER_MS) |
+               GCPULSE_BIT(GCPULSE_FIELD_CPU_SYS_MS) |
+               GCPULSE_BIT(GCPULSE_FIELD_REAL_MS);
+}
+
 #endif /* GCPULSE_JVM_JVM_H */

@@ -719,12 +719,7 @@ static int times_end(gcpulse__jvm8 *q, const gcpulse__sink *k, const char *s,
   x = x ? GCPULSE__LIT(x, e, ", real=") : NULL;
   x = x ? gcpulse__scan_decimal(x, e, 1, &re) : NULL;
   if (x) {
-    q->ev.cpu_user_ms = u * 1000.0;
-    q->ev.cpu_sys_ms = sy * 1000.0;
-    q->ev.real_ms = re * 1000.0;
-    q->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_CPU_USER_MS) |
-                   GCPULSE_BIT(GCPULSE_FIELD_CPU_SYS_MS) |
-                   GCPULSE_BIT(GCPULSE_FIELD_REAL_MS);
+    gcpulse__jvm_set_times(&q->ev, u, sy, re);
   } else {
     rc = k->diag(k->ctx, GCPULSE_REASON_MALFORMED, (size_t)(tm - s),
                  "[Times: user=.. sys=.., real=.. secs]");

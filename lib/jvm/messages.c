@@ -613,12 +613,7 @@ static int on_cpu(gcpulse__jvm *p, const jline *L, const char *line,
   jvm_entry *x = gcpulse__jvm_find(p, L->id, ROLE_PAUSE, ST_DONE);
   if (x == NULL) x = gcpulse__jvm_find(p, L->id, ROLE_PAUSE, ST_OPEN);
   if (x) {
-    x->ev.cpu_user_ms = u * 1000.0;
-    x->ev.cpu_sys_ms = s * 1000.0;
-    x->ev.real_ms = r * 1000.0;
-    x->ev.known |= GCPULSE_BIT(GCPULSE_FIELD_CPU_USER_MS) |
-                   GCPULSE_BIT(GCPULSE_FIELD_CPU_SYS_MS) |
-                   GCPULSE_BIT(GCPULSE_FIELD_REAL_MS);
+    gcpulse__jvm_set_times(&x->ev, u, s, r);
     x->wait_cpu = 0;
   }
   return 0;
