@@ -13,9 +13,10 @@ with a 300 MiB memory limit (GOMEMLIMIT when it was recorded, told with
 --memory-limit; everything else default): watch GOGC come down
 as the leak pushes the heap toward the limit, and the policy escalate.
 
-Every line below is one decision as JSON: {"type":"gogc"} is a GOGC
-recommendation with the limiter stages and reasons, {"type":"action"} a
-scaling-policy action with its explanation.
+Every line below is one decision as JSON: {"type":"gogc"} is a change of
+the recommended GOGC with the limiter stages and reasons (the controller
+decides at every GC; --all-gogc prints the decisions that hold GOGC too),
+{"type":"action"} a scaling-policy action with its explanation.
 
 TXT
 "$cli" replay --memory-limit 300MiB --summary text "$trace"

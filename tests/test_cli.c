@@ -247,10 +247,28 @@ static void test_replay_demo(void **state) {
   assert_true(json_integer_value(json_object_get(stats, "scavenges")) == 136);
   assert_non_null(json_object_get(last, "features"));
   json_decref(last);
-  /* every other line is a decision */
+  /* every other line is a decision; GOGC decisions only where they change
+   * GOGC (the summary's gogc_changes), all of them with --all-gogc */
   assert_int_equal(count_lines(out, "\"type\":\"gogc\"") +
                        count_lines(out, "\"type\":\"action\"") + 1,
                    n);
+  json_t *all = json_line(out, n - 1);
+  json_int_t changes =
+      json_integer_value(json_object_get(json_object_get(all, "stats"), "gogc_changes"));
+  json_int_t decisions =
+      json_integer_value(json_object_get(json_object_get(all, "stats"), "gogc_decisions"));
+  json_decref(all);
+  assert_true(changes >= 1 && decisions > changes);
+  assert_int_equal(count_lines(out, "\"type\":\"gogc\""), changes);
+  assert_int_equal(count_lines(out, "\"changed\":false"), 0);
+  free(out);
+  snprintf(cmd, sizeof cmd,
+           "%s replay --all-gogc --config examples/demo.json examples/data/go-demo.gctrace",
+           cli);
+  out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  assert_int_equal(count_lines(out, "\"type\":\"gogc\""), decisions);
+  assert_int_equal(count_lines(out, "\"changed\":true"), changes);
   free(out);
   /* deterministic: same output twice */
   char *again = run(cmd, &st);
@@ -594,12 +612,13 @@ static char *demo_trace(void) {
 
 /* A real pipe: the GOGC decision caused by line 2 (gc 1 @0.151s: the
  * controller decides at every GC cycle, the first at the first) is printed
- * within 100 ms of writing that line; end of input ends the command with
+ * (--all-gogc: it holds GOGC, printed only on request) within 100 ms of
+ * writing that line; end of input ends the command with
  * status 0. */
 static void test_follow_pipe_streams(void **state) {
   (void)state;
   char cmd[8192];
-  snprintf(cmd, sizeof cmd, "exec %s follow --memory-limit 300MiB -", cli);
+  snprintf(cmd, sizeof cmd, "exec %s follow --all-gogc --memory-limit 300MiB -", cli);
   child c = spawn(cmd);
   char *trace = demo_trace();
   static char acc[1 << 16];
@@ -650,7 +669,8 @@ static void test_follow_history_silent(void **state) {
   out = run(cmd, &st);
   assert_int_equal(st, 0);
   assert_int_equal(count_lines(out, "\"rule\":\"oom_bump\""), 1);
-  assert_true(count_lines(out, "\"type\":\"gogc\"") >= 9);
+  /* GOGC decisions that change GOGC only: the demo's 5 (replay's summary) */
+  assert_int_equal(count_lines(out, "\"type\":\"gogc\""), 5);
   free(out);
   assert_true(prom_value(prom, "gcpulse_actions_total{action=\"scale_up_memory\","
                                "rule=\"oom_bump\"} ") == 1);

@@ -54,16 +54,18 @@ static const char *usage_events =
 static const char *usage_replay =
     "usage: gcpulse replay [--config FILE.json] [--format auto|go|jvm]\n"
     "                      [--memory-limit SIZE] [--metric NAME=FILE.csv]...\n"
-    "                      [--events] [--suppressed] [--summary json|text]\n"
+    "                      [--events] [--all-gogc] [--suppressed] [--summary json|text]\n"
     "                      [--prom-textfile PATH] [--label KEY=VALUE]... [FILE...|-]\n"
     "\n"
-    "Run the whole pipeline on a recorded trace: every GOGC decision is printed\n"
-    "as {\"type\":\"gogc\",...} and every policy action as {\"type\":\"action\",...};\n"
-    "then one {\"type\":\"summary\",...} line with the counters and the final\n"
-    "window features.  --events also prints the events; --suppressed also prints\n"
-    "the matches a constraint held back (\"suppressed\":true, with the\n"
-    "constraint names) and counts them by constraint in the summary; --summary\n"
-    "text prints a human-readable summary on stderr instead of the JSON line.\n"
+    "Run the whole pipeline on a recorded trace: every GOGC decision that changes\n"
+    "GOGC is printed as {\"type\":\"gogc\",...} (--all-gogc: every decision, one\n"
+    "per GC and tick, \"changed\":false when it holds) and every policy action as\n"
+    "{\"type\":\"action\",...}; then one {\"type\":\"summary\",...} line with the\n"
+    "counters and the final window features.  --events also prints the events;\n"
+    "--suppressed also prints the matches a constraint held back\n"
+    "(\"suppressed\":true, with the constraint names) and counts them by\n"
+    "constraint in the summary; --summary text prints a human-readable summary\n"
+    "on stderr instead of the JSON line.\n"
     "--metric NAME=FILE feeds a caller metric recorded beside the trace (CSV rows\n"
     "'t_seconds,value' on the trace's clock; NAME is qps, rss, latency_ms,\n"
     "memory_limit_bytes or a custom name); each sample is fed as soon as the\n"
@@ -74,11 +76,13 @@ static const char *usage_follow =
     "                      [--memory-limit SIZE] [--pid PID] [--from end|start]\n"
     "                      [--listen HOST:PORT] [--prom-textfile PATH]\n"
     "                      [--label KEY=VALUE]... [--lost-after SECONDS]\n"
-    "                      [--metric NAME=FILE]... [--idle-exit SECONDS] FILE|-\n"
+    "                      [--metric NAME=FILE]... [--idle-exit SECONDS]\n"
+    "                      [--all-gogc] FILE|-\n"
     "\n"
     "Follow a growing log file like 'tail -F' (waiting for a missing file,\n"
     "surviving truncation and rotation) or a pipe ('-', ends at end of input),\n"
-    "and print decisions as JSON Lines as soon as their line arrives.  Lines\n"
+    "and print decisions as JSON Lines as soon as their line arrives (GOGC\n"
+    "decisions when they change GOGC; --all-gogc prints every one).  Lines\n"
     "already in FILE warm the window without reporting decisions (--from start\n"
     "reports them too).  --pid samples that process's RSS and cgroup memory\n"
     "limit every second, and marks the source lost when it exits; without\n"
@@ -93,7 +97,7 @@ static const char *usage_follow =
     "cleanly (exit 0).\n";
 
 static const char *usage_run =
-    "usage: gcpulse run [--config FILE.json] [--decisions FILE] [--quiet-gc]\n"
+    "usage: gcpulse run [--config FILE.json] [--decisions FILE] [--quiet-gc] [--all-gogc]\n"
     "                   [--memory-limit SIZE] [--listen HOST:PORT]\n"
     "                   [--prom-textfile PATH] [--label KEY=VALUE]...\n"
     "                   -- CMD [ARGS...]\n"
@@ -101,7 +105,8 @@ static const char *usage_run =
     "Start CMD with its GC trace switched on (GODEBUG=gctrace=1 appended to any\n"
     "existing GODEBUG for Go; JAVA_TOOL_OPTIONS=-Xlog:gc*:stderr for Java).  Its\n"
     "stdout and stderr pass through unchanged (--quiet-gc drops the GC lines\n"
-    "from stderr); decisions go to --decisions FILE (default standard error).\n"
+    "from stderr); decisions go to --decisions FILE (default standard error;\n"
+    "GOGC decisions when they change GOGC, every one with --all-gogc).\n"
     "The child's RSS and cgroup memory limit are sampled every second; signals\n"
     "are forwarded; the child is killed if gcpulse dies; the exit status is the\n"
     "child's.\n";
@@ -132,6 +137,7 @@ static const struct option_def {
     {"format", 1, C_EVENTS | C_REPLAY | C_FOLLOW | C_RUN | C_PLOT},
     {"events", 0, C_REPLAY},
     {"suppressed", 0, C_REPLAY},
+    {"all-gogc", 0, C_REPLAY | C_FOLLOW | C_RUN},
     {"summary", 1, C_REPLAY},
     {"prom-textfile", 1, C_REPLAY | C_FOLLOW | C_RUN},
     {"label", 1, C_REPLAY | C_FOLLOW | C_RUN},
@@ -182,6 +188,7 @@ static void check_label(const char *kv) {
 static void set_option(sc_opts *o, const char *name, const char *v) {
   if (strcmp(name, "events") == 0) o->events = 1;
   else if (strcmp(name, "suppressed") == 0) o->suppressed = 1;
+  else if (strcmp(name, "all-gogc") == 0) o->all_gogc = 1;
   else if (strcmp(name, "quiet-gc") == 0) o->quiet_gc = 1;
   else if (strcmp(name, "config") == 0) o->config = v;
   else if (strcmp(name, "format") == 0) o->format = parse_format(v);

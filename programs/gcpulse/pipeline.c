@@ -95,7 +95,7 @@ static int on_gogc(void *user, const gcpulse_gogc_decision_t *d) {
   if (app->warming) return 0;
   app->gogc_decisions++;
   if (app->tap) app->tap(app->tap_ud, NULL, d, NULL);
-  if (app->print_decisions) {
+  if (app->print_decisions && (d->changed || app->all_gogc)) {
     PRINT_JSON(app, gcpulse_gogc_to_json, d);
     fflush(app->out);
   }
@@ -193,6 +193,7 @@ int sc_app_open(sc_app *app, const gcpulse_config_t *cfg, const sc_opts *o,
   app->out = out;
   app->print_events = print_events;
   app->print_decisions = print_decisions;
+  app->all_gogc = o ? o->all_gogc : 0;
   app->up = 1;
   app->memory_limit = cfg->memory_limit;
   app->dry_run = cfg->dry_run;

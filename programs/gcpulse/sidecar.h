@@ -34,6 +34,7 @@ typedef struct sc_opts {
   int format;           /* -1 = from the config */
   int events, quiet_gc, from_start;
   int suppressed;       /* replay: report suppressed matches (explain_suppressed) */
+  int all_gogc;         /* print every GOGC decision, not only changes */
   double idle_exit;     /* < 0: never */
   double lost_after;    /* < 0: scaled to the GC interval; 0: never by silence */
   double memory_limit;  /* bytes, 0 = not given */
@@ -61,6 +62,7 @@ typedef struct sc_app {
   FILE *out;            /* JSON Lines */
   int print_events;     /* events as JSON Lines */
   int print_decisions;  /* gogc and action decisions as JSON Lines */
+  int all_gogc;         /* every GOGC decision; else only those that change it */
   int warming;          /* reading history: decisions are not reported */
   int dry_run;          /* the configured policy.dry_run (history runs dry) */
   int closing;          /* end of stream: events closed by gcpulse_finish
