@@ -107,6 +107,7 @@ func eventFromC(ev *C.gcpulse_event_t) Event {
 		HeapLive:           uint64(ev.heap_live),
 		HeapGoal:           uint64(ev.heap_goal),
 		HeapCapacity:       uint64(ev.heap_capacity),
+		HeapMax:            uint64(ev.heap_max),
 		YoungBefore:        uint64(ev.young_before),
 		YoungAfter:         uint64(ev.young_after),
 		OldBefore:          uint64(ev.old_before),

@@ -126,7 +126,7 @@ typedef struct gcpulse__enum_val {
   X(window, custom_metrics, INT, NONE, custom_metrics, 8,                     \
     GE, 0, LE, GCPULSE_CUSTOM_MAX, "", "custom metric slots")                \
   X(window, memory_limit, DOUBLE, NONE, memory_limit, 0,                      \
-    GE, 0, ANY, 0, "bytes", "the process memory limit; precedence: this, else the memory_limit_bytes metric, else the limit detected from the log (JVM heap capacity); one limit for window, controller and policy") \
+    GE, 0, ANY, 0, "bytes", "the process memory limit; precedence: this, else the memory_limit_bytes metric, else the limit detected from the log (JVM maximum heap, else largest heap capacity); one limit for window, controller and policy") \
   X(gogc, mode, ENUM, modes, gogc.mode, GCPULSE_GOGC_ADAPTIVE,                \
     ANY, 0, ANY, 0, "", "controller law")                                     \
   X(gogc, period_s, DOUBLE, NONE, gogc.period_s, 5,                           \
@@ -414,6 +414,7 @@ int gcpulse__ols_slope(double n, double st, double stt, double sy,
   X(INT, HEAP_LIVE, heap_live)                                                \
   X(INT, HEAP_GOAL, heap_goal)                                                \
   X(INT, HEAP_CAPACITY, heap_capacity)                                        \
+  X(INT, HEAP_MAX, heap_max)                                                  \
   X(INT, YOUNG_BEFORE, young_before)                                          \
   X(INT, YOUNG_AFTER, young_after)                                            \
   X(INT, OLD_BEFORE, old_before)                                              \
@@ -1031,7 +1032,8 @@ struct gcpulse__window {
   /* configuration */
   double W, pw, tau, inv_tau, k, h, min_span;
   double mem_cfg;      /* configured memory limit, 0 = none */
-  double mem_det;      /* limit detected from the log (JVM heap capacity), 0 */
+  double mem_det;      /* largest JVM heap capacity seen in the log, 0 */
+  double mem_max;      /* JVM maximum heap the log states (event heap_max), 0 */
   int P, nser, ncustom;
   /* clock */
   double now;          /* NAN before any data */
@@ -1257,6 +1259,7 @@ struct gcpulse__jvm {
   int have_last_t;
   uint64_t region_size;
   uint32_t cpus;     /* "CPUs: N total, M available": M, 0 until seen */
+  uint64_t heap_max; /* the maximum heap the log states (-Xmx), 0 until seen */
   uint64_t stamp;
   int n_used, n_done;
   int cache;         /* index of the last entry touched */
@@ -5514,6 +5517,7 @@ static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
   p->collector = GCPULSE_COLLECTOR_UNKNOWN;
   p->region_size = 0;
   p->cpus = 0;
+  p->heap_max = 0;
   p->oom_pending = 0;
   p->run_gc = 0;
   p->have_max_id = 0;
@@ -5536,6 +5540,20 @@ static int is_vm_header(const char *s, const char *e) {
   return gcpulse__find(s, w, "VM warning", 10) == NULL;
 }
 
+/* JDK 8 "CommandLine flags: -XX:InitialHeapSize=N -XX:MaxHeapSize=N ...":
+ * the maximum heap in bytes, stamped as heap_max on the run's events. */
+static void command_line_flags(gcpulse__jvm *p, const char *s, const char *e) {
+  const char *q = GCPULSE__LIT(s, e, "CommandLine flags: ");
+  q = q ? gcpulse__find(q, e, "-XX:MaxHeapSize=", 16) : NULL;
+  if (q == NULL) return;
+  uint64_t v = 0;
+  const char *d = q + 16;
+  while (d < e && *d >= '0' && *d <= '9' && v < GCPULSE_INT_MAX)
+    v = v * 10u + (uint64_t)(*d++ - '0');
+  if (d > q + 16 && (d == e || *d == ' ') && v > 0 && v < GCPULSE_INT_MAX)
+    p->heap_max = v;
+}
+
 /* A JDK 8 line (no decorators, no GC id). */
 static int legacy_line(gcpulse__jvm *p, const char *s, const char *e,
                        const gcpulse__sink *k, int *skip) {
@@ -5543,6 +5561,7 @@ static int legacy_line(gcpulse__jvm *p, const char *s, const char *e,
     int rc = restart(p, k);
     if (rc < 0) return rc;
   }
+  command_line_flags(p, s, e);
   wrap w = {p, k};
   gcpulse__sink wk = {wrap_event, wrap_diag, &w};
   int coll = p->collector;
@@ -6045,6 +6064,10 @@ int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
   if (p->cpus > 0 && !(ev->known & GCPULSE_BIT(GCPULSE_FIELD_PROCS))) {
     ev->procs = p->cpus; /* the run's processor count, once its banner said */
     ev->known |= GCPULSE_BIT(GCPULSE_FIELD_PROCS);
+  }
+  if (p->heap_max > 0 && !(ev->known & GCPULSE_BIT(GCPULSE_FIELD_HEAP_MAX))) {
+    ev->heap_max = p->heap_max; /* -Xmx, once the log said it */
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_MAX);
   }
   int rc;
   /* timed by an uptime jump no later line confirmed (envelope.c) */
@@ -7837,6 +7860,22 @@ static int on_global(gcpulse__jvm *p, const jline *L) {
     uint64_t v;
     if (scan_size(q, e, &v)) p->region_size = v;
     return 1;
+  }
+  if ((q = GCPULSE__LIT(b, e, "Heap Max Capacity: ")) != NULL ||
+      (q = GCPULSE__LIT(b, e, "Max Capacity: ")) != NULL) {
+    /* gc,init (JDK 17+; ZGC without "Heap "): -Xmx, stamped as heap_max
+     * on this run's events (gcid_table.c).  A banner line (return 0). */
+    uint64_t v;
+    if (scan_size(q, e, &v) && v > 0) p->heap_max = v;
+    return 0;
+  }
+  if ((q = GCPULSE__LIT(b, e, "Initialize Shenandoah heap: ")) != NULL) {
+    /* "Initialize Shenandoah heap: 248M initial, 7168K min, 3953M max" */
+    const char *m = gcpulse__find(q, e, " min, ", 6);
+    uint64_t v;
+    const char *r = m ? scan_size(m + 6, e, &v) : NULL;
+    if (r && GCPULSE__LIT(r, e, " max") && v > 0) p->heap_max = v;
+    return 0;
   }
   if ((q = GCPULSE__LIT(b, e, "CPUs: ")) != NULL) {
     /* "CPUs: 2 total, 2 available" (gc,init): the processors this JVM may
@@ -10920,7 +10959,7 @@ static void wreset(gcpulse__window *w, int keep_sticky) {
       x->last_v = lv;
     }
   }
-  if (!keep_sticky) w->mem_det = 0.0;
+  if (!keep_sticky) w->mem_det = w->mem_max = 0.0;
   gcpulse__hist_clear(&w->pause);
   gcpulse__hist_clear(&w->lat);
   w->now = NAN;
@@ -10949,7 +10988,7 @@ void gcpulse__window_init(gcpulse__window *w, const gcpulse_config_t *cfg) {
   w->h = cfg->cusum_h;
   w->min_span = w->pw < 1.0 ? w->pw : 1.0;
   w->mem_cfg = cfg->memory_limit > 0 ? cfg->memory_limit : 0.0;
-  w->mem_det = 0.0;
+  w->mem_det = w->mem_max = 0.0;
   w->ncustom = cfg->custom_metrics > 0 ? cfg->custom_metrics : 0;
   w->nser = GCPULSE__SR_FIXED + w->ncustom;
   w->panes = (gcpulse__wpane *)(void *)(base + L.panes);
@@ -11247,8 +11286,12 @@ int gcpulse__window_event(gcpulse__window *w, const gcpulse_event_t *ev) {
   gcpulse__wpane *p = &w->panes[slot];
   int kind = ev->kind;
   if (ev->runtime != GCPULSE_RT_UNKNOWN) w->runtime = ev->runtime;
-  /* the JVM prints its heap capacity on every transition: the largest
-   * seen is the limit detected from the log */
+  /* the limit detected from the log: the JVM's maximum heap where the log
+   * states it (gc,init, JDK 8 command-line flags), else the largest heap
+   * capacity of the transitions (the committed heap: -Xmx once the JVM
+   * has grown to it) */
+  if (ev->runtime == GCPULSE_RT_JVM && HAS(ev, HEAP_MAX) && ev->heap_max > 0)
+    w->mem_max = (double)ev->heap_max;
   if (ev->runtime == GCPULSE_RT_JVM && HAS(ev, HEAP_CAPACITY) &&
       (double)ev->heap_capacity > w->mem_det)
     w->mem_det = (double)ev->heap_capacity;
@@ -11821,7 +11864,8 @@ static int time_to_next_gc(const gcpulse__window *w, double *out) {
 
 /* The memory limit in force, by the one precedence rule: the configured
  * limit, else the latest memory_limit metric, else the limit detected from
- * the log (the largest JVM heap capacity seen); 0 when none is known. */
+ * the log (the JVM maximum heap it states, else the largest JVM heap
+ * capacity seen); 0 when none is known. */
 double gcpulse__window_memory_limit(const gcpulse__window *w, int *src) {
   const gcpulse__wstate *ml = &w->ss[GCPULSE__SR_MEMLIMIT];
   int s = GCPULSE_LIMIT_NONE;
@@ -11832,9 +11876,9 @@ double gcpulse__window_memory_limit(const gcpulse__window *w, int *src) {
   } else if (ml->has_last && ml->last_v > 0) {
     s = GCPULSE_LIMIT_METRIC;
     v = ml->last_v;
-  } else if (w->mem_det > 0) {
+  } else if (w->mem_max > 0 || w->mem_det > 0) {
     s = GCPULSE_LIMIT_DETECTED;
-    v = w->mem_det;
+    v = w->mem_max > 0 ? w->mem_max : w->mem_det;
   }
   if (src != NULL) *src = s;
   return v;

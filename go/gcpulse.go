@@ -203,6 +203,7 @@ type Event struct {
 	HeapLive           uint64  `json:"heap_live"`
 	HeapGoal           uint64  `json:"heap_goal"`
 	HeapCapacity       uint64  `json:"heap_capacity"`
+	HeapMax            uint64  `json:"heap_max"` // JVM -Xmx as the log states it
 	YoungBefore        uint64  `json:"young_before"`
 	YoungAfter         uint64  `json:"young_after"`
 	OldBefore          uint64  `json:"old_before"`
@@ -345,7 +346,7 @@ var fieldNames = [...]string{"seq", "t", "pause_ms", "concurrent_ms", "gc_cpu_ms
 	"real_ms", "heap_before", "heap_after", "heap_live", "heap_goal", "heap_capacity",
 	"young_before", "young_after", "old_before", "old_after", "promoted",
 	"metaspace_used", "metaspace_committed", "stacks", "globals", "procs",
-	"gc_cpu_pct_total", "released", "retained"}
+	"gc_cpu_pct_total", "released", "retained", "heap_max"}
 
 func fieldBit(name string) int {
 	for i, n := range fieldNames {

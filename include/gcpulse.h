@@ -76,7 +76,7 @@ extern "C" {
  * public structs have fixed capacities (GCPULSE_REASON_MAX,
  * GCPULSE_RULES_MAX, GCPULSE_CUSTOM_MAX, ...), so adding an enum value
  * within them, such as a new diagnostic reason, keeps the layout. */
-#define GCPULSE_ABI_MAJOR 2
+#define GCPULSE_ABI_MAJOR 3
 
 #if defined(_WIN32) && !defined(GCPULSE_STATIC)
 #ifdef GCPULSE_BUILDING
@@ -283,7 +283,8 @@ typedef enum gcpulse_kind {
   X(PROCS, "procs")                                                           \
   X(GC_CPU_PCT_TOTAL, "gc_cpu_pct_total")                                     \
   X(RELEASED, "released")                                                     \
-  X(RETAINED, "retained")
+  X(RETAINED, "retained")                                                     \
+  X(HEAP_MAX, "heap_max")
 
 typedef enum gcpulse_field {
 #define GCPULSE_X_(name, json) GCPULSE_FIELD_##name,
@@ -338,6 +339,9 @@ typedef struct gcpulse_event {
   uint32_t gc_cpu_pct_total; /* Go cumulative GC CPU percent since start (not windowed) */
   uint64_t released;       /* scavenge: bytes released to the OS */
   uint64_t retained;       /* scavenge: bytes retained (in use / now) */
+  uint64_t heap_max;       /* JVM maximum heap (-Xmx) when the log states it: gc,init
+                              "Heap Max Capacity:" (ZGC "Max Capacity:"), JDK 8
+                              "CommandLine flags: ... -XX:MaxHeapSize=N" */
 } gcpulse_event_t;
 
 /* Zero EV. */
@@ -431,7 +435,7 @@ GCPULSE_API const char *gcpulse_field_name(int field);
   X(QPS, "qps", "1/s", "caller metric: requests per second; VALUE=last; sample stats +EC") \
   X(RSS, "rss_bytes", "bytes", "caller metric: resident set size; VALUE=last; sample stats +EC") \
   X(LATENCY, "latency_ms", "ms", "caller metric: request latency; VALUE=last; P50 P90 P99 (<= 3.1 %); sample stats +EC") \
-  X(MEMORY_LIMIT, "memory_limit_bytes", "bytes", "the limit in force: config memory_limit, else the caller metric (sample stats), else detected from the log (JVM heap capacity); kept across window resets; VALUE=last") \
+  X(MEMORY_LIMIT, "memory_limit_bytes", "bytes", "the limit in force: config memory_limit, else the caller metric (sample stats), else detected from the log (JVM maximum heap, else largest heap capacity); kept across window resets; VALUE=last") \
   X(GOGC, "gogc", "percent", "the GOGC value currently recommended by the controller; kept across window resets; VALUE=last; sample stats") \
   X(GOGC_PINNED, "gogc_pinned", "count", "consecutive controller decisions pinned at a bound: at min (memory-bound), or at max while GC CPU is still above target (CPU-bound); 0 if not pinned; VALUE=last; sample stats") \
   X(HEAP_ROOTS, "heap_roots_bytes", "bytes", "Go GC roots of the last cycle: stacks + globals (the roots term of the heap goal)") \
@@ -834,8 +838,11 @@ typedef struct gcpulse_config {
   double memory_limit;     /* the process memory limit in bytes (JSON window.memory_limit).
                               The one limit of the library, by one precedence rule:
                               this when > 0, else the latest memory_limit_bytes metric,
-                              else the limit detected from the log (the largest JVM
-                              heap capacity seen, the "(256M)" of heap transitions).
+                              else the limit detected from the log: the JVM's maximum
+                              heap (event heap_max: -Xmx as the log states it), else
+                              the largest JVM heap capacity seen (the "(256M)" of heap
+                              transitions: the committed heap, below -Xmx while the
+                              JVM can still grow it; log gc,init or give the limit).
                               Feature memory_limit_bytes reports the limit in force;
                               the controller's budget (gogc.limit_ratio x it),
                               heap_limit_ratio and the policy all read that feature */

@@ -30,6 +30,7 @@
   X(INT, HEAP_LIVE, heap_live)                                                \
   X(INT, HEAP_GOAL, heap_goal)                                                \
   X(INT, HEAP_CAPACITY, heap_capacity)                                        \
+  X(INT, HEAP_MAX, heap_max)                                                  \
   X(INT, YOUNG_BEFORE, young_before)                                          \
   X(INT, YOUNG_AFTER, young_after)                                            \
   X(INT, OLD_BEFORE, old_before)                                              \

@@ -115,7 +115,7 @@ static void wreset(gcpulse__window *w, int keep_sticky) {
       x->last_v = lv;
     }
   }
-  if (!keep_sticky) w->mem_det = 0.0;
+  if (!keep_sticky) w->mem_det = w->mem_max = 0.0;
   gcpulse__hist_clear(&w->pause);
   gcpulse__hist_clear(&w->lat);
   w->now = NAN;
@@ -144,7 +144,7 @@ void gcpulse__window_init(gcpulse__window *w, const gcpulse_config_t *cfg) {
   w->h = cfg->cusum_h;
   w->min_span = w->pw < 1.0 ? w->pw : 1.0;
   w->mem_cfg = cfg->memory_limit > 0 ? cfg->memory_limit : 0.0;
-  w->mem_det = 0.0;
+  w->mem_det = w->mem_max = 0.0;
   w->ncustom = cfg->custom_metrics > 0 ? cfg->custom_metrics : 0;
   w->nser = GCPULSE__SR_FIXED + w->ncustom;
   w->panes = (gcpulse__wpane *)(void *)(base + L.panes);
@@ -442,8 +442,12 @@ int gcpulse__window_event(gcpulse__window *w, const gcpulse_event_t *ev) {
   gcpulse__wpane *p = &w->panes[slot];
   int kind = ev->kind;
   if (ev->runtime != GCPULSE_RT_UNKNOWN) w->runtime = ev->runtime;
-  /* the JVM prints its heap capacity on every transition: the largest
-   * seen is the limit detected from the log */
+  /* the limit detected from the log: the JVM's maximum heap where the log
+   * states it (gc,init, JDK 8 command-line flags), else the largest heap
+   * capacity of the transitions (the committed heap: -Xmx once the JVM
+   * has grown to it) */
+  if (ev->runtime == GCPULSE_RT_JVM && HAS(ev, HEAP_MAX) && ev->heap_max > 0)
+    w->mem_max = (double)ev->heap_max;
   if (ev->runtime == GCPULSE_RT_JVM && HAS(ev, HEAP_CAPACITY) &&
       (double)ev->heap_capacity > w->mem_det)
     w->mem_det = (double)ev->heap_capacity;

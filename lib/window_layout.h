@@ -75,7 +75,8 @@ struct gcpulse__window {
   /* configuration */
   double W, pw, tau, inv_tau, k, h, min_span;
   double mem_cfg;      /* configured memory limit, 0 = none */
-  double mem_det;      /* limit detected from the log (JVM heap capacity), 0 */
+  double mem_det;      /* largest JVM heap capacity seen in the log, 0 */
+  double mem_max;      /* JVM maximum heap the log states (event heap_max), 0 */
   int P, nser, ncustom;
   /* clock */
   double now;          /* NAN before any data */

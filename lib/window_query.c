@@ -450,7 +450,8 @@ static int time_to_next_gc(const gcpulse__window *w, double *out) {
 
 /* The memory limit in force, by the one precedence rule: the configured
  * limit, else the latest memory_limit metric, else the limit detected from
- * the log (the largest JVM heap capacity seen); 0 when none is known. */
+ * the log (the JVM maximum heap it states, else the largest JVM heap
+ * capacity seen); 0 when none is known. */
 double gcpulse__window_memory_limit(const gcpulse__window *w, int *src) {
   const gcpulse__wstate *ml = &w->ss[GCPULSE__SR_MEMLIMIT];
   int s = GCPULSE_LIMIT_NONE;
@@ -461,9 +462,9 @@ double gcpulse__window_memory_limit(const gcpulse__window *w, int *src) {
   } else if (ml->has_last && ml->last_v > 0) {
     s = GCPULSE_LIMIT_METRIC;
     v = ml->last_v;
-  } else if (w->mem_det > 0) {
+  } else if (w->mem_max > 0 || w->mem_det > 0) {
     s = GCPULSE_LIMIT_DETECTED;
-    v = w->mem_det;
+    v = w->mem_max > 0 ? w->mem_max : w->mem_det;
   }
   if (src != NULL) *src = s;
   return v;

@@ -78,7 +78,8 @@ int main(void) {
                   M(heap_capacity), M(young_before), M(young_after),
                   M(old_before), M(old_after), M(promoted), M(metaspace_used),
                   M(metaspace_committed), M(stacks), M(globals), M(procs),
-                  M(gc_cpu_pct_total), M(released), M(retained)};
+                  M(gc_cpu_pct_total), M(released), M(retained),
+                  M(heap_max)};
     DUMP(T, m);
   }
 #undef T

@@ -1437,6 +1437,10 @@ typedef struct recording {
   const char *first;     /* the first right action */
   double human_s;
   const char *why;
+  int limit_in_log;      /* a JVM log that states its -Xmx (gc,init "Heap Max
+                            Capacity"): replayed with no limit configured,
+                            the limit in force must be limit_mib, read from
+                            the log, as a user replaying it gets */
 } recording;
 
 static const recording recordings[] = {
@@ -1444,18 +1448,18 @@ static const recording recordings[] = {
      "restart_or_shed", 57.0,
      "G1 concurrent-start GCs at 50.7 s and 57.0 s leave 74 then 84 MB of "
      "128 with allocation flat: the floor rises ~1.6 MB/s toward the limit "
-     "(OutOfMemoryError at 88 s; scale_up_memory is the OOM bump at 86 s)"},
+     "(OutOfMemoryError at 88 s; scale_up_memory is the OOM bump at 86 s)", 1},
     {"jdk17-metaspace.log", NULL, 64,
      {"scale_up_memory", "degrade_offheap_cache", "elastic_scale_plan"},
      "scale_up_memory", 29.1,
      "Metadata GC Threshold full GCs at 5.4, 8.9 ... 29.1 s, each with "
      "metaspace at 15.4 of MaxMetaspaceSize 16 MB (94 %) and a rising floor "
      "after it (0.6, 1.5, 2.5 MB); OOM: Metaspace at 82 s.  The pauses of "
-     "those full GCs reach 334 ms at 64 s and grow: elastic_scale_plan"},
+     "those full GCs reach 334 ms at 64 s and grow: elastic_scale_plan", 1},
     {"jdk17-promo.log", NULL, 256, {"scale_out", "enable_object_pool"},
      "scale_out", 20.1,
      "young-GC interval down from 1.76 s (3.9 s) to 0.74 s (20.1 s) while "
-     "the old generation grows faster with each young GC"},
+     "the old generation grows faster with each young GC", 1},
     {"jdk17-pauses.log", NULL, 1024,
      {"elastic_scale_plan", "suspect_heap_leak", "restart_or_shed",
       "scale_up_memory"},
@@ -1464,7 +1468,10 @@ static const recording recordings[] = {
      "and 5.2 s: long and growing.  The old generation is kept forever: "
      "the heap after those full GCs climbs at flat allocation (a leak, "
      "suspect_heap_leak at ~31 s, restart_or_shed at 70 % of the 1 GiB "
-     "heap), then full GCs run back to back freeing < 2 %: OOM bump"},
+     "heap), then full GCs run back to back freeing < 2 %: OOM bump.  "
+     "Logged with -Xlog:gc only: no gc,init line states -Xmx, and the "
+     "committed capacity (374 MB, grown to 1020 MB by the full GCs) is not "
+     "it, so the limit is given", 0},
     {"go-spiral.log", NULL, 84,
      {"restart_or_shed", "scale_up_memory", "suspect_heap_leak"},
      "restart_or_shed", 15.0,
@@ -1472,24 +1479,24 @@ static const recording recordings[] = {
      "the live heap at 72 MB (86 % of the limit) at 15 s: thrashing at the "
      "limit.  The live heap grew 51 -> 80 MB in the first 22 s at flat "
      "allocation (by construction): suspect_heap_leak at ~35 s; the heap "
-     "after GC at 95 % of the limit: OOM bump"},
+     "after GC at 95 % of the limit: OOM bump", 0},
     {"jdk17-zgc-stall.log", NULL, 256, {"scale_up_memory"}, "scale_up_memory",
      1.2, "Allocation Stall (main) 26 ms at 1.165 s: the heap is too small "
-          "for the allocation rate"},
+          "for the allocation rate", 1},
     {"go-leak.log", "go-leak-rss.csv", 0, {"suspect_heap_leak"},
      "suspect_heap_leak", 21.5,
      "the live heap rises at every one of 9 GCs from 1.0 s to 21.5 s "
-     "(17 -> 45 MB) at flat traffic; no memory limit"},
+     "(17 -> 45 MB) at flat traffic; no memory limit", 0},
     {"go-cgoleak.log", "go-cgoleak-rss.csv", 0, {"suspect_offheap_leak"},
      "suspect_offheap_leak", 19.0,
      "RSS 34, 49, 63, 71 MB at 4, 9, 14, 19 s (over twice the 33 MB heap "
-     "goal) while every GC reports 32->32->16 MB"},
+     "goal) while every GC reports 32->32->16 MB", 0},
     {"go-pulse.log", "go-pulse-rss.csv", 0, {NULL}, NULL, 0,
-     "two 8 s pulses to 3200 req/s: more GCs, nothing wrong"},
-    {"go-healthy.log", "go-healthy-rss.csv", 0, {NULL}, NULL, 0, "healthy"},
+     "two 8 s pulses to 3200 req/s: more GCs, nothing wrong", 0},
+    {"go-healthy.log", "go-healthy-rss.csv", 0, {NULL}, NULL, 0, "healthy", 0},
     {"jdk17-g1-healthy.log", NULL, 256, {NULL}, NULL, 0,
      "healthy (the heap after young GCs climbs with promoted garbage, as G1 "
-     "does until its first marking cycle)"},
+     "does until its first marking cycle)", 1},
 };
 
 static int in_set(const char *const *set, const char *name) {
@@ -1510,10 +1517,16 @@ static gcpulse_t *replay_recording(const recording *r, trace_log *s) {
   }
   gcpulse_config_t *cfg = malloc(sizeof *cfg);
   gcpulse_config_init(cfg);
-  cfg->memory_limit = r->limit_mib * 1048576.0;
+  if (!r->limit_in_log) cfg->memory_limit = r->limit_mib * 1048576.0;
   gcpulse_t *g = replay_trace(path, cfg, m, s);
   free(cfg);
   free(m);
+  if (r->limit_in_log) {
+    double limit = 0;
+    assert_int_equal(gcpulse_feature(g, GCPULSE_FEAT_MEMORY_LIMIT,
+                                     GCPULSE_STAT_VALUE, &limit), 0);
+    assert_true(limit == r->limit_mib * 1048576.0);
+  }
   return g;
 }
 

@@ -393,9 +393,11 @@ static void test_g1_jdk17_young(void **state) {
                   B(OLD_BEFORE) | B(OLD_AFTER) | B(PROMOTED) |
                   B(METASPACE_USED) | B(METASPACE_COMMITTED) |
                   B(CPU_USER_MS) | B(CPU_SYS_MS) | B(REAL_MS) |
-                  B(PROCS); /* "CPUs: 2 total, 2 available" */
+                  B(PROCS) |    /* "CPUs: 2 total, 2 available" */
+                  B(HEAP_MAX);  /* "Heap Max Capacity: 64M" */
   assert_int_equal(ev.known, want);
   assert_int_equal(ev.procs, 2);
+  assert_int_equal(ev.heap_max, 64 * M);
   assert_int_equal(ev.flags, 0);
   const char *oom = "tests/data/jvm/jdk17-g1-oom.log";
   /* GC(8) Pause Young (Normal) (G1 Preventive Collection) after "GC(8)
@@ -416,6 +418,59 @@ static void test_g1_jdk17_young(void **state) {
   assert_true(ev.known & B(HEAP_LIVE));
   assert_int_equal(ev.heap_live, ev.heap_after);
   assert_int_equal(ev.heap_after, 14 * M);
+}
+
+/* The maximum heap (-Xmx) where the log states it, stamped as heap_max on
+ * every event of that run: gc,init "Heap Max Capacity:" (JDK 17+, every
+ * collector but ZGC), ZGC "Max Capacity:", JDK 11 Shenandoah "Initialize
+ * Shenandoah heap: ... max", JDK 6-8 "CommandLine flags: ...
+ * -XX:MaxHeapSize=N".  A log that states none (-Xlog:gc) has no heap_max,
+ * and a restarted JVM forgets the old one. */
+static void test_heap_max(void **state) {
+  (void)state;
+  static const struct {
+    const char *path;
+    int format;
+    uint64_t max;
+  } files[] = {
+      {"tests/data/jvm/jdk17-g1-oom.log", GCPULSE_FORMAT_JVM, 24 * M},
+      {"tests/data/jvm/jdk17-z-gcstar.log", GCPULSE_FORMAT_JVM, 64 * M},
+      {"tests/data/jvm/jdk17-shenandoah-gcstar.log", GCPULSE_FORMAT_JVM, 64 * M},
+      {"tests/data/jvm/jdk17-parallel-none.log", GCPULSE_FORMAT_JVM, 64 * M},
+      {"tests/data/jvm8/jdk8-g1-splice.log", GCPULSE_FORMAT_JVM, 268435456},
+      {"tests/data/jvm8/jdk7-cms-nocause.log", GCPULSE_FORMAT_JVM, 536870912},
+      {"tests/data/policy/jdk17-pauses.log", GCPULSE_FORMAT_JVM, 0},
+  };
+  for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+    tu_sink s;
+    assert_int_equal(tu_parse_file(files[f].path, files[f].format, &s, NULL), 0);
+    assert_true(s.n_ev > 0);
+    for (size_t i = 0; i < s.n_ev; i++) {
+      assert_int_equal((s.ev[i].known & B(HEAP_MAX)) != 0, files[f].max != 0);
+      assert_int_equal(s.ev[i].heap_max, files[f].max);
+    }
+    tu_sink_free(&s);
+  }
+  /* written from the format: JDK 11 Shenandoah, then a restart under
+   * -Xlog:gc only (no maximum stated) */
+  const char *text =
+      "[0.022s][info][gc,init] Initialize Shenandoah heap: 248M initial, 7168K min, 3953M max\n"
+      "[0.030s][info][gc     ] Using Shenandoah\n"
+      "[1.000s][info][gc     ] GC(0) Pause Full 100M->20M(248M) 12.000ms\n"
+      "[0.010s][info][gc] Using Serial\n"
+      "[0.500s][info][gc] GC(0) Pause Young (Allocation Failure) 25M->13M(374M) 5.000ms\n";
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_config_init(cfg);
+  cfg->format = GCPULSE_FORMAT_JVM;
+  tu_sink s;
+  gcpulse_t *g = feed_text(cfg, text, strlen(text), 0, &s, NULL);
+  assert_int_equal(s.n_ev, 2);
+  assert_int_equal(s.ev[0].heap_max, 3953 * M);
+  assert_true(s.ev[1].flags & GCPULSE_EV_RESTART);
+  assert_false(s.ev[1].known & B(HEAP_MAX));
+  tu_sink_free(&s);
+  gcpulse_free(g);
+  free(cfg);
 }
 
 static void test_parallel_serial_jdk17(void **state) {
@@ -1099,6 +1154,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_restart_gcid),
       cmocka_unit_test(test_banner_lines),
       cmocka_unit_test(test_g1_jdk17_young),
+      cmocka_unit_test(test_heap_max),
       cmocka_unit_test(test_parallel_serial_jdk17),
       cmocka_unit_test(test_serial_nested),
       cmocka_unit_test(test_zgc_shenandoah),

@@ -801,6 +801,62 @@ static void test_set_and_sticky(void **state) {
   free(cfg);
 }
 
+/* The limit detected from a JVM log: the maximum heap the log states
+ * (event heap_max: gc,init "Heap Max Capacity", JDK 8 MaxHeapSize) over
+ * the largest committed capacity, which stands in only when no maximum
+ * was stated; a caller metric and the configuration still come first. */
+static void test_detected_limit(void **state) {
+  (void)state;
+  gcpulse_config_t *cfg = malloc(sizeof *cfg);
+  gcpulse_config_init(cfg);
+  gcpulse__window *w = calloc(1, gcpulse__window_size(cfg));
+  gcpulse__window_init(w, cfg);
+  double v;
+  assert_int_equal(gcpulse__window_feature(w, GCPULSE_FEAT_MEMORY_LIMIT,
+                                           GCPULSE_STAT_VALUE, &v),
+                   GCPULSE_WHY_NO_LIMIT);
+  static const struct {
+    double t;
+    uint64_t cap_mib, max_mib; /* 0: not in the event */
+    double want_mib;
+  } steps[] = {
+      {1.0, 32, 0, 32},    /* -Xlog:gc: the committed heap stands in */
+      {2.0, 96, 0, 96},    /* it grew: the largest seen */
+      {3.0, 64, 0, 96},    /* shrank: still the largest */
+      {4.0, 64, 512, 512}, /* the log states -Xmx: that, not the capacity */
+      {5.0, 600, 512, 512},
+  };
+  for (size_t i = 0; i < COUNT(steps); i++) {
+    gcpulse_event_t ev = simple(steps[i].t, 1.0);
+    ev.runtime = GCPULSE_RT_JVM;
+    ev.collector = GCPULSE_COLLECTOR_G1;
+    ev.kind = GCPULSE_KIND_YOUNG;
+    ev.heap_before = ev.heap_after = (uint64_t)16 << 20;
+    ev.heap_capacity = steps[i].cap_mib << 20;
+    ev.known |= B(HEAP_BEFORE) | B(HEAP_AFTER) | B(HEAP_CAPACITY);
+    if (steps[i].max_mib) {
+      ev.heap_max = steps[i].max_mib << 20;
+      ev.known |= B(HEAP_MAX);
+    }
+    assert_int_equal(gcpulse__window_event(w, &ev), GCPULSE_REASON_NONE);
+    assert_int_equal(gcpulse__window_feature(w, GCPULSE_FEAT_MEMORY_LIMIT,
+                                             GCPULSE_STAT_VALUE, &v), 0);
+    assert_true(v == steps[i].want_mib * MiB);
+    /* heap_limit_ratio reads the same limit */
+    assert_int_equal(gcpulse__window_feature(w, GCPULSE_FEAT_HEAP_LIMIT_RATIO,
+                                             GCPULSE_STAT_LAST, &v), 0);
+    assert_true(fabs(v - 16.0 / steps[i].want_mib) < 1e-12);
+  }
+  /* a caller metric comes before anything detected */
+  assert_int_equal(gcpulse__window_metric(w, GCPULSE_FEAT_MEMORY_LIMIT, 6.0, 1024 * MiB),
+                   GCPULSE_REASON_NONE);
+  assert_int_equal(gcpulse__window_feature(w, GCPULSE_FEAT_MEMORY_LIMIT,
+                                           GCPULSE_STAT_VALUE, &v), 0);
+  assert_true(v == 1024 * MiB);
+  free(w);
+  free(cfg);
+}
+
 /* Every supported pair is implemented: on a window with Go data and
  * every caller metric, none answers "unsupported" or a negative error. */
 static void test_supported_pairs_implemented(void **state) {
@@ -1033,6 +1089,7 @@ int main(void) {
       cmocka_unit_test(test_go_trace_features),
       cmocka_unit_test(test_jvm_g1_trace_features),
       cmocka_unit_test(test_pane_rotation),
+      cmocka_unit_test(test_detected_limit),
       cmocka_unit_test(test_rising_trends),
       cmocka_unit_test(test_gap_and_restart_reset),
       cmocka_unit_test(test_out_of_order),

@@ -306,6 +306,7 @@ static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
   p->collector = GCPULSE_COLLECTOR_UNKNOWN;
   p->region_size = 0;
   p->cpus = 0;
+  p->heap_max = 0;
   p->oom_pending = 0;
   p->run_gc = 0;
   p->have_max_id = 0;
@@ -328,6 +329,20 @@ static int is_vm_header(const char *s, const char *e) {
   return gcpulse__find(s, w, "VM warning", 10) == NULL;
 }
 
+/* JDK 8 "CommandLine flags: -XX:InitialHeapSize=N -XX:MaxHeapSize=N ...":
+ * the maximum heap in bytes, stamped as heap_max on the run's events. */
+static void command_line_flags(gcpulse__jvm *p, const char *s, const char *e) {
+  const char *q = GCPULSE__LIT(s, e, "CommandLine flags: ");
+  q = q ? gcpulse__find(q, e, "-XX:MaxHeapSize=", 16) : NULL;
+  if (q == NULL) return;
+  uint64_t v = 0;
+  const char *d = q + 16;
+  while (d < e && *d >= '0' && *d <= '9' && v < GCPULSE_INT_MAX)
+    v = v * 10u + (uint64_t)(*d++ - '0');
+  if (d > q + 16 && (d == e || *d == ' ') && v > 0 && v < GCPULSE_INT_MAX)
+    p->heap_max = v;
+}
+
 /* A JDK 8 line (no decorators, no GC id). */
 static int legacy_line(gcpulse__jvm *p, const char *s, const char *e,
                        const gcpulse__sink *k, int *skip) {
@@ -335,6 +350,7 @@ static int legacy_line(gcpulse__jvm *p, const char *s, const char *e,
     int rc = restart(p, k);
     if (rc < 0) return rc;
   }
+  command_line_flags(p, s, e);
   wrap w = {p, k};
   gcpulse__sink wk = {wrap_event, wrap_diag, &w};
   int coll = p->collector;

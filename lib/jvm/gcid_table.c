@@ -181,6 +181,10 @@ int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
     ev->procs = p->cpus; /* the run's processor count, once its banner said */
     ev->known |= GCPULSE_BIT(GCPULSE_FIELD_PROCS);
   }
+  if (p->heap_max > 0 && !(ev->known & GCPULSE_BIT(GCPULSE_FIELD_HEAP_MAX))) {
+    ev->heap_max = p->heap_max; /* -Xmx, once the log said it */
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_MAX);
+  }
   int rc;
   /* timed by an uptime jump no later line confirmed (envelope.c) */
   if (p->have_up && (ev->known & GCPULSE_BIT(GCPULSE_FIELD_T)) &&

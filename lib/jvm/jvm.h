@@ -107,6 +107,7 @@ struct gcpulse__jvm {
   int have_last_t;
   uint64_t region_size;
   uint32_t cpus;     /* "CPUs: N total, M available": M, 0 until seen */
+  uint64_t heap_max; /* the maximum heap the log states (-Xmx), 0 until seen */
   uint64_t stamp;
   int n_used, n_done;
   int cache;         /* index of the last entry touched */

@@ -752,6 +752,22 @@ static int on_global(gcpulse__jvm *p, const jline *L) {
     if (scan_size(q, e, &v)) p->region_size = v;
     return 1;
   }
+  if ((q = GCPULSE__LIT(b, e, "Heap Max Capacity: ")) != NULL ||
+      (q = GCPULSE__LIT(b, e, "Max Capacity: ")) != NULL) {
+    /* gc,init (JDK 17+; ZGC without "Heap "): -Xmx, stamped as heap_max
+     * on this run's events (gcid_table.c).  A banner line (return 0). */
+    uint64_t v;
+    if (scan_size(q, e, &v) && v > 0) p->heap_max = v;
+    return 0;
+  }
+  if ((q = GCPULSE__LIT(b, e, "Initialize Shenandoah heap: ")) != NULL) {
+    /* "Initialize Shenandoah heap: 248M initial, 7168K min, 3953M max" */
+    const char *m = gcpulse__find(q, e, " min, ", 6);
+    uint64_t v;
+    const char *r = m ? scan_size(m + 6, e, &v) : NULL;
+    if (r && GCPULSE__LIT(r, e, " max") && v > 0) p->heap_max = v;
+    return 0;
+  }
   if ((q = GCPULSE__LIT(b, e, "CPUs: ")) != NULL) {
     /* "CPUs: 2 total, 2 available" (gc,init): the processors this JVM may
      * use, stamped as procs on its events (gcid_table.c).  The line stays
