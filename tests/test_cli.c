@@ -226,6 +226,48 @@ static void test_files_mixed_runtimes(void **state) {
   }
 }
 
+/* The text summary a person reads: the limit in force and where it came
+ * from (given; a JVM's -Xmx from its own log), GOGC only for Go. */
+static void test_replay_text_summary(void **state) {
+  (void)state;
+  static const struct {
+    const char *args, *want[3], *absent;
+  } cases[] = {
+      {"--memory-limit 300MiB examples/data/go-demo.gctrace",
+       {"limit     300.0 MiB (given)", "GOGC      136 decisions, 5 changes",
+        "scale_up_memory (oom_bump) x1"},
+       NULL},
+      {"tests/data/policy/jdk17-g1-leak.log",
+       {"limit     128.0 MiB (from the log", "collector g1: 142 GC events",
+        "restart_or_shed (leak_near_limit) x1"},
+       "GOGC"},
+      {"tests/data/policy/go-leak.log",
+       {"limit     none known", "suspect_heap_leak (heap_leak) x1", "GOGC "},
+       NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char cmd[8192], errpath[512];
+    snprintf(errpath, sizeof errpath, "%s/summary.err", tmpdir);
+    snprintf(cmd, sizeof cmd, "%s replay --summary text %s 2>%s", cli,
+             cases[i].args, errpath);
+    int st;
+    char *out = run(cmd, &st);
+    assert_int_equal(st, 0);
+    assert_null(strstr(out, "\"type\":\"summary\""));
+    size_t len;
+    char *err = tu_read_file(errpath, &len);
+    assert_non_null(err);
+    for (int k = 0; k < 3; k++) {
+      if (strstr(err, cases[i].want[k]) == NULL)
+        print_message("missing '%s' in:\n%s", cases[i].want[k], err);
+      assert_non_null(strstr(err, cases[i].want[k]));
+    }
+    if (cases[i].absent) assert_null(strstr(err, cases[i].absent));
+    free(err);
+    free(out);
+  }
+}
+
 #ifndef GCPULSE_NO_JSON /* --config needs the JSON loader */
 static void test_replay_demo(void **state) {
   (void)state;
@@ -1460,6 +1502,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_events_go),
       cmocka_unit_test(test_events_jvm_auto),
       cmocka_unit_test(test_files_mixed_runtimes),
+      cmocka_unit_test(test_replay_text_summary),
 #ifndef GCPULSE_NO_JSON
       cmocka_unit_test(test_replay_demo),
       cmocka_unit_test(test_replay_suppressed),

@@ -409,6 +409,18 @@ static void print_text_summary(sc_app *app, const char *what) {
   human_bytes(c, sizeof c, feat(app->g, GCPULSE_FEAT_HEAP_GROWTH, GCPULSE_STAT_VALUE));
   fprintf(o, "  heap      live %s, allocating %s/s, live heap trend %s/s\n", a, b,
           c);
+  double limit = feat(app->g, GCPULSE_FEAT_MEMORY_LIMIT, GCPULSE_STAT_VALUE);
+  if (isfinite(limit)) {
+    human_bytes(a, sizeof a, limit);
+    fprintf(o, "  limit     %s (%s); window peak heap %.0f %% of it\n", a,
+            app->memory_limit > 0 ? "given"
+            : st.format == GCPULSE_FORMAT_JVM
+                ? "from the log: -Xmx, else the heap capacity, or a metric"
+                : "from a memory_limit_bytes metric",
+            100 * feat(app->g, GCPULSE_FEAT_HEAP_LIMIT_RATIO, GCPULSE_STAT_VALUE));
+  } else {
+    fprintf(o, "  limit     none known (--memory-limit SIZE gives one)\n");
+  }
   if (st.format != GCPULSE_FORMAT_JVM) /* GOGC means nothing for a JVM */
     fprintf(o, "  GOGC      %llu decisions, %llu changes, %llu reversals; "
                "recommended now: %.0f\n",
