@@ -1032,7 +1032,7 @@ struct gcpulse__window {
   /* configuration */
   double W, pw, tau, inv_tau, k, h, min_span;
   double mem_cfg;      /* configured memory limit, 0 = none */
-  double mem_det;      /* largest JVM heap capacity seen in the log, 0 */
+  double mem_det;      /* JVM heap capacity the log proves is -Xmx, 0 */
   double mem_max;      /* JVM maximum heap the log states (event heap_max), 0 */
   int P, nser, ncustom;
   /* clock */
@@ -1221,6 +1221,7 @@ typedef struct gcpulse__jvm_entry {
   int wait_cpu;        /* DONE pause waiting for its "User=" line */
   int started;         /* opened by a start line */
   int has_summary_dur; /* cycle duration came from the summary line */
+  int prepares_mixed;  /* G1 "Pause Young (Prepare Mixed)" */
   uint64_t id, stamp;
   double t_last;       /* time of the last line joined to this entry */
   uint64_t rg[GCPULSE__JVM_RG_N][2];
@@ -1260,6 +1261,8 @@ struct gcpulse__jvm {
   uint64_t region_size;
   uint32_t cpus;     /* "CPUs: N total, M available": M, 0 until seen */
   uint64_t heap_max; /* the maximum heap the log states (-Xmx), 0 until seen */
+  int g1_marked;     /* a G1 marking cycle ended (Cleanup emitted) and no
+                        young pause came after it yet */
   uint64_t stamp;
   int n_used, n_done;
   int cache;         /* index of the last entry touched */
@@ -3921,6 +3924,7 @@ static const field rule_fields[] = {
     {"actions", F_SPECIAL, 0, NULL},
     RF("cooldown_s", F_DOUBLE, cooldown_s, NULL),
     RF("stabilization_s", F_DOUBLE, stabilization_s, NULL),
+    RF("warmup_s", F_DOUBLE, warmup_s, NULL),
     RF("dry_run", F_BOOL, dry_run, NULL),
     RF("disabled", F_BOOL, disabled, NULL),
     RF("urgent", F_BOOL, urgent, NULL),
@@ -5518,6 +5522,7 @@ static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
   p->region_size = 0;
   p->cpus = 0;
   p->heap_max = 0;
+  p->g1_marked = 0;
   p->oom_pending = 0;
   p->run_gc = 0;
   p->have_max_id = 0;
@@ -6083,9 +6088,36 @@ int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
   return rc < 0 ? rc : k->event(k->ctx, ev);
 }
 
+/* G1's live heap without mixed or full collections.  A marking cycle
+ * (its Cleanup pause) that found too little garbage in the old
+ * generation to be worth collecting (under G1HeapWastePercent, 5 %) is
+ * followed by a "Young (Normal)" or "(Concurrent Start)" pause, not by
+ * "Young (Prepare Mixed)": the old generation it leaves is live, and the
+ * heap after that young pause (old + survivors + humongous) is the live
+ * heap.  A G1 service leaking into its old generation shows exactly this:
+ * marking cycles that reclaim nothing while the heap after them climbs. */
+static void g1_live_after_marking(gcpulse__jvm *p, gcpulse_event_t *ev,
+                                  int prepares_mixed) {
+  if (ev->collector != GCPULSE_COLLECTOR_G1) return;
+  if (ev->kind == GCPULSE_KIND_CLEANUP) {
+    p->g1_marked = 1;
+    return;
+  }
+  if (ev->kind != GCPULSE_KIND_YOUNG && ev->kind != GCPULSE_KIND_MIXED &&
+      ev->kind != GCPULSE_KIND_FULL)
+    return;
+  if (p->g1_marked && ev->kind == GCPULSE_KIND_YOUNG && !prepares_mixed &&
+      (ev->known & GCPULSE_BIT(GCPULSE_FIELD_HEAP_AFTER))) {
+    ev->heap_live = ev->heap_after;
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_LIVE);
+  }
+  p->g1_marked = 0;
+}
+
 /* Fill derived fields and flags, free X, hand the event to the sink. */
 static int emit(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
   gcpulse_event_t ev = x->ev;
+  int prepares_mixed = x->prepares_mixed;
   free_entry(p, x);
   if (ev.collector == GCPULSE_COLLECTOR_UNKNOWN)
     ev.collector = gcpulse__jvm_collector(p);
@@ -6122,6 +6154,7 @@ static int emit(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
     if (rc < 0) return rc;
   }
   gcpulse__jvm_derive(&ev);
+  g1_live_after_marking(p, &ev, prepares_mixed);
   /* Serial/Parallel: allocation-failure full GCs in a row (no young
    * collection between them) are the OOM-class storm */
   int full = is_kind_full(ev.kind);
@@ -7479,6 +7512,7 @@ static int on_pause(gcpulse__jvm *p, const jline *L, const char *line,
   }
   x->ev.kind = kind;
   x->ev.collector = coll != GCPULSE_COLLECTOR_UNKNOWN ? coll : p->collector;
+  x->prepares_mixed = STARTS(b, t.name_end, "Young (Prepare Mixed)");
   if (!qual || kind == GCPULSE_KIND_DEGENERATED || kind == GCPULSE_KIND_FULL) {
     if (take_cause(b, t.name_end, x->ev.cause))
       x->ev.flags |= GCPULSE_EV_EVAC_FAILURE;
@@ -9080,9 +9114,10 @@ static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t,
   else if (!s->stable)
     c |= BIT(STABILIZED);
   if (r->disabled) c |= BIT(DISABLED);
-  if (!urgent && t - p->start < p->warmup - EPS) {
+  double warmup = r->warmup_s > p->warmup ? r->warmup_s : p->warmup;
+  if (!urgent && t - p->start < warmup - EPS) {
     c |= BIT(WARMING_UP);
-    hold_until(h, p->start + p->warmup);
+    hold_until(h, p->start + warmup);
   }
   if (!urgent && t - p->last_applied < p->settle - EPS) {
     c |= BIT(SETTLING);
@@ -9466,6 +9501,7 @@ int gcpulse__policy_explanations(const gcpulse__policy *p,
 #include <string.h>
 
 #define EPS GCPULSE__POLICY_EPS
+#define GCPULSE__RULE_WARMUP_MAX_S 86400.0 /* a rule's own warm-up: a day */
 
 /* ---------------------------------------------------------------------
  * Built-in table
@@ -9583,25 +9619,28 @@ static const gcpulse_rule_t default_rules[] = {
                     COND(FULL_GC_COUNT, VALUE, LE, 0.0, 0.0, 1, 1)},
      .n_actions = 1, .actions = {ACT("scale_down_memory", 0.9)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 10. the live heap rising steadily (least-squares slope of the live
-     * heap and Theil-Sen slope of the post-GC heap both > 512 KiB/s, and
-     * > 60 % of the heap per minute, for 20 of 25 s) while allocation is
-     * flat: a heap leak.  Named, not scaled: more replicas or memory only
-     * postpone it.  The live heap is Go's marked heap, and on the JVM the
-     * heap after old-generation collections only (full, mixed, concurrent
-     * cycles): after young GCs it also holds promoted garbage, which
-     * grows for minutes in a healthy G1 service until marking runs.  20 of
-     * 25 s: a start-up ramp reads as growth for 10-15 s, a leak for as
-     * long as it lasts; the relative bound keeps the noisy readings of a
-     * big concurrent heap (ZGC) from reading as growth */
+    /* 10. the live heap rising steadily and still rising now (its recent
+     * least-squares slope and the Theil-Sen slope of the post-GC heap
+     * both > 512 KiB/s, and > 60 % of the heap per minute, for 20 of
+     * 25 s) while allocation is flat: a heap leak.  Named, not scaled:
+     * more replicas or memory only postpone it.  The live heap is Go's
+     * marked heap, and on the JVM the heap after old-generation
+     * collections (full, mixed, concurrent cycles, and G1's first young
+     * pause after a marking cycle with nothing to collect): after other
+     * young GCs it also holds promoted garbage, which grows for minutes
+     * in a healthy G1 service until marking runs.  Not before 35 s after
+     * start: a cache filling at flat traffic raises the live heap just
+     * like a leak (the healthy recordings' caches fill for 20-25 s), and
+     * "still rising now" then tells the two apart; the relative bound
+     * keeps the noisy readings of a big concurrent heap (ZGC) out */
     {.id = "heap_leak", .group = "leak", .priority = 35,
      .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 4,
-     .conditions = {COND(HEAP_LIVE, SLOPE, GT, 524288.0, 262144.0, 4, 5),
+     .conditions = {COND(HEAP_LIVE, RECENT_SLOPE, GT, 524288.0, 262144.0, 4, 5),
                     COND(HEAP_GROWTH_TS, VALUE, GT, 524288.0, 262144.0, 4, 5),
                     COND(HEAP_GROWTH_PCT, VALUE, GT, 60.0, 30.0, 4, 5),
                     COND(ALLOC_RATE, SLOPE, LT, 262144.0, 524288.0, 4, 5)},
      .n_actions = 1, .actions = {ACT("suspect_heap_leak", 1.0)},
-     .cooldown_s = -1, .stabilization_s = -1},
+     .cooldown_s = -1, .stabilization_s = -1, .warmup_s = 35},
     /* 11. the post-GC heap rising steadily at flat allocation (a leak, or
      * state that only a restart or less load will shed) and past 70 % of
      * the memory limit: act before the OOM.  Urgent.  It reads the post-GC
@@ -9849,6 +9888,9 @@ static int check_rule(const gcpulse_config_t *cfg, int ri,
                           err);
     if (rc < 0) return rc;
   }
+  if (!(r->warmup_s >= 0 && r->warmup_s <= GCPULSE__RULE_WARMUP_MAX_S))
+    return gcpulse__error(err, GCPULSE_ECONFIG, RPATH("warmup_s"),
+                          "must be between 0 and 86400 s (0 = the policy's warmup_s)");
   if (r->dry_run != 0 && r->dry_run != 1)
     return gcpulse__error(err, GCPULSE_ECONFIG, RPATH("dry_run"),
                           "must be 0 or 1");
@@ -9903,6 +9945,7 @@ int gcpulse__policy_check(const gcpulse_config_t *cfg, gcpulse_error_t *err) {
 #undef COND
 #undef CPATH
 #undef EPS
+#undef GCPULSE__RULE_WARMUP_MAX_S
 #undef N_DEFAULTS
 #undef RPATH
 
@@ -11230,6 +11273,28 @@ static int is_young(int kind) {
          kind == GCPULSE_KIND_MIXED || kind == GCPULSE_KIND_MINOR_CYCLE;
 }
 
+/* The memory limit a JVM log shows (third in the precedence of
+ * gcpulse__window_memory_limit): the maximum heap where the log states it
+ * (heap_max: gc,init, JDK 8 command-line flags); else the committed
+ * capacity, but only where the log proves it is the maximum.  After a
+ * full collection or a G1 remark the JVM grows its heap until at least
+ * 40 % is free (MinHeapFreeRatio), so a heap still at least 70 % full
+ * after one could not grow: its capacity is -Xmx.  Capacity alone is no
+ * limit: with -Xms below -Xmx (the JDK default -Xms is 1/64 of memory) a
+ * healthy service's heap sits near the committed size before each
+ * expansion. */
+#define GCPULSE__JVM_AT_MAX_FILL 0.7
+
+static void detect_limit(gcpulse__window *w, const gcpulse_event_t *ev) {
+  if (ev->runtime != GCPULSE_RT_JVM) return;
+  if (HAS(ev, HEAP_MAX) && ev->heap_max > 0) w->mem_max = (double)ev->heap_max;
+  int resize = ev->kind == GCPULSE_KIND_FULL || ev->kind == GCPULSE_KIND_REMARK;
+  double cap = (double)ev->heap_capacity;
+  if (resize && HAS(ev, HEAP_CAPACITY) && HAS(ev, HEAP_AFTER) && cap > w->mem_det &&
+      (double)ev->heap_after >= GCPULSE__JVM_AT_MAX_FILL * cap)
+    w->mem_det = cap;
+}
+
 /* The allocation chain: bytes allocated since the previous event with
  * heap figures = growth after it (before[i] - base[i-1], base = heap_live
  * if known else heap_after) + growth during it (after[i-1] - before[i-1],
@@ -11286,15 +11351,7 @@ int gcpulse__window_event(gcpulse__window *w, const gcpulse_event_t *ev) {
   gcpulse__wpane *p = &w->panes[slot];
   int kind = ev->kind;
   if (ev->runtime != GCPULSE_RT_UNKNOWN) w->runtime = ev->runtime;
-  /* the limit detected from the log: the JVM's maximum heap where the log
-   * states it (gc,init, JDK 8 command-line flags), else the largest heap
-   * capacity of the transitions (the committed heap: -Xmx once the JVM
-   * has grown to it) */
-  if (ev->runtime == GCPULSE_RT_JVM && HAS(ev, HEAP_MAX) && ev->heap_max > 0)
-    w->mem_max = (double)ev->heap_max;
-  if (ev->runtime == GCPULSE_RT_JVM && HAS(ev, HEAP_CAPACITY) &&
-      (double)ev->heap_capacity > w->mem_det)
-    w->mem_det = (double)ev->heap_capacity;
+  detect_limit(w, ev);
   w->have_ev = 1;
   p->ev++;
   if (is_collection(ev)) {
@@ -11406,6 +11463,7 @@ void gcpulse__window_set(gcpulse__window *w, int feature, double t,
 
 int gcpulse__window_runtime(const gcpulse__window *w) { return w->runtime; }
 /* end of lib/window.c: its macros stay file-local */
+#undef GCPULSE__JVM_AT_MAX_FILL
 #undef HAS
 #undef LAT_LOG2
 #undef LAT_S
@@ -11620,7 +11678,13 @@ static int ser_stat(const gcpulse__window *w, int s, int feature, int stat,
   }
   sagg a;
   if (stat == GCPULSE_STAT_RECENT_SLOPE) {
-    ser_agg_from(w, s, w->head - recent_panes(w) + 1, &a);
+    /* the newest quarter; for a sparse series (a JVM's live heap is read
+     * once per marking cycle, a slow Go service collects every 10 s) back
+     * to its last 3 samples, within the newest half */
+    int k = recent_panes(w);
+    ser_agg_from(w, s, w->head - k + 1, &a);
+    while (a.n < 3 && k < w->P / 2)
+      ser_agg_from(w, s, w->head - ++k + 1, &a);
     stat = GCPULSE_STAT_SLOPE;
   } else {
     ser_agg(w, s, &a);

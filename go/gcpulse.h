@@ -468,8 +468,10 @@ typedef enum gcpulse_feature {
   X(EWMA, "ewma")    /* time-decay EWMA, alpha = 1 - exp(-dt/tau) */          \
   X(CUSUM, "cusum")  /* two-sided CUSUM flag: +1 shift up, -1 down, 0 none */ \
   X(RECENT_SLOPE, "recent_slope") /* least-squares slope per second over the newest \
-                     quarter of the window (>= 3 panes; 15 s at the defaults): \
-                     whether a series is still moving, not whether it moved */
+                     quarter of the window (>= 3 panes; 15 s at the defaults), \
+                     reaching back to the last 3 samples of a sparse series \
+                     (at most half the window): whether a series is still \
+                     moving, not whether it moved */
 
 typedef enum gcpulse_stat {
 #define GCPULSE_X_(id, name) GCPULSE_STAT_##id,
@@ -725,6 +727,10 @@ typedef struct gcpulse_rule {
   gcpulse_rule_action_t actions[GCPULSE_ACTIONS_MAX];
   double cooldown_s;   /* per action after it was applied; <0 = direction default */
   double stabilization_s; /* <0 = direction default (escalate 0, de-escalate 300) */
+  double warmup_s;     /* this rule applies no earlier than this long after the first
+                          input (the policy's warmup_s when that is longer); 0 = the
+                          policy's.  For signals a start-up also shows: a cache
+                          filling at flat traffic raises the live heap like a leak */
   int dry_run;         /* this rule never applies (applied=false) */
   int disabled;
   int urgent;          /* emergency rule: not held by warm-up or settle (bump rules

@@ -110,6 +110,7 @@ static const field rule_fields[] = {
     {"actions", F_SPECIAL, 0, NULL},
     RF("cooldown_s", F_DOUBLE, cooldown_s, NULL),
     RF("stabilization_s", F_DOUBLE, stabilization_s, NULL),
+    RF("warmup_s", F_DOUBLE, warmup_s, NULL),
     RF("dry_run", F_BOOL, dry_run, NULL),
     RF("disabled", F_BOOL, disabled, NULL),
     RF("urgent", F_BOOL, urgent, NULL),

@@ -519,9 +519,10 @@ static uint32_t rule_constraints(const gcpulse__policy *p, int i, double t,
   else if (!s->stable)
     c |= BIT(STABILIZED);
   if (r->disabled) c |= BIT(DISABLED);
-  if (!urgent && t - p->start < p->warmup - EPS) {
+  double warmup = r->warmup_s > p->warmup ? r->warmup_s : p->warmup;
+  if (!urgent && t - p->start < warmup - EPS) {
     c |= BIT(WARMING_UP);
-    hold_until(h, p->start + p->warmup);
+    hold_until(h, p->start + warmup);
   }
   if (!urgent && t - p->last_applied < p->settle - EPS) {
     c |= BIT(SETTLING);

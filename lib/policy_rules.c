@@ -25,6 +25,7 @@
 #include <string.h>
 
 #define EPS GCPULSE__POLICY_EPS
+#define GCPULSE__RULE_WARMUP_MAX_S 86400.0 /* a rule's own warm-up: a day */
 
 /* ---------------------------------------------------------------------
  * Built-in table
@@ -142,25 +143,28 @@ static const gcpulse_rule_t default_rules[] = {
                     COND(FULL_GC_COUNT, VALUE, LE, 0.0, 0.0, 1, 1)},
      .n_actions = 1, .actions = {ACT("scale_down_memory", 0.9)},
      .cooldown_s = -1, .stabilization_s = -1},
-    /* 10. the live heap rising steadily (least-squares slope of the live
-     * heap and Theil-Sen slope of the post-GC heap both > 512 KiB/s, and
-     * > 60 % of the heap per minute, for 20 of 25 s) while allocation is
-     * flat: a heap leak.  Named, not scaled: more replicas or memory only
-     * postpone it.  The live heap is Go's marked heap, and on the JVM the
-     * heap after old-generation collections only (full, mixed, concurrent
-     * cycles): after young GCs it also holds promoted garbage, which
-     * grows for minutes in a healthy G1 service until marking runs.  20 of
-     * 25 s: a start-up ramp reads as growth for 10-15 s, a leak for as
-     * long as it lasts; the relative bound keeps the noisy readings of a
-     * big concurrent heap (ZGC) from reading as growth */
+    /* 10. the live heap rising steadily and still rising now (its recent
+     * least-squares slope and the Theil-Sen slope of the post-GC heap
+     * both > 512 KiB/s, and > 60 % of the heap per minute, for 20 of
+     * 25 s) while allocation is flat: a heap leak.  Named, not scaled:
+     * more replicas or memory only postpone it.  The live heap is Go's
+     * marked heap, and on the JVM the heap after old-generation
+     * collections (full, mixed, concurrent cycles, and G1's first young
+     * pause after a marking cycle with nothing to collect): after other
+     * young GCs it also holds promoted garbage, which grows for minutes
+     * in a healthy G1 service until marking runs.  Not before 35 s after
+     * start: a cache filling at flat traffic raises the live heap just
+     * like a leak (the healthy recordings' caches fill for 20-25 s), and
+     * "still rising now" then tells the two apart; the relative bound
+     * keeps the noisy readings of a big concurrent heap (ZGC) out */
     {.id = "heap_leak", .group = "leak", .priority = 35,
      .direction = GCPULSE_DIR_NEUTRAL, .any = 0, .n_conditions = 4,
-     .conditions = {COND(HEAP_LIVE, SLOPE, GT, 524288.0, 262144.0, 4, 5),
+     .conditions = {COND(HEAP_LIVE, RECENT_SLOPE, GT, 524288.0, 262144.0, 4, 5),
                     COND(HEAP_GROWTH_TS, VALUE, GT, 524288.0, 262144.0, 4, 5),
                     COND(HEAP_GROWTH_PCT, VALUE, GT, 60.0, 30.0, 4, 5),
                     COND(ALLOC_RATE, SLOPE, LT, 262144.0, 524288.0, 4, 5)},
      .n_actions = 1, .actions = {ACT("suspect_heap_leak", 1.0)},
-     .cooldown_s = -1, .stabilization_s = -1},
+     .cooldown_s = -1, .stabilization_s = -1, .warmup_s = 35},
     /* 11. the post-GC heap rising steadily at flat allocation (a leak, or
      * state that only a restart or less load will shed) and past 70 % of
      * the memory limit: act before the OOM.  Urgent.  It reads the post-GC
@@ -408,6 +412,9 @@ static int check_rule(const gcpulse_config_t *cfg, int ri,
                           err);
     if (rc < 0) return rc;
   }
+  if (!(r->warmup_s >= 0 && r->warmup_s <= GCPULSE__RULE_WARMUP_MAX_S))
+    return gcpulse__error(err, GCPULSE_ECONFIG, RPATH("warmup_s"),
+                          "must be between 0 and 86400 s (0 = the policy's warmup_s)");
   if (r->dry_run != 0 && r->dry_run != 1)
     return gcpulse__error(err, GCPULSE_ECONFIG, RPATH("dry_run"),
                           "must be 0 or 1");

@@ -386,6 +386,28 @@ static int is_young(int kind) {
          kind == GCPULSE_KIND_MIXED || kind == GCPULSE_KIND_MINOR_CYCLE;
 }
 
+/* The memory limit a JVM log shows (third in the precedence of
+ * gcpulse__window_memory_limit): the maximum heap where the log states it
+ * (heap_max: gc,init, JDK 8 command-line flags); else the committed
+ * capacity, but only where the log proves it is the maximum.  After a
+ * full collection or a G1 remark the JVM grows its heap until at least
+ * 40 % is free (MinHeapFreeRatio), so a heap still at least 70 % full
+ * after one could not grow: its capacity is -Xmx.  Capacity alone is no
+ * limit: with -Xms below -Xmx (the JDK default -Xms is 1/64 of memory) a
+ * healthy service's heap sits near the committed size before each
+ * expansion. */
+#define GCPULSE__JVM_AT_MAX_FILL 0.7
+
+static void detect_limit(gcpulse__window *w, const gcpulse_event_t *ev) {
+  if (ev->runtime != GCPULSE_RT_JVM) return;
+  if (HAS(ev, HEAP_MAX) && ev->heap_max > 0) w->mem_max = (double)ev->heap_max;
+  int resize = ev->kind == GCPULSE_KIND_FULL || ev->kind == GCPULSE_KIND_REMARK;
+  double cap = (double)ev->heap_capacity;
+  if (resize && HAS(ev, HEAP_CAPACITY) && HAS(ev, HEAP_AFTER) && cap > w->mem_det &&
+      (double)ev->heap_after >= GCPULSE__JVM_AT_MAX_FILL * cap)
+    w->mem_det = cap;
+}
+
 /* The allocation chain: bytes allocated since the previous event with
  * heap figures = growth after it (before[i] - base[i-1], base = heap_live
  * if known else heap_after) + growth during it (after[i-1] - before[i-1],
@@ -442,15 +464,7 @@ int gcpulse__window_event(gcpulse__window *w, const gcpulse_event_t *ev) {
   gcpulse__wpane *p = &w->panes[slot];
   int kind = ev->kind;
   if (ev->runtime != GCPULSE_RT_UNKNOWN) w->runtime = ev->runtime;
-  /* the limit detected from the log: the JVM's maximum heap where the log
-   * states it (gc,init, JDK 8 command-line flags), else the largest heap
-   * capacity of the transitions (the committed heap: -Xmx once the JVM
-   * has grown to it) */
-  if (ev->runtime == GCPULSE_RT_JVM && HAS(ev, HEAP_MAX) && ev->heap_max > 0)
-    w->mem_max = (double)ev->heap_max;
-  if (ev->runtime == GCPULSE_RT_JVM && HAS(ev, HEAP_CAPACITY) &&
-      (double)ev->heap_capacity > w->mem_det)
-    w->mem_det = (double)ev->heap_capacity;
+  detect_limit(w, ev);
   w->have_ev = 1;
   p->ev++;
   if (is_collection(ev)) {

@@ -75,7 +75,7 @@ struct gcpulse__window {
   /* configuration */
   double W, pw, tau, inv_tau, k, h, min_span;
   double mem_cfg;      /* configured memory limit, 0 = none */
-  double mem_det;      /* largest JVM heap capacity seen in the log, 0 */
+  double mem_det;      /* JVM heap capacity the log proves is -Xmx, 0 */
   double mem_max;      /* JVM maximum heap the log states (event heap_max), 0 */
   int P, nser, ncustom;
   /* clock */

@@ -206,7 +206,13 @@ static int ser_stat(const gcpulse__window *w, int s, int feature, int stat,
   }
   sagg a;
   if (stat == GCPULSE_STAT_RECENT_SLOPE) {
-    ser_agg_from(w, s, w->head - recent_panes(w) + 1, &a);
+    /* the newest quarter; for a sparse series (a JVM's live heap is read
+     * once per marking cycle, a slow Go service collects every 10 s) back
+     * to its last 3 samples, within the newest half */
+    int k = recent_panes(w);
+    ser_agg_from(w, s, w->head - k + 1, &a);
+    while (a.n < 3 && k < w->P / 2)
+      ser_agg_from(w, s, w->head - ++k + 1, &a);
     stat = GCPULSE_STAT_SLOPE;
   } else {
     ser_agg(w, s, &a);

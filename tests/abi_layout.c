@@ -126,8 +126,8 @@ int main(void) {
   {
     member m[] = {M(id), M(group), M(priority), M(direction), M(any),
                   M(n_conditions), M(conditions), M(n_actions), M(actions),
-                  M(cooldown_s), M(stabilization_s), M(dry_run), M(disabled),
-                  M(urgent), M(bump_ratio), M(bump_min_step), M(bump_cap)};
+                  M(cooldown_s), M(stabilization_s), M(warmup_s), M(dry_run),
+                  M(disabled), M(urgent), M(bump_ratio), M(bump_min_step), M(bump_cap)};
     DUMP(T, m);
   }
 #undef T

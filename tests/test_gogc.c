@@ -1146,38 +1146,55 @@ static void test_backstop_two_cycles(void **state) {
 }
 
 /* A JVM log: no GOGC decision, no GOGC feature; the memory limit is the
- * heap capacity printed in the log (the largest "(64M)"), and the
- * heap-vs-limit feature works. */
+ * -Xmx the log states (gc,init "Heap Max Capacity: 64M") and the
+ * heap-vs-limit feature works.  A log that states none (-Xlog:gc only)
+ * and never proves its committed heap is the maximum (no full GC or
+ * remark leaving it >= 70 % full) has no limit: its "(N)" capacities grow
+ * with the heap and are not one. */
 static void test_jvm_no_gogc(void **state) {
   (void)state;
-  size_t len;
-  char *data = tu_read_file("tests/data/jvm/jdk17-g1-gconly.log", &len);
-  assert_non_null(data);
-  gcpulse_config_t *cfg = cfg_new(GCPULSE_GOGC_ADAPTIVE);
-  seen sn;
-  memset(&sn, 0, sizeof sn);
-  gcpulse_callbacks_t cb;
-  gcpulse_callbacks_init(&cb);
-  cb.on_gogc = seen_gogc;
-  cb.user = &sn;
-  gcpulse_t *g = NULL;
-  assert_int_equal(gcpulse_new(cfg, &cb, &g), 0);
-  assert_int_equal(tu_feed_chunks(g, data, len, 0, 1), 0);
-  gcpulse_stats_t st;
-  gcpulse_stats(g, &st);
-  assert_true(st.events > 0);
-  assert_int_equal(sn.decisions, 0);
-  assert_int_equal(st.gogc_decisions, 0);
-  double v = 0;
-  assert_int_equal(gcpulse_feature(g, GCPULSE_FEAT_GOGC, GCPULSE_STAT_VALUE, &v),
-                   GCPULSE_WHY_NO_DATA);
-  assert_int_equal(gcpulse_feature(g, GCPULSE_FEAT_MEMORY_LIMIT, GCPULSE_STAT_VALUE, &v), 0);
-  assert_close(v, 64 * MIB, 0);
-  assert_int_equal(gcpulse_feature(g, GCPULSE_FEAT_HEAP_LIMIT_RATIO, GCPULSE_STAT_VALUE, &v), 0);
-  assert_true(v > 0 && v <= 1);
-  gcpulse_free(g);
-  free(cfg);
-  free(data);
+  static const struct {
+    const char *path;
+    double limit;
+  } logs[] = {{"tests/data/jvm/jdk17-g1-alldecor.log", 64 * MIB},
+              {"tests/data/jvm/jdk17-g1-gconly.log", 0}};
+  for (size_t i = 0; i < sizeof logs / sizeof logs[0]; i++) {
+    size_t len;
+    char *data = tu_read_file(logs[i].path, &len);
+    assert_non_null(data);
+    gcpulse_config_t *cfg = cfg_new(GCPULSE_GOGC_ADAPTIVE);
+    seen sn;
+    memset(&sn, 0, sizeof sn);
+    gcpulse_callbacks_t cb;
+    gcpulse_callbacks_init(&cb);
+    cb.on_gogc = seen_gogc;
+    cb.user = &sn;
+    gcpulse_t *g = NULL;
+    assert_int_equal(gcpulse_new(cfg, &cb, &g), 0);
+    assert_int_equal(tu_feed_chunks(g, data, len, 0, 1), 0);
+    gcpulse_stats_t st;
+    gcpulse_stats(g, &st);
+    assert_true(st.events > 0);
+    assert_int_equal(sn.decisions, 0);
+    assert_int_equal(st.gogc_decisions, 0);
+    double v = 0;
+    assert_int_equal(gcpulse_feature(g, GCPULSE_FEAT_GOGC, GCPULSE_STAT_VALUE, &v),
+                     GCPULSE_WHY_NO_DATA);
+    if (logs[i].limit > 0) {
+      assert_int_equal(gcpulse_feature(g, GCPULSE_FEAT_MEMORY_LIMIT, GCPULSE_STAT_VALUE, &v), 0);
+      assert_close(v, logs[i].limit, 0);
+      assert_int_equal(gcpulse_feature(g, GCPULSE_FEAT_HEAP_LIMIT_RATIO, GCPULSE_STAT_VALUE, &v), 0);
+      assert_true(v > 0 && v <= 1);
+    } else {
+      assert_int_equal(gcpulse_feature(g, GCPULSE_FEAT_MEMORY_LIMIT, GCPULSE_STAT_VALUE, &v),
+                       GCPULSE_WHY_NO_LIMIT);
+      assert_int_equal(gcpulse_feature(g, GCPULSE_FEAT_HEAP_LIMIT_RATIO, GCPULSE_STAT_VALUE, &v),
+                       GCPULSE_WHY_NO_LIMIT);
+    }
+    gcpulse_free(g);
+    free(cfg);
+    free(data);
+  }
 }
 
 /* One memory limit: with the config at 1 GiB and a fed metric of 512 MiB,

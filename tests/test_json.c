@@ -607,6 +607,16 @@ static void test_default_table_example(void **state) {
   int n = gcpulse__policy_defaults(def, GCPULSE_RULES_MAX);
   assert_int_equal(c->n_rules, n);
   for (int i = 0; i < n; i++) assert_memory_equal(&c->rules[i], &def[i], sizeof def[i]);
+  /* and every other setting is the default ("loading it gives the same
+   * behaviour as no file"): the same dump as a fresh configuration */
+  c->n_rules = 0;
+  memset(c->rules, 0, sizeof c->rules);
+  gcpulse_config_t *d = fresh();
+  static char a[1 << 16], b[1 << 16];
+  assert_true(gcpulse_config_dump_json(c, a, sizeof a) > 0);
+  assert_true(gcpulse_config_dump_json(d, b, sizeof b) > 0);
+  assert_string_equal(a, b);
+  free(d);
   free(c);
   free(text);
 }

@@ -307,6 +307,7 @@ static int restart(gcpulse__jvm *p, const gcpulse__sink *k) {
   p->region_size = 0;
   p->cpus = 0;
   p->heap_max = 0;
+  p->g1_marked = 0;
   p->oom_pending = 0;
   p->run_gc = 0;
   p->have_max_id = 0;

@@ -199,9 +199,36 @@ int gcpulse__jvm_deliver(gcpulse__jvm *p, gcpulse_event_t *ev,
   return rc < 0 ? rc : k->event(k->ctx, ev);
 }
 
+/* G1's live heap without mixed or full collections.  A marking cycle
+ * (its Cleanup pause) that found too little garbage in the old
+ * generation to be worth collecting (under G1HeapWastePercent, 5 %) is
+ * followed by a "Young (Normal)" or "(Concurrent Start)" pause, not by
+ * "Young (Prepare Mixed)": the old generation it leaves is live, and the
+ * heap after that young pause (old + survivors + humongous) is the live
+ * heap.  A G1 service leaking into its old generation shows exactly this:
+ * marking cycles that reclaim nothing while the heap after them climbs. */
+static void g1_live_after_marking(gcpulse__jvm *p, gcpulse_event_t *ev,
+                                  int prepares_mixed) {
+  if (ev->collector != GCPULSE_COLLECTOR_G1) return;
+  if (ev->kind == GCPULSE_KIND_CLEANUP) {
+    p->g1_marked = 1;
+    return;
+  }
+  if (ev->kind != GCPULSE_KIND_YOUNG && ev->kind != GCPULSE_KIND_MIXED &&
+      ev->kind != GCPULSE_KIND_FULL)
+    return;
+  if (p->g1_marked && ev->kind == GCPULSE_KIND_YOUNG && !prepares_mixed &&
+      (ev->known & GCPULSE_BIT(GCPULSE_FIELD_HEAP_AFTER))) {
+    ev->heap_live = ev->heap_after;
+    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_LIVE);
+  }
+  p->g1_marked = 0;
+}
+
 /* Fill derived fields and flags, free X, hand the event to the sink. */
 static int emit(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
   gcpulse_event_t ev = x->ev;
+  int prepares_mixed = x->prepares_mixed;
   free_entry(p, x);
   if (ev.collector == GCPULSE_COLLECTOR_UNKNOWN)
     ev.collector = gcpulse__jvm_collector(p);
@@ -238,6 +265,7 @@ static int emit(gcpulse__jvm *p, jvm_entry *x, const gcpulse__sink *k) {
     if (rc < 0) return rc;
   }
   gcpulse__jvm_derive(&ev);
+  g1_live_after_marking(p, &ev, prepares_mixed);
   /* Serial/Parallel: allocation-failure full GCs in a row (no young
    * collection between them) are the OOM-class storm */
   int full = is_kind_full(ev.kind);

@@ -69,6 +69,7 @@ typedef struct gcpulse__jvm_entry {
   int wait_cpu;        /* DONE pause waiting for its "User=" line */
   int started;         /* opened by a start line */
   int has_summary_dur; /* cycle duration came from the summary line */
+  int prepares_mixed;  /* G1 "Pause Young (Prepare Mixed)" */
   uint64_t id, stamp;
   double t_last;       /* time of the last line joined to this entry */
   uint64_t rg[GCPULSE__JVM_RG_N][2];
@@ -108,6 +109,8 @@ struct gcpulse__jvm {
   uint64_t region_size;
   uint32_t cpus;     /* "CPUs: N total, M available": M, 0 until seen */
   uint64_t heap_max; /* the maximum heap the log states (-Xmx), 0 until seen */
+  int g1_marked;     /* a G1 marking cycle ended (Cleanup emitted) and no
+                        young pause came after it yet */
   uint64_t stamp;
   int n_used, n_done;
   int cache;         /* index of the last entry touched */

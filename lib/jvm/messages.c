@@ -370,6 +370,7 @@ static int on_pause(gcpulse__jvm *p, const jline *L, const char *line,
   }
   x->ev.kind = kind;
   x->ev.collector = coll != GCPULSE_COLLECTOR_UNKNOWN ? coll : p->collector;
+  x->prepares_mixed = STARTS(b, t.name_end, "Young (Prepare Mixed)");
   if (!qual || kind == GCPULSE_KIND_DEGENERATED || kind == GCPULSE_KIND_FULL) {
     if (take_cause(b, t.name_end, x->ev.cause))
       x->ev.flags |= GCPULSE_EV_EVAC_FAILURE;

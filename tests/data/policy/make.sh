@@ -17,6 +17,11 @@
 #   jdk17-zgc-stall.log  ZGC, -Xmx256m, 150 MB live cache updated in place,
 #                        700 MB/s of request garbage: allocation stalls
 #   jdk17-g1-healthy.log G1, -Xmx256m, 300 req/s, bounded 24 MB cache
+#   jdk17-g1-leak-xms.log    the G1 leak with -Xms16m -Xmx256m (a container's
+#                        default sizing: the heap grows from 16 MB), -Xlog:gc*,
+#                        90 s: marking cycles that leave nothing to collect
+#   jdk17-g1-healthy-xms.log the healthy G1 service with -Xms16m -Xmx512m
+#                        and -Xlog:gc only (no -Xmx in the log), 60 s
 #   go-leak.log          500 req/s, 3 KiB of each request kept: ~1.5 MB/s
 #   go-leak-rss.csv      of live heap, no memory limit
 #   go-cgoleak.log       flat 16 MiB of sessions, 4 KiB per request
@@ -91,6 +96,12 @@ $J -XX:+UseG1GC -Xmx256m $T:file=jdk17-g1-healthy.log Service healthy 90 \
 a=$!
 $J -XX:+UseZGC -Xmx256m -Xlog:gc,gc+init:file=jdk17-zgc-stall.log \
   Service stall 75 700 >/dev/null 2>&1
+wait $a
+$J -XX:+UseG1GC -Xms16m -Xmx256m -Xlog:gc*:file=jdk17-g1-leak-xms.log \
+  Service leak 90 100 16 >/dev/null 2>&1 &
+a=$!
+$J -XX:+UseG1GC -Xms16m -Xmx512m -Xlog:gc:file=jdk17-g1-healthy-xms.log \
+  Service healthy 60 >/dev/null 2>&1
 wait $a
 $G "$tmp/gcservice" leak 90 >go-leak-rss.csv 2>go-leak.log &
 a=$!
