@@ -365,7 +365,7 @@ static void test_every_mutator_busy_in_callbacks(void **state) {
   assert_int_equal(gcpulse_finish(p.g), 0);
   /* the demo trace reaches every callback (272 events, a controller
    * decision at each of its 136 GC cycles, the oom_bump and heap_leak
-   * actions at 96 s (its slow leak; its TTL cache filling 3 -> 40 MB in
+   * actions at 96 s (its slow leak; its TTL cache filling 0 -> 20 MB in
    * the first 23 s is no leak), 9 skipped lines + the line above) */
   assert_int_equal(p.calls[0], 272);
   assert_int_equal(p.calls[1], 136);
