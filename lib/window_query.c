@@ -485,7 +485,9 @@ static int memory_limit(const gcpulse__window *w, int stat, double *out) {
   if (src == GCPULSE_LIMIT_METRIC)
     return ser_stat(w, GCPULSE__SR_MEMLIMIT, GCPULSE_FEAT_MEMORY_LIMIT, stat,
                     GCPULSE_STAT_LAST, out);
-  if (stat == GCPULSE_STAT_SLOPE || stat == GCPULSE_STAT_RATE) v = 0.0;
+  if (stat == GCPULSE_STAT_SLOPE || stat == GCPULSE_STAT_RATE ||
+      stat == GCPULSE_STAT_RECENT_SLOPE)
+    v = 0.0; /* a configured or detected limit does not move */
   return finite_out(v, out);
 }
 

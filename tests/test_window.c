@@ -858,6 +858,14 @@ static void test_detected_limit(void **state) {
                                              GCPULSE_STAT_LAST, &v), 0);
     assert_true(v > 0);
   }
+  /* a detected limit does not move: every slope of it is 0 */
+  static const int still[] = {GCPULSE_STAT_SLOPE, GCPULSE_STAT_RATE,
+                              GCPULSE_STAT_RECENT_SLOPE};
+  for (size_t i = 0; i < COUNT(still); i++) {
+    assert_int_equal(gcpulse__window_feature(w, GCPULSE_FEAT_MEMORY_LIMIT,
+                                             still[i], &v), 0);
+    assert_true(v == 0);
+  }
   /* a caller metric comes before anything detected */
   assert_int_equal(gcpulse__window_metric(w, GCPULSE_FEAT_MEMORY_LIMIT, 9.0, 1024 * MiB),
                    GCPULSE_REASON_NONE);

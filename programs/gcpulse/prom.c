@@ -143,7 +143,8 @@ static void write_features(FILE *f, const sc_app *app, int is_go) {
                   GCPULSE_FEAT_HEAP_GOAL, GCPULSE_STAT_VALUE, 1);
   double lim;
   family(f, "gcpulse_memory_limit_bytes", "gauge",
-         "Memory limit in force (--memory-limit / config, else the cgroup limit of --pid).");
+         "Memory limit in force (--memory-limit / config, else the cgroup limit of "
+         "--pid, else a JVM's -Xmx from its log).");
   if (gcpulse_feature(app->g, GCPULSE_FEAT_MEMORY_LIMIT, GCPULSE_STAT_VALUE, &lim) == 0)
     sample(f, app, "gcpulse_memory_limit_bytes", NULL, lim);
   else if (app->up && app->memory_limit > 0)
