@@ -435,7 +435,7 @@ GCPULSE_API const char *gcpulse_field_name(int field);
   X(QPS, "qps", "1/s", "caller metric: requests per second; VALUE=last; sample stats +EC") \
   X(RSS, "rss_bytes", "bytes", "caller metric: resident set size; VALUE=last; sample stats +EC") \
   X(LATENCY, "latency_ms", "ms", "caller metric: request latency; VALUE=last; P50 P90 P99 (<= 3.1 %); sample stats +EC") \
-  X(MEMORY_LIMIT, "memory_limit_bytes", "bytes", "the limit in force: config memory_limit, else the caller metric (sample stats), else detected from the log (JVM maximum heap, else largest heap capacity); kept across window resets; VALUE=last") \
+  X(MEMORY_LIMIT, "memory_limit_bytes", "bytes", "the limit in force: config memory_limit, else the caller metric (sample stats), else detected from the log (JVM -Xmx, else a heap capacity a full GC or remark proved is the maximum); kept across window resets; VALUE=last") \
   X(GOGC, "gogc", "percent", "the GOGC value currently recommended by the controller; kept across window resets; VALUE=last; sample stats") \
   X(GOGC_PINNED, "gogc_pinned", "count", "consecutive controller decisions pinned at a bound: at min (memory-bound), or at max while GC CPU is still above target (CPU-bound); 0 if not pinned; VALUE=last; sample stats") \
   X(HEAP_ROOTS, "heap_roots_bytes", "bytes", "Go GC roots of the last cycle: stacks + globals (the roots term of the heap goal)") \
@@ -846,9 +846,9 @@ typedef struct gcpulse_config {
                               this when > 0, else the latest memory_limit_bytes metric,
                               else the limit detected from the log: the JVM's maximum
                               heap (event heap_max: -Xmx as the log states it), else
-                              the largest JVM heap capacity seen (the "(256M)" of heap
-                              transitions: the committed heap, below -Xmx while the
-                              JVM can still grow it; log gc,init or give the limit).
+                              a heap capacity (the "(256M)" of transitions) that a full
+                              GC or remark leaving the heap >= 70 % full proved is the
+                              maximum; the committed heap alone is none (it grows).
                               Feature memory_limit_bytes reports the limit in force;
                               the controller's budget (gogc.limit_ratio x it),
                               heap_limit_ratio and the policy all read that feature */

@@ -69,7 +69,7 @@ typedef struct gcpulse__enum_val {
   X(window, custom_metrics, INT, NONE, custom_metrics, 8,                     \
     GE, 0, LE, GCPULSE_CUSTOM_MAX, "", "custom metric slots")                \
   X(window, memory_limit, DOUBLE, NONE, memory_limit, 0,                      \
-    GE, 0, ANY, 0, "bytes", "the process memory limit; precedence: this, else the memory_limit_bytes metric, else the limit detected from the log (JVM maximum heap, else largest heap capacity); one limit for window, controller and policy") \
+    GE, 0, ANY, 0, "bytes", "the process memory limit; precedence: this, else the memory_limit_bytes metric, else the limit detected from the log (JVM -Xmx, else a heap capacity a full GC proved is the maximum); one limit for window, controller and policy") \
   X(gogc, mode, ENUM, modes, gogc.mode, GCPULSE_GOGC_ADAPTIVE,                \
     ANY, 0, ANY, 0, "", "controller law")                                     \
   X(gogc, period_s, DOUBLE, NONE, gogc.period_s, 5,                           \

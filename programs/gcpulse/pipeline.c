@@ -415,7 +415,7 @@ static void print_text_summary(sc_app *app, const char *what) {
     fprintf(o, "  limit     %s (%s); window peak heap %.0f %% of it\n", a,
             app->memory_limit > 0 ? "given"
             : st.format == GCPULSE_FORMAT_JVM
-                ? "from the log: -Xmx, else the heap capacity, or a metric"
+                ? "from the log (-Xmx, or a heap proved full) or a metric"
                 : "from a memory_limit_bytes metric",
             100 * feat(app->g, GCPULSE_FEAT_HEAP_LIMIT_RATIO, GCPULSE_STAT_VALUE));
   } else {
