@@ -335,12 +335,9 @@ static int is_vm_header(const char *s, const char *e) {
 static void command_line_flags(gcpulse__jvm *p, const char *s, const char *e) {
   const char *q = GCPULSE__LIT(s, e, "CommandLine flags: ");
   q = q ? gcpulse__find(q, e, "-XX:MaxHeapSize=", 16) : NULL;
-  if (q == NULL) return;
-  uint64_t v = 0;
-  const char *d = q + 16;
-  while (d < e && *d >= '0' && *d <= '9' && v < GCPULSE_INT_MAX)
-    v = v * 10u + (uint64_t)(*d++ - '0');
-  if (d > q + 16 && (d == e || *d == ' ') && v > 0 && v < GCPULSE_INT_MAX)
+  uint64_t v;
+  const char *d = q ? gcpulse__scan_u64(q + 16, e, &v) : NULL;
+  if (d && (d == e || *d == ' ') && v > 0 && v < GCPULSE_INT_MAX)
     p->heap_max = v;
 }
 
