@@ -309,9 +309,9 @@ type result struct {
 	PulseGCs      uint64  `json:"pulse_gc_count"`
 	Pulses        int     `json:"pulses"`
 	GOGCRevs      uint64  `json:"gogc_reversals"`
-	LeakT         float64 `json:"leak_t,omitempty"`      // first suspected_leak decision
+	LeakT         float64 `json:"leak_t,omitempty"`        // first suspected_leak decision
 	LeakMinGOGC   float64 `json:"leak_min_gogc,omitempty"` // least GOGC after it
-	LimitT        float64 `json:"limit_t,omitempty"`     // live heap first >= 90 % of the limit
+	LimitT        float64 `json:"limit_t,omitempty"`       // live heap first >= 90 % of the limit
 }
 
 // ---------------------------------------------------------------- sampler
@@ -910,8 +910,8 @@ func paired(all []result) {
 				if b.sc != sc || strings.HasPrefix(b.ctl, "gcpulse") {
 					continue
 				}
-				var lo, eq, hi, n int
-				var ratios, gcr []float64
+				var lo, eq, hi, n, cpuLo int
+				var ratios, gcr, cpur []float64
 				for run, x := range byRun[g] {
 					y, ok := byRun[b][run]
 					if !ok || y.P99Ms <= 0 || y.GCCount <= 0 {
@@ -928,16 +928,22 @@ func paired(all []result) {
 					}
 					ratios = append(ratios, x.P99Ms/y.P99Ms)
 					gcr = append(gcr, float64(x.GCCount)/float64(y.GCCount))
+					if y.GCCPUFraction > 0 {
+						cpur = append(cpur, x.GCCPUFraction/y.GCCPUFraction)
+					}
+					if x.GCCPUFraction <= y.GCCPUFraction {
+						cpuLo++
+					}
 				}
 				if n == 0 {
 					continue
 				}
 				if !header {
-					fmt.Printf("\nscenario %s, paired by run: p99 lower/tied/higher than the baseline, median ratios\n", sc)
+					fmt.Printf("\nscenario %s, paired by run: p99 lower/tied/higher than the baseline, median ratios (gcpulse/baseline)\n", sc)
 					header = true
 				}
-				fmt.Printf("  %-22s vs %-14s p99 %d/%d/%d of %d, p99 x%.2f, GCs x%.2f\n",
-					g.ctl, b.ctl, lo, eq, hi, n, median(ratios), median(gcr))
+				fmt.Printf("  %-22s vs %-14s p99 %d/%d/%d of %d, p99 x%.2f, GCs x%.2f, GC CPU x%.2f (not higher in %d of %d)\n",
+					g.ctl, b.ctl, lo, eq, hi, n, median(ratios), median(gcr), median(cpur), cpuLo, n)
 			}
 		}
 	}
