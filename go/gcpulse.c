@@ -1022,9 +1022,11 @@ typedef struct gcpulse__wstate {
   uint8_t has_last, sticky, detect, smooth; /* smooth: EWMA kept */
 } gcpulse__wstate;
 
-/* The previous event with heap figures (allocation chain). */
+/* The previous event with heap figures (allocation chain), and the
+ * allocation since the last rate sample (bytes over acc_dt seconds). */
 typedef struct gcpulse__wheap {
   double t, before, after, base;
+  double acc_bytes, acc_dt;
   int ok;
 } gcpulse__wheap;
 
@@ -11314,7 +11316,15 @@ static void alloc_chain(gcpulse__window *w, const gcpulse_event_t *ev,
       p->alloc_bytes += bytes;
       p->alloc_dt += dt;
       p->alloc_n++;
-      if (dt >= 1e-3) ser_add(w, GCPULSE__SR_ALLOC, slot, t, bytes / dt, 1);
+      /* one rate sample per min_span (1 s) or more: a phase pause a few
+       * ms after a collection (G1 remark, cleanup) would make a sample of
+       * the log's size rounding alone ("8M->9M" in 3 ms: 333 MB/s) */
+      w->prev.acc_bytes += bytes;
+      w->prev.acc_dt += dt;
+      if (w->prev.acc_dt >= w->min_span) {
+        ser_add(w, GCPULSE__SR_ALLOC, slot, t, w->prev.acc_bytes / w->prev.acc_dt, 1);
+        w->prev.acc_bytes = w->prev.acc_dt = 0;
+      }
     }
   }
   w->prev.t = t;

@@ -423,7 +423,7 @@ GCPULSE_API const char *gcpulse_field_name(int field);
   X(HEAP_GOAL, "heap_goal_bytes", "bytes", "Go heap goal of the cycle; VALUE=last; sample stats") \
   X(HEAP_BEFORE, "heap_before_bytes", "bytes", "heap at GC start; VALUE=last; sample stats") \
   X(HEAP_AFTER, "heap_after_bytes", "bytes", "heap at GC end; VALUE=last; sample stats") \
-  X(ALLOC_RATE, "alloc_rate_bps", "bytes/s", "VALUE = bytes allocated between consecutive events with heap figures / their time: before[i] - (live or after)[i-1] + max(0, after[i-1] - before[i-1]); per-interval samples: LAST MEAN MIN MAX SLOPE +EC") \
+  X(ALLOC_RATE, "alloc_rate_bps", "bytes/s", "VALUE = bytes allocated between consecutive events with heap figures / their time: before[i] - (live or after)[i-1] + max(0, after[i-1] - before[i-1]); samples over intervals of at least 1 s (a pane when shorter; consecutive events merged): LAST MEAN MIN MAX SLOPE +EC") \
   X(HEAP_GROWTH, "heap_growth_bps", "bytes/s", "least-squares slope of the post-GC heap (Go live heap, JVM heap after); VALUE, SLOPE") \
   X(HEAP_GROWTH_TS, "heap_growth_ts_bps", "bytes/s", "Theil-Sen slope (median of pairwise slopes) of per-pane means of the post-GC heap, >= 3 panes; VALUE") \
   X(PROMOTION_RATE, "promotion_rate_bps", "bytes/s", "promoted bytes (JVM old-gen growth across young GCs) / covered time; VALUE, SLOPE (bytes/s per s)") \

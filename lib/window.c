@@ -430,7 +430,15 @@ static void alloc_chain(gcpulse__window *w, const gcpulse_event_t *ev,
       p->alloc_bytes += bytes;
       p->alloc_dt += dt;
       p->alloc_n++;
-      if (dt >= 1e-3) ser_add(w, GCPULSE__SR_ALLOC, slot, t, bytes / dt, 1);
+      /* one rate sample per min_span (1 s) or more: a phase pause a few
+       * ms after a collection (G1 remark, cleanup) would make a sample of
+       * the log's size rounding alone ("8M->9M" in 3 ms: 333 MB/s) */
+      w->prev.acc_bytes += bytes;
+      w->prev.acc_dt += dt;
+      if (w->prev.acc_dt >= w->min_span) {
+        ser_add(w, GCPULSE__SR_ALLOC, slot, t, w->prev.acc_bytes / w->prev.acc_dt, 1);
+        w->prev.acc_bytes = w->prev.acc_dt = 0;
+      }
     }
   }
   w->prev.t = t;

@@ -65,9 +65,11 @@ typedef struct gcpulse__wstate {
   uint8_t has_last, sticky, detect, smooth; /* smooth: EWMA kept */
 } gcpulse__wstate;
 
-/* The previous event with heap figures (allocation chain). */
+/* The previous event with heap figures (allocation chain), and the
+ * allocation since the last rate sample (bytes over acc_dt seconds). */
 typedef struct gcpulse__wheap {
   double t, before, after, base;
+  double acc_bytes, acc_dt;
   int ok;
 } gcpulse__wheap;
 

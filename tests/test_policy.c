@@ -1464,15 +1464,16 @@ static const recording recordings[] = {
      "young-GC interval down from 1.76 s (3.9 s) to 0.74 s (20.1 s) while "
      "the old generation grows faster with each young GC", 1},
     {"jdk17-pauses.log", NULL, 1024,
-     {"elastic_scale_plan", "restart_or_shed", "scale_up_memory"},
+     {"elastic_scale_plan", "restart_or_shed", "scale_up_memory",
+      "suspect_heap_leak"},
      "elastic_scale_plan", 12.8,
      "Serial full GCs of 1.49 s at 8.3 s and 1.45 s at 12.8 s, then 2.7 s "
      "and 5.2 s: long and growing.  The old generation is kept forever: "
      "the heap after those full GCs climbs at flat allocation from the "
      "start (a leak, answered by restart_or_shed at 70 % of the 1 GiB "
-     "heap at ~35 s; heap_leak waits 40 s after start, as a cache filling "
-     "looks the same, and by then the limit rules speak), then full GCs "
-     "run back to back freeing < 2 %: OOM bump.  "
+     "heap at ~35 s, and named by heap_leak, which waits 35 s after start "
+     "as a cache filling looks the same, once the settle time after it "
+     "ends), then full GCs run back to back freeing < 2 %: OOM bump.  "
      "Logged with -Xlog:gc only: no gc,init line states -Xmx, and the "
      "committed capacity (374 MB, grown to 1020 MB by the full GCs) is not "
      "it, so the limit is given", 0},
@@ -1511,6 +1512,12 @@ static const recording recordings[] = {
      "at 36.3 s (57 MB), 30 s of rise: past the 20-25 s a cache takes to "
      "fill here.  138 MB after the last young pause at 88 s: far from -Xmx "
      "(256 MB, read from the log), so no limit rule speaks", 1},
+    {"jdk17-g1-leak-xms-gconly.log", NULL, 0, {"suspect_heap_leak"},
+     "suspect_heap_leak", 35.3,
+     "the same leak logged with -Xlog:gc alone (no -Xmx in the log, and no "
+     "full GC proves the committed heap is it: no limit): the live heap "
+     "after each empty marking cycle rises 1.6 MB/s from 8 MB at 5.1 s, "
+     "still at 35.3 s (55 MB), 30 s of rise", 0},
     {"jdk17-g1-healthy-xms.log", NULL, 0, {NULL}, NULL, 0,
      "healthy, -Xms16m -Xmx512m, -Xlog:gc only: the committed heap grows "
      "18 -> 84 MB and the heap after young GCs climbs toward it, which is "

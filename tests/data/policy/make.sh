@@ -20,6 +20,7 @@
 #   jdk17-g1-leak-xms.log    the G1 leak with -Xms16m -Xmx256m (a container's
 #                        default sizing: the heap grows from 16 MB), -Xlog:gc*,
 #                        90 s: marking cycles that leave nothing to collect
+#   jdk17-g1-leak-xms-gconly.log  the same leak, -Xlog:gc only
 #   jdk17-g1-healthy-xms.log the healthy G1 service with -Xms16m -Xmx512m
 #                        and -Xlog:gc only (no -Xmx in the log), 60 s
 #   go-leak.log          500 req/s, 3 KiB of each request kept: ~1.5 MB/s
@@ -103,6 +104,8 @@ a=$!
 $J -XX:+UseG1GC -Xms16m -Xmx512m -Xlog:gc:file=jdk17-g1-healthy-xms.log \
   Service healthy 60 >/dev/null 2>&1
 wait $a
+$J -XX:+UseG1GC -Xms16m -Xmx256m -Xlog:gc:file=jdk17-g1-leak-xms-gconly.log \
+  Service leak 90 100 16 >/dev/null 2>&1
 $G "$tmp/gcservice" leak 90 >go-leak-rss.csv 2>go-leak.log &
 a=$!
 $G "$tmp/gcservice" cgoleak 75 >go-cgoleak-rss.csv 2>go-cgoleak.log
