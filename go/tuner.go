@@ -48,8 +48,12 @@ type Tuner struct {
 	limit      int64 // memory limit used (bytes), 0 = none
 	goLimit    int64 // Go memory limit applied (0 = not driving); atomic
 	goLimitMax int64 // the backstop set at Start: recommendations never exceed it
-	metricIDs  map[Metric]C.int
-	bounds     bounds // the controller's settings, for Reason numbers
+	// memory outside Go's accounting (RSS - Go's mapped memory), the last
+	// reading and the least (mu held)
+	outside, outsideMin float64
+	outsideSeen         bool
+	metricIDs           map[Metric]C.int
+	bounds              bounds // the controller's settings, for Reason numbers
 
 	mu     sync.Mutex // guards g, closed, rec, the queues
 	g      *C.gcpulse_t
@@ -468,6 +472,15 @@ func (t *Tuner) feedRSS(sec float64) {
 	}
 	t.rss.last = sec
 	rss := t.rss.read()
+	if total := t.rec.totalMemory(); rss > 0 && total > 0 {
+		// memory outside Go's accounting (cgo, the binary): GOMEMLIMIT
+		// does not count it, the Go limit makes room for its growth
+		out := math.Max(0, float64(rss)-float64(total))
+		t.outside = out
+		if !t.outsideSeen || out < t.outsideMin {
+			t.outsideMin, t.outsideSeen = out, true
+		}
+	}
 	if rss == 0 {
 		rss = t.rec.totalMemory()
 	}
@@ -614,7 +627,9 @@ func (t *Tuner) apply(d *C.gcpulse_gogc_decision_t) bool {
 		if uint32(d.inputs_known)&(1<<uint(C.GCPULSE_FEAT_HEAP_LIVE)) != 0 {
 			live, roots = float64(d.live_bytes), float64(d.stacks_globals_bytes)
 		}
-		l := t.goLimitFor(float64(d.recommended_limit), live, roots, t.rec.runtimeOverhead())
+		overhead := t.rec.runtimeOverhead()
+		heap := float64(t.goLimitMax) - (t.outside - t.outsideMin) - overhead
+		l := t.goLimitFor(heap, live, roots, overhead)
 		if l != cur {
 			debug.SetMemoryLimit(l)
 			atomic.StoreInt64(&t.goLimit, l)
@@ -628,15 +643,25 @@ func (t *Tuner) apply(d *C.gcpulse_gogc_decision_t) bool {
 	return changed
 }
 
-// goLimitFor is the Go memory limit for a recommendation (a heap budget,
-// bytes): Go's limit also counts the runtime's own memory (stacks,
-// metadata, free spans), added back; never below what the live heap needs
-// at MinGOGC (a limit under it only forces back-to-back collections: more
-// memory is the answer there, the policy's scale_up_memory), and never
-// above the backstop set at Start (LimitRatio x the limit).  live = 0:
-// unknown.
-func (t *Tuner) goLimitFor(recommended, live, roots, overhead float64) int64 {
-	l := recommended + overhead
+// goLimitFor is the Go memory limit for a heap budget (bytes): Go's limit
+// also counts the runtime's own memory (stacks, metadata, free spans),
+// added back; never below what the live heap needs at MinGOGC (a limit
+// under it only forces back-to-back collections: more memory is the answer
+// there, the policy's scale_up_memory), and never above the backstop set
+// at Start (LimitRatio x the limit).  live = 0: unknown.
+//
+// apply gives it the backstop less the growth of the memory outside Go's
+// accounting (RSS - Go's mapped memory, over its least: cgo's mallocs;
+// GOMEMLIMIT does not count them) and less the runtime's own memory: the
+// heap the backstop leaves.  Not the decision's recommended limit (the
+// budget less the measured goal overshoot, and less RSS - heap, which
+// counts the runtime's own memory twice): the runtime's pacer plans for
+// overshoot at its limit and the 1 - LimitRatio margin absorbs the rest;
+// the double margins only added collections (S1 of make bench-gogc: 91
+// and 102 in the pulse against GOMEMLIMIT's 78; 78 at the backstop, with
+// no breach).
+func (t *Tuner) goLimitFor(budget, live, roots, overhead float64) int64 {
+	l := budget + overhead
 	if live > 0 {
 		l = math.Max(l, live+(live+roots)*t.bounds.min/100+overhead)
 	}
