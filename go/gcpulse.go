@@ -248,7 +248,7 @@ type Decision struct {
 	AfterBounds   float64 // after [min, max] and the memory budget
 	AfterSlew     float64 // after the slew limiter
 	AfterDeadband float64
-	MemoryLimit   float64 // recommended runtime limit for the heap (bytes; budget less the goal overshoot), 0 = none; the tuner's Go limit follows BudgetBytes
+	MemoryLimit   float64 // recommended runtime limit for the heap (bytes; budget less the goal overshoot), 0 = none; not the tuner's Go limit (docs/go.md)
 	// inputs (0 when unknown)
 	LiveBytes, GoalBytes, StacksGlobalsBytes float64
 	BudgetBytes, ProjectedPeakBytes          float64

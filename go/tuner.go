@@ -654,12 +654,12 @@ func (t *Tuner) apply(d *C.gcpulse_gogc_decision_t) bool {
 // accounting (RSS - Go's mapped memory, over its least: cgo's mallocs;
 // GOMEMLIMIT does not count them) and less the runtime's own memory: the
 // heap the backstop leaves.  Not the decision's recommended limit (the
-// budget less the measured goal overshoot, and less RSS - heap, which
-// counts the runtime's own memory twice): the runtime's pacer plans for
+// budget less the measured goal overshoot and less all of RSS - heap, the
+// binary's fixed footprint included): the runtime's pacer plans for
 // overshoot at its limit and the 1 - LimitRatio margin absorbs the rest;
-// the double margins only added collections (S1 of make bench-gogc: 91
-// and 102 in the pulse against GOMEMLIMIT's 78; 78 at the backstop, with
-// no breach).
+// those margins on top only added collections (S1 of make bench-gogc: 91
+// in the pulse against GOMEMLIMIT's 78; 79 at the backstop, with no
+// breach).
 func (t *Tuner) goLimitFor(budget, live, roots, overhead float64) int64 {
 	l := budget + overhead
 	if live > 0 {
