@@ -627,9 +627,7 @@ func (t *Tuner) apply(d *C.gcpulse_gogc_decision_t) bool {
 		if uint32(d.inputs_known)&(1<<uint(C.GCPULSE_FEAT_HEAP_LIVE)) != 0 {
 			live, roots = float64(d.live_bytes), float64(d.stacks_globals_bytes)
 		}
-		overhead := t.rec.runtimeOverhead()
-		heap := float64(t.goLimitMax) - (t.outside - t.outsideMin) - overhead
-		l := t.goLimitFor(heap, live, roots, overhead)
+		l := t.goLimitFor(live, roots, t.rec.runtimeOverhead())
 		if l != cur {
 			debug.SetMemoryLimit(l)
 			atomic.StoreInt64(&t.goLimit, l)
@@ -643,25 +641,23 @@ func (t *Tuner) apply(d *C.gcpulse_gogc_decision_t) bool {
 	return changed
 }
 
-// goLimitFor is the Go memory limit for a heap budget (bytes): Go's limit
-// also counts the runtime's own memory (stacks, metadata, free spans),
-// added back; never below what the live heap needs at MinGOGC (a limit
-// under it only forces back-to-back collections: more memory is the answer
-// there, the policy's scale_up_memory), and never above the backstop set
-// at Start (LimitRatio x the limit).  live = 0: unknown.
+// goLimitFor is the Go memory limit: the backstop set at Start
+// (LimitRatio x the limit) less the growth of the memory outside Go's
+// accounting (RSS - Go's mapped memory, over its least: cgo's mallocs,
+// which GOMEMLIMIT does not count); never below what the live heap needs
+// at MinGOGC plus the runtime's own memory OVERHEAD (stacks, metadata,
+// free spans; a limit under it only forces back-to-back collections: more
+// memory is the answer there, the policy's scale_up_memory), and never
+// above the backstop.  live = 0: unknown.
 //
-// apply gives it the backstop less the growth of the memory outside Go's
-// accounting (RSS - Go's mapped memory, over its least: cgo's mallocs;
-// GOMEMLIMIT does not count them) and less the runtime's own memory: the
-// heap the backstop leaves.  Not the decision's recommended limit (the
-// budget less the measured goal overshoot and less all of RSS - heap, the
-// binary's fixed footprint included): the runtime's pacer plans for
-// overshoot at its limit and the 1 - LimitRatio margin absorbs the rest;
-// those margins on top only added collections (S1 of make bench-gogc: 91
-// in the pulse against GOMEMLIMIT's 78; 79 at the backstop, with no
-// breach).
-func (t *Tuner) goLimitFor(budget, live, roots, overhead float64) int64 {
-	l := budget + overhead
+// Not the decision's recommended limit (the budget less the measured goal
+// overshoot and less all of RSS - heap, the binary's fixed footprint
+// included): the runtime's pacer plans for overshoot at its limit and the
+// 1 - LimitRatio margin absorbs the rest and the fixed footprint; those
+// margins on top only added collections (S1 of make bench-gogc: 91 in the
+// pulse against GOMEMLIMIT's 78; 79 at the backstop, with no breach).
+func (t *Tuner) goLimitFor(live, roots, overhead float64) int64 {
+	l := float64(t.goLimitMax) - (t.outside - t.outsideMin)
 	if live > 0 {
 		l = math.Max(l, live+(live+roots)*t.bounds.min/100+overhead)
 	}

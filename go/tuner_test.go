@@ -637,27 +637,32 @@ wait:
 	}
 }
 
-// F5: a recommendation below the live heap's need is not applied as the
-// Go limit (it only forces back-to-back GCs); the backstop caps it.
+// F5: the Go limit is the backstop less the growth of memory outside Go's
+// accounting, never below the live heap's need (a lower limit only forces
+// back-to-back GCs) and never above the backstop.
 func TestGoLimitNeverBelowLiveNeed(t *testing.T) {
 	const mib = 1 << 20
 	tu := &Tuner{goLimitMax: 576 * mib / 10, bounds: bounds{min: 25}}
-	// 64 MiB limit, live 108 MB: the recommendation (23.5 MB) is not
-	// applied; the Go limit stays at the backstop 0.9 x 64 MiB
-	if got := tu.goLimitFor(23.5e6, 108e6, 1e6, 10e6); got != tu.goLimitMax {
+	// 64 MiB limit, live 108 MB: the need (145.25 MB) is above the
+	// backstop; the Go limit stays at the backstop 0.9 x 64 MiB
+	if got := tu.goLimitFor(108e6, 1e6, 10e6); got != tu.goLimitMax {
 		t.Errorf("live above the limit: Go limit %d, want the backstop %d", got, tu.goLimitMax)
 	}
-	// live 30 MB: at least live + 25 % (+ roots) + overhead = 47.75 MB
-	if got := tu.goLimitFor(20e6, 30e6, 1e6, 10e6); got != 47750000 {
+	// cgo memory grew 40 MB over its least: room is made for it, but the
+	// live heap of 30 MB still needs live + 25 % (+ roots) + overhead
+	tu.outside, tu.outsideMin = 45e6, 5e6
+	if got := tu.goLimitFor(30e6, 1e6, 10e6); got != 47750000 {
 		t.Errorf("Go limit %d, want 47750000", got)
 	}
-	// the recommendation above the need: applied (plus the overhead)
+	// 0.9 x 268 MiB less 23.3 MB of growth, above the need: applied
 	tu.goLimitMax = 2416 * mib / 10
-	if got := tu.goLimitFor(220e6, 100e6, 1e6, 10e6); got != 230e6 {
+	tu.outside = tu.outsideMin + float64(tu.goLimitMax) - 230e6
+	if got := tu.goLimitFor(100e6, 1e6, 10e6); got != 230e6 {
 		t.Errorf("Go limit %d, want 230000000", got)
 	}
-	// live unknown: the recommendation, capped at the backstop
-	if got := tu.goLimitFor(300e6, 0, 0, 10e6); got != tu.goLimitMax {
+	// no growth, live unknown: the backstop
+	tu.outside = tu.outsideMin
+	if got := tu.goLimitFor(0, 0, 10e6); got != tu.goLimitMax {
 		t.Errorf("Go limit %d, want the backstop", got)
 	}
 }
