@@ -6100,17 +6100,16 @@ static void g1_live_after_marking(gcpulse__jvm *p, gcpulse_event_t *ev,
   if (ev->collector != GCPULSE_COLLECTOR_G1) return;
   if (ev->kind == GCPULSE_KIND_CLEANUP) {
     p->g1_marked = 1;
-    return;
+  } else if (ev->kind == GCPULSE_KIND_YOUNG) {
+    if (p->g1_marked && !prepares_mixed &&
+        (ev->known & GCPULSE_BIT(GCPULSE_FIELD_HEAP_AFTER))) {
+      ev->heap_live = ev->heap_after;
+      ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_LIVE);
+    }
+    p->g1_marked = 0;
+  } else if (ev->kind == GCPULSE_KIND_MIXED || ev->kind == GCPULSE_KIND_FULL) {
+    p->g1_marked = 0;
   }
-  if (ev->kind != GCPULSE_KIND_YOUNG && ev->kind != GCPULSE_KIND_MIXED &&
-      ev->kind != GCPULSE_KIND_FULL)
-    return;
-  if (p->g1_marked && ev->kind == GCPULSE_KIND_YOUNG && !prepares_mixed &&
-      (ev->known & GCPULSE_BIT(GCPULSE_FIELD_HEAP_AFTER))) {
-    ev->heap_live = ev->heap_after;
-    ev->known |= GCPULSE_BIT(GCPULSE_FIELD_HEAP_LIVE);
-  }
-  p->g1_marked = 0;
 }
 
 /* Fill derived fields and flags, free X, hand the event to the sink. */
