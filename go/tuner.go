@@ -471,8 +471,8 @@ func (t *Tuner) feedRSS(sec float64) {
 		return
 	}
 	t.rss.last = sec
-	rss := t.rss.read()
-	if total := t.rec.totalMemory(); rss > 0 && total > 0 {
+	rss, total := t.rss.read(), t.rec.totalMemory()
+	if rss > 0 && total > 0 {
 		// memory outside Go's accounting (cgo, the binary): GOMEMLIMIT
 		// does not count it, the Go limit makes room for its growth
 		out := math.Max(0, float64(rss)-float64(total))
@@ -482,7 +482,7 @@ func (t *Tuner) feedRSS(sec float64) {
 		}
 	}
 	if rss == 0 {
-		rss = t.rec.totalMemory()
+		rss = total
 	}
 	if rss > 0 {
 		C.gcpulse_feed_metric(t.g, C.GCPULSE_METRIC_RSS, C.double(sec), C.double(rss))
